@@ -1,0 +1,56 @@
+import type { Request, Response } from 'express';
+import type { CurrentSession, SessionPolicy, SessionPort } from '@pulse/api';
+import { absoluteExpiry } from '@pulse/api';
+
+export interface CookieSettings {
+  name: string;
+  secure: boolean;
+}
+
+export function cookieSettings(production: boolean): CookieSettings {
+  return production ? { name: '__Host-pulse.sid', secure: true } : { name: 'pulse.sid', secure: false };
+}
+
+function currentFrom(req: Request): CurrentSession | null {
+  const s = req.session;
+  if (!s?.userId || !s.tenantId || !s.createdAt || !s.expiresAt) return null;
+  return {
+    sid: req.sessionID,
+    userId: s.userId,
+    tenantId: s.tenantId,
+    rememberMe: s.rememberMe === true,
+    createdAt: new Date(s.createdAt),
+    lastSeenAt: new Date(s.lastSeenAt ?? s.createdAt),
+    expiresAt: new Date(s.expiresAt),
+  };
+}
+
+const REMEMBER_ME_COOKIE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The SessionPort the API uses, backed by express-session on this request. */
+export function expressSessionPort(req: Request, res: Response, policy: SessionPolicy, cookie: CookieSettings): SessionPort {
+  const port: SessionPort = {
+    current: currentFrom(req),
+    async start({ userId, tenantId, rememberMe }) {
+      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+      const createdAt = new Date();
+      req.session.userId = userId;
+      req.session.tenantId = tenantId;
+      req.session.rememberMe = rememberMe;
+      req.session.createdAt = createdAt.toISOString();
+      req.session.expiresAt = absoluteExpiry(policy, createdAt, rememberMe).toISOString();
+      if (rememberMe) req.session.cookie.maxAge = REMEMBER_ME_COOKIE_MS;
+      await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+      port.current = currentFrom(req);
+      return port.current as CurrentSession;
+    },
+    async end() {
+      port.current = null;
+      if (req.session) {
+        await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+      }
+      res.clearCookie(cookie.name, { path: '/', httpOnly: true, secure: cookie.secure, sameSite: 'strict' });
+    },
+  };
+  return port;
+}

@@ -1,0 +1,77 @@
+import session from 'express-session';
+import { sessions, type Db } from '@pulse/db';
+import { absoluteExpiry, isSessionLive, type SessionPolicy } from '@pulse/api';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: string;
+    tenantId: string;
+    rememberMe: boolean;
+    createdAt: string;
+    expiresAt: string;
+    /** Filled in by the store from the row on every load; never persisted from here. */
+    lastSeenAt: string;
+  }
+}
+
+/** A session may only be created this soon after its login; a late save cannot resurrect it. */
+const CREATE_WINDOW_MS = 60_000;
+
+/**
+ * express-session store on the sessions table (through Kysely, so PGlite and pg alike).
+ * Lifetimes are checked here on every load; an expired row is deleted and the request
+ * is treated as signed out. touch() writes nothing: activity is recorded by the API at
+ * most once a minute, and never by session.status.
+ */
+export class KyselySessionStore extends session.Store {
+  constructor(
+    private readonly db: Db,
+    private readonly policy: SessionPolicy,
+  ) {
+    super();
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    this.read(sid).then((s) => callback(null, s), callback);
+  }
+
+  override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
+    this.write(sid, sess).then(() => callback?.(), callback);
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    sessions.deleteSession(this.db, sid).then(() => callback?.(), callback);
+  }
+
+  override touch(_sid: string, _sess: session.SessionData, callback?: () => void): void {
+    callback?.();
+  }
+
+  private async read(sid: string): Promise<session.SessionData | null> {
+    const row = await sessions.findSession(this.db, sid);
+    if (!row) return null;
+    if (!isSessionLive(this.policy, row, new Date())) {
+      await sessions.deleteSession(this.db, sid);
+      return null;
+    }
+    return { ...(row.data as unknown as session.SessionData), lastSeenAt: row.lastSeenAt.toISOString() };
+  }
+
+  private async write(sid: string, sess: session.SessionData): Promise<void> {
+    if (!sess.userId || !sess.tenantId || !sess.createdAt) return;
+    const createdAt = new Date(sess.createdAt);
+    const now = new Date();
+    if (now.getTime() - createdAt.getTime() > CREATE_WINDOW_MS) return;
+    const { lastSeenAt: _ignored, ...data } = sess;
+    await sessions.insertSession(this.db, {
+      sid,
+      tenantId: sess.tenantId,
+      userId: sess.userId,
+      data: data as unknown as Record<string, unknown>,
+      rememberMe: sess.rememberMe === true,
+      createdAt,
+      lastSeenAt: createdAt,
+      expiresAt: absoluteExpiry(this.policy, createdAt, sess.rememberMe === true),
+    });
+  }
+}

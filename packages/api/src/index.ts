@@ -1,0 +1,6 @@
+export { appRouter, type AppRouter } from './router.js';
+export { createCallerFactory } from './trpc.js';
+export * from './context.js';
+export * from './session-policy.js';
+export * from './errors.js';
+export { seedDemoData, demoLogins, DEMO_PASSWORD } from './demo/seed.js';

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { users } from '@pulse/db';
+import { protectedProcedure, publicProcedure, router } from '../trpc.js';
+import { unauthorized } from '../errors.js';
+import { registerTenant } from '../domain/tenants.js';
+import { recordActivity } from '../domain/activity.js';
+import { email, name, password } from '../validation.js';
+import { sessionStatus } from './session.js';
+
+const INVALID_LOGIN = 'Invalid email or password.';
+
+export const authRouter = router({
+  register: publicProcedure
+    .input(z.strictObject({ organisationName: name(), name: name(), email, password }))
+    .mutation(async ({ ctx, input }) => {
+      const { user } = await registerTenant(ctx.db, input, ctx.auth.bcryptCost, ctx.ip);
+      await ctx.session.start({ userId: user.id, tenantId: user.tenantId, rememberMe: false });
+      return sessionStatus(ctx.session.current, { user, tenant: { id: user.tenantId, name: input.organisationName } }, ctx);
+    }),
+
+  login: publicProcedure
+    .input(
+      z.strictObject({
+        email: z.string().trim().toLowerCase().max(254),
+        password: z.string().max(1024),
+        rememberMe: z.boolean().default(false),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const user = await users.verifyCredentials(ctx.db, input.email, input.password, ctx.auth.bcryptCost);
+      if (!user) throw unauthorized(INVALID_LOGIN);
+      const now = new Date();
+      await users.recordLogin(ctx.db, user, now);
+      const found = await users.findUserWithTenant(ctx.db, user.tenantId, user.id);
+      if (!found) throw unauthorized(INVALID_LOGIN);
+      await ctx.session.start({ userId: user.id, tenantId: user.tenantId, rememberMe: input.rememberMe });
+      await recordActivity(ctx.db, {
+        tenantId: user.tenantId,
+        userId: user.id,
+        action: 'auth.login',
+        resourceType: 'user',
+        resourceId: user.id,
+        after: { rememberMe: input.rememberMe },
+        ip: ctx.ip,
+      });
+      return sessionStatus(ctx.session.current, found, ctx);
+    }),
+
+  logout: protectedProcedure.mutation(async ({ ctx }) => {
+    await recordActivity(ctx.db, {
+      tenantId: ctx.tenant.id,
+      userId: ctx.user.id,
+      action: 'auth.logout',
+      resourceType: 'user',
+      resourceId: ctx.user.id,
+      ip: ctx.ip,
+    });
+    await ctx.session.end();
+    return { signedIn: false as const };
+  }),
+
+  me: protectedProcedure.query(({ ctx }) => ({
+    id: ctx.user.id,
+    name: ctx.user.name,
+    email: ctx.user.email,
+    role: ctx.user.role,
+    lastLoginAt: ctx.user.lastLoginAt,
+    tenant: ctx.tenant,
+  })),
+});

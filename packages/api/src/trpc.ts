@@ -1,0 +1,66 @@
+import { initTRPC } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import { sessions, withTenant, type Db } from '@pulse/db';
+import type { Context } from './context.js';
+import { FieldErrors, forbidden, unauthorized } from './errors.js';
+import { activityDue } from './session-policy.js';
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const cause = error.cause;
+    const fieldErrors =
+      cause instanceof ZodError
+        ? (z.flattenError(cause).fieldErrors as Record<string, string[]>)
+        : cause instanceof FieldErrors
+          ? cause.fieldErrors
+          : undefined;
+    const hideInternals = error.code === 'INTERNAL_SERVER_ERROR' && ctx?.auth.production !== false;
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      message: hideInternals ? 'Internal server error' : cause instanceof ZodError ? 'Invalid input' : shape.message,
+      data: {
+        ...data,
+        ...(fieldErrors ? { fieldErrors } : {}),
+        ...(hideInternals || ctx?.auth.production !== false ? {} : { stack: _stack }),
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+const ROLLBACK = Symbol('rollback');
+
+/**
+ * Signed-in calls: UNAUTHORIZED without a live session. The call runs in one transaction
+ * scoped to the session's tenant (withTenant), which rolls back when the call fails.
+ * Activity is recorded at most once a minute.
+ */
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const { user, tenant, session } = ctx;
+  if (!user || !tenant || !session.current) throw unauthorized();
+  const now = new Date();
+  if (activityDue(ctx.auth.sessionPolicy, session.current.lastSeenAt, now)) {
+    await sessions.touchSession(ctx.db, session.current.sid, now);
+    session.current.lastSeenAt = now;
+  }
+  const run = (db: Db) => next({ ctx: { ...ctx, db, user, tenant } });
+  let result: Awaited<ReturnType<typeof run>> | undefined;
+  try {
+    await withTenant(ctx.db, tenant.id, async (tx) => {
+      result = await run(tx);
+      if (!result.ok) throw ROLLBACK;
+    });
+  } catch (error) {
+    if (error !== ROLLBACK) throw error;
+  }
+  return result as Awaited<ReturnType<typeof run>>;
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== 'admin') throw forbidden('Only admins can do this.');
+  return next({ ctx });
+});

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_BYTES } from '@pulse/db';
+
+/** Shared input pieces; every procedure input is a strict object built from these. */
+
+export const email = z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Enter a valid email address.' }));
+
+export const password = z
+  .string()
+  .refine((p) => Buffer.byteLength(p, 'utf8') >= MIN_PASSWORD_BYTES, {
+    message: `Password must be at least ${MIN_PASSWORD_BYTES} bytes.`,
+  })
+  .refine((p) => Buffer.byteLength(p, 'utf8') <= MAX_PASSWORD_BYTES, {
+    message: `Password must be at most ${MAX_PASSWORD_BYTES} bytes.`,
+  });
+
+export const name = (max = 200) => z.string().trim().min(1, { message: 'Required.' }).max(max);
+
+export const uuid = z.uuid({ message: 'Not a valid id.' });
+
+export const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Use the form YYYY-MM.' });
+
+export const pageInput = {
+  limit: z.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(1000).nullish(),
+};

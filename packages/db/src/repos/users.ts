@@ -1,0 +1,191 @@
+import bcrypt from 'bcrypt';
+import type { Kysely } from 'kysely';
+import type { Database, UserRole } from '../schema.js';
+
+/** A user as it may leave this package: never with the password hash. */
+export interface PublicUser {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  active: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+type Q = Kysely<Database>;
+
+export const MIN_PASSWORD_BYTES = 8;
+export const MAX_PASSWORD_BYTES = 72;
+
+export function passwordProblem(password: string): string | null {
+  const bytes = Buffer.byteLength(password, 'utf8');
+  if (bytes < MIN_PASSWORD_BYTES) return `Password must be at least ${MIN_PASSWORD_BYTES} bytes.`;
+  if (bytes > MAX_PASSWORD_BYTES) return `Password must be at most ${MAX_PASSWORD_BYTES} bytes (bcrypt's limit); it is never truncated.`;
+  return null;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const publicColumns = [
+  'users.id',
+  'users.tenant_id',
+  'users.email',
+  'users.name',
+  'users.role',
+  'users.active',
+  'users.last_login_at',
+  'users.created_at',
+] as const;
+
+type PublicRow = {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  active: boolean;
+  last_login_at: Date | null;
+  created_at: Date;
+};
+
+function toPublic(row: PublicRow): PublicUser {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    active: row.active,
+    lastLoginAt: row.last_login_at,
+    createdAt: row.created_at,
+  };
+}
+
+async function hashPassword(password: string, cost: number): Promise<string> {
+  const problem = passwordProblem(password);
+  if (problem) throw new Error(problem);
+  return bcrypt.hash(password, cost);
+}
+
+export async function createUser(
+  db: Q,
+  input: { tenantId: string; email: string; name: string; role: UserRole; password: string },
+  cost: number,
+): Promise<PublicUser> {
+  const row = await db
+    .insertInto('users')
+    .values({
+      tenant_id: input.tenantId,
+      email: normaliseEmail(input.email),
+      name: input.name,
+      role: input.role,
+      password_hash: await hashPassword(input.password, cost),
+    })
+    .returning(publicColumns)
+    .executeTakeFirstOrThrow();
+  return toPublic(row);
+}
+
+export async function emailTaken(db: Q, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.email', '=', normaliseEmail(email))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findUser(db: Q, tenantId: string, userId: string): Promise<PublicUser | null> {
+  const row = await db
+    .selectFrom('users')
+    .select(publicColumns)
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  return row ? toPublic(row) : null;
+}
+
+let dummyHash: { cost: number; hash: string } | null = null;
+
+/** A hash to compare against when the email is unknown, so that path costs one bcrypt too. */
+async function dummyHashFor(cost: number): Promise<string> {
+  if (dummyHash?.cost !== cost) dummyHash = { cost, hash: await bcrypt.hash('pulse-timing-equaliser', cost) };
+  return dummyHash.hash;
+}
+
+/**
+ * Checks an email and password. Unknown email, wrong password and deactivated user all
+ * return null after exactly one bcrypt comparison. A hash made with a lower cost than
+ * configured is upgraded on success.
+ */
+export async function verifyCredentials(db: Q, email: string, password: string, cost: number): Promise<PublicUser | null> {
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
+    await bcrypt.compare('', await dummyHashFor(cost));
+    return null;
+  }
+  const row = await db
+    .selectFrom('users')
+    .select([...publicColumns, 'users.password_hash'])
+    .where('users.email', '=', normaliseEmail(email))
+    .executeTakeFirst();
+  const matches = await bcrypt.compare(password, row?.password_hash ?? (await dummyHashFor(cost)));
+  if (!row || !matches || !row.active) return null;
+  if (bcrypt.getRounds(row.password_hash) < cost) {
+    await db
+      .updateTable('users')
+      .set({ password_hash: await bcrypt.hash(password, cost) })
+      .where('users.tenant_id', '=', row.tenant_id)
+      .where('users.id', '=', row.id)
+      .execute();
+  }
+  return toPublic(row);
+}
+
+export async function checkPassword(db: Q, tenantId: string, userId: string, password: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('users.password_hash')
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  return row ? bcrypt.compare(password, row.password_hash) : false;
+}
+
+export async function setPassword(db: Q, tenantId: string, userId: string, password: string, cost: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password, cost), updated_at: new Date() })
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.id', '=', userId)
+    .execute();
+}
+
+export async function recordLogin(db: Q, user: PublicUser, at: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ last_login_at: at })
+    .where('users.tenant_id', '=', user.tenantId)
+    .where('users.id', '=', user.id)
+    .execute();
+}
+
+/** The signed-in user with their tenant, as the request context needs them (one query). */
+export async function findUserWithTenant(
+  db: Q,
+  tenantId: string,
+  userId: string,
+): Promise<{ user: PublicUser; tenant: { id: string; name: string } } | null> {
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
+    .select([...publicColumns, 'tenants.name as tenant_name'])
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { user: toPublic(row), tenant: { id: row.tenant_id, name: row.tenant_name } };
+}

@@ -1,0 +1,273 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Hand-written Kysely types for the schema that migrations/ creates.
+ * test/schema.test.ts migrates a fresh database and checks these match it.
+ */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** DATE columns are read as 'YYYY-MM-DD' strings on both drivers (see connection.ts). */
+type DateOnly = ColumnType<string | null, string | null | undefined, string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type UserRole = 'admin' | 'member';
+export type AccountStatus = 'onboarding' | 'active' | 'paused' | 'churned';
+export type HealthTier = 'healthy' | 'at_risk' | 'critical' | 'unknown';
+export type ReadingStatus = 'healthy' | 'risk' | 'critical' | 'unknown';
+export type ImpactLevel = 'High' | 'Medium' | 'Low';
+export type ExecutionStatus = 'active' | 'paused' | 'completed' | 'cancelled';
+export type StepStatus = 'pending' | 'done' | 'skipped';
+
+export interface CategoryScore {
+  category: string;
+  score: number | null;
+  weight: number;
+  scoredCount: number;
+  readingCount: number;
+  counted: boolean;
+}
+
+export interface TenantsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: UserRole;
+  active: Generated<boolean>;
+  password_hash: string;
+  last_login_at: TimestampNullable;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  sid: string;
+  tenant_id: string;
+  user_id: string;
+  data: Json<Record<string, unknown>>;
+  remember_me: boolean;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: Timestamp;
+  blocked_until: TimestampNullable;
+}
+
+export interface TenantSettingsTable {
+  tenant_id: string;
+  category_weights: Json<Record<string, number>>;
+  tier_healthy: number;
+  tier_at_risk: number;
+  updated_at: Generated<Date>;
+}
+
+export interface AccountsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  name_key: string;
+  external_id: string | null;
+  industry: string | null;
+  region: string | null;
+  status: Generated<AccountStatus>;
+  tier: string | null;
+  revenue: number | null;
+  csm_owner: string | null;
+  renewal_date: DateOnly;
+  lifecycle_stage: string | null;
+  champions: string | null;
+  archived_at: TimestampNullable;
+  health_overall: number | null;
+  health_tier: Generated<HealthTier>;
+  health_period: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProductsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  name_key: string;
+  created_at: Generated<Date>;
+}
+
+export interface KpiUploadsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  uploaded_by: string;
+  filename: string;
+  format: 'csv' | 'xlsx';
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Uint8Array;
+  period: string | null;
+  account_name: string | null;
+  status: 'accepted' | 'rejected';
+  report: Json<unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface KpiUploadVersionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  upload_id: string;
+  account_id: string;
+  period: string;
+  version: number;
+  reading_count: number;
+  created_at: Generated<Date>;
+}
+
+export interface KpiReadingsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  product_id: string | null;
+  upload_id: string;
+  period: string;
+  category: string;
+  kpi_name: string;
+  kpi_key: string;
+  raw: string;
+  value: number | null;
+  unit: string | null;
+  status: ReadingStatus;
+  score: number | null;
+  impact: ImpactLevel;
+  weight: number | null;
+  source: string | null;
+  frequency: string | null;
+  warning: string | null;
+}
+
+export interface AccountHealthTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  product_id: string | null;
+  period: string;
+  overall: number | null;
+  tier: HealthTier;
+  coverage: number | null;
+  scored_count: number;
+  reading_count: number;
+  categories: Json<CategoryScore[]>;
+  computed_at: Generated<Date>;
+}
+
+export interface ReferenceRangesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kpi_key: string;
+  kpi_name: string;
+  category: string;
+  unit: string;
+  higher_is_better: boolean;
+  scale_min: number;
+  risk_threshold: number;
+  healthy_threshold: number;
+  scale_max: number;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface PlaybookTriggersTable {
+  tenant_id: string;
+  id: Generated<string>;
+  playbook_key: string;
+  kind: string;
+  params: Json<Record<string, unknown>>;
+  enabled: Generated<boolean>;
+  last_fired_at: TimestampNullable;
+  updated_at: Generated<Date>;
+}
+
+export interface PlaybookRecommendationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  trigger_id: string;
+  playbook_key: string;
+  account_id: string;
+  urgency: number;
+  reasons: Json<unknown[]>;
+  fired_at: Generated<Date>;
+}
+
+export interface PlaybookExecutionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  playbook_key: string;
+  status: ExecutionStatus;
+  recommendation_id: string | null;
+  started_by: string;
+  started_at: Generated<Date>;
+  ended_at: TimestampNullable;
+  health_at_start: number | null;
+}
+
+export interface PlaybookExecutionStepsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  execution_id: string;
+  position: number;
+  title: string;
+  status: StepStatus;
+  note: string | null;
+  outcome: string | null;
+  completed_by: string | null;
+  completed_at: TimestampNullable;
+}
+
+export interface ActivityLogTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  ip: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  tenant_settings: TenantSettingsTable;
+  accounts: AccountsTable;
+  products: ProductsTable;
+  kpi_uploads: KpiUploadsTable;
+  kpi_upload_versions: KpiUploadVersionsTable;
+  kpi_readings: KpiReadingsTable;
+  account_health: AccountHealthTable;
+  reference_ranges: ReferenceRangesTable;
+  playbook_triggers: PlaybookTriggersTable;
+  playbook_recommendations: PlaybookRecommendationsTable;
+  playbook_executions: PlaybookExecutionsTable;
+  playbook_execution_steps: PlaybookExecutionStepsTable;
+  activity_log: ActivityLogTable;
+}
+
+export type TableName = keyof Database;
+export type Row<T extends TableName> = Selectable<Database[T]>;
+export type NewRow<T extends TableName> = Insertable<Database[T]>;
+export type RowUpdate<T extends TableName> = Updateable<Database[T]>;
