@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { users } from '@pulse/db';
+import { users, withTenant } from '@pulse/db';
 import { protectedProcedure, publicProcedure, router } from '../trpc.js';
 import { unauthorized } from '../errors.js';
 import { registerTenant } from '../domain/tenants.js';
@@ -29,33 +29,41 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const user = await users.verifyCredentials(ctx.db, input.email, input.password, ctx.auth.bcryptCost);
       if (!user) throw unauthorized(INVALID_LOGIN);
-      const now = new Date();
-      await users.recordLogin(ctx.db, user, now);
-      const found = await users.findUserWithTenant(ctx.db, user.tenantId, user.id);
+      const found = await withTenant(ctx.db, user.tenantId, async (tx) => {
+        await users.recordLogin(tx, user, new Date());
+        await recordActivity(tx, {
+          tenantId: user.tenantId,
+          userId: user.id,
+          action: 'auth.login',
+          resourceType: 'user',
+          resourceId: user.id,
+          after: { rememberMe: input.rememberMe },
+          ip: ctx.ip,
+        });
+        return users.findUserWithTenant(tx, user.tenantId, user.id);
+      });
       if (!found) throw unauthorized(INVALID_LOGIN);
       await ctx.session.start({ userId: user.id, tenantId: user.tenantId, rememberMe: input.rememberMe });
-      await recordActivity(ctx.db, {
-        tenantId: user.tenantId,
-        userId: user.id,
-        action: 'auth.login',
-        resourceType: 'user',
-        resourceId: user.id,
-        after: { rememberMe: input.rememberMe },
-        ip: ctx.ip,
-      });
       return sessionStatus(ctx.session.current, found, ctx);
     }),
 
-  logout: protectedProcedure.mutation(async ({ ctx }) => {
-    await recordActivity(ctx.db, {
-      tenantId: ctx.tenant.id,
-      userId: ctx.user.id,
-      action: 'auth.logout',
-      resourceType: 'user',
-      resourceId: ctx.user.id,
-      ip: ctx.ip,
-    });
-    await ctx.session.end();
+  /** Idempotent: signed-out callers get the same answer. Runs outside a tenant transaction
+   * because destroying the session uses the store's own connection. */
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    const { user, tenant } = ctx;
+    if (user && tenant) {
+      await withTenant(ctx.db, tenant.id, (tx) =>
+        recordActivity(tx, {
+          tenantId: tenant.id,
+          userId: user.id,
+          action: 'auth.logout',
+          resourceType: 'user',
+          resourceId: user.id,
+          ip: ctx.ip,
+        }),
+      );
+    }
+    if (ctx.session.current) await ctx.session.end();
     return { signedIn: false as const };
   }),
 

@@ -1,0 +1,40 @@
+export type {
+  Band,
+  CatalogueUnit,
+  HealthSettings,
+  Impact,
+  ParsedUnit,
+  ReadingStatus,
+  ReferenceRange,
+  Tier,
+  TierThresholds,
+} from './types.js';
+export {
+  defaultCatalogue,
+  defaultRangeFor,
+  defaultSettings,
+  impactWeights,
+  kpiKey,
+  resolveRange,
+  type ResolvedRange,
+} from './catalogue.js';
+export { parseValue, type ParseResult } from './parse.js';
+export { catalogueUnits, isCatalogueUnit, parsedUnitFor, toCatalogueUnit, type UnitConversion } from './units.js';
+export {
+  scoreReading,
+  scoreValue,
+  type BandScore,
+  type ReadingInput,
+  type ReadingWarning,
+  type ReadingWarningCode,
+  type ScoredReading,
+} from './score.js';
+export {
+  normaliseImpact,
+  rollupHealth,
+  tierFor,
+  type CategoryHealth,
+  type HealthRollup,
+  type RollupReading,
+} from './rollup.js';
+export { validateRange, validateSettings } from './validate.js';
