@@ -68,7 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       external_id text,
       industry text,
       region text,
-      status text NOT NULL DEFAULT 'active' CHECK (status IN ('onboarding', 'active', 'paused', 'churned')),
+      status text NOT NULL DEFAULT 'active' CHECK (status IN ('prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned')),
       tier text,
       revenue double precision,
       csm_owner text,

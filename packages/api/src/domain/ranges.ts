@@ -1,0 +1,111 @@
+import { defaultCatalogue, defaultRangeFor, kpiKey, validateRange, validateSettings, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
+import type { Db } from '@pulse/db';
+import { badRequest, notFound } from '../errors.js';
+import type { Actor } from './accounts.js';
+import { recordActivity } from './activity.js';
+import { rescoreTenant } from './health.js';
+import { loadScoringContext, loadSettings, type RangeSource } from './scoring-context.js';
+
+export interface EffectiveRangeItem extends ReferenceRange {
+  key: string;
+  source: RangeSource;
+  default: ReferenceRange | null;
+}
+
+/** Every KPI's effective range (the tenant's override or the catalogue default), by category then name. */
+export async function listRanges(db: Db, tenantId: string): Promise<EffectiveRangeItem[]> {
+  const ctx = await loadScoringContext(db, tenantId);
+  return [...ctx.ranges.entries()]
+    .map(([key, { range, source }]) => ({ ...range, key, source, default: defaultRangeFor(range.kpiName) ?? null }))
+    .sort((a, b) => a.category.localeCompare(b.category) || a.kpiName.localeCompare(b.kpiName));
+}
+
+export type RangeThresholds = Pick<ReferenceRange, 'higherIsBetter' | 'scaleMin' | 'riskThreshold' | 'healthyThreshold' | 'scaleMax'>;
+
+/** Overrides one catalogue KPI's range for this tenant (copy-on-write), then re-scores the tenant. */
+export async function updateRange(db: Db, actor: Actor, kpiName: string, thresholds: RangeThresholds): Promise<EffectiveRangeItem> {
+  const base = defaultRangeFor(kpiName);
+  if (!base) throw notFound('KPI');
+  const next: ReferenceRange = { ...base, ...thresholds };
+  const errors = validateRange(next);
+  if (errors.length) throw badRequest(errors.join(' '), { thresholds: errors });
+  const key = kpiKey(base.kpiName);
+  const before = (await listRanges(db, actor.tenantId)).find((r) => r.key === key);
+  await db
+    .insertInto('reference_ranges')
+    .values({
+      tenant_id: actor.tenantId,
+      kpi_key: key,
+      kpi_name: base.kpiName,
+      category: base.category,
+      unit: base.unit,
+      higher_is_better: next.higherIsBetter,
+      scale_min: next.scaleMin,
+      risk_threshold: next.riskThreshold,
+      healthy_threshold: next.healthyThreshold,
+      scale_max: next.scaleMax,
+      updated_by: actor.userId,
+    })
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'kpi_key']).doUpdateSet({
+        higher_is_better: next.higherIsBetter,
+        scale_min: next.scaleMin,
+        risk_threshold: next.riskThreshold,
+        healthy_threshold: next.healthyThreshold,
+        scale_max: next.scaleMax,
+        updated_by: actor.userId,
+        updated_at: new Date(),
+      }),
+    )
+    .execute();
+  await recordActivity(db, { ...actor, action: 'range.update', resourceType: 'range', resourceId: key, before, after: thresholds });
+  await rescoreTenant(db, actor.tenantId);
+  return { ...next, key, source: 'tenant', default: base };
+}
+
+/** Removes the tenant's override of one KPI, or of all KPIs when kpiName is null, then re-scores. */
+export async function resetRanges(db: Db, actor: Actor, kpiName: string | null): Promise<{ reset: number }> {
+  let q = db.deleteFrom('reference_ranges').where('reference_ranges.tenant_id', '=', actor.tenantId);
+  if (kpiName !== null) {
+    if (!defaultRangeFor(kpiName)) throw notFound('KPI');
+    q = q.where('reference_ranges.kpi_key', '=', kpiKey(kpiName));
+  }
+  const result = await q.executeTakeFirst();
+  const reset = Number(result.numDeletedRows);
+  await recordActivity(db, { ...actor, action: 'range.reset', resourceType: 'range', resourceId: kpiName ? kpiKey(kpiName) : null, after: { reset } });
+  if (reset > 0) await rescoreTenant(db, actor.tenantId);
+  return { reset };
+}
+
+export const catalogueCategories = [...new Set(defaultCatalogue.map((r) => r.category))];
+
+export async function getSettings(db: Db, tenantId: string): Promise<HealthSettings> {
+  return loadSettings(db, tenantId);
+}
+
+/** Sets category weights and tier thresholds, then recomputes every stored health of the tenant. */
+export async function updateSettings(db: Db, actor: Actor, settings: HealthSettings): Promise<HealthSettings> {
+  const errors = validateSettings(settings);
+  if (errors.length) throw badRequest(errors.join(' '), { settings: errors });
+  const before = await loadSettings(db, actor.tenantId);
+  await db
+    .insertInto('tenant_settings')
+    .values({
+      tenant_id: actor.tenantId,
+      category_weights: JSON.stringify(settings.categoryWeights),
+      tier_healthy: settings.tiers.healthy,
+      tier_at_risk: settings.tiers.atRisk,
+    })
+    .onConflict((oc) =>
+      oc.column('tenant_id').doUpdateSet({
+        category_weights: JSON.stringify(settings.categoryWeights),
+        tier_healthy: settings.tiers.healthy,
+        tier_at_risk: settings.tiers.atRisk,
+        updated_at: new Date(),
+      }),
+    )
+    .execute();
+  await recordActivity(db, { ...actor, action: 'settings.update', resourceType: 'settings', before, after: settings });
+  await rescoreTenant(db, actor.tenantId);
+  return settings;
+}

@@ -1,0 +1,392 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { detectFormat, isValidPeriod, parseCsv, parseWorkbook, type ImportRow, type StructuralProblem } from '@pulse/ingest';
+import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
+import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
+import { notFound } from '../errors.js';
+import { accountNameKey, type Actor } from './accounts.js';
+import { recordActivity } from './activity.js';
+import { bulkInsert } from './bulk.js';
+import { recomputeHealth, type AccountPeriod } from './health.js';
+import { loadScoringContext } from './scoring-context.js';
+
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+const MAX_LISTED_WARNINGS = 500;
+
+export interface UploadInput {
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+  /** Workbooks: the period of the readings (default: the current month). CSV rows carry their own. */
+  period?: string | null;
+  /** Workbooks: the account (default: the workbook's Company row). */
+  accountName?: string | null;
+  /** Create accounts the upload names that do not exist yet (default true). */
+  createAccounts?: boolean;
+}
+
+export interface UploadWarning {
+  sheet: string | null;
+  row: number;
+  account: string;
+  kpi: string;
+  code: string;
+  message: string;
+}
+
+export interface UploadReport {
+  status: 'accepted' | 'rejected';
+  format: 'csv' | 'xlsx' | null;
+  problems: StructuralProblem[];
+  counts: { readings: number; scored: number; unknown: number; warnings: number; accountsCreated: number };
+  warnings: UploadWarning[];
+  accounts: { id: string; name: string; created: boolean }[];
+  versions: { accountId: string; account: string; period: string; version: number; readings: number }[];
+}
+
+export function currentPeriod(now = new Date()): string {
+  return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+function rejected(format: UploadReport['format'], problems: StructuralProblem[]): UploadReport {
+  return {
+    status: 'rejected',
+    format,
+    problems,
+    counts: { readings: 0, scored: 0, unknown: 0, warnings: 0, accountsCreated: 0 },
+    warnings: [],
+    accounts: [],
+    versions: [],
+  };
+}
+
+const problem = (message: string, column: string | null = null): StructuralProblem => ({ sheet: null, row: null, column, message });
+
+async function parseUpload(input: UploadInput, format: 'csv' | 'xlsx', period: string) {
+  if (format === 'csv') return parseCsv(input.bytes);
+  return parseWorkbook(input.bytes, { period, accountName: input.accountName ?? null });
+}
+
+/** Finds (and, when allowed, creates) the accounts an upload names; unknown ones are problems. */
+async function resolveAccounts(db: Db, actor: Actor, rows: ImportRow[], create: boolean) {
+  const firstRow = new Map<string, ImportRow>();
+  for (const r of rows) if (!firstRow.has(accountNameKey(r.account))) firstRow.set(accountNameKey(r.account), r);
+  const keys = [...firstRow.keys()];
+  const existing = keys.length
+    ? await db
+        .selectFrom('accounts')
+        .select(['accounts.id', 'accounts.name', 'accounts.name_key'])
+        .where('accounts.tenant_id', '=', actor.tenantId)
+        .where('accounts.name_key', 'in', keys)
+        .execute()
+    : [];
+  const byKey = new Map(existing.map((a) => [a.name_key, { id: a.id, name: a.name, created: false }]));
+  const missing = keys.filter((k) => !byKey.has(k));
+  const problems: StructuralProblem[] = [];
+  if (missing.length && !create) {
+    for (const k of missing) {
+      const r = firstRow.get(k) as ImportRow;
+      problems.push({ sheet: r.sheet, row: r.line, column: 'account', message: `Unknown account "${r.account}" (this upload may not create accounts).` });
+    }
+    return { byKey, problems };
+  }
+  if (missing.length) {
+    const created = await db
+      .insertInto('accounts')
+      .values(missing.map((k) => ({ tenant_id: actor.tenantId, name: (firstRow.get(k) as ImportRow).account.trim(), name_key: k })))
+      .returning(['accounts.id', 'accounts.name', 'accounts.name_key'])
+      .execute();
+    for (const a of created) byKey.set(a.name_key, { id: a.id, name: a.name, created: true });
+  }
+  return { byKey, problems };
+}
+
+async function resolveProducts(db: Db, tenantId: string, pairs: { accountId: string; product: string }[]) {
+  const byKey = new Map<string, string>();
+  if (pairs.length === 0) return byKey;
+  const wanted = new Map(pairs.map((p) => [`${p.accountId}|${accountNameKey(p.product)}`, p]));
+  const existing = await db
+    .selectFrom('products')
+    .select(['products.id', 'products.account_id', 'products.name_key'])
+    .where('products.tenant_id', '=', tenantId)
+    .where('products.account_id', 'in', [...new Set(pairs.map((p) => p.accountId))])
+    .execute();
+  for (const p of existing) byKey.set(`${p.account_id}|${p.name_key}`, p.id);
+  const missing = [...wanted.entries()].filter(([k]) => !byKey.has(k)).map(([, p]) => p);
+  if (missing.length) {
+    const created = await db
+      .insertInto('products')
+      .values(missing.map((p) => ({ tenant_id: tenantId, account_id: p.accountId, name: p.product.trim(), name_key: accountNameKey(p.product) })))
+      .returning(['products.id', 'products.account_id', 'products.name_key'])
+      .execute();
+    for (const p of created) byKey.set(`${p.account_id}|${p.name_key}`, p.id);
+  }
+  return byKey;
+}
+
+async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'csv' | 'xlsx' | null, period: string | null, report: UploadReport) {
+  const row = await db
+    .insertInto('kpi_uploads')
+    .values({
+      tenant_id: actor.tenantId,
+      uploaded_by: actor.userId as string,
+      filename: input.filename,
+      format: format ?? (input.filename.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx'),
+      content_type: input.contentType,
+      size_bytes: input.bytes.length,
+      sha256: createHash('sha256').update(input.bytes).digest('hex'),
+      content: input.bytes,
+      period,
+      account_name: report.accounts.length === 1 ? (report.accounts[0]?.name ?? null) : null,
+      status: report.status,
+      report: JSON.stringify(report),
+    })
+    .returning('kpi_uploads.id')
+    .executeTakeFirstOrThrow();
+  await recordActivity(db, {
+    ...actor,
+    action: report.status === 'accepted' ? 'upload.accept' : 'upload.reject',
+    resourceType: 'upload',
+    resourceId: row.id,
+    after: { filename: input.filename, counts: report.counts, problems: report.problems.length },
+  });
+  return row.id;
+}
+
+/**
+ * Imports one file as one transaction (the caller's): parses it, rejects it with every
+ * structural problem found, or stores its readings (replacing each account period they
+ * cover, as a new version), scores them and recomputes the affected health.
+ * Rejected uploads are kept too, so the history shows them and the file can be fetched.
+ */
+export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string; report: UploadReport }> {
+  const format = detectFormat(input.filename, input.bytes);
+  const period = input.period ?? currentPeriod();
+  const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[]) => {
+    const report = rejected(fmt, problems);
+    return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' ? period : null, report), report };
+  };
+  if (input.bytes.length === 0) return reject(format, [problem('The file is empty.', 'file')]);
+  if (input.bytes.length > MAX_UPLOAD_BYTES) return reject(format, [problem('The file is larger than 16 MB.', 'file')]);
+  if (!format) return reject(null, [problem('Unsupported file type: upload an .xlsx workbook or a .csv file.', 'file')]);
+  if (format === 'xlsx' && !isValidPeriod(period)) return reject(format, [problem(`Period "${period}" is not a month in the form YYYY-MM.`, 'period')]);
+
+  const parsed = await parseUpload(input, format, period);
+  if (parsed.problems.length) return reject(format, parsed.problems);
+  if (parsed.rows.length === 0) return reject(format, [problem('The file contains no readings.')]);
+
+  const { byKey: accounts, problems } = await resolveAccounts(db, actor, parsed.rows, input.createAccounts ?? true);
+  if (problems.length) return reject(format, problems);
+  const accountOf = (r: ImportRow) => accounts.get(accountNameKey(r.account)) as { id: string; name: string; created: boolean };
+
+  const productPairs = parsed.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, product: r.product as string }));
+  const products = await resolveProducts(db, actor.tenantId, productPairs);
+
+  const ctx = await loadScoringContext(db, actor.tenantId);
+  const scored = parsed.rows.map((r) => {
+    const key = kpiKey(r.kpi);
+    const effective = ctx.ranges.get(key);
+    return { row: r, key, effective, result: scoreReading({ raw: r.raw }, effective?.range) };
+  });
+
+  const pairs = new Map<string, AccountPeriod & { account: string; readings: number }>();
+  for (const { row } of scored) {
+    const account = accountOf(row);
+    const k = `${account.id}|${row.period}`;
+    const pair = pairs.get(k) ?? { accountId: account.id, period: row.period, account: account.name, readings: 0 };
+    pair.readings += 1;
+    pairs.set(k, pair);
+  }
+  const pairList = [...pairs.values()];
+  const pairTable = sql`(SELECT * FROM unnest(${pairList.map((p) => p.accountId)}::uuid[], ${pairList.map((p) => p.period)}::text[]))`;
+  const previous = await db
+    .selectFrom('kpi_upload_versions')
+    .select(['kpi_upload_versions.account_id', 'kpi_upload_versions.period', sql<number>`max(kpi_upload_versions.version)`.as('version')])
+    .where('kpi_upload_versions.tenant_id', '=', actor.tenantId)
+    .where(sql<boolean>`(kpi_upload_versions.account_id, kpi_upload_versions.period) IN ${pairTable}`)
+    .groupBy(['kpi_upload_versions.account_id', 'kpi_upload_versions.period'])
+    .execute();
+  const previousVersion = new Map(previous.map((p) => [`${p.account_id}|${p.period}`, Number(p.version)]));
+
+  const warnings: UploadWarning[] = scored
+    .filter((s) => s.result.warning)
+    .map((s) => ({
+      sheet: s.row.sheet,
+      row: s.row.line,
+      account: accountOf(s.row).name,
+      kpi: s.row.kpi,
+      code: s.result.warning?.code ?? 'unknown',
+      message: s.result.warning?.message ?? '',
+    }));
+  const report: UploadReport = {
+    status: 'accepted',
+    format,
+    problems: [],
+    counts: {
+      readings: scored.length,
+      scored: scored.filter((s) => s.result.score !== null).length,
+      unknown: scored.filter((s) => s.result.status === 'unknown').length,
+      warnings: warnings.length,
+      accountsCreated: [...accounts.values()].filter((a) => a.created).length,
+    },
+    warnings: warnings.slice(0, MAX_LISTED_WARNINGS),
+    accounts: [...accounts.values()],
+    versions: pairList.map((p) => ({
+      accountId: p.accountId,
+      account: p.account,
+      period: p.period,
+      version: (previousVersion.get(`${p.accountId}|${p.period}`) ?? 0) + 1,
+      readings: p.readings,
+    })),
+  };
+  const uploadId = await storeUpload(db, actor, input, format, format === 'xlsx' ? period : null, report);
+
+  await db
+    .deleteFrom('kpi_readings')
+    .where('kpi_readings.tenant_id', '=', actor.tenantId)
+    .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairTable}`)
+    .execute();
+  await db
+    .insertInto('kpi_upload_versions')
+    .values(
+      report.versions.map((v) => ({
+        tenant_id: actor.tenantId,
+        upload_id: uploadId,
+        account_id: v.accountId,
+        period: v.period,
+        version: v.version,
+        reading_count: v.readings,
+      })),
+    )
+    .execute();
+  await bulkInsert(db, 'kpi_readings', [
+    { name: 'tenant_id', type: 'uuid', values: scored.map(() => actor.tenantId) },
+    { name: 'account_id', type: 'uuid', values: scored.map((s) => accountOf(s.row).id) },
+    {
+      name: 'product_id',
+      type: 'uuid',
+      values: scored.map((s) => (s.row.product ? (products.get(`${accountOf(s.row).id}|${accountNameKey(s.row.product)}`) ?? null) : null)),
+    },
+    { name: 'upload_id', type: 'uuid', values: scored.map(() => uploadId) },
+    { name: 'period', type: 'text', values: scored.map((s) => s.row.period) },
+    { name: 'category', type: 'text', values: scored.map((s) => s.row.category.trim()) },
+    { name: 'kpi_name', type: 'text', values: scored.map((s) => s.effective?.range.kpiName ?? s.row.kpi.trim()) },
+    { name: 'kpi_key', type: 'text', values: scored.map((s) => s.key) },
+    { name: 'raw', type: 'text', values: scored.map((s) => s.row.raw) },
+    { name: 'value', type: 'float8', values: scored.map((s) => s.result.value) },
+    { name: 'unit', type: 'text', values: scored.map((s) => s.result.unit) },
+    { name: 'status', type: 'text', values: scored.map((s) => s.result.status) },
+    { name: 'score', type: 'float8', values: scored.map((s) => s.result.score) },
+    { name: 'impact', type: 'text', values: scored.map((s) => normaliseImpact(s.row.impact)) },
+    { name: 'weight', type: 'float8', values: scored.map((s) => s.row.weight) },
+    { name: 'source', type: 'text', values: scored.map((s) => s.row.source) },
+    { name: 'frequency', type: 'text', values: scored.map((s) => s.row.frequency) },
+    { name: 'warning', type: 'text', values: scored.map((s) => s.result.warning?.message ?? null) },
+  ]);
+  await recomputeHealth(db, actor.tenantId, ctx, pairList);
+  await db
+    .updateTable('accounts')
+    .set({ updated_at: new Date() })
+    .where('accounts.tenant_id', '=', actor.tenantId)
+    .where('accounts.id', 'in', [...new Set(pairList.map((p) => p.accountId))])
+    .execute();
+  return { uploadId, report };
+}
+
+export interface UploadSummary {
+  id: string;
+  filename: string;
+  format: 'csv' | 'xlsx';
+  sizeBytes: number;
+  period: string | null;
+  accountName: string | null;
+  status: 'accepted' | 'rejected';
+  uploadedBy: { id: string; name: string };
+  createdAt: Date;
+}
+
+function uploadsQuery(db: Db, tenantId: string) {
+  return db
+    .selectFrom('kpi_uploads')
+    .innerJoin('users', (j) => j.onRef('users.tenant_id', '=', 'kpi_uploads.tenant_id').onRef('users.id', '=', 'kpi_uploads.uploaded_by'))
+    .select([
+      'kpi_uploads.id',
+      'kpi_uploads.filename',
+      'kpi_uploads.format',
+      'kpi_uploads.size_bytes',
+      'kpi_uploads.period',
+      'kpi_uploads.account_name',
+      'kpi_uploads.status',
+      'kpi_uploads.created_at',
+      'users.id as user_id',
+      'users.name as user_name',
+    ])
+    .where('kpi_uploads.tenant_id', '=', tenantId);
+}
+
+type UploadRow = Awaited<ReturnType<ReturnType<typeof uploadsQuery>['executeTakeFirstOrThrow']>>;
+
+function toSummary(r: UploadRow): UploadSummary {
+  return {
+    id: r.id,
+    filename: r.filename,
+    format: r.format,
+    sizeBytes: r.size_bytes,
+    period: r.period,
+    accountName: r.account_name,
+    status: r.status,
+    uploadedBy: { id: r.user_id, name: r.user_name },
+    createdAt: r.created_at,
+  };
+}
+
+export async function listUploads(
+  db: Db,
+  tenantId: string,
+  filters: { accountId?: string | null | undefined; status?: 'accepted' | 'rejected' | null | undefined },
+  page: PageRequest,
+): Promise<Page<UploadSummary>> {
+  let q = uploadsQuery(db, tenantId);
+  if (filters.status) q = q.where('kpi_uploads.status', '=', filters.status);
+  if (filters.accountId) {
+    const accountId = filters.accountId;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('kpi_upload_versions')
+          .select('kpi_upload_versions.id')
+          .whereRef('kpi_upload_versions.tenant_id', '=', 'kpi_uploads.tenant_id')
+          .whereRef('kpi_upload_versions.upload_id', '=', 'kpi_uploads.id')
+          .where('kpi_upload_versions.account_id', '=', accountId),
+      ),
+    );
+  }
+  const result = await paginate(
+    q,
+    [
+      { column: sql.ref('kpi_uploads.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
+      { column: sql.ref('kpi_uploads.id'), value: (r) => r.id, direction: 'desc' },
+    ],
+    page,
+  );
+  return { items: result.items.map(toSummary), nextCursor: result.nextCursor };
+}
+
+export async function getUpload(db: Db, tenantId: string, id: string): Promise<UploadSummary & { report: UploadReport; sha256: string }> {
+  const row = await uploadsQuery(db, tenantId)
+    .select(['kpi_uploads.report', 'kpi_uploads.sha256'])
+    .where('kpi_uploads.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('Upload');
+  return { ...toSummary(row), report: row.report as UploadReport, sha256: row.sha256 };
+}
+
+export async function getUploadFile(db: Db, tenantId: string, id: string): Promise<{ filename: string; contentType: string; content: Uint8Array }> {
+  const row = await db
+    .selectFrom('kpi_uploads')
+    .select(['kpi_uploads.filename', 'kpi_uploads.content_type', 'kpi_uploads.content'])
+    .where('kpi_uploads.tenant_id', '=', tenantId)
+    .where('kpi_uploads.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('Upload');
+  return { filename: row.filename, contentType: row.content_type, content: row.content };
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { protectedProcedure, router } from '../trpc.js';
+import { period, uuid } from '../validation.js';
+import { accountHealth, explainHealth, healthTrend } from '../domain/health.js';
+import { portfolioSummary } from '../domain/portfolio.js';
+
+export const healthRouter = router({
+  account: protectedProcedure
+    .input(z.strictObject({ accountId: uuid, period: period.nullish() }))
+    .query(({ ctx, input }) => accountHealth(ctx.db, ctx.tenant.id, input.accountId, input.period)),
+
+  explain: protectedProcedure
+    .input(z.strictObject({ accountId: uuid, period: period.nullish() }))
+    .query(({ ctx, input }) => explainHealth(ctx.db, ctx.tenant.id, input.accountId, input.period)),
+
+  summary: protectedProcedure.query(({ ctx }) => portfolioSummary(ctx.db, ctx.tenant.id)),
+
+  trend: protectedProcedure
+    .input(z.strictObject({ accountId: uuid, periods: z.number().int().min(1).max(120).default(12) }))
+    .query(({ ctx, input }) => healthTrend(ctx.db, ctx.tenant.id, input.accountId, input.periods)),
+});
