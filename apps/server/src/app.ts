@@ -5,11 +5,28 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import helmet from 'helmet';
 import * as trpcExpress from '@trpc/server/adapters/express';
-import { appRouter, createContext, defaultSessionPolicy, type AuthSettings, type SessionPolicy } from '@pulse/api';
-import { pingDatabase, type Db } from '@pulse/db';
+import {
+  appRouter,
+  createContext,
+  defaultSessionPolicy,
+  getUploadFile,
+  type AuthSettings,
+  type Context,
+  type SessionPolicy,
+} from '@pulse/api';
+import { migrationsAreCurrent, pingDatabase, withTenant, type Db } from '@pulse/db';
 import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
 import { cookieSettings, expressSessionPort } from './http-session.js';
+import { corsPolicy, csrfGuard } from './security.js';
+
+/** JSON bodies (every procedure but uploads) are capped at 1 MB; multipart uploads at 16 MB plus form overhead. */
+const JSON_LIMIT = '1mb';
+const MULTIPART_LIMIT_BYTES = 16 * 1024 * 1024 + 64 * 1024;
+const MAX_BATCH = 25;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ContextResolver = (req: Request, res: Response) => Promise<Context>;
 
 export interface AppOptions {
   db: Db;
@@ -47,6 +64,15 @@ export function createApp({ db, config, sessionPolicy = defaultSessionPolicy }: 
       .json({ status: reachable ? 'ok' : 'error', database: reachable ? 'reachable' : 'unreachable' });
   });
 
+  app.get('/api/ready', async (_req, res) => {
+    const reachable = await pingDatabase(db);
+    const current = reachable && (await migrationsAreCurrent(db).catch(() => false));
+    res
+      .status(current ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: current ? 'ready' : 'not ready', database: reachable ? 'reachable' : 'unreachable', migrations: current ? 'current' : 'pending' });
+  });
+
   const cookie = cookieSettings(config.production);
   const auth: AuthSettings = { bcryptCost: config.bcryptCost, sessionPolicy, production: config.production };
 
@@ -56,6 +82,8 @@ export function createApp({ db, config, sessionPolicy = defaultSessionPolicy }: 
       res.set('Cache-Control', 'no-store');
       next();
     },
+    corsPolicy(config.allowedOrigins),
+    csrfGuard(config.allowedOrigins),
     session({
       name: cookie.name,
       secret: config.sessionSecrets,
@@ -69,19 +97,47 @@ export function createApp({ db, config, sessionPolicy = defaultSessionPolicy }: 
     }),
   );
 
+  const contextFor: ContextResolver = (req, res) =>
+    createContext({
+      db,
+      auth,
+      session: expressSessionPort(req, res, sessionPolicy, cookie),
+      ip: req.ip ?? null,
+      requestId: randomUUID(),
+      setHeader: (name, value) => res.set(name, value),
+    });
+
+  app.get('/api/uploads/:id/file', async (req, res, next) => {
+    try {
+      const ctx = await contextFor(req, res);
+      if (!ctx.tenant) return void res.status(401).json({ error: 'Please sign in.' });
+      const tenantId = ctx.tenant.id;
+      if (!UUID.test(String(req.params.id))) return void res.status(404).json({ error: 'Upload not found.' });
+      const file = await withTenant(db, tenantId, (tx) => getUploadFile(tx, tenantId, String(req.params.id)));
+      res
+        .status(200)
+        .set('Content-Type', file.contentType || 'application/octet-stream')
+        .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .send(Buffer.from(file.content));
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return void res.status(404).json({ error: 'Upload not found.' });
+      next(error);
+    }
+  });
+
   app.use(
     '/api/trpc',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: JSON_LIMIT }),
+    (req, _res, next) => {
+      // Let tRPC stream multipart bodies itself (it reads req only when no parsed body is present).
+      if (req.body === undefined) delete (req as { body?: unknown }).body;
+      next();
+    },
     trpcExpress.createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req, res }) =>
-        createContext({
-          db,
-          auth,
-          session: expressSessionPort(req, res, sessionPolicy, cookie),
-          ip: req.ip ?? null,
-          requestId: randomUUID(),
-        }),
+      maxBodySize: MULTIPART_LIMIT_BYTES,
+      maxBatchSize: MAX_BATCH,
+      createContext: ({ req, res }) => contextFor(req, res),
       onError: ({ error, path: procedure }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${procedure ?? '?'}:`, error.cause ?? error);
       },

@@ -40,7 +40,9 @@ export function expressSessionPort(req: Request, res: Response, policy: SessionP
       req.session.createdAt = createdAt.toISOString();
       req.session.expiresAt = absoluteExpiry(policy, createdAt, rememberMe).toISOString();
       if (rememberMe) req.session.cookie.maxAge = REMEMBER_ME_COOKIE_MS;
+      req.session.creating = true;
       await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+      delete req.session.creating;
       port.current = currentFrom(req);
       return port.current as CurrentSession;
     },

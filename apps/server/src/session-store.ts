@@ -11,11 +11,10 @@ declare module 'express-session' {
     expiresAt: string;
     /** Filled in by the store from the row on every load; never persisted from here. */
     lastSeenAt: string;
+    /** Set only by a login for its one save that creates the row; never persisted. */
+    creating?: boolean;
   }
 }
-
-/** A session may only be created this soon after its login; a late save cannot resurrect it. */
-const CREATE_WINDOW_MS = 60_000;
 
 /**
  * express-session store on the sessions table (through Kysely, so PGlite and pg alike).
@@ -57,12 +56,14 @@ export class KyselySessionStore extends session.Store {
     return { ...(row.data as unknown as session.SessionData), lastSeenAt: row.lastSeenAt.toISOString() };
   }
 
+  /**
+   * Only a login creates a row (its save carries `creating`); any other save is ignored, so
+   * a request still in flight at logout can never write the destroyed session back.
+   */
   private async write(sid: string, sess: session.SessionData): Promise<void> {
-    if (!sess.userId || !sess.tenantId || !sess.createdAt) return;
+    if (!sess.creating || !sess.userId || !sess.tenantId || !sess.createdAt) return;
     const createdAt = new Date(sess.createdAt);
-    const now = new Date();
-    if (now.getTime() - createdAt.getTime() > CREATE_WINDOW_MS) return;
-    const { lastSeenAt: _ignored, ...data } = sess;
+    const { lastSeenAt: _seen, creating: _creating, ...data } = sess;
     await sessions.insertSession(this.db, {
       sid,
       tenantId: sess.tenantId,

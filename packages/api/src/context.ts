@@ -41,6 +41,8 @@ export interface Context {
   tenant: Tenant | null;
   ip: string | null;
   requestId: string;
+  /** Sets a response header (e.g. Retry-After); a no-op outside HTTP. */
+  setHeader: (name: string, value: string) => void;
 }
 
 export interface ContextInput {
@@ -49,6 +51,7 @@ export interface ContextInput {
   session: SessionPort;
   ip: string | null;
   requestId: string;
+  setHeader: (name: string, value: string) => void;
 }
 
 /**

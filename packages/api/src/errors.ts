@@ -24,6 +24,10 @@ export function unauthorized(message = 'Please sign in.'): TRPCError {
   return new TRPCError({ code: 'UNAUTHORIZED', message });
 }
 
+export function tooManyRequests(message: string): TRPCError {
+  return new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
+}
+
 /** Field-level messages attached to a BAD_REQUEST, surfaced as data.fieldErrors. */
 export class FieldErrors extends Error {
   constructor(readonly fieldErrors: Record<string, string[]>) {

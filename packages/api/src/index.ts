@@ -4,3 +4,4 @@ export * from './context.js';
 export * from './session-policy.js';
 export * from './errors.js';
 export { seedDemoData, demoLogins, DEMO_PASSWORD } from './demo/seed.js';
+export { getUploadFile } from './domain/uploads.js';

@@ -49,6 +49,7 @@ export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string |
     tenant,
     ip,
     requestId: 'test',
+    setHeader: () => undefined,
   });
 }
 
@@ -61,6 +62,7 @@ export function anonymousCaller(db: Db): Caller {
     tenant: null,
     ip: null,
     requestId: 'test',
+    setHeader: () => undefined,
   });
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { users, withTenant } from '@pulse/db';
 import { protectedProcedure, publicProcedure, router } from '../trpc.js';
-import { unauthorized } from '../errors.js';
+import { tooManyRequests, unauthorized } from '../errors.js';
+import { blockedFor, clearFailures, loginThrottleKeys, recordFailure, throttlePolicy } from '../domain/throttle.js';
 import { registerTenant } from '../domain/tenants.js';
 import { recordActivity } from '../domain/activity.js';
 import { email, name, password } from '../validation.js';
@@ -27,8 +28,20 @@ export const authRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      const keys = loginThrottleKeys(input.email, ctx.ip);
+      const retryAfter = await blockedFor(ctx.db, [keys.account, keys.ip], new Date());
+      if (retryAfter !== null) {
+        ctx.setHeader('Retry-After', String(retryAfter));
+        throw tooManyRequests(`Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minutes.`);
+      }
       const user = await users.verifyCredentials(ctx.db, input.email, input.password, ctx.auth.bcryptCost);
-      if (!user) throw unauthorized(INVALID_LOGIN);
+      if (!user) {
+        const now = new Date();
+        await recordFailure(ctx.db, keys.account, throttlePolicy.perAccountAndIp, now);
+        await recordFailure(ctx.db, keys.ip, throttlePolicy.perIp, now);
+        throw unauthorized(INVALID_LOGIN);
+      }
+      await clearFailures(ctx.db, keys.account);
       const found = await withTenant(ctx.db, user.tenantId, async (tx) => {
         await users.recordLogin(tx, user, new Date());
         await recordActivity(tx, {
