@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -19,6 +18,8 @@ import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
 import { cookieSettings, expressSessionPort } from './http-session.js';
 import { corsPolicy, csrfGuard } from './security.js';
+import { createLogger, requestLogger, type RequestLogFields } from './logging.js';
+import type { Logger } from 'pino';
 
 /** JSON bodies (every procedure but uploads) are capped at 1 MB; multipart uploads at 16 MB plus form overhead. */
 const JSON_LIMIT = '1mb';
@@ -32,12 +33,19 @@ export interface AppOptions {
   db: Db;
   config: Config;
   sessionPolicy?: SessionPolicy;
+  logger?: Logger;
 }
 
-export function createApp({ db, config, sessionPolicy = defaultSessionPolicy }: AppOptions): express.Express {
+export function createApp({
+  db,
+  config,
+  sessionPolicy = defaultSessionPolicy,
+  logger = createLogger(config.logLevel),
+}: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(requestLogger(logger));
 
   app.use(
     helmet({
@@ -97,15 +105,20 @@ export function createApp({ db, config, sessionPolicy = defaultSessionPolicy }: 
     }),
   );
 
-  const contextFor: ContextResolver = (req, res) =>
-    createContext({
+  const contextFor: ContextResolver = async (req, res) => {
+    const log = res.locals.log as RequestLogFields;
+    const ctx = await createContext({
       db,
       auth,
       session: expressSessionPort(req, res, sessionPolicy, cookie),
       ip: req.ip ?? null,
-      requestId: randomUUID(),
+      requestId: log.requestId,
       setHeader: (name, value) => res.set(name, value),
     });
+    if (ctx.tenant) log.tenantId = ctx.tenant.id;
+    if (ctx.user) log.userId = ctx.user.id;
+    return ctx;
+  };
 
   app.get('/api/uploads/:id/file', async (req, res, next) => {
     try {
@@ -139,7 +152,7 @@ export function createApp({ db, config, sessionPolicy = defaultSessionPolicy }: 
       maxBatchSize: MAX_BATCH,
       createContext: ({ req, res }) => contextFor(req, res),
       onError: ({ error, path: procedure }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${procedure ?? '?'}:`, error.cause ?? error);
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
       },
     }),
   );
@@ -157,7 +170,7 @@ export function createApp({ db, config, sessionPolicy = defaultSessionPolicy }: 
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = typeof err === 'object' && err && 'status' in err ? Number((err as { status: number }).status) : 500;
-    if (status >= 500) console.error('[http]', err);
+    if (status >= 500) logger.error({ err }, 'request failed');
     res.status(status).json({ error: status >= 500 ? 'Internal server error' : 'Bad request' });
   });
 

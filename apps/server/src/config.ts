@@ -26,6 +26,7 @@ const envSchema = z.object({
   PULSE_DEMO_DATA: bool.optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   PULSE_WEB_DIST: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -43,6 +44,7 @@ export interface Config {
   demoData: boolean;
   allowedOrigins: string[];
   webDist: string;
+  logLevel: string;
 }
 
 export class ConfigError extends Error {}
@@ -104,5 +106,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoData: e.PULSE_DEMO_DATA ?? !production,
     allowedOrigins,
     webDist: path.resolve(e.PULSE_WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   };
 }
