@@ -1,0 +1,57 @@
+import bcrypt from 'bcrypt';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DatabaseHandle } from '../src/connection.js';
+import { createTestDatabase } from '../src/testing.js';
+import { createUser, verifyCredentials } from '../src/repos/users.js';
+
+let handle: DatabaseHandle;
+let tenantId: string;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  const t = await handle.db.insertInto('tenants').values({ name: 'Acme' }).returning('tenants.id').executeTakeFirstOrThrow();
+  tenantId = t.id;
+  await createUser(handle.db, { tenantId, email: 'Ada@Acme.test', name: 'Ada', role: 'admin', password: 'right password' }, 4);
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+describe('credentials', () => {
+  it('equal hashing work: unknown email, wrong password and long password each cost one bcrypt comparison', async () => {
+    const compare = vi.spyOn(bcrypt, 'compare');
+    try {
+      for (const [email, password] of [
+        ['nobody@acme.test', 'whatever pw'],
+        ['ada@acme.test', 'wrong password'],
+        ['ada@acme.test', 'x'.repeat(100)],
+      ] as const) {
+        compare.mockClear();
+        expect(await verifyCredentials(handle.db, email, password, 4)).toBeNull();
+        expect(compare).toHaveBeenCalledTimes(1);
+      }
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('never returns the password hash', async () => {
+    const user = await verifyCredentials(handle.db, ' ADA@acme.test ', 'right password', 4);
+    expect(user).not.toBeNull();
+    expect(JSON.stringify(user)).not.toMatch(/\$2[aby]\$/);
+    expect(Object.keys(user ?? {})).not.toContain('passwordHash');
+  });
+
+  it('upgrades a hash made with a lower cost at the next successful login', async () => {
+    const before = await handle.db.selectFrom('users').select('users.password_hash').executeTakeFirstOrThrow();
+    expect(bcrypt.getRounds(before.password_hash)).toBe(4);
+    expect(await verifyCredentials(handle.db, 'ada@acme.test', 'right password', 5)).not.toBeNull();
+    const after = await handle.db.selectFrom('users').select('users.password_hash').executeTakeFirstOrThrow();
+    expect(bcrypt.getRounds(after.password_hash)).toBe(5);
+    expect(await verifyCredentials(handle.db, 'ada@acme.test', 'right password', 5)).not.toBeNull();
+  });
+
+  it('refuses passwords outside 8..72 bytes when creating users', async () => {
+    await expect(createUser(handle.db, { tenantId, email: 'b@acme.test', name: 'B', role: 'member', password: 'short' }, 4)).rejects.toThrow(/at least 8 bytes/);
+    await expect(createUser(handle.db, { tenantId, email: 'b@acme.test', name: 'B', role: 'member', password: 'ü'.repeat(37) }, 4)).rejects.toThrow(/at most 72 bytes/);
+  });
+});
