@@ -1,0 +1,125 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { Link, useLocation } from '../router.js';
+import { isNavActive, navRoutes, type NavRoute } from '../routes.js';
+import { useSignOut } from '../session.js';
+import type { SignedInSession } from '../trpc.js';
+import { IdleWarning } from './IdleWarning.js';
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  return parts
+    .slice(0, 2)
+    .map((part) => part.charAt(0).toUpperCase())
+    .join('');
+}
+
+function UserMenu({ session }: { session: SignedInSession }) {
+  const [open, setOpen] = useState(false);
+  const container = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+  const signOut = useSignOut();
+  const { user } = session;
+
+  useEffect(() => {
+    if (!open) return;
+    const closeOutside = (event: PointerEvent) => {
+      if (!container.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const closeOnEscape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('pointerdown', closeOutside);
+    document.addEventListener('keydown', closeOnEscape);
+    return () => {
+      document.removeEventListener('pointerdown', closeOutside);
+      document.removeEventListener('keydown', closeOnEscape);
+    };
+  }, [open]);
+
+  return (
+    <div className="user-menu" ref={container}>
+      <button
+        type="button"
+        className="user-menu-button"
+        aria-expanded={open}
+        aria-controls={menuId}
+        onClick={() => setOpen((value) => !value)}
+      >
+        <span className="avatar" aria-hidden="true">
+          {initials(user.name)}
+        </span>
+        <span className="user-menu-name">{user.name}</span>
+      </button>
+      <div id={menuId} className="user-menu-panel" hidden={!open}>
+        <p className="user-menu-who">
+          <strong>{user.name}</strong>
+          <span>{user.email}</span>
+          <span className="role-tag">{user.role === 'admin' ? 'Admin' : 'Member'}</span>
+        </p>
+        {signOut.error && <p className="form-error">Signing out failed. Try again.</p>}
+        <button type="button" className="button button-secondary button-block" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          {signOut.isPending ? 'Signing out…' : 'Sign out'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function NavList({ routes, pathname }: { routes: NavRoute[]; pathname: string }) {
+  return (
+    <ul>
+      {routes.map((route) => (
+        <li key={route.path}>
+          <Link to={route.path} className="side-nav-link" aria-current={isNavActive(route.path, pathname) ? 'page' : undefined}>
+            {route.nav}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function SideNav({ isAdmin }: { isAdmin: boolean }) {
+  const { pathname } = useLocation();
+  const items = navRoutes(isAdmin);
+  const adminItems = items.filter((route) => route.access === 'admin');
+  return (
+    <nav className="side-nav" aria-label="Main">
+      <div className="side-nav-inner">
+        <NavList routes={items.filter((route) => route.access !== 'admin')} pathname={pathname} />
+        {adminItems.length > 0 && (
+          <>
+            <h2 className="side-nav-heading">Admin</h2>
+            <NavList routes={adminItems} pathname={pathname} />
+          </>
+        )}
+      </div>
+    </nav>
+  );
+}
+
+/** The signed-in frame: top bar with tenant and user menu, left navigation, idle warning. */
+export function AppShell({ session, children }: { session: SignedInSession; children: ReactNode }) {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top-bar">
+        <Link to="/" className="brand" aria-label="Pulse dashboard">
+          <span className="brand-mark" aria-hidden="true" />
+          Pulse
+        </Link>
+        <span className="tenant-name">{session.tenant.name}</span>
+        <UserMenu session={session} />
+      </header>
+      <div className="shell-body">
+        <SideNav isAdmin={session.user.role === 'admin'} />
+        <main id="main" className="shell-main">
+          {children}
+        </main>
+      </div>
+      <IdleWarning session={session} />
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import type { FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { AuthLayout } from '../components/AuthLayout.js';
+import { Field, FormError } from '../components/Field.js';
+import { formErrors } from '../errors.js';
+import { Link } from '../router.js';
+import { replaceSession } from '../session.js';
+import { trpc } from '../trpc.js';
+
+export function RegisterPage() {
+  const client = useQueryClient();
+  const register = trpc.auth.register.useMutation({ onSuccess: (status) => replaceSession(client, status) });
+  const { message, fieldErrors } = formErrors(register.error);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    register.mutate({
+      organisationName: String(form.get('organisationName')),
+      name: String(form.get('name')),
+      email: String(form.get('email')),
+      password: String(form.get('password')),
+    });
+  };
+
+  return (
+    <AuthLayout
+      title="Register your organisation"
+      footer={
+        <>
+          Already using Pulse? <Link to="/login">Sign in</Link>
+        </>
+      }
+    >
+      <p className="auth-lead">You will be the first admin of your organisation&rsquo;s workspace.</p>
+      <form className="form" onSubmit={submit} noValidate>
+        <FormError message={message} />
+        <Field label="Organisation name" name="organisationName" autoComplete="organization" required errors={fieldErrors.organisationName} />
+        <Field label="Your name" name="name" autoComplete="name" required errors={fieldErrors.name} />
+        <Field label="Work email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="At least 8 characters."
+          errors={fieldErrors.password}
+        />
+        <button type="submit" className="button button-primary button-block" disabled={register.isPending}>
+          {register.isPending ? 'Creating workspace…' : 'Create workspace'}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}
