@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { Session, userPath, type PulseClient } from '../connection.js';
+import { CliError, EXIT } from '../errors.js';
+import { plural, table } from '../format.js';
+import { formatBytes, ProgressBar, withUploadProgress } from '../progress.js';
+
+type UploadResult = Awaited<ReturnType<PulseClient['uploads']['create']['mutate']>>;
+type UploadReport = UploadResult['report'];
+
+/** The server's limit for one upload (checked here too, so a huge file is not sent for nothing). */
+const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.csv': 'text/csv',
+};
+
+export function parsePeriod(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError('Use the form YYYY-MM, e.g. 2026-01.');
+  return value;
+}
+
+function readable(file: string, error: unknown): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new CliError(`File not found: ${file}`);
+  if (code === 'EACCES' || code === 'EPERM') return new CliError(`Cannot read ${file}: permission denied.`);
+  if (code === 'EISDIR') return new CliError(`${file} is a folder, not a file.`);
+  return new CliError(`Cannot read ${file}: ${(error as Error).message}`);
+}
+
+/** Reads the file to upload, with a clear message for each way that can fail. */
+export function readUploadFile(file: string): Buffer {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    throw readable(file, error);
+  }
+  if (stat.isDirectory()) throw new CliError(`${file} is a folder, not a file.`);
+  if (!stat.isFile()) throw new CliError(`${file} is not a regular file.`);
+  if (stat.size === 0) throw new CliError(`${file} is empty.`);
+  if (stat.size > MAX_UPLOAD_BYTES) throw new CliError(`${file} is ${formatBytes(stat.size)}; Pulse takes at most 16 MB in one upload.`);
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw readable(file, error);
+  }
+}
+
+function location(p: { sheet: string | null; row: number | null; column: string | null }): [string, string, string] {
+  return [p.sheet ?? '-', p.row === null ? '-' : String(p.row), p.column ?? '-'];
+}
+
+export function printReport(report: UploadReport, filename: string): void {
+  if (report.status === 'rejected') {
+    console.log(`Rejected ${filename}: ${plural(report.problems.length, 'problem')}. Nothing was imported.`);
+    console.log('');
+    console.log(table(['SHEET', 'ROW', 'COLUMN', 'PROBLEM'], report.problems.map((p) => [...location(p), p.message])));
+    return;
+  }
+  const c = report.counts;
+  console.log(`Accepted ${filename}${report.format ? ` (${report.format})` : ''}.`);
+  console.log(`  readings          ${c.readings}`);
+  console.log(`  scored            ${c.scored}`);
+  console.log(`  unknown           ${c.unknown}`);
+  console.log(`  warnings          ${c.warnings}`);
+  console.log(`  accounts created  ${c.accountsCreated}`);
+  if (report.versions.length > 0) {
+    console.log('');
+    console.log(table(['ACCOUNT', 'PERIOD', 'VERSION', 'READINGS'], report.versions.map((v) => [v.account, v.period, v.version, v.readings])));
+  }
+  if (report.warnings.length > 0) {
+    console.log('');
+    const more = c.warnings > report.warnings.length ? ` (first ${report.warnings.length} of ${c.warnings})` : '';
+    console.log(`Warnings${more}:`);
+    console.log(
+      table(
+        ['SHEET', 'ROW', 'ACCOUNT', 'KPI', 'WARNING'],
+        report.warnings.map((w) => [w.sheet, w.row, w.account, w.kpi, w.message]),
+      ),
+    );
+  }
+}
+
+interface UploadOptions {
+  period?: string;
+  account?: string;
+  createAccounts?: boolean;
+  json?: boolean;
+}
+
+async function upload(fileArg: string, opts: UploadOptions): Promise<void> {
+  const file = userPath(fileArg);
+  const bytes = readUploadFile(file);
+  const session = Session.open();
+  const name = path.basename(file);
+
+  const form = new FormData();
+  form.set('file', new File([bytes], name, { type: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream' }));
+  if (opts.period) form.set('period', opts.period);
+  if (opts.account) form.set('accountName', opts.account);
+  if (opts.createAccounts === false) form.set('createAccounts', 'false');
+
+  const bar = new ProgressBar(`Uploading ${name}`, bytes.length);
+  const client = session.clientWith((base) =>
+    withUploadProgress(base, (sent, total) => {
+      if (sent >= total) bar.finish(sent);
+      else bar.update(sent, total);
+    }),
+  );
+  let result: UploadResult;
+  try {
+    result = await session.call(() => client.uploads.create.mutate(form));
+  } finally {
+    bar.abort();
+  }
+
+  const { report } = result;
+  if (opts.json) console.log(JSON.stringify(result, null, 2));
+  else printReport(report, name);
+  if (report.status === 'rejected') {
+    throw new CliError(`Upload rejected: ${plural(report.problems.length, 'problem')} (see above).`, EXIT.rejected);
+  }
+}
+
+export function registerUpload(program: Command): void {
+  program
+    .command('upload')
+    .description('upload a KPI workbook (.xlsx) or CSV file and print the import report')
+    .argument('<file>', 'the file to upload')
+    .option('--period <YYYY-MM>', 'workbooks: the month of the readings (default: the current month; CSV rows carry their own)', parsePeriod)
+    .option('--account <name>', "workbooks: the account the readings belong to (default: the workbook's Company row)")
+    .option('--no-create-accounts', 'reject the upload instead of creating accounts it names that do not exist yet')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Progress goes to stderr, the report to stdout. The exit code is 0 when the upload was
+accepted, 2 when Pulse rejected it (every problem is listed), 1 on any other error.
+
+Example:
+  pulse upload automotive_solutions_kpis.xlsx --period 2026-01 --account "Automotive Solutions"`,
+    )
+    .action(upload);
+}

@@ -1,0 +1,153 @@
+import path from 'node:path';
+import { CLIENT_HEADER, createPulseClient } from '@pulse/client';
+import { CookieJar } from './cookies.js';
+import { CliError, networkFailure } from './errors.js';
+import { readSession, sessionFile, writeSession, type StoredSession } from './store.js';
+
+export type PulseClient = ReturnType<typeof createPulseClient>;
+
+export const NOT_LOGGED_IN = 'Not logged in: run pulse login --url URL --email EMAIL';
+export const SESSION_EXPIRED = 'Your session has expired: run pulse login';
+
+/** The session cookie was refused (expired, signed out elsewhere, user deactivated). */
+export class SessionExpired extends CliError {
+  constructor() {
+    super(SESSION_EXPIRED);
+  }
+}
+
+/** A server address as given to --url: http(s), without a trailing slash, query or fragment. */
+export function normaliseUrl(raw: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) {
+    throw new CliError(`Give the full address with http:// or https://, e.g. http://${raw.trim() || '127.0.0.1:3000'}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new CliError(`Not a valid URL: "${raw}" (expected something like http://127.0.0.1:3000).`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`Not an http(s) URL: "${raw}".`);
+  }
+  if (url.username || url.password) throw new CliError('Put no credentials in the URL: pulse login asks for them.');
+  url.hash = '';
+  url.search = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Paths the user typed are relative to where they typed them, also under `pnpm pulse`. */
+export function userPath(p: string): string {
+  const viaRootScript = process.env.npm_lifecycle_event === 'pulse' && process.env.INIT_CWD;
+  return path.resolve(viaRootScript ? (process.env.INIT_CWD as string) : process.cwd(), p);
+}
+
+interface TrpcLikeError extends Error {
+  data?: { code?: string; httpStatus?: number; fieldErrors?: Record<string, string[]> } | null;
+  meta?: { response?: { status?: number } };
+}
+
+function isTrpcError(error: unknown): error is TrpcLikeError {
+  return error instanceof Error && error.name === 'TRPCClientError';
+}
+
+/** Turns what a call threw into a message for the terminal. */
+export function explain(error: unknown, url: string, signedIn: boolean): unknown {
+  if (error instanceof CliError) return error;
+  const network = networkFailure(error);
+  if (network) return new CliError(`Cannot reach Pulse at ${url} (${network}): check the URL and that the server is running.`);
+  if (!isTrpcError(error)) return error;
+  const code = error.data?.code;
+  if (code === 'UNAUTHORIZED' && signedIn) return new SessionExpired();
+  if (!code) {
+    const status = error.meta?.response?.status;
+    const detail = process.env.PULSE_DEBUG ? ` (${error.message})` : '';
+    return new CliError(`${url} did not answer like a Pulse server${status ? ` (HTTP ${status})` : ''}: check the URL.${detail}`);
+  }
+  const fields = Object.entries(error.data?.fieldErrors ?? {}).map(([field, messages]) => `  ${field}: ${messages.join(' ')}`);
+  return new CliError([error.message, ...fields].join('\n'));
+}
+
+/** A tRPC client for one server whose requests carry (and update) the cookies in jar. */
+export function clientFor(url: string, jar: CookieJar, wrap?: (base: typeof fetch) => typeof fetch): PulseClient {
+  const base: typeof fetch = (input, init) => globalThis.fetch(input, init);
+  return createPulseClient({ baseUrl: url, fetch: jar.fetch(wrap ? wrap(base) : base) });
+}
+
+/** Signed-out calls (login): errors explained, nothing saved. */
+export async function anonymousCall<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw explain(error, url, false);
+  }
+}
+
+/** The saved session: a client that sends its cookie, and the file kept up to date. */
+export class Session {
+  readonly jar: CookieJar;
+  readonly client: PulseClient;
+
+  constructor(
+    readonly file: string,
+    readonly stored: StoredSession,
+  ) {
+    this.jar = new CookieJar(new URL(stored.url).origin, { ...stored.cookies });
+    this.client = clientFor(stored.url, this.jar);
+  }
+
+  get url(): string {
+    return this.stored.url;
+  }
+
+  /** Requires a signed-in session: the CLI's other commands start here. */
+  static open(file = sessionFile()): Session {
+    const stored = readSession(file);
+    if (!stored) throw new CliError(NOT_LOGGED_IN);
+    if (Object.keys(stored.cookies).length === 0) throw new SessionExpired();
+    return new Session(file, stored);
+  }
+
+  /** Another client on the same cookies, with its fetch wrapped (upload progress). */
+  clientWith(wrap: (base: typeof fetch) => typeof fetch): PulseClient {
+    return clientFor(this.url, this.jar, wrap);
+  }
+
+  /** Runs calls; a refused session is forgotten (the URL and email stay for the next login). */
+  async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const explained = explain(error, this.url, true);
+      if (explained instanceof SessionExpired) this.jar.clear();
+      throw explained;
+    } finally {
+      this.save();
+    }
+  }
+
+  /** A plain HTTP request to the server with the session cookie (for non-tRPC endpoints). */
+  async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set(CLIENT_HEADER.name, CLIENT_HEADER.value);
+    try {
+      return await this.jar.fetch()(`${this.url}${pathname}`, { ...init, headers });
+    } catch (error) {
+      throw explain(error, this.url, true);
+    } finally {
+      this.save();
+    }
+  }
+
+  expire(): SessionExpired {
+    this.jar.clear();
+    this.save();
+    return new SessionExpired();
+  }
+
+  save(): void {
+    if (!this.jar.dirty) return;
+    writeSession(this.file, { ...this.stored, cookies: this.jar.toJSON(), savedAt: new Date().toISOString() });
+    this.jar.markClean();
+  }
+}

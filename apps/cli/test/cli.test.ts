@@ -1,0 +1,372 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, registerTenant, startTestServer, type HttpClient, type TestServer } from '../../server/test/harness.js';
+import { repoRoot, runCli, tempDir, type CliResult } from './run-cli.js';
+
+const SAMPLE = path.join(repoRoot, 'packages/db/seed/samples/workbooks/automotive_solutions_kpis.xlsx');
+const EMAIL = 'ada@acme.test';
+
+let app: TestServer;
+let admin: HttpClient;
+let work: string;
+let configDir: string;
+const sessionPath = () => path.join(configDir, 'session.json');
+const pulse = (args: string[], input?: string, env?: Record<string, string>) => runCli(args, { configDir, input, env });
+
+function explainFailure(result: CliResult): string {
+  return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+beforeAll(async () => {
+  app = await startTestServer();
+  admin = await registerTenant(app.url, 'Acme', EMAIL);
+  work = tempDir('pulse-cli-test-');
+  configDir = path.join(work, 'config');
+});
+
+afterAll(async () => {
+  await app?.close();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** A port nothing listens on (taken from the OS, then released). */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('pulse --help', () => {
+  it('documents every command', async () => {
+    const commands = [[], ['login'], ['logout'], ['whoami'], ['upload'], ['accounts'], ['accounts', 'list'], ['health'], ['export']];
+    const results = await Promise.all(commands.map((c) => pulse([...c, '--help'])));
+    results.forEach((result, i) => {
+      expect(result.code, explainFailure(result)).toBe(0);
+      expect(result.stdout).toContain(`Usage: pulse ${commands[i]!.join(' ')}`.trim());
+    });
+    expect(results[1]!.stdout).toContain('--password-stdin');
+    expect(results[4]!.stdout).toContain('--period');
+  });
+});
+
+describe('pulse against a running server', () => {
+  it('login reads the password from stdin and keeps the session in a 0600 file', async () => {
+    const result = await pulse(['login', '--url', `${app.url}/`, '--email', EMAIL, '--password-stdin'], `${PASSWORD}\n`);
+    expect(result.code, explainFailure(result)).toBe(0);
+    expect(result.stdout).toContain(`Logged in to ${app.url} as`);
+    expect(result.stdout).toContain('(admin) in Acme');
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+
+    const stat = fs.statSync(sessionPath());
+    expect(stat.mode & 0o777).toBe(0o600);
+    expect(fs.statSync(configDir).mode & 0o777).toBe(0o700);
+    const saved = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; email: string; cookies: Record<string, string> };
+    expect(saved.url).toBe(app.url);
+    expect(saved.email).toBe(EMAIL);
+    expect(Object.keys(saved.cookies)).toHaveLength(1);
+    expect(JSON.stringify(saved)).not.toContain(PASSWORD);
+  });
+
+  it('whoami shows the user, role, tenant and server', async () => {
+    const result = await pulse(['whoami']);
+    expect(result.code, explainFailure(result)).toBe(0);
+    expect(result.stdout).toContain(`<${EMAIL}>`);
+    expect(result.stdout).toMatch(/role:\s+admin/);
+    expect(result.stdout).toMatch(/tenant:\s+Acme/);
+    expect(result.stdout).toContain(app.url);
+  });
+
+  it('rejects a wrong password with the server message', async () => {
+    const other = tempDir('pulse-cli-wrong-');
+    try {
+      const result = await runCli(['login', '--url', app.url, '--email', EMAIL, '--password-stdin'], { configDir: other, input: 'not the password\n' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Invalid email or password.');
+      expect(fs.existsSync(path.join(other, 'session.json'))).toBe(false);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('also takes the password from PULSE_PASSWORD, and refuses to prompt without a terminal', async () => {
+    const other = tempDir('pulse-cli-env-');
+    try {
+      const viaEnv = await runCli(['login', '--url', app.url, '--email', EMAIL], { configDir: other, env: { PULSE_PASSWORD: PASSWORD } });
+      expect(viaEnv.code, explainFailure(viaEnv)).toBe(0);
+      const noTty = await runCli(['login', '--url', app.url, '--email', EMAIL], { configDir: other });
+      expect(noTty.code).toBe(1);
+      expect(noTty.stderr).toContain('--password-stdin');
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('upload of a sample workbook: progress on stderr, counts on stdout, exit 0', async () => {
+    const result = await pulse(['upload', SAMPLE, '--period', '2026-01', '--account', 'Automotive Solutions']);
+    expect(result.code, explainFailure(result)).toBe(0);
+    expect(result.stdout).toContain('Accepted automotive_solutions_kpis.xlsx (xlsx).');
+    expect(result.stdout).toMatch(/readings\s+59\b/);
+    expect(result.stdout).toMatch(/scored\s+\d+/);
+    expect(result.stdout).toMatch(/Automotive Solutions\s+2026-01\s+1\s+59/);
+    expect(result.stderr).toMatch(/Uploading automotive_solutions_kpis\.xlsx\s+\[#+\]\s+100%/);
+  });
+
+  it('upload --json prints the report as JSON', async () => {
+    const result = await pulse(['upload', SAMPLE, '--period', '2026-02', '--json']);
+    expect(result.code, explainFailure(result)).toBe(0);
+    const body = JSON.parse(result.stdout) as { uploadId: string; report: { status: string; counts: { readings: number } } };
+    expect(body.report).toMatchObject({ status: 'accepted', counts: { readings: 59 } });
+  });
+
+  it('upload of a garbage file: every problem in a table, non-zero exit', async () => {
+    const garbage = path.join(work, 'garbage.xlsx');
+    fs.writeFileSync(garbage, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)));
+    const result = await pulse(['upload', garbage, '--period', '2026-01']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('Rejected garbage.xlsx');
+    expect(result.stdout).toMatch(/SHEET\s+ROW\s+COLUMN\s+PROBLEM/);
+    expect(result.stdout).toContain('Unsupported file type');
+    expect(result.stderr).toContain('Upload rejected');
+
+    const broken = path.join(work, 'broken.xlsx');
+    fs.writeFileSync(broken, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 1)]));
+    const brokenResult = await pulse(['upload', broken, '--period', '2026-01']);
+    expect(brokenResult.code, explainFailure(brokenResult)).toBe(2);
+    expect(brokenResult.stdout).toMatch(/SHEET\s+ROW\s+COLUMN\s+PROBLEM\n\S/);
+
+    const csv = path.join(work, 'wrong-columns.csv');
+    fs.writeFileSync(csv, 'foo,bar\n1,2\n');
+    const rejected = await pulse(['upload', csv]);
+    expect(rejected.code).toBe(2);
+    const problems = rejected.stdout.split('\n').filter((line) => line.includes('column'));
+    expect(problems.length).toBeGreaterThanOrEqual(5);
+    for (const column of ['account', 'period', 'category', 'kpi', 'value']) expect(rejected.stdout).toContain(`Missing required column '${column}'`);
+  });
+
+  it('upload of a file that is missing, a folder, or empty fails clearly before sending anything', async () => {
+    const empty = path.join(work, 'empty.csv');
+    fs.writeFileSync(empty, '');
+    const [missing, folder, emptyResult, badPeriod] = await Promise.all([
+      pulse(['upload', path.join(work, 'nope.xlsx'), '--period', '2026-01']),
+      pulse(['upload', work]),
+      pulse(['upload', empty]),
+      pulse(['upload', SAMPLE, '--period', '2026-13']),
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`File not found: ${path.join(work, 'nope.xlsx')}`);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain('is a folder, not a file');
+    expect(emptyResult.code).toBe(1);
+    expect(emptyResult.stderr).toContain('is empty');
+    expect(badPeriod.code).toBe(1);
+    expect(badPeriod.stderr).toContain('YYYY-MM');
+  });
+
+  it('upload of an unreadable file says so', async (ctx) => {
+    if (process.getuid?.() === 0) ctx.skip(); // root reads everything
+    const locked = path.join(work, 'locked.xlsx');
+    fs.copyFileSync(SAMPLE, locked);
+    fs.chmodSync(locked, 0o000);
+    const result = await pulse(['upload', locked]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('permission denied');
+  });
+
+  it('accounts list --json streams every page as one JSON array; --tier filters', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 104 }, (_, i) =>
+        admin.mutation('accounts.create', { name: `Bulk ${String(i).padStart(3, '0')}`, tier: i % 10 === 0 ? 'Enterprise' : 'SMB' }),
+      ),
+    );
+    expect(created.map((r) => r.status)).toEqual(created.map(() => 200));
+    const [all, enterprise, none, table] = await Promise.all([
+      pulse(['accounts', 'list', '--json']),
+      pulse(['accounts', 'list', '--tier', 'Enterprise', '--json']),
+      pulse(['accounts', 'list', '--search', 'no such account', '--json']),
+      pulse(['accounts', 'list', '--search', 'automotive']),
+    ]);
+    expect(all.code, explainFailure(all)).toBe(0);
+    const accounts = JSON.parse(all.stdout) as { name: string; tier: string | null; health: { tier: string } }[];
+    expect(accounts).toHaveLength(105); // more than one page of 100
+    expect(new Set(accounts.map((a) => a.name)).size).toBe(105);
+    expect(accounts.find((a) => a.name === 'Automotive Solutions')?.health.tier).not.toBe('unknown');
+
+    expect(enterprise.code, explainFailure(enterprise)).toBe(0);
+    const filtered = JSON.parse(enterprise.stdout) as { name: string; tier: string }[];
+    expect(filtered).toHaveLength(11);
+    expect(filtered.every((a) => a.tier === 'Enterprise')).toBe(true);
+
+    expect(JSON.parse(none.stdout)).toEqual([]);
+
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+TIER\s+STATUS\s+HEALTH/);
+    expect(table.stdout).toContain('Automotive Solutions');
+  });
+
+  it('health resolves the account by name and explains the score', async () => {
+    const [plain, explained, json, ambiguous, unknown, noData] = await Promise.all([
+      pulse(['health', 'automotive solutions']),
+      pulse(['health', 'Automotive Solutions', '--explain', '--period', '2026-01']),
+      pulse(['health', 'Automotive Solutions', '--explain', '--json']),
+      pulse(['health', 'Bulk']),
+      pulse(['health', 'Nobody Inc']),
+      pulse(['health', 'Bulk 000']),
+    ]);
+    expect(plain.code, explainFailure(plain)).toBe(0);
+    expect(plain.stdout).toContain('Automotive Solutions, 2026-02');
+    expect(plain.stdout).toMatch(/health\s+\d+\.\d \((healthy|at_risk|critical)\)/);
+    expect(plain.stdout).toMatch(/CATEGORY\s+SCORE\s+WEIGHT/);
+
+    expect(explained.code, explainFailure(explained)).toBe(0);
+    expect(explained.stdout).toContain('Automotive Solutions, 2026-01');
+    expect(explained.stdout).toMatch(/CATEGORY\s+KPI\s+PRODUCT\s+RAW\s+STATUS\s+SCORE/);
+    expect(explained.stdout.split('\n').length).toBeGreaterThan(59);
+
+    const body = JSON.parse(json.stdout) as { health: { period: string }; explanation: { readings: unknown[] } };
+    expect(body.health.period).toBe('2026-02');
+    expect(body.explanation.readings).toHaveLength(59);
+
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toContain('"Bulk" matches 104 accounts');
+
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No account matches "Nobody Inc"');
+
+    expect(noData.code).toBe(0);
+    expect(noData.stdout).toContain('has no health score');
+  });
+
+  it('export follows the server contract when the endpoint exists', async (ctx) => {
+    const probe = await fetch(`${app.url}/api/export`, { headers: { cookie: admin.cookie ?? '' } });
+    await probe.body?.cancel();
+    if (probe.status === 404) ctx.skip(); // GET /api/export not on this server yet: the stub tests below cover the contract
+    const out = path.join(work, 'real-export.zip');
+    const result = await pulse(['export', '--out', out]);
+    expect(result.code, explainFailure(result)).toBe(0);
+    expect(fs.readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+  });
+
+  it('logout ends the session; whoami then fails clearly, and so does the old cookie', async () => {
+    const saved = fs.readFileSync(sessionPath());
+    const out = await pulse(['logout']);
+    expect(out.code, explainFailure(out)).toBe(0);
+    expect(out.stdout).toContain(`Logged out of ${app.url}`);
+    expect(fs.existsSync(sessionPath())).toBe(false);
+
+    const who = await pulse(['whoami']);
+    expect(who.code).toBe(1);
+    expect(who.stderr).toContain('Not logged in: run pulse login');
+
+    // The cookie from before the logout is dead on the server.
+    fs.writeFileSync(sessionPath(), saved, { mode: 0o600 });
+    const stale = await pulse(['whoami']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('Your session has expired: run pulse login');
+    const after = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; cookies: object };
+    expect(after).toMatchObject({ url: app.url, cookies: {} });
+    const list = await pulse(['accounts', 'list']);
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain('Your session has expired: run pulse login');
+
+    // login again without --url/--email: the last ones are remembered.
+    const again = await pulse(['login', '--password-stdin'], PASSWORD);
+    expect(again.code, explainFailure(again)).toBe(0);
+    expect(fs.statSync(sessionPath()).mode & 0o777).toBe(0o600);
+  });
+
+  it('a wrong URL gives "Cannot reach Pulse at URL"', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}`;
+    const other = tempDir('pulse-cli-url-');
+    try {
+      const result = await runCli(['login', '--url', url, '--email', EMAIL, '--password-stdin'], { configDir: other, input: PASSWORD });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Cannot reach Pulse at ${url}`);
+
+      const notPulse = await runCli(['login', '--url', `${app.url}/not-here`, '--email', EMAIL, '--password-stdin'], { configDir: other, input: PASSWORD });
+      expect(notPulse.code).toBe(1);
+      expect(notPulse.stderr).toContain('did not answer like a Pulse server');
+
+      const invalid = await runCli(['login', '--url', 'not a url', '--email', EMAIL, '--password-stdin'], { configDir: other, input: PASSWORD });
+      expect(invalid.code).toBe(1);
+      expect(invalid.stderr).toContain('Give the full address with http:// or https://');
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pulse export (against a stub of GET /api/export)', () => {
+  const zip = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(200_000, 7)]);
+  let stub: http.Server;
+  let stubUrl: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    stub = http.createServer((req, res) => {
+      if (req.url !== '/api/export' || req.method !== 'GET') return void res.writeHead(404).end();
+      const cookie = req.headers.cookie ?? '';
+      if (cookie === 'pulse.sid=admin') {
+        res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length });
+        return void res.end(zip);
+      }
+      if (cookie === 'pulse.sid=member') {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ error: 'Only admins can export the data.' }));
+      }
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Please sign in.' }));
+    });
+    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
+    dir = tempDir('pulse-cli-export-');
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => stub.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function signIn(who: string): string {
+    const config = path.join(dir, who);
+    fs.mkdirSync(config, { recursive: true, mode: 0o700 });
+    const session = { url: stubUrl, email: `${who}@acme.test`, cookies: { 'pulse.sid': who }, savedAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(config, 'session.json'), JSON.stringify(session), { mode: 0o600 });
+    return config;
+  }
+
+  it('writes the zip for an admin, refuses to overwrite without --force', async () => {
+    const configDir = signIn('admin');
+    const out = path.join(dir, 'export.zip');
+    const result = await runCli(['export', '--out', out], { configDir });
+    expect(result.code, explainFailure(result)).toBe(0);
+    expect(fs.readFileSync(out).equals(zip)).toBe(true);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    expect(result.stderr).toMatch(/Exporting\s+\[#+\]\s+100%/);
+    expect(result.stdout).toContain(`to ${out}`);
+
+    const again = await runCli(['export', '--out', out], { configDir });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    const forced = await runCli(['export', '--out', out, '--force'], { configDir });
+    expect(forced.code, explainFailure(forced)).toBe(0);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('403 for a member and 401 for a dead session give clear errors and no file', async () => {
+    const member = await runCli(['export', '--out', path.join(dir, 'member.zip')], { configDir: signIn('member') });
+    expect(member.code).toBe(1);
+    expect(member.stderr).toContain('Only admins can export');
+    expect(fs.existsSync(path.join(dir, 'member.zip'))).toBe(false);
+
+    const expired = await runCli(['export', '--out', path.join(dir, 'expired.zip')], { configDir: signIn('stranger') });
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toContain('Your session has expired: run pulse login');
+    expect(fs.existsSync(path.join(dir, 'expired.zip'))).toBe(false);
+  });
+});

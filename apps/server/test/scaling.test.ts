@@ -1,0 +1,117 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connect, type DatabaseHandle, type Db } from '@pulse/db';
+import { createTestDatabase, truncateAll } from '@pulse/db/testing';
+import { createApp } from '../src/app.js';
+import { HttpClient, PASSWORD, registerTenant, testConfig } from './harness.js';
+
+/**
+ * The app tier is stateless (docs/SCALING.md): two instances on one database share
+ * sessions. On PostgreSQL each instance has its own connection pool, as separate
+ * processes would; on PGlite (one connection) both instances share the handle.
+ */
+
+interface Instance {
+  url: string;
+  server: http.Server;
+}
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+beforeEach(async () => {
+  await truncateAll(handle);
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+async function instance(db: Db, overrides: Record<string, string> = {}): Promise<Instance> {
+  const app = createApp({ db, config: testConfig(overrides) });
+  const server = await new Promise<http.Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** A second, independent pool on the same PostgreSQL database as handle. */
+async function secondPool(): Promise<DatabaseHandle> {
+  const { name } = await handle.db
+    .selectNoFrom((eb) => eb.fn<string>('current_database', []).as('name'))
+    .executeTakeFirstOrThrow();
+  const url = new URL(process.env.DATABASE_URL as string);
+  url.pathname = `/${name}`;
+  const other = await connect({ url: url.toString(), poolSize: 4 });
+  cleanups.push(() => other.close());
+  return other;
+}
+
+/** The same browser (same cookie) talking to another instance. */
+function sameCookieOn(client: HttpClient, url: string): HttpClient {
+  const other = new HttpClient(url);
+  other.cookie = client.cookie;
+  return other;
+}
+
+async function sharesSessions(a: Instance, b: Instance): Promise<void> {
+  // Signed in on A: B knows the session.
+  const onA = await registerTenant(a.url, 'Acme', 'ada@acme.test');
+  const onB = sameCookieOn(onA, b.url);
+  const me = await onB.query<{ email: string; tenant: { name: string } }>('auth.me');
+  expect(me.status).toBe(200);
+  expect(me.data).toMatchObject({ email: 'ada@acme.test', tenant: { name: 'Acme' } });
+
+  // Work done through B is visible through A.
+  const created = await onB.mutation<{ id: string }>('accounts.create', { name: 'Shared Account' });
+  expect(created.status).toBe(200);
+  const fromA = await onA.query<{ name: string }>('accounts.byId', { id: created.data.id });
+  expect(fromA.data.name).toBe('Shared Account');
+
+  // A second login through B: A knows that session too.
+  const loginB = new HttpClient(b.url);
+  expect((await loginB.mutation('auth.login', { email: 'ada@acme.test', password: PASSWORD })).status).toBe(200);
+  expect((await sameCookieOn(loginB, a.url).query('auth.me')).status).toBe(200);
+
+  // Logout on B ends the session on A at once.
+  expect((await onB.mutation('auth.logout')).status).toBe(200);
+  const afterLogout = await onA.query('auth.me');
+  expect(afterLogout.status).toBe(401);
+  expect(afterLogout.code).toBe('UNAUTHORIZED');
+  // …and only that session: the other login is still live on both.
+  expect((await loginB.query('auth.me')).status).toBe(200);
+  expect((await sameCookieOn(loginB, a.url).query('auth.me')).status).toBe(200);
+}
+
+describe('several app instances on one database', () => {
+  it('share sessions through one database handle (PGlite or PostgreSQL)', async () => {
+    const a = await instance(handle.db);
+    const b = await instance(handle.db);
+    await sharesSessions(a, b);
+  });
+
+  it.runIf(process.env.DATABASE_URL)('share sessions with a connection pool each (PostgreSQL)', async () => {
+    const other = await secondPool();
+    const a = await instance(handle.db);
+    const b = await instance(other.db);
+    await sharesSessions(a, b);
+  });
+
+  it('need the same SESSION_SECRET: an instance with another secret sees no session', async () => {
+    const a = await instance(handle.db);
+    const stranger = await instance(handle.db, { SESSION_SECRET: 'another-secret-that-is-at-least-32-bytes' });
+    const client = await registerTenant(a.url, 'Acme', 'ada@acme.test');
+    const res = await sameCookieOn(client, stranger.url).query('auth.me');
+    expect(res.status).toBe(401);
+  });
+});
