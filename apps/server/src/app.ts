@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
 import { cookieSettings, expressSessionPort } from './http-session.js';
 import { corsPolicy, csrfGuard } from './security.js';
+import { exportRouter } from './routes/export.js';
 import { createLogger, requestLogger, type RequestLogFields } from './logging.js';
 import type { Logger } from 'pino';
 
@@ -156,6 +157,8 @@ export function createApp({
       },
     }),
   );
+
+  app.use(exportRouter({ db, contextFor }));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'Not found' });

@@ -37,7 +37,7 @@ export interface TestPage {
 
 /** A page in a fresh context (no cookies), watching for problems. */
 export async function openPage(browser: Browser): Promise<TestPage> {
-  const context = await browser.newContext({ baseURL: inject('baseUrl'), viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ baseURL: inject('baseUrl'), viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -72,5 +72,6 @@ export function pathOf(page: Page): string {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(screenshotDir, name) });
 }

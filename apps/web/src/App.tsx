@@ -1,18 +1,29 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiProvider } from './api.js';
 import { AppShell } from './components/AppShell.js';
 import { ErrorState, LoadingState } from './components/states.js';
-import { ComingSoonPage } from './pages/ComingSoonPage.js';
-import { DashboardPage } from './pages/DashboardPage.js';
+import { ActivityPage } from './pages/ActivityPage.js';
+import { AccountsPage } from './pages/AccountsPage.js';
+import { ExecutionPage } from './pages/ExecutionPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotAllowedPage } from './pages/NotAllowedPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { PasswordPage } from './pages/PasswordPage.js';
+import { PlaybooksPage } from './pages/PlaybooksPage.js';
+import { RangesPage } from './pages/RangesPage.js';
 import { RegisterPage } from './pages/RegisterPage.js';
+import { SettingsPage } from './pages/SettingsPage.js';
+import { UploadPage } from './pages/UploadPage.js';
+import { UsersPage } from './pages/UsersPage.js';
 import { Redirect, useLocation } from './router.js';
 import { matchRoute, type AppRoute, type RoutePath } from './routes.js';
 import { endSession, safeNext, useSessionStatus } from './session.js';
 import type { SignedInSession } from './trpc.js';
+
+/** The two screens with charts load with their own chunk (charting is most of the bundle). */
+const DashboardPage = lazy(() => import('./pages/DashboardPage.js').then((module) => ({ default: module.DashboardPage })));
+const AccountDetailPage = lazy(() => import('./pages/AccountDetailPage.js').then((module) => ({ default: module.AccountDetailPage })));
 
 type GuestPath = Extract<AppRoute, { access: 'guest' }>['path'];
 
@@ -23,14 +34,16 @@ const guestPages: Record<GuestPath, ReactNode> = {
 
 const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<string, string>, session: SignedInSession) => ReactNode> = {
   '/': (_params, session) => <DashboardPage session={session} />,
-  '/accounts': () => <ComingSoonPage title="Accounts" description="Every customer account with its health score and trend." />,
-  '/accounts/:id': () => <ComingSoonPage title="Account" description="KPIs, health breakdown and history of one account." />,
-  '/upload': () => <ComingSoonPage title="Upload" description="Import KPI workbooks and customer profiles." />,
-  '/ranges': () => <ComingSoonPage title="Ranges" description="Reference ranges that turn KPI values into scores." />,
-  '/playbooks': () => <ComingSoonPage title="Playbooks" description="Repeatable plays for accounts at risk." />,
-  '/activity': () => <ComingSoonPage title="Activity" description="Who changed what, and when." />,
-  '/users': () => <ComingSoonPage title="Users" description="Invite people and manage their roles." />,
-  '/settings': () => <ComingSoonPage title="Settings" description="Category weights, tier thresholds and workspace details." />,
+  '/accounts': () => <AccountsPage />,
+  '/accounts/:id': ({ id = '' }) => <AccountDetailPage key={id} id={id} />,
+  '/upload': () => <UploadPage />,
+  '/ranges': (_params, session) => <RangesPage session={session} />,
+  '/playbooks': () => <PlaybooksPage />,
+  '/playbooks/:id': ({ id = '' }) => <ExecutionPage key={id} id={id} />,
+  '/activity': () => <ActivityPage />,
+  '/users': (_params, session) => <UsersPage session={session} />,
+  '/settings': () => <SettingsPage />,
+  '/settings/password': () => <PasswordPage />,
 };
 
 function FullPageLoading() {
@@ -77,7 +90,9 @@ function RequireSession({ adminOnly, page }: { adminOnly: boolean; page: (sessio
   const session = status.data;
   return (
     <AppShell session={session}>
-      {adminOnly && session.user.role !== 'admin' ? <NotAllowedPage tenantName={session.tenant.name} /> : page(session)}
+      <Suspense fallback={<LoadingState />}>
+        {adminOnly && session.user.role !== 'admin' ? <NotAllowedPage tenantName={session.tenant.name} /> : page(session)}
+      </Suspense>
     </AppShell>
   );
 }

@@ -76,3 +76,14 @@ export function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
 }
+
+/** Sets or removes (null or '') query parameters of the current page, replacing the history entry. */
+export function replaceSearchParams(changes: Record<string, string | null>): void {
+  const params = new URLSearchParams(window.location.search);
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null || value === '') params.delete(name);
+    else params.set(name, value);
+  }
+  const query = params.toString();
+  navigate(`${window.location.pathname}${query ? `?${query}` : ''}`, { replace: true });
+}

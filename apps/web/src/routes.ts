@@ -19,9 +19,11 @@ export const routes = [
   { path: '/upload', access: 'user', nav: 'Upload' },
   { path: '/ranges', access: 'user', nav: 'Ranges' },
   { path: '/playbooks', access: 'user', nav: 'Playbooks' },
+  { path: '/playbooks/:id', access: 'user' },
   { path: '/activity', access: 'admin', nav: 'Activity' },
   { path: '/users', access: 'admin', nav: 'Users' },
   { path: '/settings', access: 'admin', nav: 'Settings' },
+  { path: '/settings/password', access: 'user' },
 ] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];

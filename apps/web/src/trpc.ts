@@ -1,9 +1,10 @@
 import { createTRPCReact, getQueryKey } from '@trpc/react-query';
-import type { inferRouterOutputs } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@pulse/api';
 
 export const trpc = createTRPCReact<AppRouter>();
 
+export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type SessionStatus = RouterOutputs['session']['status'];
 export type SignedInSession = Extract<SessionStatus, { signedIn: true }>;

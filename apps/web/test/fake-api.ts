@@ -56,9 +56,11 @@ export interface FakeApi {
   status: () => Status;
   login?: (input: unknown) => Status;
   refresh?: () => Status;
+  /** More routers a screen under test calls, e.g. { ranges: t.router({ list: … }) }. */
+  routers?: Record<string, AnyRouter>;
 }
 
-/** The Pulse procedures the shell uses, answered by the given functions. */
+/** The Pulse procedures the shell uses, answered by the given functions, plus `routers`. */
 export function fakeApi(api: FakeApi) {
   const unauthorized = () => {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
@@ -72,6 +74,7 @@ export function fakeApi(api: FakeApi) {
       login: t.procedure.input((value: unknown) => value).mutation(({ input }) => (api.login ?? unauthorized)(input)),
       logout: t.procedure.mutation(() => ({ signedIn: false as const })),
     }),
+    ...api.routers,
   });
   const fetch = routerFetch(router);
   vi.stubGlobal('fetch', fetch);

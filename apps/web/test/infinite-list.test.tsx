@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { describe, expect, it, vi } from 'vitest';
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCReact, httpBatchLink } from '@trpc/react-query';
 import { InfiniteScroll } from '../src/components/InfiniteScroll.js';
 import { EmptyState, ErrorState, LoadingState } from '../src/components/states.js';
 import { useInfiniteList } from '../src/hooks/useInfiniteList.js';
 import { routerFetch, t } from './fake-api.js';
+import { stubIntersectionObserver } from './observer.js';
 
 const accounts = Array.from({ length: 5 }, (_, i) => ({ id: `a${i + 1}`, name: `Account ${i + 1}` }));
 
@@ -20,7 +21,12 @@ function listRouter(fail: { after?: string } = {}) {
   return t.router({
     accounts: t.router({
       list: t.procedure
-        .input((value) => value as ListInput)
+        // Strict, like the Pulse list procedures: tRPC's own infinite queries add `direction`.
+        .input((value) => {
+          const { limit: _limit, cursor: _cursor, search: _search, ...unknown } = value as ListInput;
+          if (Object.keys(unknown).length) throw new Error(`Unrecognized keys: ${Object.keys(unknown).join(', ')}`);
+          return value as ListInput;
+        })
         .query(({ input }) => {
           if (fail.after !== undefined && (input.cursor ?? '') === fail.after) throw new Error('database unavailable');
           const matching = accounts.filter((a) => a.name.includes(input.search ?? ''));
@@ -34,36 +40,6 @@ function listRouter(fail: { after?: string } = {}) {
 }
 
 const trpc = createTRPCReact<ReturnType<typeof listRouter>>();
-
-/** IntersectionObserver stand-in: `reveal()` reports every observed sentinel as visible. */
-function stubIntersectionObserver() {
-  const observers = new Set<{ callback: IntersectionObserverCallback; targets: Element[] }>();
-  class FakeObserver {
-    private readonly entry: { callback: IntersectionObserverCallback; targets: Element[] };
-    constructor(callback: IntersectionObserverCallback) {
-      this.entry = { callback, targets: [] };
-      observers.add(this.entry);
-    }
-    observe(target: Element) {
-      this.entry.targets.push(target);
-    }
-    disconnect() {
-      observers.delete(this.entry);
-    }
-  }
-  vi.stubGlobal('IntersectionObserver', FakeObserver);
-  return {
-    reveal: () =>
-      act(() => {
-        for (const { callback, targets } of [...observers]) {
-          callback(targets.map((target) => ({ target, isIntersecting: true }) as IntersectionObserverEntry), {} as IntersectionObserver);
-        }
-      }),
-    get watching() {
-      return observers.size;
-    },
-  };
-}
 
 function AccountList({ search = '' }: { search?: string }) {
   const list = useInfiniteList(trpc.accounts.list, { limit: 2, search });

@@ -21,6 +21,9 @@ describe('routes', () => {
     expect(matchRoute('/login')?.route.access).toBe('guest');
     expect(matchRoute('/accounts/42')).toMatchObject({ route: { path: '/accounts/:id', access: 'user' }, params: { id: '42' } });
     expect(matchRoute('/users')?.route.access).toBe('admin');
+    expect(matchRoute('/settings')?.route.access).toBe('admin');
+    expect(matchRoute('/settings/password')?.route.access).toBe('user');
+    expect(matchRoute('/playbooks/7')).toMatchObject({ route: { path: '/playbooks/:id', access: 'user' }, params: { id: '7' } });
     expect(matchRoute('/nowhere')).toBeNull();
   });
 

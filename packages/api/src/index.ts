@@ -5,3 +5,4 @@ export * from './session-policy.js';
 export * from './errors.js';
 export { seedDemoData, demoLogins, DEMO_PASSWORD } from './demo/seed.js';
 export { getUploadFile } from './domain/uploads.js';
+export { exportTenant, exportFilename, recordExport } from './domain/export.js';

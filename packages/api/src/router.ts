@@ -6,6 +6,9 @@ import { uploadsRouter } from './routers/uploads.js';
 import { kpisRouter } from './routers/kpis.js';
 import { healthRouter } from './routers/health.js';
 import { rangesRouter } from './routers/ranges.js';
+import { playbooksRouter } from './routers/playbooks.js';
+import { activityRouter } from './routers/activity.js';
+import { usersRouter } from './routers/users.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -15,6 +18,9 @@ export const appRouter = router({
   kpis: kpisRouter,
   health: healthRouter,
   ranges: rangesRouter,
+  playbooks: playbooksRouter,
+  activity: activityRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

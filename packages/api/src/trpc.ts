@@ -2,7 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { sessions, withTenant, type Db } from '@pulse/db';
 import type { Context } from './context.js';
-import { FieldErrors, forbidden, unauthorized } from './errors.js';
+import { FieldErrors, forbidden, fromDataError, unauthorized } from './errors.js';
 import { activityDue } from './session-policy.js';
 
 const t = initTRPC.context<Context>().create({
@@ -30,7 +30,12 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+
+/** Every procedure: errors from the data layer that are the caller's fault become BAD_REQUEST. */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  return result.ok ? result : { ...result, error: fromDataError(result.error) };
+});
 
 const ROLLBACK = Symbol('rollback');
 
@@ -39,7 +44,7 @@ const ROLLBACK = Symbol('rollback');
  * scoped to the session's tenant (withTenant), which rolls back when the call fails.
  * Activity is recorded at most once a minute.
  */
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const { user, tenant, session } = ctx;
   if (!user || !tenant || !session.current) throw unauthorized();
   const now = new Date();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_BYTES } from '@pulse/db';
+import { badRequest } from './errors.js';
 
 /** Shared input pieces; every procedure input is a strict object built from these. */
 
@@ -24,3 +25,13 @@ export const pageInput = {
   limit: z.number().int().min(1).max(100).default(50),
   cursor: z.string().max(1000).nullish(),
 };
+
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+/** The `file` part of a multipart upload, checked for presence and the 16 MB limit. */
+export function uploadedFile(form: FormData): File {
+  const file = form.get('file');
+  if (!(file instanceof File)) throw badRequest('Attach the file to upload.', { file: ['Required.'] });
+  if (file.size > MAX_UPLOAD_BYTES) throw badRequest('The file is larger than 16 MB.', { file: ['The file is larger than 16 MB.'] });
+  return file;
+}

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestDatabase, truncateAll } from '@pulse/db/testing';
 import type { DatabaseHandle } from '@pulse/db';
 import { csv, formData, makeTenant, readSample, sampleWorkbooks, type TestTenant } from './harness.js';
+import { README_OVERALL, expectTrpcError, readmeExample, rollupByHand, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
 
 let handle: DatabaseHandle;
 let acme: TestTenant;
@@ -16,13 +19,519 @@ beforeEach(async () => {
   acme = await makeTenant(handle, 'Acme');
 });
 
-describe('workbook uploads', () => {
-  it('imports a sample workbook, stores its readings and health', async () => {
-    const { report } = await acme.asAdmin.uploads.create(
-      formData({ period: '2026-03' }, { name: 'automotive_solutions_kpis.xlsx', bytes: readSample('workbooks/automotive_solutions_kpis.xlsx') }),
+/** Rows per table for one tenant: what an upload stored. */
+async function stored(tenantId: string) {
+  const count = async (table: string) =>
+    Number(
+      (await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE tenant_id = ${tenantId}`.execute(handle.db)).rows[0]?.n,
     );
-    expect(report.status).toBe('accepted');
-    expect(report.counts.readings).toBe(59);
-    console.log(JSON.stringify(report.counts), report.accounts, report.warnings.slice(0, 5));
+  return {
+    accounts: await count('accounts'),
+    products: await count('products'),
+    uploads: await count('kpi_uploads'),
+    versions: await count('kpi_upload_versions'),
+    readings: await count('kpi_readings'),
+    health: await count('account_health'),
+  };
+}
+
+async function readingsOf(t: TestTenant, accountId: string, period: string) {
+  const page = await t.asMember.kpis.list({ accountId, period, limit: 100 });
+  expect(page.nextCursor).toBeNull();
+  return new Map(page.items.map((r) => [r.kpi, r]));
+}
+
+/** The Company row of each sample workbook's summary sheet. */
+const companies: Record<string, string> = {
+  'automotive_solutions_kpis.xlsx': 'Automotive Solutions',
+  'biotechnology_innovations_kpis.xlsx': 'Biotechnology Innovations',
+  'construction_services_kpis.xlsx': 'Construction Services',
+  'consulting_partners_kpis.xlsx': 'Consulting Partners',
+  'data_analytics_corp_kpis.xlsx': 'Data Analytics Corp',
+  'education_technology_kpis.xlsx': 'Education Technology',
+  'energy_solutions_co_kpis.xlsx': 'Energy Solutions Co',
+  'environmental_services_kpis.xlsx': 'Environmental Services',
+  'financial_services_group_kpis.xlsx': 'Financial Services Group',
+  'food_and_beverage_corp_kpis.xlsx': 'Food & Beverage Corp',
+  'global_manufacturing_inc_kpis.xlsx': 'Global Manufacturing Inc',
+  'healthcare_systems_ltd_kpis.xlsx': 'Healthcare Systems Ltd',
+  'marketing_and_advertising_kpis.xlsx': 'Marketing & Advertising',
+  'media_and_entertainment_kpis.xlsx': 'Media & Entertainment',
+  'real_estate_development_kpis.xlsx': 'Real Estate Development',
+  'research_and_development_kpis.xlsx': 'Research & Development',
+  'security_systems_inc_kpis.xlsx': 'Security Systems Inc',
+  'telecommunications_ltd_kpis.xlsx': 'Telecommunications Ltd',
+};
+
+describe('workbook uploads', () => {
+  it('imports every sample workbook: account from the Company row, 59 readings, 48 scored and 11 unknown', async () => {
+    expect(sampleWorkbooks).toEqual(Object.keys(companies).sort());
+    for (const file of sampleWorkbooks) {
+      const { uploadId, report } = await uploadWorkbook(acme.asAdmin, file, '2026-03');
+      // Every sample workbook has 59 KPI rows; 11 of them hold a value in the wrong unit for
+      // their KPI (e.g. Customer Effort Score "77%", a % for a score KPI), so 48 are scored.
+      expect(report, file).toMatchObject({
+        status: 'accepted',
+        format: 'xlsx',
+        problems: [],
+        counts: { readings: 59, scored: 48, unknown: 11, warnings: 11, accountsCreated: 1 },
+        accounts: [{ name: companies[file], created: true }],
+        versions: [{ account: companies[file], period: '2026-03', version: 1, readings: 59 }],
+      });
+      expect(report.warnings.every((w) => w.code === 'unit_mismatch')).toBe(true);
+      const accountId = report.accounts[0]?.id as string;
+      const health = await acme.asMember.health.account({ accountId });
+      expect(health).toMatchObject({ period: '2026-03', scoredCount: 48, readingCount: 59, coverage: 48 / 59 });
+      expect((await acme.asMember.uploads.byId({ id: uploadId })).accountName).toBe(companies[file]);
+    }
+    const accounts = await acme.asMember.accounts.list({ limit: 100 });
+    expect(accounts.items.map((a) => a.name).sort()).toEqual(Object.values(companies).sort());
+    expect(await stored(acme.tenant.id)).toEqual({ accounts: 18, products: 0, uploads: 18, versions: 18, readings: 18 * 59, health: 18 });
   });
+
+  it('scores Automotive Solutions by the formula: readings, Customer Sentiment and overall 47.94 (critical)', async () => {
+    const { report } = await uploadWorkbook(acme.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-03');
+    const accountId = report.accounts[0]?.id as string;
+    const r = await readingsOf(acme, accountId, '2026-03');
+    expect(r.size).toBe(59);
+
+    // Time to First Value: days, lower is better, L 0, h 7, r 30. "20 hours" = 20/24 days ≤ 7:
+    // healthy, 67 + 33·(7 − 20/24)/(7 − 0) = 96.0714…
+    expect(r.get('Time to First Value (TTFV)')).toMatchObject({ raw: '20 hours', unit: 'days', status: 'healthy', impact: 'High' });
+    expect(r.get('Time to First Value (TTFV)')?.value).toBeCloseTo(20 / 24, 12);
+    expect(r.get('Time to First Value (TTFV)')?.score).toBeCloseTo(96.07142857142857, 9);
+    // Customer Retention Rate: %, higher is better, r 71, h 91. 73% → risk 34 + 32·(73 − 71)/(91 − 71) = 37.2
+    expect(r.get('Customer Retention Rate')).toMatchObject({ raw: '73%', value: 73, unit: 'percent', status: 'risk' });
+    expect(r.get('Customer Retention Rate')?.score).toBeCloseTo(37.2, 9);
+    // Support Cost per Ticket: $, lower is better, r 75, H 999999. "$90K" = 90000 > 75:
+    // critical 33·(999999 − 90000)/(999999 − 75) = 30.0322…
+    expect(r.get('Support Cost per Ticket')).toMatchObject({ raw: '$90K', value: 90000, unit: 'currency', status: 'critical', impact: 'Low' });
+    expect(r.get('Support Cost per Ticket')?.score).toBeCloseTo((33 * 909999) / 999924, 9);
+    // Customer Effort Score is a score KPI: "77%" is a unit mismatch, kept as text, not scored.
+    expect(r.get('Customer Effort Score (CES)')).toMatchObject({ raw: '77%', value: 77, unit: 'percent', status: 'unknown', score: null });
+    expect(r.get('Customer Effort Score (CES)')?.warning).toMatch(/measured in score/);
+
+    // Customer Sentiment, by hand (High 3, Medium 2):
+    //   NPS "3.3" (L −100, r 1, h 51): risk 34 + 32·2.3/50           = 35.472     ×3
+    //   CSAT "3.0" (L 1, r 3.1): critical 33·(3.0 − 1)/(3.1 − 1)      = 31.428571… ×3
+    //   Customer Complaints "86%" (lower, r 15, H 100): 33·14/85      = 5.435294…  ×3
+    //   Error Rates "67%" (lower, r 15, H 100): 33·33/85              = 12.811764… ×2
+    //   Customer sentiment Trends "13 hours": unit mismatch, not counted
+    //   (3·35.472 + 3·31.428571 + 3·5.435294 + 2·12.811764) / 11      = 22.057375…
+    const sentiment = (3 * 35.472 + 3 * (66 / 2.1) + 3 * ((33 * 14) / 85) + 2 * ((33 * 33) / 85)) / 11;
+    expect(sentiment).toBeCloseTo(22.05737509549274, 9);
+
+    const health = await acme.asMember.health.account({ accountId, period: '2026-03' });
+    expect(health?.categories.find((c) => c.category === 'Customer Sentiment')?.score).toBeCloseTo(sentiment, 9);
+    // Overall = (30·67.789038 + 20·46.613505 + 20·22.057375 + 15·33.543266 + 15·58.908278) / 100
+    expect(Object.fromEntries(health?.categories.map((c) => [c.category, [c.weight, c.scoredCount, c.readingCount]]) ?? [])).toEqual({
+      'Product Usage': [30, 13, 14],
+      Support: [20, 9, 11],
+      'Customer Sentiment': [20, 4, 5],
+      'Business Outcomes': [15, 16, 19],
+      'Relationship Strength': [15, 6, 10],
+    });
+    expect(health?.overall).toBeCloseTo(47.938619014417206, 9);
+    expect(health?.tier).toBe('critical');
+    expect((await acme.asMember.accounts.byId({ id: accountId })).health).toMatchObject({ tier: 'critical', period: '2026-03' });
+
+    // The explanation lists all 59 readings, and recomputing section 5 from them gives the stored numbers.
+    const explained = await acme.asMember.health.explain({ accountId, period: '2026-03' });
+    expect(explained.readings).toHaveLength(59);
+    const byHand = rollupByHand(explained.readings, explained.weights);
+    expect(byHand.overall).toBeCloseTo(health?.overall as number, 9);
+    for (const c of health?.categories ?? []) expect(byHand.categories[c.category]).toBeCloseTo(c.score as number, 9);
+  });
+
+  it('scores Biotechnology Innovations by the formula: overall 67.53 (at_risk)', async () => {
+    const { report } = await uploadWorkbook(acme.asAdmin, 'biotechnology_innovations_kpis.xlsx', '2026-04');
+    const accountId = report.accounts[0]?.id as string;
+    const r = await readingsOf(acme, accountId, '2026-04');
+    // Relationship Strength, by hand:
+    //   Account Engagement Score "573" (score, H 100): above the scale, clamped to 100   ×3
+    //   SLA compliance "96%" (h 96): healthy 67 + 33·0/4 = 67                            ×3
+    //   Benchmarking, Regulatory Compliance, Cross-functional "100%": 100 each           ×2 ×3
+    //   Audit Results "100%": 100                                                         ×1
+    //   Business Review Frequency "98%", On-time Delivery "2 hours", Process Improvement
+    //   Velocity "100%": unit mismatches, not counted
+    //   (300 + 201 + 600 + 100) / 13 = 1201/13 = 92.384615…
+    expect(r.get('Account Engagement Score')).toMatchObject({ raw: '573', value: 573, unit: null, score: 100, status: 'healthy' });
+    expect(r.get('Service Level Agreements (SLAs) compliance')).toMatchObject({ raw: '96%', score: 67, status: 'healthy' });
+    expect(r.get('On-time Delivery Rates')).toMatchObject({ raw: '2 hours', value: 2, unit: 'hours', status: 'unknown', score: null });
+    // Customer Sentiment: NPS "4.0" risk 34 + 32·3/50 = 35.92 ×3; CSAT "5" = 100 ×3;
+    // Complaints "88%" 33·12/85 = 4.658823… ×3; Error Rates "100%" = 0 ×2
+    // (107.76 + 300 + 13.976470…) / 11 = 38.339679…
+    expect(r.get('Net Promoter Score (NPS)')?.score).toBeCloseTo(35.92, 9);
+    expect(r.get('Error Rates (affecting customer experience)')).toMatchObject({ raw: '100%', score: 0, status: 'critical' });
+
+    const health = await acme.asMember.health.account({ accountId });
+    const score = (c: string) => health?.categories.find((x) => x.category === c)?.score as number;
+    expect(score('Relationship Strength')).toBeCloseTo(1201 / 13, 9);
+    expect(score('Customer Sentiment')).toBeCloseTo((3 * 35.92 + 300 + (3 * 396) / 85) / 11, 9);
+    // Overall = (30·PU + 20·Support + 20·Sentiment + 15·Outcomes + 15·Relationship) / 100
+    const overall =
+      (30 * score('Product Usage') + 20 * score('Support') + 20 * score('Customer Sentiment') + 15 * score('Business Outcomes') + 15 * (1201 / 13)) / 100;
+    expect(health?.overall).toBeCloseTo(overall, 9);
+    expect(health?.overall).toBeCloseTo(67.53177352168652, 9);
+    expect(health).toMatchObject({ period: '2026-04', tier: 'at_risk', scoredCount: 48, readingCount: 59 });
+  });
+
+  it('uses the account name given with the upload instead of the Company row', async () => {
+    const { report } = await uploadWorkbook(acme.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-03', { accountName: 'Renamed Motors' });
+    expect(report.accounts).toEqual([{ id: expect.any(String), name: 'Renamed Motors', created: true }]);
+  });
+});
+
+describe('CSV uploads', () => {
+  it('imports many accounts and months from one file and scores each account period', async () => {
+    const lines: Line[] = [
+      ...readmeExample('Acme Corp', '2026-01'),
+      // 100% → 100; 81% (h 81) → 67; 2 hours (h 2) → 67; 4 hours (h 4) → 67
+      // Product Usage (3·100 + 1·67)/4 = 91.75; Support 67; overall (30·91.75 + 20·67)/50 = 81.85
+      ['Acme Corp', '2026-02', 'Product Usage', 'Customer Retention Rate', '100%', 'High'],
+      ['Acme Corp', '2026-02', 'Product Usage', 'Feature Adoption Rate', '81%', 'Low'],
+      ['Acme Corp', '2026-02', 'Support', 'First Response Time', '2 hours', 'Medium'],
+      ['Acme Corp', '2026-02', 'Support', 'Mean Time to Resolution (MTTR)', '4 hours', 'High'],
+      // Ticket Volume 100 (lower, h 100): healthy 67 + 33·0/100 = 67 → overall 67, at_risk
+      ['Food & Beverage, Corp', '2026-01', 'Support', 'Ticket Volume', '100', ''],
+      // NPS −100 = scale minimum: critical 33·0/101 = 0
+      ['Food & Beverage, Corp', '2026-02', 'Customer Sentiment', 'Net Promoter Score (NPS)', '-100', 'High'],
+      // a currency for a % KPI: unknown, so no score at all
+      ['Beta LLC', '2026-02', 'Business Outcomes', 'Renewal Rate', '$5', 'Medium'],
+    ];
+    const { report } = await uploadCsv(acme.asAdmin, lines);
+    expect(report).toMatchObject({
+      status: 'accepted',
+      format: 'csv',
+      counts: { readings: 11, scored: 10, unknown: 1, warnings: 1, accountsCreated: 3 },
+      warnings: [{ sheet: null, row: 12, account: 'Beta LLC', kpi: 'Renewal Rate', code: 'unit_mismatch' }],
+    });
+    expect(report.accounts.map((a) => a.name)).toEqual(['Acme Corp', 'Food & Beverage, Corp', 'Beta LLC']);
+    expect(report.versions.map((v) => [v.account, v.period, v.version, v.readings])).toEqual([
+      ['Acme Corp', '2026-01', 1, 4],
+      ['Acme Corp', '2026-02', 1, 4],
+      ['Food & Beverage, Corp', '2026-01', 1, 1],
+      ['Food & Beverage, Corp', '2026-02', 1, 1],
+      ['Beta LLC', '2026-02', 1, 1],
+    ]);
+    const id = (name: string) => report.accounts.find((a) => a.name === name)?.id as string;
+    const h = (name: string, period: string) => acme.asMember.health.account({ accountId: id(name), period });
+    expect((await h('Acme Corp', '2026-01'))?.overall).toBeCloseTo(README_OVERALL, 9);
+    expect((await h('Acme Corp', '2026-01'))?.tier).toBe('at_risk');
+    expect((await h('Acme Corp', '2026-02'))?.overall).toBeCloseTo(81.85, 9);
+    expect((await h('Acme Corp', '2026-02'))?.tier).toBe('healthy');
+    expect(await h('Food & Beverage, Corp', '2026-01')).toMatchObject({ overall: 67, tier: 'at_risk', coverage: 1 });
+    expect(await h('Food & Beverage, Corp', '2026-02')).toMatchObject({ overall: 0, tier: 'critical' });
+    expect(await h('Beta LLC', '2026-02')).toMatchObject({ overall: null, tier: 'unknown', coverage: 0, scoredCount: 0, readingCount: 1 });
+    // Each account row carries its latest period's health.
+    expect((await acme.asMember.accounts.byId({ id: id('Acme Corp') })).health.period).toBe('2026-02');
+    expect((await acme.asMember.accounts.byId({ id: id('Acme Corp') })).health.overall).toBeCloseTo(81.85, 9);
+
+    const readings = await readingsOf(acme, id('Acme Corp'), '2026-01');
+    // "30 minutes" for an hours KPI: stored as text, converted value 0.5 hours, scored 91.75
+    expect(readings.get('First Response Time')).toMatchObject({ raw: '30 minutes', value: 0.5, unit: 'hours', score: 91.75, impact: 'Medium' });
+    expect(readings.get('Feature Adoption Rate')).toMatchObject({ raw: '66%', value: 66, unit: 'percent', score: 50, impact: 'Low' });
+    // A missing impact is stored as Medium.
+    expect((await readingsOf(acme, id('Food & Beverage, Corp'), '2026-01')).get('Ticket Volume')).toMatchObject({ impact: 'Medium', value: 100, unit: null });
+  });
+
+  it('re-uploading an account period replaces its readings, records version 2 and keeps the earlier upload listed', async () => {
+    const first = await uploadCsv(acme.asAdmin, [...readmeExample('Acme Corp', '2026-01'), ...readmeExample('Acme Corp', '2026-02')]);
+    const accountId = first.report.accounts[0]?.id as string;
+    // Only 2026-01 again, with one reading: 100% → 100, overall 100 (only Product Usage is scored).
+    const second = await uploadCsv(acme.asAdmin, [['acme corp', '2026-01', 'Product Usage', 'Customer Retention Rate', '100%', 'High']]);
+    expect(second.report).toMatchObject({
+      status: 'accepted',
+      counts: { readings: 1, accountsCreated: 0 },
+      accounts: [{ id: accountId, name: 'Acme Corp', created: false }],
+      versions: [{ accountId, period: '2026-01', version: 2, readings: 1 }],
+    });
+    const jan = await readingsOf(acme, accountId, '2026-01');
+    expect([...jan.values()].map((r) => [r.kpi, r.raw, r.uploadId])).toEqual([['Customer Retention Rate', '100%', second.uploadId]]);
+    const feb = await readingsOf(acme, accountId, '2026-02');
+    expect([...feb.values()].every((r) => r.uploadId === first.uploadId)).toBe(true);
+    expect(feb.size).toBe(4);
+    expect(await acme.asMember.health.account({ accountId, period: '2026-01' })).toMatchObject({ overall: 100, tier: 'healthy', readingCount: 1 });
+    expect((await acme.asMember.health.account({ accountId, period: '2026-02' }))?.overall).toBeCloseTo(README_OVERALL, 9);
+
+    const third = await uploadCsv(acme.asAdmin, readmeExample('Acme Corp', '2026-01'));
+    expect(third.report.versions).toMatchObject([{ period: '2026-01', version: 3 }]);
+    const versions = await handle.db
+      .selectFrom('kpi_upload_versions')
+      .select(['upload_id', 'period', 'version', 'reading_count'])
+      .where('tenant_id', '=', acme.tenant.id)
+      .orderBy('period')
+      .orderBy('version')
+      .execute();
+    expect(versions).toEqual([
+      { upload_id: first.uploadId, period: '2026-01', version: 1, reading_count: 4 },
+      { upload_id: second.uploadId, period: '2026-01', version: 2, reading_count: 1 },
+      { upload_id: third.uploadId, period: '2026-01', version: 3, reading_count: 4 },
+      { upload_id: first.uploadId, period: '2026-02', version: 1, reading_count: 4 },
+    ]);
+    const listed = await acme.asMember.uploads.list({});
+    expect(listed.items.map((u) => u.id)).toEqual([third.uploadId, second.uploadId, first.uploadId]);
+    expect((await acme.asMember.uploads.list({ accountId })).items).toHaveLength(3);
+    expect((await acme.asMember.uploads.byId({ id: first.uploadId })).report.versions).toMatchObject([{ version: 1 }, { version: 1 }]);
+    expect(await stored(acme.tenant.id)).toMatchObject({ accounts: 1, uploads: 3, versions: 4, readings: 8, health: 2 });
+  });
+
+  it('keeps product-level readings out of the account score and gives the product its own health', async () => {
+    const lines: Line[] = [
+      ...readmeExample('Acme Corp', '2026-01'),
+      // Customer Retention Rate 71% = r: risk 34 + 0 = 34, for the Mobile product only
+      ['Acme Corp', '2026-01', 'Product Usage', 'Customer Retention Rate', '71%', 'High'],
+    ];
+    const { report } = await uploadCsv(acme.asAdmin, lines, {}, { header: ['product'], rows: [[''], [''], [''], [''], ['Mobile']] });
+    expect(report.counts).toMatchObject({ readings: 5, scored: 5 });
+    const accountId = report.accounts[0]?.id as string;
+    expect(await acme.asMember.health.account({ accountId })).toMatchObject({ readingCount: 4, scoredCount: 4 });
+    expect((await acme.asMember.health.account({ accountId }))?.overall).toBeCloseTo(README_OVERALL, 9);
+    expect(await acme.asMember.accounts.products({ accountId })).toEqual([{ id: expect.any(String), name: 'Mobile' }]);
+    const product = await handle.db
+      .selectFrom('account_health')
+      .select(['overall', 'tier', 'reading_count'])
+      .where('tenant_id', '=', acme.tenant.id)
+      .where('product_id', 'is not', null)
+      .execute();
+    expect(product).toEqual([{ overall: 34, tier: 'critical', reading_count: 1 }]);
+    const explained = await acme.asMember.health.explain({ accountId });
+    expect(explained.readings.filter((r) => r.product === 'Mobile')).toMatchObject([{ kpi: 'Customer Retention Rate', raw: '71%', score: 34 }]);
+  });
+
+  it('accepts value problems with warnings: unparseable, unit mismatch and unknown KPI are stored as unknown', async () => {
+    const { uploadId, report } = await uploadCsv(acme.asAdmin, [
+      ['Acme Corp', '2026-01', 'Support', 'Ticket Volume', 'lots', 'Medium'],
+      ['Acme Corp', '2026-01', 'Support', 'Escalation Rate', '20 hours', 'High'],
+      ['Acme Corp', '2026-01', 'Support', 'Happiness Index', '5', 'Low'],
+      ['Acme Corp', '2026-01', 'Support', 'Ticket Backlog', '', 'Low'],
+      // First Response Time "30 minutes" → 91.75 (README example)
+      ['Acme Corp', '2026-01', 'Support', 'First Response Time', '30 minutes', 'Medium'],
+    ]);
+    expect(report).toMatchObject({
+      status: 'accepted',
+      problems: [],
+      counts: { readings: 5, scored: 1, unknown: 4, warnings: 4 },
+      warnings: [
+        { row: 2, kpi: 'Ticket Volume', code: 'unparseable', message: 'Cannot read "lots" as a number' },
+        { row: 3, kpi: 'Escalation Rate', code: 'unit_mismatch', message: '"20 hours" is in hours, but Escalation Rate is measured in %' },
+        { row: 4, kpi: 'Happiness Index', code: 'unknown_kpi' },
+        { row: 5, kpi: 'Ticket Backlog', code: 'unparseable', message: 'Value is empty' },
+      ],
+    });
+    const accountId = report.accounts[0]?.id as string;
+    const r = await readingsOf(acme, accountId, '2026-01');
+    expect(r.get('Ticket Volume')).toMatchObject({ raw: 'lots', value: null, unit: null, status: 'unknown', score: null });
+    expect(r.get('Escalation Rate')).toMatchObject({ raw: '20 hours', value: 20, unit: 'hours', status: 'unknown', score: null });
+    expect(r.get('Happiness Index')).toMatchObject({ raw: '5', value: 5, unit: null, status: 'unknown', score: null });
+    expect(r.get('Ticket Backlog')).toMatchObject({ raw: '', status: 'unknown' });
+    expect((await acme.asMember.kpis.list({ status: 'unknown' })).items).toHaveLength(4);
+    // Only First Response Time is scored: Support = 91.75, overall 91.75, coverage 1/5.
+    expect(await acme.asMember.health.account({ accountId })).toMatchObject({ overall: 91.75, tier: 'healthy', coverage: 0.2 });
+    expect((await acme.asMember.uploads.byId({ id: uploadId })).report).toEqual(report);
+  });
+});
+
+describe('rejected uploads', () => {
+  const header = ['account', 'period', 'category', 'kpi', 'value'];
+
+  it('reports every structural problem with row and column and stores nothing but the rejected upload', async () => {
+    const cases: { label: string; fd: FormData; problems: object[] }[] = [
+      {
+        label: 'unknown column and missing column',
+        fd: formData({}, { name: 'a.csv', bytes: csv([['Account', 'period', 'category', 'kpi', 'colour'], ['Acme', '2026-01', 'Support', 'Ticket Volume', 'red']]) }),
+        problems: [
+          { row: 1, column: 'colour', message: expect.stringMatching(/^Unknown column 'colour'/) },
+          { row: 1, column: 'value', message: "Missing required column 'value'" },
+        ],
+      },
+      {
+        label: 'bad rows, every one listed',
+        fd: formData(
+          {},
+          {
+            name: 'rows.csv',
+            bytes: csv([
+              header,
+              ['Acme', '2026-13', 'Support', 'Ticket Volume', '5'],
+              ['Acme', '26-01', 'Support', 'Ticket Backlog', '5'],
+              ['', '2026-01', 'Support', 'Escalation Rate', '5'],
+              ['Acme', '2026-01', 'Support', 'First Response Time', '5'],
+            ]),
+          },
+        ),
+        problems: [
+          { row: 2, column: 'period', message: expect.stringMatching(/Period '2026-13' is not a valid month/) },
+          { row: 3, column: 'period', message: expect.stringMatching(/Period '26-01' is not a valid month/) },
+          { row: 4, column: 'account', message: 'account is empty' },
+        ],
+      },
+      {
+        label: 'names longer than an account or product may be',
+        fd: formData(
+          {},
+          {
+            name: 'long.csv',
+            bytes: csv([
+              [...header, 'product'],
+              ['Acme', '2026-01', 'Support', 'Ticket Volume', '5', 'P'.repeat(201)],
+              ['A'.repeat(201), '2026-01', 'Support', 'Ticket Volume', '5', ''],
+              ['A'.repeat(201), '2026-02', 'Support', 'Ticket Volume', '5', ''],
+            ]),
+          },
+        ),
+        problems: [
+          { row: 2, column: 'product', message: 'The product name is longer than 200 characters.' },
+          { row: 3, column: 'account', message: 'The account name is longer than 200 characters.' },
+        ],
+      },
+      {
+        label: 'workbook with a bad period',
+        fd: formData({ period: '2026-13' }, { name: 'w.xlsx', bytes: readSample('workbooks/automotive_solutions_kpis.xlsx') }),
+        problems: [{ row: null, column: 'period', message: expect.stringMatching(/2026-13/) }],
+      },
+      {
+        label: 'garbage bytes',
+        fd: formData({}, { name: 'w.xlsx', bytes: Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x80, 0x00, 0x13]) }),
+        problems: [{ column: 'file', message: expect.stringMatching(/Unsupported file type/) }],
+      },
+      {
+        label: 'a CSV with NUL bytes',
+        fd: formData({}, { name: 'nul.csv', bytes: 'account,period,category,kpi,value\nAc\u0000me,2026-01,Support,Ticket Volume,5\n' }),
+        problems: [{ row: null, column: 'file', message: 'The file is not a text file: it contains NUL bytes.' }],
+      },
+      {
+        label: 'a truncated workbook',
+        fd: formData({ period: '2026-01' }, { name: 'w.xlsx', bytes: readSample('workbooks/automotive_solutions_kpis.xlsx').subarray(0, 600) }),
+        problems: [{ message: expect.stringMatching(/not a readable \.xlsx/) }],
+      },
+      {
+        label: 'an empty file',
+        fd: formData({}, { name: 'empty.csv', bytes: '' }),
+        problems: [{ row: null, column: 'file', message: 'The file is empty.' }],
+      },
+      {
+        label: 'a workbook in another layout',
+        fd: formData({ period: '2026-01' }, { name: 'profiles.xlsx', bytes: readSample('customer-profile.xlsx') }),
+        problems: [
+          { sheet: 'Customer Profile Input', message: expect.stringMatching(/No account name/) },
+          { sheet: 'Champion & Stakeholder Input', column: 'Health Score Component' },
+          { sheet: 'Engagement Tracking Input', column: 'Health Score Component' },
+        ],
+      },
+    ];
+    const ids: string[] = [];
+    for (const c of cases) {
+      const { uploadId, report } = await acme.asAdmin.uploads.create(c.fd);
+      expect(report.status, c.label).toBe('rejected');
+      expect(report.problems, c.label).toHaveLength(c.problems.length);
+      expect(report.problems, c.label).toMatchObject(c.problems);
+      expect(report.counts, c.label).toEqual({ readings: 0, scored: 0, unknown: 0, warnings: 0, accountsCreated: 0 });
+      expect((await acme.asMember.uploads.byId({ id: uploadId })).report, c.label).toEqual(report);
+      ids.push(uploadId);
+    }
+    expect(await stored(acme.tenant.id)).toEqual({ accounts: 0, products: 0, uploads: cases.length, versions: 0, readings: 0, health: 0 });
+    const listed = await acme.asMember.uploads.list({ status: 'rejected' });
+    expect(listed.items.map((u) => u.id).sort()).toEqual([...ids].sort());
+    expect((await acme.asMember.uploads.list({ status: 'accepted' })).items).toEqual([]);
+    // A workbook's period is kept with the upload, but a bad one is not stored as if it were a month.
+    const periodOf = async (label: string) => (await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === label)] as string })).period;
+    expect(await periodOf('workbook with a bad period')).toBeNull();
+    expect(await periodOf('a truncated workbook')).toBe('2026-01');
+    const actions = await handle.db.selectFrom('activity_log').select('action').where('tenant_id', '=', acme.tenant.id).where('resource_type', '=', 'upload').execute();
+    expect(actions.map((a) => a.action)).toEqual(cases.map(() => 'upload.reject'));
+  });
+
+  it("with createAccounts 'false', rejects unknown accounts, all of them, and creates nothing", async () => {
+    const known = await acme.asAdmin.accounts.create({ name: 'Acme Corp' });
+    const { report } = await uploadCsv(
+      acme.asAdmin,
+      [
+        ['Acme Corp', '2026-01', 'Support', 'Ticket Volume', '5', 'High'],
+        ['Zed Ltd', '2026-01', 'Support', 'Ticket Volume', '5', 'High'],
+        ['Yak Inc', '2026-01', 'Support', 'Ticket Volume', '5', 'High'],
+        ['zed ltd', '2026-02', 'Support', 'Ticket Volume', '5', 'High'],
+      ],
+      { createAccounts: 'false' },
+    );
+    expect(report.status).toBe('rejected');
+    expect(report.problems).toEqual([
+      { sheet: null, row: 3, column: 'account', message: 'Unknown account "Zed Ltd" (this upload may not create accounts).' },
+      { sheet: null, row: 4, column: 'account', message: 'Unknown account "Yak Inc" (this upload may not create accounts).' },
+    ]);
+    const wb = await uploadWorkbook(acme.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-01', { createAccounts: 'false' });
+    expect(wb.report.problems).toMatchObject([{ sheet: expect.any(String), column: 'account', message: expect.stringMatching(/Automotive Solutions/) }]);
+    expect(await stored(acme.tenant.id)).toEqual({ accounts: 1, products: 0, uploads: 2, versions: 0, readings: 0, health: 0 });
+
+    const ok = await uploadCsv(acme.asAdmin, [['ACME CORP', '2026-01', 'Support', 'Ticket Volume', '100', 'High']], { createAccounts: 'false' });
+    expect(ok.report).toMatchObject({ status: 'accepted', accounts: [{ id: known.id, created: false }], counts: { accountsCreated: 0 } });
+  });
+
+  it('rejects a request without a file or with bad fields before storing anything', async () => {
+    await expectTrpcError(acme.asAdmin.uploads.create(formData({ period: '2026-01' })), 'BAD_REQUEST', 'Attach the file to upload.');
+    await expectTrpcError(
+      acme.asAdmin.uploads.create(formData({ createAccounts: 'maybe' }, { name: 'a.csv', bytes: 'x' })),
+      'BAD_REQUEST',
+      'Invalid upload fields.',
+    );
+    await expectTrpcError(
+      acme.asAdmin.uploads.create(formData({ tenantId: acme.tenant.id }, { name: 'a.csv', bytes: 'x' })),
+      'BAD_REQUEST',
+      'Invalid upload fields.',
+    );
+    expect(await stored(acme.tenant.id)).toMatchObject({ uploads: 0 });
+  });
+});
+
+describe('uploads.byId', () => {
+  it('returns the summary, the checksum and the report of the upload', async () => {
+    const bytes = csv([['account', 'period', 'category', 'kpi', 'value', 'impact'], ...readmeExample('Acme Corp', '2026-01')]);
+    const { uploadId, report } = await acme.asMember.uploads.create(formData({}, { name: 'jan.csv', bytes, type: 'text/csv' }));
+    const got = await acme.asAdmin.uploads.byId({ id: uploadId });
+    expect(got).toMatchObject({
+      id: uploadId,
+      filename: 'jan.csv',
+      format: 'csv',
+      sizeBytes: Buffer.byteLength(bytes),
+      period: null,
+      accountName: 'Acme Corp',
+      status: 'accepted',
+      uploadedBy: { id: acme.member.id, name: 'Acme Member' },
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    expect(got.report).toEqual(report);
+  });
+});
+
+describe('a large CSV', () => {
+  it('imports 100,000 rows in one upload', async () => {
+    // 1,000 accounts × 10 months × 10 percentage KPIs; every value is a valid percentage.
+    const kpis = [
+      ['Product Usage', 'Customer Retention Rate'],
+      ['Product Usage', 'Feature Adoption Rate'],
+      ['Product Usage', 'Product Activation Rate'],
+      ['Product Usage', 'Onboarding Completion Rate'],
+      ['Product Usage', 'Training Participation Rate'],
+      ['Support', 'Case Deflection Rate'],
+      ['Support', 'Ticket Backlog'],
+      ['Customer Sentiment', 'Customer Complaints'],
+      ['Business Outcomes', 'Renewal Rate'],
+      ['Relationship Strength', 'Audit Results'],
+    ] as const;
+    const lines = ['account,period,category,kpi,value,impact'];
+    for (let a = 0; a < 1000; a++) {
+      for (let m = 1; m <= 10; m++) {
+        kpis.forEach(([category, kpi], k) => lines.push(`Account ${a},2025-${String(m).padStart(2, '0')},${category},${kpi},${(a * 7 + m * 3 + k) % 101}%,High`));
+      }
+    }
+    const bytes = `${lines.join('\n')}\n`;
+    const started = performance.now();
+    const { report } = await acme.asAdmin.uploads.create(formData({}, { name: 'big.csv', bytes }));
+    console.log(`100,000-row CSV (${(bytes.length / 1e6).toFixed(1)} MB) imported in ${Math.round(performance.now() - started)} ms on ${handle.kind}`);
+    expect(report.status).toBe('accepted');
+    expect(report.counts).toEqual({ readings: 100_000, scored: 100_000, unknown: 0, warnings: 0, accountsCreated: 1000 });
+    expect(report.versions).toHaveLength(10_000);
+    expect(await stored(acme.tenant.id)).toEqual({ accounts: 1000, products: 0, uploads: 1, versions: 10_000, readings: 100_000, health: 10_000 });
+    expect((await acme.asMember.health.summary()).accounts).toBe(1000);
+  }, 300_000);
 });

@@ -1,6 +1,9 @@
 import { createTRPCClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter } from '@pulse/api';
 
+/** The server refuses batches of more calls than this (apps/server: maxBatchSize). */
+export const MAX_BATCH_ITEMS = 25;
+
 /** Sent on every request; the server requires it on mutations as CSRF protection. */
 export const CLIENT_HEADER = { name: 'x-pulse-client', value: 'web' } as const;
 
@@ -29,7 +32,7 @@ export function pulseLinks(opts: PulseLinkOptions): TRPCLink<AppRouter>[] {
     splitLink({
       condition: (op) => isNonJsonSerializable(op.input),
       true: httpLink({ url, fetch: withCredentials, headers }),
-      false: httpBatchLink({ url, fetch: withCredentials, headers }),
+      false: httpBatchLink({ url, fetch: withCredentials, headers, maxItems: MAX_BATCH_ITEMS }),
     }),
   ];
 }

@@ -85,7 +85,18 @@ export interface PageRequest {
   cursor?: string | null | undefined;
 }
 
-/** Applies cursor, order and limit+1 to a query, runs it and returns one page. */
+/** SQLSTATE class 22 (data exception): a value does not fit the type it is compared with. */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+/**
+ * Applies cursor, order and limit+1 to a query, runs it and returns one page. The cursor's
+ * values are bound as parameters of the sort columns' types; a cursor whose values do not
+ * fit them (forged, mangled, or taken from a list sorted another way) makes the database
+ * raise a data exception, which is reported as the InvalidCursorError it is.
+ */
 export async function paginate<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   keys: KeyPart<O>[],
@@ -94,6 +105,12 @@ export async function paginate<DB, TB extends keyof DB, O>(
   let q = query;
   if (page.cursor) q = q.where(afterCursor(keys, decodeCursor(page.cursor, keys.length)));
   for (const key of keys) q = q.orderBy(key.column, key.direction ?? 'asc');
-  const rows = await q.limit(page.limit + 1).execute();
+  let rows: O[];
+  try {
+    rows = await q.limit(page.limit + 1).execute();
+  } catch (error) {
+    if (page.cursor && isDataException(error)) throw new InvalidCursorError();
+    throw error;
+  }
   return toPage(rows, page.limit, keys);
 }

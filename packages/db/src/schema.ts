@@ -207,6 +207,8 @@ export interface PlaybookRecommendationsTable {
   urgency: number;
   reasons: Json<unknown[]>;
   fired_at: Generated<Date>;
+  /** Set when a later evaluation replaced it; null for current recommendations. */
+  superseded_at: TimestampNullable;
 }
 
 export interface PlaybookExecutionsTable {
@@ -220,6 +222,8 @@ export interface PlaybookExecutionsTable {
   started_at: Generated<Date>;
   ended_at: TimestampNullable;
   health_at_start: number | null;
+  /** The reason given when cancelled, or the summary given when completed. */
+  closing_note: string | null;
 }
 
 export interface PlaybookExecutionStepsTable {
@@ -246,6 +250,7 @@ export interface ActivityLogTable {
   after: Json<unknown> | null;
   ip: string | null;
   created_at: Generated<Date>;
+  seq: Generated<number>;
 }
 
 export interface Database {

@@ -35,15 +35,18 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'healthy_threshold', 'scale_max', 'updated_by', 'updated_at',
   ],
   playbook_triggers: ['tenant_id', 'id', 'playbook_key', 'kind', 'params', 'enabled', 'last_fired_at', 'updated_at'],
-  playbook_recommendations: ['tenant_id', 'id', 'trigger_id', 'playbook_key', 'account_id', 'urgency', 'reasons', 'fired_at'],
+  playbook_recommendations: [
+    'tenant_id', 'id', 'trigger_id', 'playbook_key', 'account_id', 'urgency', 'reasons', 'fired_at',
+    'superseded_at',
+  ],
   playbook_executions: [
     'tenant_id', 'id', 'account_id', 'playbook_key', 'status', 'recommendation_id', 'started_by', 'started_at',
-    'ended_at', 'health_at_start',
+    'ended_at', 'health_at_start', 'closing_note',
   ],
   playbook_execution_steps: [
     'tenant_id', 'id', 'execution_id', 'position', 'title', 'status', 'note', 'outcome', 'completed_by', 'completed_at',
   ],
-  activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at'],
+  activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at', 'seq'],
 };
 
 let handle: DatabaseHandle;

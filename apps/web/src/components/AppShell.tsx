@@ -56,6 +56,9 @@ function UserMenu({ session }: { session: SignedInSession }) {
           <span>{user.email}</span>
           <span className="role-tag">{user.role === 'admin' ? 'Admin' : 'Member'}</span>
         </p>
+        <Link to="/settings/password" className="button button-secondary button-block" onClick={() => setOpen(false)}>
+          Change password
+        </Link>
         {signOut.error && <p className="form-error">Signing out failed. Try again.</p>}
         <button type="button" className="button button-secondary button-block" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
           {signOut.isPending ? 'Signing out…' : 'Sign out'}

@@ -1,30 +1,30 @@
-import { useId, type InputHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
-export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+interface FieldFrameProps {
   label: string;
-  name: string;
   hint?: string;
   /** Messages for this field, e.g. error.data.fieldErrors[name]. */
   errors?: string[];
+  className?: string;
+  /** Renders the control with its id and ARIA wiring. */
+  control: (aria: { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode;
 }
 
-/** A labelled text input with its hint and errors wired to aria-describedby. */
-export function Field({ label, hint, errors, ...input }: FieldProps) {
+/** Label, control, hint and errors, with the hint and errors wired to aria-describedby. */
+function FieldFrame({ label, hint, errors, className, control }: FieldFrameProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
   return (
-    <div className="field">
+    <div className={className ? `field ${className}` : 'field'}>
       <label htmlFor={id} className="field-label">
         {label}
       </label>
-      <input
-        id={id}
-        className="input"
-        aria-invalid={errorId ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        {...input}
-      />
+      {control({
+        id,
+        'aria-invalid': errorId ? true : undefined,
+        'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
+      })}
       {hint && (
         <p id={hintId} className="field-hint">
           {hint}
@@ -36,6 +36,56 @@ export function Field({ label, hint, errors, ...input }: FieldProps) {
         </ul>
       )}
     </div>
+  );
+}
+
+interface FieldBase {
+  label: string;
+  name: string;
+  hint?: string;
+  errors?: string[];
+  /** Class of the wrapper, e.g. to size it in a grid. */
+  fieldClassName?: string;
+}
+
+export type FieldProps = FieldBase & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>;
+
+/** A labelled text input with its hint and errors wired to aria-describedby. */
+export function Field({ label, hint, errors, fieldClassName, ...input }: FieldProps) {
+  return (
+    <FieldFrame label={label} hint={hint} errors={errors} className={fieldClassName} control={(aria) => <input className="input" {...aria} {...input} />} />
+  );
+}
+
+export type SelectFieldProps = FieldBase & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'>;
+
+export function SelectField({ label, hint, errors, fieldClassName, children, ...select }: SelectFieldProps) {
+  return (
+    <FieldFrame
+      label={label}
+      hint={hint}
+      errors={errors}
+      className={fieldClassName}
+      control={(aria) => (
+        <select className="input select" {...aria} {...select}>
+          {children}
+        </select>
+      )}
+    />
+  );
+}
+
+export type TextAreaFieldProps = FieldBase & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'>;
+
+export function TextAreaField({ label, hint, errors, fieldClassName, ...textarea }: TextAreaFieldProps) {
+  return (
+    <FieldFrame
+      label={label}
+      hint={hint}
+      errors={errors}
+      className={fieldClassName}
+      control={(aria) => <textarea className="input textarea" rows={3} {...aria} {...textarea} />}
+    />
   );
 }
 

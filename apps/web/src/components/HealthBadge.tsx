@@ -1,11 +1,5 @@
 import type { Tier } from '@pulse/scoring';
-
-const tierLabels: Record<Tier, string> = {
-  healthy: 'Healthy',
-  at_risk: 'At risk',
-  critical: 'Critical',
-  unknown: 'Unknown',
-};
+import { tierLabels } from '../health.js';
 
 const scoreFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 

@@ -48,3 +48,16 @@ export function ErrorState({ error, title = 'Something went wrong', onRetry }: E
     </div>
   );
 }
+
+export interface QueryLike<T> {
+  data: T | undefined;
+  error: ErrorLike | null;
+  refetch: () => unknown;
+}
+
+/** Loading and error states of one query; renders `children(data)` once it has an answer. */
+export function QueryView<T>({ query, loadingLabel, errorTitle, children }: { query: QueryLike<T>; loadingLabel?: string; errorTitle?: string; children: (data: T) => ReactNode }) {
+  if (query.data !== undefined) return children(query.data);
+  if (query.error) return <ErrorState error={query.error} title={errorTitle} onRetry={() => void query.refetch()} />;
+  return <LoadingState label={loadingLabel} />;
+}

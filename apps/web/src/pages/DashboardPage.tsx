@@ -1,9 +1,17 @@
-import type { Tier } from '@pulse/scoring';
+import { Card } from '../components/Card.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { Page } from '../components/Page.js';
-import { EmptyState } from '../components/states.js';
+import { RecommendationList } from '../components/Recommendations.js';
+import { EmptyState, QueryView } from '../components/states.js';
+import { TrendChart } from '../components/TrendChart.js';
+import { UploadTable } from '../components/UploadTable.js';
+import { formatChange, formatCount, formatPeriod, formatScore } from '../format.js';
+import { tierBands, tierLabels, tierOf, tiers } from '../health.js';
 import { Link } from '../router.js';
-import type { SignedInSession } from '../trpc.js';
+import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
+
+type Summary = RouterOutputs['health']['summary'];
+type Thresholds = RouterOutputs['ranges']['settings']['tiers'];
 
 function greeting(hour: number): string {
   if (hour < 12) return 'Good morning';
@@ -11,51 +19,177 @@ function greeting(hour: number): string {
   return 'Good evening';
 }
 
-const legend: { tier: Tier; meaning: string }[] = [
-  { tier: 'healthy', meaning: 'Doing well: keep the relationship warm.' },
-  { tier: 'at_risk', meaning: 'Slipping: worth a conversation soon.' },
-  { tier: 'critical', meaning: 'Needs action now.' },
-  { tier: 'unknown', meaning: 'No KPI reading could be scored yet.' },
-];
+const tierMeaning = {
+  healthy: 'Doing well',
+  at_risk: 'Worth a conversation soon',
+  critical: 'Needs action now',
+  unknown: 'No scored reading yet',
+} as const;
+
+function TierTiles({ summary }: { summary: Summary }) {
+  return (
+    <ul className="tier-tiles" aria-label="Accounts per health tier">
+      {tiers.map((tier) => (
+        <li key={tier}>
+          <Link to={`/accounts?tier=${tier}`} className={`tier-tile tier-tile-${tier}`}>
+            <span className="tier-tile-label">
+              <span className={`health-dot health-dot-${tier}`} aria-hidden="true" />
+              {tierLabels[tier]}
+            </span>
+            <span className="tier-tile-count">{formatCount(summary.byTier[tier])}</span>
+            <span className="tier-tile-meaning">{tierMeaning[tier]}</span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AverageHealth({ summary, thresholds }: { summary: Summary; thresholds: Thresholds | undefined }) {
+  const trend = summary.averageTrend;
+  const last = trend.at(-1)?.average ?? null;
+  const previous = trend.at(-2)?.average ?? null;
+  const tierFor = (score: number | null) => (thresholds ? tierOf(score, thresholds) : 'unknown');
+  return (
+    <Card title="Average health" description={`Across ${formatCount(summary.accounts)} active accounts, latest period of each.`} className="average-card">
+      <div className="average-figure">
+        <HealthBadge score={summary.averageHealth === null ? null : Math.round(summary.averageHealth * 10) / 10} tier={tierFor(summary.averageHealth)} />
+        {last !== null && previous !== null && (
+          <span className="trend-change">
+            {formatChange(last - previous)} since {formatPeriod(trend.at(-2)?.period)}
+          </span>
+        )}
+      </div>
+      {trend.length > 0 && (
+        <TrendChart
+          name="Average health"
+          points={trend.map((point) => ({ period: point.period, value: point.average, tier: tierFor(point.average) }))}
+          bands={thresholds ? tierBands(thresholds) : []}
+          domain={[0, 100]}
+          height={200}
+        />
+      )}
+    </Card>
+  );
+}
+
+function NeedingAttention({ summary }: { summary: Summary }) {
+  return (
+    <Card title="Needing attention" description="Critical and at-risk accounts, lowest score first." actions={<Link to="/accounts?sort=health&dir=asc">All by health</Link>}>
+      {summary.needingAttention.length === 0 ? (
+        <EmptyState title="No account needs attention">Every scored account is healthy.</EmptyState>
+      ) : (
+        <ul className="rank-list">
+          {summary.needingAttention.map((account) => (
+            <li key={account.id}>
+              <Link to={`/accounts/${account.id}`}>{account.name}</Link>
+              <HealthBadge score={account.overall === null ? null : Math.round(account.overall * 10) / 10} tier={account.tier} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function BiggestDrops({ summary }: { summary: Summary }) {
+  return (
+    <Card title="Biggest drops since last period" description="Accounts whose score fell most from their previous period.">
+      {summary.biggestDrops.length === 0 ? (
+        <EmptyState title="No score fell">No account scored lower than in its previous period.</EmptyState>
+      ) : (
+        <ul className="rank-list">
+          {summary.biggestDrops.map((drop) => (
+            <li key={drop.id}>
+              <Link to={`/accounts/${drop.id}`}>{drop.name}</Link>
+              <span className="drop">
+                <span className="cell-muted">
+                  {formatScore(drop.previous)} → {formatScore(drop.overall)}
+                </span>
+                <strong className="drop-change">{formatChange(drop.change)}</strong>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function RecentUploads() {
+  const uploads = trpc.uploads.list.useQuery({ limit: 5 });
+  return (
+    <Card title="Recent uploads" actions={<Link to="/upload">Upload</Link>}>
+      <QueryView query={uploads} loadingLabel="Loading uploads…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState title="Nothing uploaded yet" />
+          ) : (
+            <UploadTable uploads={page.items} caption="The five latest uploads" compact />
+          )
+        }
+      </QueryView>
+    </Card>
+  );
+}
+
+function RecommendedPlaybooks() {
+  const recommendations = trpc.playbooks.recommendations.useQuery({ limit: 5 });
+  return (
+    <Card title="Recommended playbooks" description="The most urgent first." actions={<Link to="/playbooks?tab=recommendations">All recommendations</Link>}>
+      <QueryView query={recommendations} loadingLabel="Loading recommendations…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState title="No playbook recommended">No account crosses a playbook trigger right now.</EmptyState>
+          ) : (
+            <RecommendationList recommendations={page.items} compact />
+          )
+        }
+      </QueryView>
+    </Card>
+  );
+}
 
 export function DashboardPage({ session }: { session: SignedInSession }) {
   const firstName = session.user.name.split(/\s+/)[0];
+  const summary = trpc.health.summary.useQuery();
+  const settings = trpc.ranges.settings.useQuery();
   return (
     <Page title={`${greeting(new Date().getHours())}, ${firstName}`} description={`Account health for ${session.tenant.name}.`}>
-      <div className="dashboard-grid">
-        <section className="card" aria-labelledby="dashboard-accounts">
-          <h2 id="dashboard-accounts" className="card-title">
-            Accounts
-          </h2>
-          <EmptyState
-            title="No account health yet"
-            action={
-              <Link to="/upload" className="button button-primary">
-                Upload KPI workbooks
-              </Link>
-            }
-          >
-            Upload your customers&rsquo; KPI workbooks and Pulse will score each account, so you can see at a glance
-            who is healthy and who needs attention.
-          </EmptyState>
-        </section>
-        <section className="card" aria-labelledby="dashboard-legend">
-          <h2 id="dashboard-legend" className="card-title">
-            How health is shown
-          </h2>
-          <dl className="legend">
-            {legend.map(({ tier, meaning }) => (
-              <div key={tier} className="legend-row">
-                <dt>
-                  <HealthBadge tier={tier} score={null} />
-                </dt>
-                <dd>{meaning}</dd>
+      <QueryView query={summary} loadingLabel="Loading account health…" errorTitle="Account health could not be loaded">
+        {(data) =>
+          data.accounts === 0 ? (
+            <div className="card">
+              <EmptyState
+                title="No account health yet"
+                action={
+                  <Link to="/upload" className="button button-primary">
+                    Upload KPI workbooks
+                  </Link>
+                }
+              >
+                Upload your customers&rsquo; KPI workbooks and Pulse will score each account, so you can see at a glance who is
+                healthy and who needs attention.
+              </EmptyState>
+            </div>
+          ) : (
+            <>
+              <TierTiles summary={data} />
+              <div className="dashboard-grid">
+                <div className="dashboard-column">
+                  <AverageHealth summary={data} thresholds={settings.data?.tiers} />
+                  <RecommendedPlaybooks />
+                  <RecentUploads />
+                </div>
+                <div className="dashboard-column">
+                  <NeedingAttention summary={data} />
+                  <BiggestDrops summary={data} />
+                </div>
               </div>
-            ))}
-          </dl>
-          <p className="card-note">Admins set the score thresholds of each tier in Settings.</p>
-        </section>
-      </div>
+            </>
+          )
+        }
+      </QueryView>
     </Page>
   );
 }

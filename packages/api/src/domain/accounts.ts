@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { paginate, type AccountStatus, type Db, type HealthTier, type KeyPart, type Page, type PageRequest } from '@pulse/db';
-import { conflict, notFound } from '../errors.js';
+import { conflict, isUniqueViolation, notFound } from '../errors.js';
 import { recordActivity } from './activity.js';
 
 export interface Account {
@@ -156,6 +156,15 @@ export async function findAccountByName(db: Db, tenantId: string, name: string):
   return row ? toAccount(row) : null;
 }
 
+const nameTaken = (name: string) => conflict(`An account named "${name.trim()}" already exists.`);
+
+/** The same CONFLICT when a concurrent request took the name between the check and the write. */
+function orNameTaken(name: string) {
+  return (error: unknown): never => {
+    throw isUniqueViolation(error) ? nameTaken(name) : error;
+  };
+}
+
 async function assertNameFree(db: Db, tenantId: string, name: string, exceptId?: string): Promise<void> {
   let q = db
     .selectFrom('accounts')
@@ -163,7 +172,7 @@ async function assertNameFree(db: Db, tenantId: string, name: string, exceptId?:
     .where('accounts.tenant_id', '=', tenantId)
     .where('accounts.name_key', '=', accountNameKey(name));
   if (exceptId) q = q.where('accounts.id', '<>', exceptId);
-  if (await q.executeTakeFirst()) throw conflict(`An account named "${name.trim()}" already exists.`);
+  if (await q.executeTakeFirst()) throw nameTaken(name);
 }
 
 export interface Actor {
@@ -178,7 +187,8 @@ export async function createAccount(db: Db, actor: Actor, fields: Partial<Accoun
     .insertInto('accounts')
     .values({ tenant_id: actor.tenantId, name: fields.name.trim(), name_key: accountNameKey(fields.name), ...toColumns(fields) })
     .returning(columns)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch(orNameTaken(fields.name));
   const account = toAccount(row);
   await recordActivity(db, { ...actor, action: 'account.create', resourceType: 'account', resourceId: account.id, after: fields });
   return account;
@@ -193,7 +203,8 @@ export async function updateAccount(db: Db, actor: Actor, id: string, fields: Pa
     .where('accounts.tenant_id', '=', actor.tenantId)
     .where('accounts.id', '=', id)
     .returning(columns)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch(orNameTaken(fields.name ?? ''));
   const after = toAccount(row);
   const changed = Object.keys(fields) as (keyof AccountFields)[];
   await recordActivity(db, {

@@ -4,7 +4,7 @@ import type { Db } from '@pulse/db';
 /** Column of a bulk insert: its name, PostgreSQL array type, and the values (one per row). */
 export interface BulkColumn {
   name: string;
-  type: 'uuid' | 'text' | 'float8' | 'int4' | 'bool';
+  type: 'uuid' | 'text' | 'float8' | 'int4' | 'bool' | 'jsonb' | 'timestamptz';
   values: unknown[];
 }
 

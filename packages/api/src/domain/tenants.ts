@@ -3,6 +3,7 @@ import { defaultSettings } from '@pulse/scoring';
 import { users, withTenant, type Db, type PublicUser } from '@pulse/db';
 import { conflict } from '../errors.js';
 import { recordActivity } from './activity.js';
+import { seedDefaultTriggers } from './triggers.js';
 
 export interface RegistrationInput {
   organisationName: string;
@@ -33,6 +34,7 @@ export async function registerTenant(
         tier_at_risk: defaultSettings.tiers.atRisk,
       })
       .execute();
+    await seedDefaultTriggers(tx, tenantId);
     const user = await users.createUser(
       tx,
       { tenantId, email: input.email, name: input.name, role: 'admin', password: input.password },

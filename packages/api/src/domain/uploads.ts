@@ -3,14 +3,16 @@ import { sql } from 'kysely';
 import { detectFormat, isValidPeriod, parseCsv, parseWorkbook, type ImportRow, type StructuralProblem } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
 import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
+import { MAX_UPLOAD_BYTES } from '../validation.js';
 import { notFound } from '../errors.js';
 import { accountNameKey, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { bulkInsert } from './bulk.js';
 import { recomputeHealth, type AccountPeriod } from './health.js';
+import { evaluatePlaybooks } from './recommendations.js';
 import { loadScoringContext } from './scoring-context.js';
 
-export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
 const MAX_LISTED_WARNINGS = 500;
 
 export interface UploadInput {
@@ -61,6 +63,22 @@ function rejected(format: UploadReport['format'], problems: StructuralProblem[])
 }
 
 const problem = (message: string, column: string | null = null): StructuralProblem => ({ sheet: null, row: null, column, message });
+
+const MAX_NAME_LENGTH = 200;
+
+/** Account and product names longer than an account or product may be (once per name, at its first row). */
+function nameProblems(rows: ImportRow[]): StructuralProblem[] {
+  const problems: StructuralProblem[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    for (const [column, name] of [['account', r.account], ['product', r.product]] as const) {
+      if (!name || [...name.trim()].length <= MAX_NAME_LENGTH || seen.has(`${column}|${name}`)) continue;
+      seen.add(`${column}|${name}`);
+      problems.push({ sheet: r.sheet, row: r.line, column, message: `The ${column} name is longer than ${MAX_NAME_LENGTH} characters.` });
+    }
+  }
+  return problems;
+}
 
 async function parseUpload(input: UploadInput, format: 'csv' | 'xlsx', period: string) {
   if (format === 'csv') return parseCsv(input.bytes);
@@ -164,16 +182,19 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
   const period = input.period ?? currentPeriod();
   const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[]) => {
     const report = rejected(fmt, problems);
-    return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' ? period : null, report), report };
+    return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
   };
   if (input.bytes.length === 0) return reject(format, [problem('The file is empty.', 'file')]);
   if (input.bytes.length > MAX_UPLOAD_BYTES) return reject(format, [problem('The file is larger than 16 MB.', 'file')]);
   if (!format) return reject(null, [problem('Unsupported file type: upload an .xlsx workbook or a .csv file.', 'file')]);
+  if (format === 'csv' && input.bytes.includes(0)) return reject(format, [problem('The file is not a text file: it contains NUL bytes.', 'file')]);
   if (format === 'xlsx' && !isValidPeriod(period)) return reject(format, [problem(`Period "${period}" is not a month in the form YYYY-MM.`, 'period')]);
 
   const parsed = await parseUpload(input, format, period);
   if (parsed.problems.length) return reject(format, parsed.problems);
   if (parsed.rows.length === 0) return reject(format, [problem('The file contains no readings.')]);
+  const tooLong = nameProblems(parsed.rows);
+  if (tooLong.length) return reject(format, tooLong);
 
   const { byKey: accounts, problems } = await resolveAccounts(db, actor, parsed.rows, input.createAccounts ?? true);
   if (problems.length) return reject(format, problems);
@@ -290,6 +311,7 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
     .where('accounts.tenant_id', '=', actor.tenantId)
     .where('accounts.id', 'in', [...new Set(pairList.map((p) => p.accountId))])
     .execute();
+  await evaluatePlaybooks(db, actor, report.accounts.map((a) => a.id));
   return { uploadId, report };
 }
 

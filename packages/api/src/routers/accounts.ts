@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { accountStatuses } from '@pulse/db';
-import { protectedProcedure, router } from '../trpc.js';
-import { pageInput, uuid, name } from '../validation.js';
+import { adminProcedure, protectedProcedure, router } from '../trpc.js';
+import { pageInput, uploadedFile, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
+import { importProfiles } from '../domain/profiles.js';
 import { actorOf } from './actor.js';
 
 const optionalText = (max = 200) => z.string().trim().max(max).nullable().optional();
@@ -68,4 +69,10 @@ export const accountsRouter = router({
   addProduct: protectedProcedure
     .input(z.strictObject({ accountId: uuid, name: name() }))
     .mutation(({ ctx, input }) => accounts.addProduct(ctx.db, actorOf(ctx), input.accountId, input.name)),
+
+  /** multipart/form-data: file, the customer-profile workbook (.xlsx). */
+  importProfiles: adminProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+    const file = uploadedFile(input);
+    return importProfiles(ctx.db, actorOf(ctx), Buffer.from(await file.arrayBuffer()));
+  }),
 });

@@ -5,6 +5,7 @@ import { tooManyRequests, unauthorized } from '../errors.js';
 import { blockedFor, clearFailures, loginThrottleKeys, recordFailure, throttlePolicy } from '../domain/throttle.js';
 import { registerTenant } from '../domain/tenants.js';
 import { recordActivity } from '../domain/activity.js';
+import { recordFailedLogin } from '../domain/users.js';
 import { email, name, password } from '../validation.js';
 import { sessionStatus } from './session.js';
 
@@ -39,6 +40,7 @@ export const authRouter = router({
         const now = new Date();
         await recordFailure(ctx.db, keys.account, throttlePolicy.perAccountAndIp, now);
         await recordFailure(ctx.db, keys.ip, throttlePolicy.perIp, now);
+        await recordFailedLogin(ctx.db, input.email, ctx.ip);
         throw unauthorized(INVALID_LOGIN);
       }
       await clearFailures(ctx.db, keys.account);

@@ -1,5 +1,6 @@
 import bcrypt from 'bcrypt';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { paginate, type Page, type PageRequest } from '../pagination.js';
 import type { Database, UserRole } from '../schema.js';
 
 /** A user as it may leave this package: never with the password hash. */
@@ -188,4 +189,63 @@ export async function findUserWithTenant(
     .executeTakeFirst();
   if (!row) return null;
   return { user: toPublic(row), tenant: { id: row.tenant_id, name: row.tenant_name } };
+}
+
+/** The user an email belongs to (any state), for recording a failed login under its tenant. */
+export async function findUserByEmail(db: Q, email: string): Promise<PublicUser | null> {
+  const row = await db.selectFrom('users').select(publicColumns).where('users.email', '=', normaliseEmail(email)).executeTakeFirst();
+  return row ? toPublic(row) : null;
+}
+
+export interface UserFilters {
+  role?: UserRole | null | undefined;
+  active?: boolean | null | undefined;
+}
+
+/** The tenant's users by name, keyset-paginated. */
+export async function listUsers(db: Q, tenantId: string, filters: UserFilters, page: PageRequest): Promise<Page<PublicUser>> {
+  let q = db.selectFrom('users').select(publicColumns).where('users.tenant_id', '=', tenantId);
+  if (filters.role) q = q.where('users.role', '=', filters.role);
+  if (typeof filters.active === 'boolean') q = q.where('users.active', '=', filters.active);
+  const result = await paginate(
+    q,
+    [
+      { column: sql.ref('users.name'), value: (r) => r.name },
+      { column: sql.ref('users.id'), value: (r) => r.id },
+    ],
+    page,
+  );
+  return { items: result.items.map(toPublic), nextCursor: result.nextCursor };
+}
+
+export async function updateUser(
+  db: Q,
+  tenantId: string,
+  userId: string,
+  changes: { role?: UserRole; active?: boolean },
+): Promise<PublicUser | null> {
+  const row = await db
+    .updateTable('users')
+    .set({ ...changes, updated_at: new Date() })
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.id', '=', userId)
+    .returning(publicColumns)
+    .executeTakeFirst();
+  return row ? toPublic(row) : null;
+}
+
+/**
+ * Ids of the tenant's active admins, locking their rows until the transaction ends so two
+ * concurrent demotions cannot both see another admin left.
+ */
+export async function lockActiveAdmins(db: Q, tenantId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.role', '=', 'admin')
+    .where('users.active', '=', true)
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.id);
 }

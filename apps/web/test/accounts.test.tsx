@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from '../src/App.js';
+import { fakeApi, signedIn, t } from './fake-api.js';
+import { stubIntersectionObserver } from './observer.js';
+
+const account = (i: number, overall: number) => ({
+  id: `00000000-0000-4000-8000-00000000000${i}`,
+  name: `Account ${i}`,
+  externalId: null,
+  industry: 'Retail',
+  region: null,
+  status: 'active',
+  tier: null,
+  revenue: null,
+  csmOwner: null,
+  renewalDate: null,
+  lifecycleStage: null,
+  champions: null,
+  archivedAt: null,
+  health: { overall, tier: overall >= 80 ? 'healthy' : overall >= 60 ? 'at_risk' : 'critical', period: '2026-03' },
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-03-01T00:00:00.000Z',
+});
+
+const accounts = [account(1, 91), account(2, 65), account(3, 40)];
+
+const trend = (overall: number) =>
+  ['2026-02', '2026-03'].map((period) => ({
+    accountId: 'x',
+    period,
+    overall,
+    tier: 'healthy',
+    coverage: 1,
+    scoredCount: 2,
+    readingCount: 2,
+    computedAt: '2026-03-01T00:00:00.000Z',
+    categories: [
+      { category: 'Support', score: overall, weight: 50, scoredCount: 1, readingCount: 1, counted: true },
+      { category: 'Product Usage', score: null, weight: 50, scoredCount: 0, readingCount: 1, counted: false },
+    ],
+  }));
+
+function renderAccounts(path: string) {
+  const listInputs: Record<string, unknown>[] = [];
+  const trendCalls: string[] = [];
+  fakeApi({
+    status: () => signedIn({ role: 'member' }),
+    routers: {
+      accounts: t.router({
+        list: t.procedure
+          .input((value) => value as Record<string, unknown>)
+          .query(({ input }) => {
+            listInputs.push(input);
+            return { items: accounts, nextCursor: null };
+          }),
+      }),
+      health: t.router({
+        trend: t.procedure
+          .input((value) => value as { accountId: string; periods: number })
+          .query(({ input }) => {
+            trendCalls.push(`${input.accountId.slice(-1)}:${input.periods}`);
+            return trend(accounts.find((a) => a.id === input.accountId)?.health.overall ?? 0);
+          }),
+      }),
+      ranges: t.router({ settings: t.procedure.query(() => ({ categoryWeights: { Support: 50, 'Product Usage': 50 }, tiers: { healthy: 80, atRisk: 60 } })) }),
+    },
+  });
+  window.history.replaceState(null, '', path);
+  render(<App />);
+  return { listInputs, trendCalls };
+}
+
+describe('accounts list', () => {
+  it('sends its filters and sort order as the list input, without tRPC paging keys', async () => {
+    stubIntersectionObserver();
+    const { listInputs } = renderAccounts('/accounts?tier=critical&sort=health&dir=desc&status=active');
+    await screen.findByRole('link', { name: 'Account 1' });
+    expect(listInputs[0]).toEqual({ limit: 50, search: null, healthTier: 'critical', status: 'active', sort: 'health', direction: 'desc', includeArchived: false, cursor: null });
+  });
+
+  it('asks for a row’s trend only once the row is in view, and draws its sparkline', async () => {
+    const observer = stubIntersectionObserver();
+    const { trendCalls } = renderAccounts('/accounts');
+    await screen.findByRole('link', { name: 'Account 1' });
+    expect(trendCalls).toEqual([]);
+
+    observer.reveal((target) => target.textContent?.includes('Account 2') ?? false);
+    const sparkline = await screen.findByRole('img', { name: /^Health over the last 2 periods/ });
+    expect(sparkline.getAttribute('aria-label')).toBe('Health over the last 2 periods, from 65 to 65');
+    expect(trendCalls).toEqual(['2:12']);
+  });
+
+  it('colours the heatmap cells of visible rows by the organisation’s tiers', async () => {
+    const observer = stubIntersectionObserver();
+    renderAccounts('/accounts?view=heatmap');
+    const table = await screen.findByRole('table', { name: /Category scores/ });
+    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Account', 'Overall', 'Support', 'Product Usage']);
+    observer.reveal();
+    const row = (name: string) => within(table).getByRole('row', { name: new RegExp(name) });
+    await waitFor(() => expect(row('Account 1').querySelector('.heat-healthy')?.textContent).toBe('91 Healthy'));
+    expect(row('Account 2').querySelector('.heat-at_risk')?.className).toContain('heat-depth-3');
+    expect(row('Account 3').querySelector('.heat-critical')?.textContent).toBe('40 Critical');
+    expect(row('Account 3').querySelector('.heat-unknown')?.textContent).toBe('— Unknown');
+
+    fireEvent.click(screen.getByRole('button', { name: 'List' }));
+    expect(window.location.search).toBe('');
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from '../src/App.js';
+import { badRequest, fakeApi, signedIn, t } from './fake-api.js';
+
+const churn = {
+  key: 'churn rate',
+  kpiName: 'Churn Rate',
+  category: 'Business Outcomes',
+  unit: '%',
+  higherIsBetter: false,
+  scaleMin: 0,
+  riskThreshold: 15,
+  healthyThreshold: 5,
+  scaleMax: 100,
+  source: 'default',
+  default: null,
+};
+
+const nps = { ...churn, key: 'nps', kpiName: 'Net Promoter Score (NPS)', category: 'Customer Sentiment', unit: 'score', higherIsBetter: true, scaleMin: -100, riskThreshold: 0, healthyThreshold: 30, source: 'tenant' };
+
+function renderRanges(role: 'admin' | 'member', update: (input: Record<string, unknown>) => unknown) {
+  const calls: Record<string, unknown>[] = [];
+  fakeApi({
+    status: () => signedIn({ role }),
+    routers: {
+      ranges: t.router({
+        list: t.procedure.query(() => [churn, nps]),
+        update: t.procedure
+          .input((value) => value as Record<string, unknown>)
+          .mutation(({ input }) => {
+            calls.push(input);
+            return update(input);
+          }),
+        reset: t.procedure.input((value) => value).mutation(() => ({ reset: 1 })),
+      }),
+    },
+  });
+  window.history.replaceState(null, '', '/ranges');
+  render(<App />);
+  return calls;
+}
+
+describe('reference ranges', () => {
+  it('groups KPIs by category and marks defaults and overrides', async () => {
+    renderRanges('admin', () => churn);
+    const outcomes = await screen.findByRole('region', { name: 'Business Outcomes' });
+    const row = within(outcomes).getByRole('row', { name: /Churn Rate/ });
+    expect(within(row).getAllByRole('cell').map((cell) => cell.textContent).slice(0, 5)).toEqual(['Lower is better', '0', '15', '5', '100']);
+    expect(within(row).getByText('Default')).toBeTruthy();
+    expect(within(row).getByRole('img').getAttribute('aria-label')).toBe('Healthy 0–5, At risk 5–15, Critical 15–100');
+    expect(within(screen.getByRole('region', { name: 'Customer Sentiment' })).getByText('Your range')).toBeTruthy();
+  });
+
+  it('shows the server validation messages on the row being edited', async () => {
+    const calls = renderRanges('admin', () => {
+      throw badRequest({
+        thresholds: ['healthyThreshold (5) is greater than riskThreshold (2); expected scaleMin ≤ healthyThreshold ≤ riskThreshold ≤ scaleMax when lower is better'],
+      });
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
+    const risk = screen.getByLabelText('Risk threshold of Churn Rate');
+    fireEvent.change(risk, { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'healthyThreshold (5) is greater than riskThreshold (2); expected scaleMin ≤ healthyThreshold ≤ riskThreshold ≤ scaleMax when lower is better',
+    );
+    expect(risk.getAttribute('aria-invalid')).toBe('true');
+    expect(risk.getAttribute('aria-describedby')).toBe(alert.id);
+    expect(calls).toEqual([{ kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, riskThreshold: 2, healthyThreshold: 5, scaleMax: 100 }]);
+  });
+
+  it('names fields that are not numbers without asking the server', async () => {
+    const calls = renderRanges('admin', () => churn);
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
+    fireEvent.change(screen.getByLabelText('Scale max of Churn Rate'), { target: { value: 'lots' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Scale max: Enter a number.');
+    expect(screen.getByLabelText('Scale max of Churn Rate').getAttribute('aria-invalid')).toBe('true');
+    expect(calls).toEqual([]);
+  });
+
+  it('saves a valid change and closes the editor', async () => {
+    const calls = renderRanges('admin', (input) => ({ ...churn, ...input, source: 'tenant' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
+    fireEvent.change(screen.getByLabelText('Direction of Churn Rate'), { target: { value: 'lower' } });
+    fireEvent.change(screen.getByLabelText('Risk threshold of Churn Rate'), { target: { value: '20' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByLabelText('Risk threshold of Churn Rate')).toBeNull());
+    expect(calls).toEqual([{ kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, riskThreshold: 20, healthyThreshold: 5, scaleMax: 100 }]);
+  });
+
+  it('is read-only for members', async () => {
+    renderRanges('member', () => churn);
+    await screen.findByRole('region', { name: 'Business Outcomes' });
+    expect(screen.queryByRole('button', { name: /^Edit/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Reset all to defaults' })).toBeNull();
+    expect(screen.getByText(/Only admins can change them/)).toBeTruthy();
+  });
+});

@@ -1,0 +1,198 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from '../src/App.js';
+import { sendUpload, UPLOAD_ENDPOINT, type UploadReport } from '../src/upload.js';
+import { fakeApi, signedIn, t } from './fake-api.js';
+
+/** XMLHttpRequest stand-in: the test plays the network (progress, end of body, answer). */
+class FakeXhr {
+  static last: FakeXhr | null = null;
+  method = '';
+  url = '';
+  withCredentials = false;
+  headers: Record<string, string> = {};
+  body: FormData | null = null;
+  status = 0;
+  responseText = '';
+  aborted = false;
+  upload: { onprogress: ((event: ProgressEvent) => void) | null; onload: (() => void) | null } = { onprogress: null, onload: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+
+  constructor() {
+    FakeXhr.last = this;
+  }
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(name: string, value: string) {
+    this.headers[name] = value;
+  }
+  send(body: FormData) {
+    this.body = body;
+  }
+  abort() {
+    this.aborted = true;
+    this.onabort?.();
+  }
+  progress(loaded: number, total: number) {
+    this.upload.onprogress?.({ lengthComputable: true, loaded, total } as ProgressEvent);
+  }
+  sent() {
+    this.upload.onload?.();
+  }
+  answer(status: number, body: unknown) {
+    this.status = status;
+    this.responseText = typeof body === 'string' ? body : JSON.stringify(body);
+    this.onload?.();
+  }
+}
+
+function stubXhr() {
+  FakeXhr.last = null;
+  vi.stubGlobal('XMLHttpRequest', FakeXhr);
+  return () => {
+    if (!FakeXhr.last) throw new Error('no request was sent');
+    return FakeXhr.last;
+  };
+}
+
+const emptyReport = {
+  problems: [],
+  counts: { readings: 0, scored: 0, unknown: 0, warnings: 0, accountsCreated: 0 },
+  warnings: [],
+  accounts: [],
+  versions: [],
+};
+
+const rejected: UploadReport = {
+  ...emptyReport,
+  status: 'rejected',
+  format: 'xlsx',
+  problems: [
+    { sheet: 'KPIs', row: 7, column: 'Value', message: 'Missing value for "NPS".' },
+    { sheet: null, row: null, column: 'period', message: 'Period "2026-13" is not a month in the form YYYY-MM.' },
+  ],
+};
+
+const accepted: UploadReport = {
+  status: 'accepted',
+  format: 'xlsx',
+  problems: [],
+  counts: { readings: 16, scored: 15, unknown: 1, warnings: 1, accountsCreated: 1 },
+  warnings: [{ sheet: 'KPIs', row: 12, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' }],
+  accounts: [{ id: 'acc-1', name: 'Acme Rockets', created: true }],
+  versions: [{ accountId: 'acc-1', account: 'Acme Rockets', period: '2026-03', version: 2, readings: 16 }],
+};
+
+function renderUploadPage() {
+  fakeApi({
+    status: () => signedIn({ role: 'member' }),
+    routers: { uploads: t.router({ list: t.procedure.input((value) => value).query(() => ({ items: [], nextCursor: null })) }) },
+  });
+  window.history.replaceState(null, '', '/upload');
+  render(<App />);
+}
+
+async function chooseAndUpload(name: string) {
+  const input = (await screen.findByText('Drop a KPI workbook or CSV file here')).closest('.drop-zone')?.querySelector('input[type=file]') as HTMLInputElement;
+  fireEvent.change(input, { target: { files: [new File(['bytes'], name)] } });
+  fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+}
+
+describe('sendUpload', () => {
+  it('posts the form with the client header and cookies, reporting progress', async () => {
+    const request = stubXhr();
+    const progress: (number | null)[] = [];
+    const done = sendUpload({ file: new File(['a,b'], 'kpis.xlsx'), period: '2026-03', accountName: ' Acme ' }, { onProgress: (sent) => progress.push(sent) });
+    const xhr = request();
+    expect([xhr.method, xhr.url, xhr.withCredentials, xhr.headers['x-pulse-client']]).toEqual(['POST', UPLOAD_ENDPOINT, true, 'web']);
+    expect(xhr.body?.get('period')).toBe('2026-03');
+    expect(xhr.body?.get('accountName')).toBe('Acme');
+    expect((xhr.body?.get('file') as File).name).toBe('kpis.xlsx');
+
+    xhr.progress(25, 100);
+    xhr.upload.onprogress?.({ lengthComputable: false, loaded: 0, total: 0 } as ProgressEvent);
+    xhr.answer(200, { result: { data: { uploadId: 'u1', report: accepted } } });
+    expect(await done).toEqual({ uploadId: 'u1', report: accepted });
+    expect(progress).toEqual([0.25, null]);
+  });
+
+  it('leaves out blank fields and turns tRPC errors into errors with their data', async () => {
+    const request = stubXhr();
+    const done = sendUpload({ file: new File(['x'], 'kpis.csv'), period: '', accountName: '  ' });
+    const xhr = request();
+    expect([...(xhr.body?.keys() ?? [])]).toEqual(['file']);
+    xhr.answer(400, { error: { message: 'Invalid upload fields.', data: { code: 'BAD_REQUEST', fieldErrors: { accountName: ['Too long.'] } } } });
+    await expect(done).rejects.toMatchObject({ message: 'Invalid upload fields.', data: { code: 'BAD_REQUEST', fieldErrors: { accountName: ['Too long.'] } } });
+  });
+
+  it('explains an answer that is not tRPC JSON', async () => {
+    const request = stubXhr();
+    const done = sendUpload({ file: new File(['x'], 'kpis.csv'), period: '', accountName: '' });
+    request().answer(502, '<html>Bad gateway</html>');
+    await expect(done).rejects.toThrow('The server answered with status 502 and no readable result.');
+  });
+});
+
+describe('upload screen', () => {
+  it('shows a progress bar while sending, then the problems of a rejected file as a table', async () => {
+    const request = stubXhr();
+    renderUploadPage();
+    await chooseAndUpload('kpis.xlsx');
+
+    const xhr = request();
+    xhr.progress(40, 100);
+    const bar = await screen.findByRole('progressbar', { name: 'Upload progress' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('40');
+    expect(screen.getByText('Uploading 40%')).toBeTruthy();
+
+    xhr.progress(100, 100);
+    xhr.sent();
+    await screen.findByRole('progressbar', { name: 'Import progress' });
+    expect(screen.getByText('Importing and scoring…')).toBeTruthy();
+
+    xhr.answer(200, { result: { data: { uploadId: 'u1', report: rejected } } });
+    const report = await screen.findByRole('region', { name: 'Report: kpis.xlsx' });
+    expect(within(report).getByRole('alert').textContent).toContain('The file was rejected; nothing was imported.');
+    const rows = within(report)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+    expect(rows).toEqual([
+      ['KPIs', '7', 'Value', 'Missing value for "NPS".'],
+      ['—', '—', 'period', 'Period "2026-13" is not a month in the form YYYY-MM.'],
+    ]);
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('shows the counts, versions and warnings of an accepted file', async () => {
+    const request = stubXhr();
+    renderUploadPage();
+    await chooseAndUpload('kpis.xlsx');
+    request().answer(200, { result: { data: { uploadId: 'u2', report: accepted } } });
+
+    const report = await screen.findByRole('region', { name: 'Report: kpis.xlsx' });
+    const stats = Object.fromEntries([...report.querySelectorAll('.stat')].map((stat) => [stat.querySelector('dt')?.textContent, stat.querySelector('dd')?.textContent]));
+    expect(stats).toEqual({ Readings: '16', Scored: '15', Unknown: '1', Warnings: '1', 'Accounts created': '1' });
+    expect(within(report).getByRole('link', { name: 'Acme Rockets' }).getAttribute('href')).toBe('/accounts/acc-1');
+    expect(within(report).getByText('New account')).toBeTruthy();
+    expect(within(report).getByRole('table', { name: /Account periods/ }).textContent).toContain('Mar 2026');
+    expect(within(report).getByRole('table', { name: 'Readings imported with a warning' }).textContent).toContain('Unknown KPI "Mystery KPI": not scored.');
+  });
+
+  it('shows the server message when the upload fails, and refuses other file types', async () => {
+    const request = stubXhr();
+    renderUploadPage();
+    await chooseAndUpload('kpis.csv');
+    request().answer(413, { error: { message: 'The file is larger than 16 MB.', data: { code: 'BAD_REQUEST' } } });
+    expect((await screen.findByRole('alert')).textContent).toBe('The file is larger than 16 MB.');
+
+    const input = document.querySelector('input[type=file]') as HTMLInputElement;
+    fireEvent.change(input, { target: { files: [new File(['x'], 'notes.pdf')] } });
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Choose an .xlsx workbook or a .csv file.'));
+    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+import { sql } from 'kysely';
+import { parseCustomerProfiles, type CustomerProfile, type StructuralProblem } from '@pulse/ingest';
+import { accountStatuses, type AccountStatus, type Db } from '@pulse/db';
+import { accountNameKey, type Actor } from './accounts.js';
+import { recordActivity } from './activity.js';
+
+export type ProfileImportResult =
+  | { status: 'accepted'; created: number; updated: number; products: number }
+  | { status: 'rejected'; problems: StructuralProblem[] };
+
+const PROFILE_SHEET = 'Customer Profile Input';
+
+/** The profile workbook's status ('at-risk', 'Churned') as an account status ('at_risk', 'churned'); null when it is none. */
+function accountStatus(status: string): AccountStatus | null {
+  const value = status.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return accountStatuses.find((s) => s === value) ?? null;
+}
+
+/** 'Jane Doe (VP Technology), 3 active champions': the primary champion first, then how many there are. */
+function championsText(p: CustomerProfile): string | null {
+  const primary = p.primaryChampion && (p.championTitle ? `${p.primaryChampion} (${p.championTitle})` : p.primaryChampion);
+  const count = p.activeChampions === null ? null : `${p.activeChampions} active champion${p.activeChampions === 1 ? '' : 's'}`;
+  return [primary, count].filter(Boolean).join(', ') || null;
+}
+
+function accountValues(p: CustomerProfile, status: AccountStatus | null) {
+  return {
+    name: p.accountName.trim(),
+    name_key: accountNameKey(p.accountName),
+    external_id: p.externalId,
+    industry: p.industry,
+    region: p.region,
+    status,
+    tier: p.tier,
+    revenue: p.arr,
+    csm_owner: p.csmOwner,
+    renewal_date: p.renewalDate ?? p.contractEndDate,
+    lifecycle_stage: p.lifecycleStage,
+    champions: championsText(p),
+  };
+}
+
+type AccountValues = ReturnType<typeof accountValues>;
+
+/** Updates existing accounts in one statement; an empty value in the workbook keeps what the account has. */
+async function updateAccounts(db: Db, tenantId: string, rows: (AccountValues & { id: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof AccountValues>(key: K) => rows.map((r) => r[key]);
+  await sql`
+    UPDATE accounts a SET
+      name = u.name,
+      external_id = coalesce(u.external_id, a.external_id),
+      industry = coalesce(u.industry, a.industry),
+      region = coalesce(u.region, a.region),
+      status = coalesce(u.status, a.status),
+      tier = coalesce(u.tier, a.tier),
+      revenue = coalesce(u.revenue, a.revenue),
+      csm_owner = coalesce(u.csm_owner, a.csm_owner),
+      renewal_date = coalesce(u.renewal_date::date, a.renewal_date),
+      lifecycle_stage = coalesce(u.lifecycle_stage, a.lifecycle_stage),
+      champions = coalesce(u.champions, a.champions),
+      updated_at = now()
+    FROM unnest(
+      ${rows.map((r) => r.id)}::uuid[],
+      ${column('name')}::text[],
+      ${column('external_id')}::text[],
+      ${column('industry')}::text[],
+      ${column('region')}::text[],
+      ${column('status')}::text[],
+      ${column('tier')}::text[],
+      ${column('revenue')}::float8[],
+      ${column('csm_owner')}::text[],
+      ${column('renewal_date')}::text[],
+      ${column('lifecycle_stage')}::text[],
+      ${column('champions')}::text[]
+    ) AS u(id, name, external_id, industry, region, status, tier, revenue, csm_owner, renewal_date, lifecycle_stage, champions)
+    WHERE a.tenant_id = ${tenantId} AND a.id = u.id
+  `.execute(db);
+}
+
+/** Adds the products each profile lists that its account does not have yet; returns how many were added. */
+async function addProducts(db: Db, tenantId: string, products: { accountId: string; name: string }[]): Promise<number> {
+  const unique = [...new Map(products.map((p) => [`${p.accountId}|${accountNameKey(p.name)}`, p])).values()];
+  if (unique.length === 0) return 0;
+  const added = await db
+    .insertInto('products')
+    .values(unique.map((p) => ({ tenant_id: tenantId, account_id: p.accountId, name: p.name.trim(), name_key: accountNameKey(p.name) })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'account_id', 'name_key']).doNothing())
+    .returning('products.id')
+    .execute();
+  return added.length;
+}
+
+/**
+ * Imports the customer-profile workbook in the caller's transaction. Any problem in any cell
+ * rejects the whole file and changes nothing. Otherwise each profile creates its account or
+ * updates the account of the same name (ignoring case), adds the products it lists, and one
+ * activity-log row records the import.
+ */
+export async function importProfiles(db: Db, actor: Actor, bytes: Buffer): Promise<ProfileImportResult> {
+  const parsed = await parseCustomerProfiles(bytes);
+  const problems = [...parsed.problems];
+  const statuses = parsed.profiles.map((p) => {
+    const status = p.status === null ? null : accountStatus(p.status);
+    if (p.status !== null && status === null) {
+      problems.push({ sheet: PROFILE_SHEET, row: p.row, column: 'Status', message: `Status '${p.status}' is not one of: ${accountStatuses.join(', ')}` });
+    }
+    return status;
+  });
+  if (problems.length) return { status: 'rejected', problems };
+  if (parsed.profiles.length === 0) {
+    return { status: 'rejected', problems: [{ sheet: PROFILE_SHEET, row: null, column: 'Account Name', message: 'The workbook lists no accounts' }] };
+  }
+
+  const values = parsed.profiles.map((p, i) => accountValues(p, statuses[i] ?? null));
+  const existing = await db
+    .selectFrom('accounts')
+    .select(['accounts.id', 'accounts.name_key'])
+    .where('accounts.tenant_id', '=', actor.tenantId)
+    .where('accounts.name_key', 'in', values.map((v) => v.name_key))
+    .execute();
+  const idByKey = new Map(existing.map((a) => [a.name_key, a.id]));
+  const toCreate = values.filter((v) => !idByKey.has(v.name_key));
+  const toUpdate = values.flatMap((v) => {
+    const id = idByKey.get(v.name_key);
+    return id ? [{ ...v, id }] : [];
+  });
+
+  if (toCreate.length) {
+    const created = await db
+      .insertInto('accounts')
+      .values(toCreate.map(({ status, ...v }) => ({ ...v, tenant_id: actor.tenantId, ...(status ? { status } : {}) })))
+      .returning(['accounts.id', 'accounts.name_key'])
+      .execute();
+    for (const a of created) idByKey.set(a.name_key, a.id);
+  }
+  await updateAccounts(db, actor.tenantId, toUpdate);
+  const products = await addProducts(
+    db,
+    actor.tenantId,
+    parsed.profiles.flatMap((p) => p.products.map((name) => ({ accountId: idByKey.get(accountNameKey(p.accountName)) as string, name }))),
+  );
+
+  const result = { status: 'accepted' as const, created: toCreate.length, updated: toUpdate.length, products };
+  await recordActivity(db, { ...actor, action: 'account.import', resourceType: 'account', after: { created: result.created, updated: result.updated, products } });
+  return result;
+}

@@ -1,0 +1,204 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { kpiKey } from '@pulse/scoring';
+import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
+import { badRequest, notFound } from '../errors.js';
+import type { Actor } from './accounts.js';
+import { recordActivity } from './activity.js';
+import { playbookFor, type PlaybookKey } from './playbooks.js';
+import { loadScoringContext } from './scoring-context.js';
+
+/**
+ * Triggers: per tenant and playbook, one condition on real data each. A playbook is
+ * recommended for an account when any of its enabled triggers fires for it.
+ */
+
+const healthTiers = ['healthy', 'at_risk', 'critical', 'unknown'] as const;
+const comparison = z.enum(['below', 'above']);
+
+export const triggerParamSchemas = {
+  /** The account's current health tier is one of these. */
+  health_tier: z.strictObject({
+    tiers: z
+      .array(z.enum(healthTiers))
+      .min(1)
+      .max(4)
+      .refine((tiers) => new Set(tiers).size === tiers.length, { message: 'List each tier once.' }),
+  }),
+  /** The account's current health score is below or above a value (0–100). */
+  health_score: z.strictObject({ comparison, value: z.number().finite().min(0).max(100) }),
+  /** Health fell by at least this many points since the previous period with data. */
+  health_drop: z.strictObject({ points: z.number().finite().positive().max(100) }),
+  /** A KPI's reading in the account's latest period is below or above a value (in the KPI's unit). */
+  kpi_threshold: z.strictObject({ kpi: z.string().trim().min(1).max(200), comparison, value: z.number().finite().min(-1e12).max(1e12) }),
+  /** The account renews within this many days from today. */
+  renewal_within: z.strictObject({ days: z.number().int().min(1).max(730) }),
+};
+
+export type TriggerKind = keyof typeof triggerParamSchemas;
+export type TriggerParams<K extends TriggerKind = TriggerKind> = z.infer<(typeof triggerParamSchemas)[K]>;
+export type AnyTriggerParams = { [K in TriggerKind]: { kind: K; params: TriggerParams<K> } }[TriggerKind];
+
+/** Seeded for every new tenant; thresholds refer to catalogue KPIs and the tenant's tiers. */
+const defaultTriggers: (AnyTriggerParams & { playbookKey: PlaybookKey })[] = [
+  { playbookKey: 'voc_sprint', kind: 'kpi_threshold', params: { kpi: 'Customer Satisfaction (CSAT)', comparison: 'below', value: 3.5 } },
+  { playbookKey: 'voc_sprint', kind: 'health_drop', params: { points: 10 } },
+  { playbookKey: 'activation_blitz', kind: 'kpi_threshold', params: { kpi: 'Product Activation Rate', comparison: 'below', value: 70 } },
+  { playbookKey: 'activation_blitz', kind: 'kpi_threshold', params: { kpi: 'Onboarding Completion Rate', comparison: 'below', value: 75 } },
+  {
+    playbookKey: 'sla_stabiliser',
+    kind: 'kpi_threshold',
+    params: { kpi: 'Service Level Agreements (SLAs) compliance', comparison: 'below', value: 80 },
+  },
+  { playbookKey: 'sla_stabiliser', kind: 'kpi_threshold', params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 16 } },
+  { playbookKey: 'renewal_safeguard', kind: 'renewal_within', params: { days: 90 } },
+  { playbookKey: 'renewal_safeguard', kind: 'health_score', params: { comparison: 'below', value: 50 } },
+  { playbookKey: 'expansion_timing', kind: 'health_tier', params: { tiers: ['healthy'] } },
+  { playbookKey: 'expansion_timing', kind: 'kpi_threshold', params: { kpi: 'Upsell and Cross-sell Revenue', comparison: 'above', value: 20 } },
+];
+
+/** Inserts the default triggers for a new tenant (called from registerTenant). */
+export async function seedDefaultTriggers(db: Db, tenantId: string): Promise<void> {
+  await db
+    .insertInto('playbook_triggers')
+    .values(defaultTriggers.map((t) => ({ tenant_id: tenantId, playbook_key: t.playbookKey, kind: t.kind, params: JSON.stringify(t.params) })))
+    .execute();
+}
+
+export interface Trigger {
+  id: string;
+  playbookKey: string;
+  playbookName: string;
+  kind: TriggerKind;
+  params: Record<string, unknown>;
+  description: string;
+  enabled: boolean;
+  lastFiredAt: Date | null;
+  /** Accounts it fires for in the current recommendations. */
+  currentAccounts: number;
+  updatedAt: Date;
+}
+
+const num = (n: number): string => String(Math.round(n * 10) / 10);
+
+export function describeTrigger(t: AnyTriggerParams): string {
+  switch (t.kind) {
+    case 'health_tier':
+      return `Health tier is ${t.params.tiers.map((tier) => tier.replace('_', ' ')).join(' or ')}`;
+    case 'health_score':
+      return `Health score is ${t.params.comparison} ${num(t.params.value)}`;
+    case 'health_drop':
+      return `Health fell by at least ${num(t.params.points)} points since the previous period`;
+    case 'kpi_threshold':
+      return `${t.params.kpi} is ${t.params.comparison} ${num(t.params.value)}`;
+    case 'renewal_within':
+      return `Renewal is within ${t.params.days} days`;
+  }
+}
+
+function triggersQuery(db: Db, tenantId: string) {
+  return db
+    .selectFrom('playbook_triggers')
+    .select((eb) => [
+      'playbook_triggers.id',
+      'playbook_triggers.playbook_key',
+      'playbook_triggers.kind',
+      'playbook_triggers.params',
+      'playbook_triggers.enabled',
+      'playbook_triggers.last_fired_at',
+      'playbook_triggers.updated_at',
+      eb
+        .selectFrom('playbook_recommendations')
+        .select(sql<number>`count(*)`.as('n'))
+        .whereRef('playbook_recommendations.tenant_id', '=', 'playbook_triggers.tenant_id')
+        .where('playbook_recommendations.superseded_at', 'is', null)
+        .where(sql<boolean>`playbook_recommendations.reasons @> jsonb_build_array(jsonb_build_object('triggerId', playbook_triggers.id::text))`)
+        .as('current_accounts'),
+    ])
+    .where('playbook_triggers.tenant_id', '=', tenantId);
+}
+
+type TriggerRow = Awaited<ReturnType<ReturnType<typeof triggersQuery>['executeTakeFirstOrThrow']>>;
+
+function toTrigger(r: TriggerRow): Trigger {
+  const typed = { kind: r.kind, params: r.params } as AnyTriggerParams;
+  return {
+    id: r.id,
+    playbookKey: r.playbook_key,
+    playbookName: playbookFor(r.playbook_key).name,
+    kind: typed.kind,
+    params: r.params,
+    description: describeTrigger(typed),
+    enabled: r.enabled,
+    lastFiredAt: r.last_fired_at,
+    currentAccounts: Number(r.current_accounts ?? 0),
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function listTriggers(db: Db, tenantId: string, filters: { playbookKey?: PlaybookKey | null | undefined }, page: PageRequest): Promise<Page<Trigger>> {
+  let q = triggersQuery(db, tenantId);
+  if (filters.playbookKey) q = q.where('playbook_triggers.playbook_key', '=', filters.playbookKey);
+  const result = await paginate(
+    q,
+    [
+      { column: sql.ref('playbook_triggers.playbook_key'), value: (r) => r.playbook_key },
+      { column: sql.ref('playbook_triggers.id'), value: (r) => r.id },
+    ],
+    page,
+  );
+  return { items: result.items.map(toTrigger), nextCursor: result.nextCursor };
+}
+
+async function getTrigger(db: Db, tenantId: string, id: string): Promise<Trigger> {
+  const row = await triggersQuery(db, tenantId).where('playbook_triggers.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Trigger');
+  return toTrigger(row);
+}
+
+/** Validates thresholds against the trigger's kind; a KPI must be one the tenant scores. */
+async function checkParams(db: Db, tenantId: string, kind: TriggerKind, params: unknown): Promise<TriggerParams> {
+  const schema: z.ZodType<TriggerParams> = triggerParamSchemas[kind];
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const { formErrors, fieldErrors } = z.flattenError(parsed.error) as { formErrors: string[]; fieldErrors: Record<string, string[]> };
+    throw badRequest(`These thresholds do not fit a ${kind} trigger.`, {
+      ...Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [`params.${field}`, messages])),
+      ...(formErrors.length ? { params: formErrors } : {}),
+    });
+  }
+  if (!('kpi' in parsed.data)) return parsed.data;
+  const range = (await loadScoringContext(db, tenantId)).ranges.get(kpiKey(parsed.data.kpi));
+  if (!range) throw badRequest('Unknown KPI.', { 'params.kpi': [`"${parsed.data.kpi}" is not a KPI in the catalogue or this organisation's ranges.`] });
+  return { ...parsed.data, kpi: range.range.kpiName };
+}
+
+export async function updateTrigger(
+  db: Db,
+  actor: Actor,
+  id: string,
+  changes: { enabled?: boolean | undefined; params?: unknown },
+): Promise<Trigger> {
+  const before = await getTrigger(db, actor.tenantId, id);
+  const params = changes.params === undefined ? undefined : await checkParams(db, actor.tenantId, before.kind, changes.params);
+  await db
+    .updateTable('playbook_triggers')
+    .set({
+      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+      ...(params !== undefined ? { params: JSON.stringify(params) } : {}),
+      updated_at: new Date(),
+    })
+    .where('playbook_triggers.tenant_id', '=', actor.tenantId)
+    .where('playbook_triggers.id', '=', id)
+    .execute();
+  const after = await getTrigger(db, actor.tenantId, id);
+  await recordActivity(db, {
+    ...actor,
+    action: 'playbook_trigger.update',
+    resourceType: 'playbook_trigger',
+    resourceId: id,
+    before: { enabled: before.enabled, params: before.params },
+    after: { enabled: after.enabled, params: after.params },
+  });
+  return after;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { adminProcedure, router } from '../trpc.js';
+import { pageInput, uuid } from '../validation.js';
+import { exportActivityCsv, listActivity } from '../domain/activity.js';
+
+const timestamp = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 timestamp.' });
+
+const filters = {
+  userId: uuid.nullish(),
+  action: z.string().trim().min(1).max(100).nullish(),
+  resourceType: z.string().trim().min(1).max(100).nullish(),
+  /** Inclusive. */
+  from: timestamp.nullish(),
+  /** Exclusive. */
+  to: timestamp.nullish(),
+};
+
+const ordered = (v: { from?: string | null | undefined; to?: string | null | undefined }) => !v.from || !v.to || Date.parse(v.from) < Date.parse(v.to);
+const orderMessage = { message: 'The end must be after the start.', path: ['to'] };
+
+export const activityRouter = router({
+  /** The organisation's activity log, newest first. */
+  list: adminProcedure
+    .input(z.strictObject({ ...pageInput, ...filters }).refine(ordered, orderMessage))
+    .query(({ ctx, input }) => {
+      const { limit, cursor, ...rest } = input;
+      return listActivity(ctx.db, ctx.tenant.id, rest, { limit, cursor });
+    }),
+
+  /** The filtered log as CSV: { filename, csv }. */
+  exportCsv: adminProcedure
+    .input(z.strictObject(filters).refine(ordered, orderMessage))
+    .query(({ ctx, input }) => exportActivityCsv(ctx.db, ctx.tenant.id, input)),
+});

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '@pulse/db/testing';
+import { users, type DatabaseHandle, type PublicUser } from '@pulse/db';
+import { DEMO_PASSWORD, demoLogins, seedDemoData } from '../src/demo/seed.js';
+import { currentPeriod } from '../src/domain/uploads.js';
+import { BCRYPT_COST, callerFor, type Caller } from './harness.js';
+
+let handle: DatabaseHandle;
+let seeded: boolean;
+const logins = new Map<string, PublicUser>();
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  const started = performance.now();
+  seeded = await seedDemoData(handle.db, BCRYPT_COST);
+  console.log(`seedDemoData took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const login of demoLogins) {
+    const user = await users.verifyCredentials(handle.db, login.email, DEMO_PASSWORD, BCRYPT_COST);
+    if (user) logins.set(login.email, user);
+  }
+}, 120_000);
+afterAll(async () => {
+  await handle.close();
+});
+
+function callerOf(email: string, tenant: string): Caller {
+  const user = logins.get(email) as PublicUser;
+  return callerFor(handle.db, user, { id: user.tenantId, name: tenant });
+}
+
+async function allAccounts(caller: Caller) {
+  const items = [];
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<Caller['accounts']['list']>> = await caller.accounts.list({ limit: 100, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+const northwind = () => callerOf('admin@northwind.example', 'Northwind CS');
+const globex = () => callerOf('admin@globex.example', 'Globex Success');
+
+describe('seedDemoData', () => {
+  it('creates the demo logins with their roles and tenants', async () => {
+    expect(seeded).toBe(true);
+    const tenants = new Map((await handle.db.selectFrom('tenants').select(['id', 'name']).execute()).map((t) => [t.id, t.name]));
+    for (const login of demoLogins) {
+      const user = logins.get(login.email);
+      expect(user, login.email).toMatchObject({ role: login.role });
+      expect(tenants.get(user?.tenantId as string)).toBe(login.tenant);
+    }
+  });
+
+  it('gives Northwind more than a page of accounts, with profiles and a year of sample history', async () => {
+    const accounts = await allAccounts(northwind());
+    expect(accounts.length).toBeGreaterThanOrEqual(100);
+    expect(accounts.find((a) => a.name === 'TechCorp Solutions')).toMatchObject({ tier: 'Enterprise', csmOwner: 'Emma Schmidt' });
+    expect(accounts.every((a) => a.health.period === currentPeriod())).toBe(true);
+
+    const sample = accounts.find((a) => a.name === 'Automotive Solutions');
+    const trend = await northwind().health.trend({ accountId: sample?.id as string, periods: 24 });
+    expect(trend.map((h) => h.period)).toHaveLength(12);
+    expect(trend.at(-1)).toMatchObject({ period: currentPeriod(), readingCount: 59 });
+    expect(trend.every((h) => h.overall !== null)).toBe(true);
+  });
+
+  it('gives the portfolio summary drops and accounts needing attention', async () => {
+    const summary = await northwind().health.summary();
+    expect(summary.biggestDrops.length).toBeGreaterThan(0);
+    expect(summary.needingAttention.length).toBeGreaterThan(0);
+    expect(summary.averageTrend).toHaveLength(12);
+    expect(summary.byTier.healthy).toBeGreaterThan(0);
+  });
+
+  it('keeps Globex apart, with its own accounts and a range override', async () => {
+    const theirs = await allAccounts(globex());
+    expect(theirs).toHaveLength(6);
+    const northwindAccounts = await allAccounts(northwind());
+    const northwindNames = new Set(northwindAccounts.map((a) => a.name));
+    expect(theirs.filter((a) => northwindNames.has(a.name))).toEqual([]);
+    await expect(globex().accounts.byId({ id: northwindAccounts[0]?.id as string })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const nps = (await globex().ranges.list()).find((r) => r.kpiName === 'Net Promoter Score (NPS)');
+    expect(nps).toMatchObject({ source: 'tenant', riskThreshold: 20, healthyThreshold: 60 });
+    expect((await globex().health.trend({ accountId: theirs[0]?.id as string, periods: 12 })).length).toBe(6);
+  });
+
+  it('does nothing the second time', async () => {
+    const count = async () =>
+      Promise.all(
+        (['tenants', 'users', 'accounts', 'kpi_uploads', 'kpi_readings', 'activity_log'] as const).map(async (table) =>
+          Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+        ),
+      );
+    const before = await count();
+    expect(await seedDemoData(handle.db, BCRYPT_COST)).toBe(false);
+    expect(await count()).toEqual(before);
+  });
+});
