@@ -19,6 +19,11 @@ export interface ConnectOptions {
   dataDir?: string | 'memory' | undefined;
   /** pg pool size (ignored by PGlite, which has one connection). */
   poolSize?: number | undefined;
+  /**
+   * Called when an idle pooled connection fails (server restart, terminated backend); the
+   * pool replaces it. Default: a one-line warning on stderr.
+   */
+  onIdleConnectionError?: ((error: Error) => void) | undefined;
 }
 
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
@@ -51,6 +56,7 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
       max: options.poolSize ?? 10,
       types: pgTypes(),
     });
+    pool.on('error', options.onIdleConnectionError ?? ((error) => console.error(`PostgreSQL connection lost: ${error.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

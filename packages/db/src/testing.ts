@@ -22,7 +22,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   await admin.end();
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
-  const handle = await connect({ url: dbUrl.toString(), poolSize: 4 });
+  const handle = await connect({ url: dbUrl.toString(), poolSize: 4, onIdleConnectionError: () => undefined });
   await migrateToLatest(handle.db);
   return {
     ...handle,
