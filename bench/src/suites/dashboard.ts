@@ -1,0 +1,114 @@
+import { portfolioSummary } from '../../../packages/api/src/domain/portfolio.js';
+import { listAccounts } from '../../../packages/api/src/domain/accounts.js';
+import { countStatements } from '../database.js';
+import { withTenant } from '@pulse/db';
+import { captureSql, fmtMs, fmtX, tenantExec, type BenchContext } from '../context.js';
+import { getJson, trpcQueryPath } from '../http.js';
+import { interleave } from '../stats.js';
+
+/**
+ * health.summary in one statement: the same four results portfolioSummary builds with four
+ * statements, as JSON columns of a single SELECT.
+ */
+export const SUMMARY_SQL = `
+SELECT
+  (SELECT coalesce(json_agg(t), '[]') FROM (
+     SELECT health_tier, count(*) AS n, avg(health_overall) AS avg FROM accounts
+     WHERE tenant_id = $1 AND archived_at IS NULL GROUP BY health_tier) t) AS tiers,
+  (SELECT coalesce(json_agg(t), '[]') FROM (
+     SELECT id, name, health_overall, health_tier, health_period FROM accounts
+     WHERE tenant_id = $1 AND archived_at IS NULL AND health_tier IN ('critical', 'at_risk')
+     ORDER BY coalesce(health_overall, -1), id LIMIT 10) t) AS attention,
+  (SELECT coalesce(json_agg(t), '[]') FROM (
+     SELECT a.id, a.name, cur.period, prev.period AS previous_period, cur.overall, prev.overall AS previous
+     FROM accounts a
+     JOIN account_health cur
+       ON cur.tenant_id = a.tenant_id AND cur.account_id = a.id AND cur.product_id IS NULL AND cur.period = a.health_period
+     JOIN LATERAL (
+       SELECT p.period, p.overall FROM account_health p
+       WHERE p.tenant_id = a.tenant_id AND p.account_id = a.id AND p.product_id IS NULL AND p.period < cur.period
+       ORDER BY p.period DESC LIMIT 1) prev ON true
+     WHERE a.tenant_id = $1 AND a.archived_at IS NULL
+       AND cur.overall IS NOT NULL AND prev.overall IS NOT NULL AND cur.overall < prev.overall
+     ORDER BY cur.overall - prev.overall, a.id LIMIT 10) t) AS drops,
+  (SELECT coalesce(json_agg(t), '[]') FROM (
+     SELECT h.period, avg(h.overall) AS average, count(h.overall) AS accounts
+     FROM account_health h
+     JOIN accounts a ON a.tenant_id = h.tenant_id AND a.id = h.account_id AND a.archived_at IS NULL
+     WHERE h.tenant_id = $1 AND h.product_id IS NULL
+     GROUP BY h.period ORDER BY h.period DESC LIMIT 12) t) AS trend`;
+
+export async function dashboardSuite(ctx: BenchContext): Promise<void> {
+  const { results, prepared, largest, options, app, cookie } = ctx;
+  const db = prepared.handle.db;
+  const exec = tenantExec(db, largest.id);
+  const summaryFn = () => withTenant(db, largest.id, (tx) => portfolioSummary(tx, largest.id));
+  const counter = countStatements();
+  const rounds = Math.max(5, Math.round(options.rounds / 4));
+
+  // health.summary: statements, then the domain function vs one statement vs HTTP.
+  counter.reset();
+  const domain = await summaryFn();
+  const domainStatements = counter.read();
+  const single = (await exec.query(SUMMARY_SQL, [largest.id])).rows[0] as { attention: { id: string }[]; drops: { id: string }[] };
+  const same =
+    JSON.stringify(domain.needingAttention.map((a) => a.id)) === JSON.stringify(single.attention.map((a) => a.id)) &&
+    JSON.stringify(domain.biggestDrops.map((a) => a.id)) === JSON.stringify(single.drops.map((a) => a.id));
+  if (!same) throw new Error('health.summary: the single statement disagrees with portfolioSummary');
+  const parts = await captureSql(db, (d) => portfolioSummary(d, largest.id));
+  const partTimes: number[] = [];
+  for (const q of parts) {
+    const { rows } = await exec.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, [...q.parameters]);
+    partTimes.push(Number((rows[0] as { 'QUERY PLAN': { 'Execution Time': number }[] })['QUERY PLAN'][0]?.['Execution Time']));
+  }
+  await app.resetStatements();
+  await getJson(app.url, trpcQueryPath('health.summary'), cookie);
+  const httpSummaryStatements = await app.statements();
+  const summary = await interleave(
+    {
+      domain: summaryFn,
+      single: () => exec.query(SUMMARY_SQL, [largest.id]),
+      http: () => getJson(app.url, trpcQueryPath('health.summary'), cookie),
+    },
+    rounds,
+  );
+
+  // accounts.list sorted by health (worst first): domain vs its one statement replayed vs HTTP.
+  const filters = { sort: 'health', direction: 'asc' } as const;
+  const listFn = () => withTenant(db, largest.id, (tx) => listAccounts(tx, largest.id, filters, { limit: 50 }));
+  counter.reset();
+  await listFn();
+  const listStatements = counter.read();
+  const [listSql] = await captureSql(db, (d) => listAccounts(d, largest.id, filters, { limit: 50 }));
+  if (!listSql) throw new Error('no SQL captured');
+  await app.resetStatements();
+  const listPath = trpcQueryPath('accounts.list', { limit: 50, sort: 'health', direction: 'asc' });
+  await getJson(app.url, listPath, cookie);
+  const httpListStatements = await app.statements();
+  const list = await interleave(
+    {
+      domain: listFn,
+      single: () => exec.query(listSql.sql, [...listSql.parameters]),
+      http: () => getJson(app.url, listPath, cookie),
+    },
+    options.rounds,
+  );
+
+  results.add(
+    '5 dashboard',
+    `health.summary: domain in withTenant (${domainStatements} SQL) vs 1 statement`,
+    `${fmtMs(summary.domain.p50)} vs ${fmtMs(summary.single.p50)} = ${fmtX(summary.domain.p50 / summary.single.p50)}`,
+  );
+  results.add('5 dashboard', `health.summary over HTTP (${httpSummaryStatements} SQL/req)`, fmtMs(summary.http.p50));
+  results.add('5 dashboard', `  per statement: tiers / attention / drops / trend`, partTimes.map((t) => fmtMs(t)).join(' / '));
+  results.add(
+    '5 dashboard',
+    `accounts.list by health: domain in withTenant (${listStatements} SQL) vs its statement`,
+    `${fmtMs(list.domain.p50)} vs ${fmtMs(list.single.p50)} = ${fmtX(list.domain.p50 / list.single.p50)}`,
+  );
+  results.add('5 dashboard', `accounts.list by health over HTTP (${httpListStatements} SQL/req)`, fmtMs(list.http.p50));
+  results.detail('dashboard', {
+    summary: { ...summary, domainStatements, httpStatements: httpSummaryStatements, statementMs: partTimes, statements: parts.map((p) => p.sql) },
+    accountsByHealth: { ...list, domainStatements: listStatements, httpStatements: httpListStatements, sql: listSql.sql },
+  });
+}
