@@ -40,11 +40,10 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
 const ROLLBACK = Symbol('rollback');
 
 /**
- * Signed-in calls: UNAUTHORIZED without a live session. The call runs in one transaction
- * scoped to the session's tenant (withTenant), which rolls back when the call fails.
- * Activity is recorded at most once a minute.
+ * Signed-in calls that read no tenant data (who am I, keep the session alive):
+ * UNAUTHORIZED without a live session; activity is recorded at most once a minute.
  */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const { user, tenant, session } = ctx;
   if (!user || !tenant || !session.current) throw unauthorized();
   const now = new Date();
@@ -52,10 +51,18 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     await sessions.touchSession(ctx.db, session.current.sid, now);
     session.current.lastSeenAt = now;
   }
-  const run = (db: Db) => next({ ctx: { ...ctx, db, user, tenant } });
+  return next({ ctx: { ...ctx, user, tenant } });
+});
+
+/**
+ * Signed-in calls on tenant data: as authedProcedure, and the call runs in one
+ * transaction scoped to the session's tenant (withTenant), rolled back when it fails.
+ */
+export const protectedProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const run = (db: Db) => next({ ctx: { ...ctx, db } });
   let result: Awaited<ReturnType<typeof run>> | undefined;
   try {
-    await withTenant(ctx.db, tenant.id, async (tx) => {
+    await withTenant(ctx.db, ctx.tenant.id, async (tx) => {
       result = await run(tx);
       if (!result.ok) throw ROLLBACK;
     });

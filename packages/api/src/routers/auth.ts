@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { users, withTenant } from '@pulse/db';
-import { protectedProcedure, publicProcedure, router } from '../trpc.js';
+import { authedProcedure, publicProcedure, router } from '../trpc.js';
 import { tooManyRequests, unauthorized } from '../errors.js';
 import { blockedFor, clearFailures, loginThrottleKeys, recordFailure, throttlePolicy } from '../domain/throttle.js';
 import { registerTenant } from '../domain/tenants.js';
@@ -82,7 +82,7 @@ export const authRouter = router({
     return { signedIn: false as const };
   }),
 
-  me: protectedProcedure.query(({ ctx }) => ({
+  me: authedProcedure.query(({ ctx }) => ({
     id: ctx.user.id,
     name: ctx.user.name,
     email: ctx.user.email,
