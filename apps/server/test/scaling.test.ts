@@ -114,4 +114,17 @@ describe('several app instances on one database', () => {
     const res = await sameCookieOn(client, stranger.url).query('auth.me');
     expect(res.status).toBe(401);
   });
+
+  it.runIf(process.env.DATABASE_URL)('share login throttling: failures on one instance block the next try on the other', async () => {
+    const other = await secondPool();
+    const a = await instance(handle.db);
+    const b = await instance(other.db);
+    await registerTenant(a.url, 'Acme', 'ada@acme.test');
+    const onA = new HttpClient(a.url);
+    for (let i = 0; i < 5; i++) expect((await onA.mutation('auth.login', { email: 'ada@acme.test', password: 'wrong password' })).status).toBe(401);
+    const onB = new HttpClient(b.url);
+    const blocked = await onB.mutation('auth.login', { email: 'ada@acme.test', password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).not.toBeNull();
+  });
 });
