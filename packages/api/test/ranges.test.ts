@@ -216,3 +216,17 @@ describe('ranges.updateSettings', () => {
     expect((await acmeState()).health?.overall).toBeCloseTo(README_OVERALL, 9);
   });
 });
+
+describe('category order', () => {
+  it('lists categories in the catalogue order after a round trip through the database', async () => {
+    const t = await makeTenant(handle, 'Ordered');
+    const settings = await t.asAdmin.ranges.settings();
+    expect(Object.keys(settings.categoryWeights)).toEqual([
+      'Product Usage',
+      'Support',
+      'Customer Sentiment',
+      'Business Outcomes',
+      'Relationship Strength',
+    ]);
+  });
+});

@@ -21,6 +21,20 @@ export interface ScoringContext {
   settings: HealthSettings;
 }
 
+const catalogueCategoryOrder = Object.keys(defaultSettings.categoryWeights);
+
+/**
+ * jsonb keeps object keys in its own order, so weights read back are put in the catalogue's
+ * category order (then other categories alphabetically): every screen lists categories alike.
+ */
+function inCatalogueOrder(weights: Record<string, number>): Record<string, number> {
+  const rank = (name: string) => {
+    const i = catalogueCategoryOrder.indexOf(name);
+    return i === -1 ? catalogueCategoryOrder.length : i;
+  };
+  return Object.fromEntries(Object.entries(weights).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)));
+}
+
 export async function loadSettings(db: Db, tenantId: string): Promise<HealthSettings> {
   const row = await db
     .selectFrom('tenant_settings')
@@ -28,7 +42,7 @@ export async function loadSettings(db: Db, tenantId: string): Promise<HealthSett
     .where('tenant_settings.tenant_id', '=', tenantId)
     .executeTakeFirst();
   if (!row) return defaultSettings;
-  return { categoryWeights: row.category_weights, tiers: { healthy: row.tier_healthy, atRisk: row.tier_at_risk } };
+  return { categoryWeights: inCatalogueOrder(row.category_weights), tiers: { healthy: row.tier_healthy, atRisk: row.tier_at_risk } };
 }
 
 export async function loadTenantRanges(db: Db, tenantId: string): Promise<ReferenceRange[]> {
