@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CategoryHealth } from '@pulse/scoring';
 
 /**
  * Hand-written Kysely types for the schema that migrations/ creates.
@@ -20,14 +21,8 @@ export type ImpactLevel = 'High' | 'Medium' | 'Low';
 export type ExecutionStatus = 'active' | 'paused' | 'completed' | 'cancelled';
 export type StepStatus = 'pending' | 'done' | 'skipped';
 
-export interface CategoryScore {
-  category: string;
-  score: number | null;
-  weight: number;
-  scoredCount: number;
-  readingCount: number;
-  counted: boolean;
-}
+/** A stored category score: exactly what the scoring package's roll-up produces. */
+export type CategoryScore = CategoryHealth;
 
 export interface TenantsTable {
   id: Generated<string>;

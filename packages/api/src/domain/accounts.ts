@@ -3,25 +3,6 @@ import { paginate, type AccountStatus, type Db, type HealthTier, type KeyPart, t
 import { conflict, isUniqueViolation, notFound } from '../errors.js';
 import { recordActivity } from './activity.js';
 
-export interface Account {
-  id: string;
-  name: string;
-  externalId: string | null;
-  industry: string | null;
-  region: string | null;
-  status: AccountStatus;
-  tier: string | null;
-  revenue: number | null;
-  csmOwner: string | null;
-  renewalDate: string | null;
-  lifecycleStage: string | null;
-  champions: string | null;
-  archivedAt: Date | null;
-  health: { overall: number | null; tier: HealthTier; period: string | null };
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 export interface AccountFields {
   name: string;
   externalId: string | null;
@@ -34,6 +15,14 @@ export interface AccountFields {
   renewalDate: string | null;
   lifecycleStage: string | null;
   champions: string | null;
+}
+
+export interface Account extends AccountFields {
+  id: string;
+  archivedAt: Date | null;
+  health: { overall: number | null; tier: HealthTier; period: string | null };
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export type AccountSort = 'name' | 'health' | 'updated';

@@ -31,6 +31,14 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
   if (errors.length) throw badRequest(errors.join(' '), { thresholds: errors });
   const key = kpiKey(base.kpiName);
   const before = (await listRanges(db, actor.tenantId)).find((r) => r.key === key);
+  const columns = {
+    higher_is_better: next.higherIsBetter,
+    scale_min: next.scaleMin,
+    risk_threshold: next.riskThreshold,
+    healthy_threshold: next.healthyThreshold,
+    scale_max: next.scaleMax,
+    updated_by: actor.userId,
+  };
   await db
     .insertInto('reference_ranges')
     .values({
@@ -39,24 +47,9 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
       kpi_name: base.kpiName,
       category: base.category,
       unit: base.unit,
-      higher_is_better: next.higherIsBetter,
-      scale_min: next.scaleMin,
-      risk_threshold: next.riskThreshold,
-      healthy_threshold: next.healthyThreshold,
-      scale_max: next.scaleMax,
-      updated_by: actor.userId,
+      ...columns,
     })
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'kpi_key']).doUpdateSet({
-        higher_is_better: next.higherIsBetter,
-        scale_min: next.scaleMin,
-        risk_threshold: next.riskThreshold,
-        healthy_threshold: next.healthyThreshold,
-        scale_max: next.scaleMax,
-        updated_by: actor.userId,
-        updated_at: new Date(),
-      }),
-    )
+    .onConflict((oc) => oc.columns(['tenant_id', 'kpi_key']).doUpdateSet({ ...columns, updated_at: new Date() }))
     .execute();
   await recordActivity(db, { ...actor, action: 'range.update', resourceType: 'range', resourceId: key, before, after: thresholds });
   await rescoreTenant(db, actor.tenantId);
