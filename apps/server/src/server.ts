@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import path from 'node:path';
-import { connect, migrateToLatest, type DatabaseHandle } from '@pulse/db';
+import { asAppRole, connect, migrateToLatest, type DatabaseHandle } from '@pulse/db';
 import { seedDemoData } from '@pulse/api';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
@@ -15,13 +15,11 @@ export interface RunningServer {
 
 /** Connects, migrates, seeds demo data when enabled, and listens. */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const database = await connect({
-    url: config.databaseUrl,
-    dataDir: path.join(config.dataDir, 'pglite'),
-    poolSize: config.poolSize,
-  });
-  await migrateToLatest(database.db);
-  const seeded = config.demoData ? await seedDemoData(database.db, config.bcryptCost) : false;
+  const options = { url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: config.poolSize };
+  const owner = await connect({ ...options, poolSize: 2 });
+  await migrateToLatest(owner.db);
+  const seeded = config.demoData ? await seedDemoData(owner.db, config.bcryptCost) : false;
+  const database = await asAppRole(owner, options);
   const app = createApp({ db: database.db, config });
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { createContext, defaultSessionPolicy, type SessionPort } from '@pulse/api';
-import { createTestDatabase } from '@pulse/db/testing';
-import { users, withTenant, type DatabaseHandle, type PublicUser } from '@pulse/db';
+import { createTestDatabase, type TestDatabase } from '@pulse/db/testing';
+import { users, withTenant, type PublicUser } from '@pulse/db';
 import { exportRouter } from '../src/routes/export.js';
 import type { ContextResolver } from '../src/app.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let server: http.Server;
 let url: string;
 const signedIn = new Map<string, PublicUser>();

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import type { TestDatabase } from '@pulse/db/testing';
 import { loadConfig, type Config } from '../src/config.js';
 import { createApp } from '../src/app.js';
 
@@ -13,7 +13,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export interface TestServer {
   url: string;
-  handle: DatabaseHandle;
+  handle: TestDatabase;
   server: http.Server;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -23,7 +23,7 @@ export interface TestServer {
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const handle = await createTestDatabase();
   const config = testConfig(overrides);
-  const app = createApp({ db: handle.db, config });
+  const app = createApp({ db: handle.app, config });
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import type { TestDatabase } from '@pulse/db/testing';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
 import { createLogger } from '../src/logging.js';
 import { HttpClient, PASSWORD, testConfig } from './harness.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let server: http.Server;
 let url: string;
 const lines: Record<string, unknown>[] = [];
@@ -21,7 +21,7 @@ beforeAll(async () => {
       done();
     },
   });
-  const app = createApp({ db: handle.db, config: testConfig(), logger: createLogger('info', sink) });
+  const app = createApp({ db: handle.app, config: testConfig(), logger: createLogger('info', sink) });
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type DatabaseHandle, type Db } from '@pulse/db';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { createApp } from '../src/app.js';
 import { HttpClient, PASSWORD, registerTenant, testConfig } from './harness.js';
 
@@ -17,7 +17,7 @@ interface Instance {
   server: http.Server;
 }
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 beforeAll(async () => {
   handle = await createTestDatabase();
 });

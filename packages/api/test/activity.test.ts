@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import { users, type DatabaseHandle, type PublicUser } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { users, type PublicUser } from '@pulse/db';
 import { PASSWORD, anonymousCaller, callerFor, makeTenant, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError, uploadWorkbook } from './kpi-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('activity.exportCsv', () => {
   it('defuses a formula in a user name', async () => {
     const formula = await acme.asAdmin.users.create({ name: '@SUM(1+1)', email: 'sum@acme.test', role: 'member', password: PASSWORD });
     const user = (await users.findUser(handle.db, acme.tenant.id, formula.id)) as PublicUser;
-    await callerFor(handle.db, user, acme.tenant).accounts.create({ name: '-1+2' });
+    await callerFor(handle.app, user, acme.tenant).accounts.create({ name: '-1+2' });
     const { csv } = await acme.asAdmin.activity.exportCsv({ action: 'account.create' });
     expect(csv.split('\r\n')[1]).toContain(",sum@acme.test,'@SUM(1+1),account.create,account,");
     expect(csv.split('\r\n')[1]).toContain(',,"{""name"":""-1+2""}",');

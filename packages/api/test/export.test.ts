@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { unzipSync, strFromU8 } from 'fflate';
-import { createTestDatabase } from '@pulse/db/testing';
-import type { DatabaseHandle, Db } from '@pulse/db';
+import { createTestDatabase, type TestDatabase } from '@pulse/db/testing';
+import type { Db } from '@pulse/db';
 import { makeTenant, sampleWorkbooks, type TestTenant } from './harness.js';
 import { uploadWorkbook } from './kpi-helpers.js';
 import { exportFilename, exportSheets, exportTenant } from '../src/domain/export.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { users, type DatabaseHandle, type Db, type PublicUser } from '@pulse/db';
+import { users, type Db, type PublicUser } from '@pulse/db';
+import type { TestDatabase } from '@pulse/db/testing';
 import { createCallerFactory } from '../src/trpc.js';
 import { appRouter } from '../src/router.js';
 import type { CurrentSession, SessionPort, Tenant } from '../src/context.js';
@@ -74,7 +75,7 @@ export interface TestTenant {
   asMember: Caller;
 }
 
-export async function makeTenant(handle: DatabaseHandle, name: string): Promise<TestTenant> {
+export async function makeTenant(handle: TestDatabase, name: string): Promise<TestTenant> {
   const slug = name.toLowerCase().replace(/\W+/g, '');
   const { tenant, user: admin } = await registerTenant(
     handle.db,
@@ -87,7 +88,7 @@ export async function makeTenant(handle: DatabaseHandle, name: string): Promise<
     { tenantId: tenant.id, email: `member@${slug}.test`, name: `${name} Member`, role: 'member', password: PASSWORD },
     BCRYPT_COST,
   );
-  return { tenant, admin, member, asAdmin: callerFor(handle.db, admin, tenant), asMember: callerFor(handle.db, member, tenant) };
+  return { tenant, admin, member, asAdmin: callerFor(handle.app, admin, tenant), asMember: callerFor(handle.app, member, tenant) };
 }
 
 export function formData(fields: Record<string, string>, file?: { name: string; bytes: Buffer | string; type?: string }): FormData {

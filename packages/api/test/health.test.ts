@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { makeTenant, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, uploadCsv, type Line } from './kpi-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 beforeAll(async () => {
   handle = await createTestDatabase();

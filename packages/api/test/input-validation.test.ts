@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError, z } from 'zod';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { anonymousCaller, formData, makeTenant, type TestTenant } from './harness.js';
 import { expectTrpcError, readmeExample, uploadCsv } from './kpi-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 let accountId: string;

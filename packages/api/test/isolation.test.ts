@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { appRouter } from '../src/router.js';
 import { formData, readSample, type TestTenant, makeTenant } from './harness.js';
 import { allPages, expectTrpcError, readmeExample, snapshotTenant, uploadCsv, uploadWorkbook } from './kpi-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 /** Globex's ids, which Acme tries to use. */

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import { encodeCursor, type DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { encodeCursor } from '@pulse/db';
 import { formData, makeTenant, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError, uploadCsv, type Line } from './kpi-helpers.js';
 
 // The lists here are only read, so the tenants and their data are set up once for the file.
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 beforeAll(async () => {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { anonymousCaller, makeTenant, type Caller, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError, uploadWorkbook } from './kpi-helpers.js';
 import { currentPeriod } from '../src/domain/uploads.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 beforeAll(async () => {

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { editSample } from '../../ingest/test/helpers.js';
 import { formData, makeTenant, readSample, type Caller, type TestTenant } from './harness.js';
 
 const PROFILES = 'customer-profile.xlsx';
 const upload = (bytes: Buffer) => formData({}, { name: PROFILES, bytes });
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 beforeAll(async () => {
   handle = await createTestDatabase();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { FieldErrors } from '../src/errors.js';
 import { makeTenant, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, snapshotTenant, uploadCsv } from './kpi-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 let accountId: string;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '@pulse/db/testing';
-import { users, type DatabaseHandle, type PublicUser } from '@pulse/db';
+import { createTestDatabase, type TestDatabase } from '@pulse/db/testing';
+import { users, type PublicUser } from '@pulse/db';
 import { DEMO_PASSWORD, demoLogins, seedDemoData } from '../src/demo/seed.js';
 import { currentPeriod } from '../src/domain/uploads.js';
 import { BCRYPT_COST, callerFor, type Caller } from './harness.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let seeded: boolean;
 const logins = new Map<string, PublicUser>();
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 function callerOf(email: string, tenant: string): Caller {
   const user = logins.get(email) as PublicUser;
-  return callerFor(handle.db, user, { id: user.tenantId, name: tenant });
+  return callerFor(handle.app, user, { id: user.tenantId, name: tenant });
 }
 
 async function allAccounts(caller: Caller) {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import type { DatabaseHandle } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { csv, formData, makeTenant, readSample, sampleWorkbooks, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, rollupByHand, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 beforeAll(async () => {
   handle = await createTestDatabase();

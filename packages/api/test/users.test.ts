@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
-import { sessions, users, type DatabaseHandle, type PublicUser } from '@pulse/db';
+import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { sessions, users, type PublicUser } from '@pulse/db';
 import { BCRYPT_COST, PASSWORD, anonymousCaller, makeTenant, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError } from './kpi-helpers.js';
 import { createContext } from '../src/context.js';
 import { defaultSessionPolicy } from '../src/session-policy.js';
 
-let handle: DatabaseHandle;
+let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema.js';
+import { APP_ROLE } from './tenancy.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -24,6 +25,11 @@ export interface ConnectOptions {
    * pool replaces it. Default: a one-line warning on stderr.
    */
   onIdleConnectionError?: ((error: Error) => void) | undefined;
+  /**
+   * Role every pooled connection works as from its first statement (startup option
+   * `-c role=…`): the running app uses pulse_app, which owns nothing and cannot bypass RLS.
+   */
+  role?: string | undefined;
 }
 
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
@@ -55,6 +61,7 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
       connectionString: options.url,
       max: options.poolSize ?? 10,
       types: pgTypes(),
+      ...(options.role ? { options: `-c role=${options.role}` } : {}),
     });
     pool.on('error', options.onIdleConnectionError ?? ((error) => console.error(`PostgreSQL connection lost: ${error.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -74,4 +81,18 @@ export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Hands the running app a connection that works as the app role (pulse_app) after
+ * migrations and seeding ran as the owner: a new pg pool with the role set at connection
+ * start, or, for the single embedded PGlite connection, SET ROLE for the session.
+ */
+export async function asAppRole(owner: DatabaseHandle, options: ConnectOptions): Promise<DatabaseHandle> {
+  if (owner.kind === 'pglite') {
+    await sql`SET ROLE ${sql.id(APP_ROLE)}`.execute(owner.db);
+    return owner;
+  }
+  await owner.close();
+  return connect({ ...options, role: APP_ROLE });
 }

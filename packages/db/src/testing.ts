@@ -3,17 +3,27 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { connect, type DatabaseHandle } from './connection.js';
 import { migrateToLatest } from './migrate.js';
+import { APP_ROLE, type Db } from './tenancy.js';
+
+export interface TestDatabase extends DatabaseHandle {
+  /**
+   * What the app under test uses. On PostgreSQL a second pool working as pulse_app, as in
+   * production; `db` stays the owner for setting up and inspecting rows. PGlite has one
+   * connection, so there both are the owner connection.
+   */
+  app: Db;
+}
 
 /**
  * A migrated database for one test file: in-memory PGlite by default, or a fresh
  * PostgreSQL database (created here, dropped by close) when DATABASE_URL is set.
  */
-export async function createTestDatabase(): Promise<DatabaseHandle> {
+export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const handle = await connect({ dataDir: 'memory' });
     await migrateToLatest(handle.db);
-    return handle;
+    return { ...handle, app: handle.db };
   }
   const name = `pulse_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
@@ -22,11 +32,15 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   await admin.end();
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
-  const handle = await connect({ url: dbUrl.toString(), poolSize: 4, onIdleConnectionError: () => undefined });
+  const quiet = { url: dbUrl.toString(), poolSize: 4, onIdleConnectionError: () => undefined };
+  const handle = await connect(quiet);
   await migrateToLatest(handle.db);
+  const app = await connect({ ...quiet, role: APP_ROLE });
   return {
     ...handle,
+    app: app.db,
     close: async () => {
+      await app.close();
       await handle.close();
       const dropper = new pg.Client({ connectionString: url });
       await dropper.connect();

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../src/connection.js';
 import { createTestDatabase } from '../src/testing.js';
+import { asAppRole } from '../src/connection.js';
+import { findSession } from '../src/repos/sessions.js';
+import { verifyCredentials } from '../src/repos/users.js';
 import { APP_ROLE, withTenant } from '../src/tenancy.js';
 
 let handle: DatabaseHandle;
@@ -73,5 +76,22 @@ describe('row-level security', () => {
     const { rows } = await sql<{ t: string | null; u: string }>`SELECT current_setting('app.tenant_id', true) AS t, current_user AS u`.execute(handle.db);
     expect(rows[0]?.t ?? '').toBe('');
     expect(rows[0]?.u).not.toBe(APP_ROLE);
+  });
+
+  it('the running app connects as pulse_app: no tenant rows outside withTenant, auth lookups through definer functions', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await fresh.db.insertInto('tenants').values({ id: A, name: 'A' }).execute();
+      await fresh.db.insertInto('accounts').values({ tenant_id: A, name: 'a', name_key: 'a' }).execute();
+      const app = fresh.kind === 'pglite' ? (await asAppRole(fresh, { dataDir: 'memory' })).db : fresh.app;
+      const who = await sql<{ u: string }>`SELECT current_user AS u`.execute(app);
+      expect(who.rows[0]?.u).toBe(APP_ROLE);
+      expect(await app.selectFrom('accounts').select('accounts.id').execute()).toEqual([]);
+      expect(await app.selectFrom('users').select('users.id').execute()).toEqual([]);
+      expect(await findSession(app, 'no-such-session')).toBeNull();
+      expect(await verifyCredentials(app, 'nobody@a.test', 'whatever pw', 4)).toBeNull();
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 type Q = Kysely<Database>;
@@ -14,21 +14,25 @@ export interface SessionRow {
   expiresAt: Date;
 }
 
+/**
+ * Session rows are read and written by id before any tenant is known, through the
+ * SECURITY DEFINER functions pulse_session_* (the app role sees only its tenant's rows).
+ */
 export async function findSession(db: Q, sid: string): Promise<SessionRow | null> {
-  const row = await db
-    .selectFrom('sessions')
-    .select([
-      'sessions.sid',
-      'sessions.tenant_id',
-      'sessions.user_id',
-      'sessions.data',
-      'sessions.remember_me',
-      'sessions.created_at',
-      'sessions.last_seen_at',
-      'sessions.expires_at',
-    ])
-    .where('sessions.sid', '=', sid)
-    .executeTakeFirst();
+  const { rows } = await sql<{
+    sid: string;
+    tenant_id: string;
+    user_id: string;
+    data: Record<string, unknown>;
+    remember_me: boolean;
+    created_at: Date;
+    last_seen_at: Date;
+    expires_at: Date;
+  }>`
+    SELECT sid, tenant_id, user_id, data, remember_me, created_at, last_seen_at, expires_at
+    FROM pulse_session_find(${sid})
+  `.execute(db);
+  const row = rows[0];
   if (!row) return null;
   return {
     sid: row.sid,
@@ -44,37 +48,22 @@ export async function findSession(db: Q, sid: string): Promise<SessionRow | null
 
 /** Creates the row for a new session; an existing sid is left as it is (no resurrection or overwrite). */
 export async function insertSession(db: Q, row: SessionRow): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({
-      sid: row.sid,
-      tenant_id: row.tenantId,
-      user_id: row.userId,
-      data: JSON.stringify(row.data),
-      remember_me: row.rememberMe,
-      created_at: row.createdAt,
-      last_seen_at: row.lastSeenAt,
-      expires_at: row.expiresAt,
-    })
-    .onConflict((oc) => oc.column('sid').doNothing())
-    .execute();
+  await sql`
+    SELECT pulse_session_insert(${row.sid}, ${row.tenantId}, ${row.userId}, ${JSON.stringify(row.data)}::jsonb,
+      ${row.rememberMe}, ${row.createdAt}, ${row.lastSeenAt}, ${row.expiresAt})
+  `.execute(db);
 }
 
 export async function touchSession(db: Q, sid: string, at: Date): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: at }).where('sessions.sid', '=', sid).execute();
+  await sql`SELECT pulse_session_touch(${sid}, ${at})`.execute(db);
 }
 
 export async function deleteSession(db: Q, sid: string): Promise<void> {
-  await db.deleteFrom('sessions').where('sessions.sid', '=', sid).execute();
+  await sql`SELECT pulse_session_delete(${sid})`.execute(db);
 }
 
-/** Ends a user's sessions, optionally keeping one (the caller's own). */
 export async function deleteUserSessions(db: Q, tenantId: string, userId: string, exceptSid?: string): Promise<void> {
   let q = db.deleteFrom('sessions').where('sessions.tenant_id', '=', tenantId).where('sessions.user_id', '=', userId);
   if (exceptSid) q = q.where('sessions.sid', '<>', exceptSid);
   await q.execute();
-}
-
-export async function deleteExpiredSessions(db: Q, now: Date): Promise<void> {
-  await db.deleteFrom('sessions').where('sessions.expires_at', '<', now).execute();
 }

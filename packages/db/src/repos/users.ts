@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { sql, type Kysely } from 'kysely';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
+import { withTenant } from '../tenancy.js';
 import type { Database, UserRole } from '../schema.js';
 
 /** A user as it may leave this package: never with the password hash. */
@@ -91,13 +92,20 @@ export async function createUser(
   return toPublic(row);
 }
 
+/**
+ * A user by email across all tenants, with the password hash (which never leaves this
+ * package): the one lookup that happens before a tenant is known (pulse_login_lookup).
+ */
+async function lookupByEmail(db: Q, email: string): Promise<(PublicRow & { password_hash: string }) | undefined> {
+  const { rows } = await sql<PublicRow & { password_hash: string }>`
+    SELECT id, tenant_id, email, name, role, active, last_login_at, created_at, password_hash
+    FROM pulse_login_lookup(${normaliseEmail(email)})
+  `.execute(db);
+  return rows[0];
+}
+
 export async function emailTaken(db: Q, email: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('users')
-    .select('users.id')
-    .where('users.email', '=', normaliseEmail(email))
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await lookupByEmail(db, email)) !== undefined;
 }
 
 export async function findUser(db: Q, tenantId: string, userId: string): Promise<PublicUser | null> {
@@ -128,20 +136,19 @@ export async function verifyCredentials(db: Q, email: string, password: string, 
     await bcrypt.compare('', await dummyHashFor(cost));
     return null;
   }
-  const row = await db
-    .selectFrom('users')
-    .select([...publicColumns, 'users.password_hash'])
-    .where('users.email', '=', normaliseEmail(email))
-    .executeTakeFirst();
+  const row = await lookupByEmail(db, email);
   const matches = await bcrypt.compare(password, row?.password_hash ?? (await dummyHashFor(cost)));
   if (!row || !matches || !row.active) return null;
   if (bcrypt.getRounds(row.password_hash) < cost) {
-    await db
-      .updateTable('users')
-      .set({ password_hash: await bcrypt.hash(password, cost) })
-      .where('users.tenant_id', '=', row.tenant_id)
-      .where('users.id', '=', row.id)
-      .execute();
+    const upgraded = await bcrypt.hash(password, cost);
+    await withTenant(db, row.tenant_id, (tx) =>
+      tx
+        .updateTable('users')
+        .set({ password_hash: upgraded })
+        .where('users.tenant_id', '=', row.tenant_id)
+        .where('users.id', '=', row.id)
+        .execute(),
+    );
   }
   return toPublic(row);
 }
@@ -174,26 +181,24 @@ export async function recordLogin(db: Q, user: PublicUser, at: Date): Promise<vo
     .execute();
 }
 
-/** The signed-in user with their tenant, as the request context needs them (one query). */
+/** The signed-in user with their tenant, as the request context needs them (one query, pulse_user_context). */
 export async function findUserWithTenant(
   db: Q,
   tenantId: string,
   userId: string,
 ): Promise<{ user: PublicUser; tenant: { id: string; name: string } } | null> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
-    .select([...publicColumns, 'tenants.name as tenant_name'])
-    .where('users.tenant_id', '=', tenantId)
-    .where('users.id', '=', userId)
-    .executeTakeFirst();
+  const { rows } = await sql<PublicRow & { tenant_name: string }>`
+    SELECT id, tenant_id, email, name, role, active, last_login_at, created_at, tenant_name
+    FROM pulse_user_context(${tenantId}, ${userId})
+  `.execute(db);
+  const row = rows[0];
   if (!row) return null;
   return { user: toPublic(row), tenant: { id: row.tenant_id, name: row.tenant_name } };
 }
 
 /** The user an email belongs to (any state), for recording a failed login under its tenant. */
 export async function findUserByEmail(db: Q, email: string): Promise<PublicUser | null> {
-  const row = await db.selectFrom('users').select(publicColumns).where('users.email', '=', normaliseEmail(email)).executeTakeFirst();
+  const row = await lookupByEmail(db, email);
   return row ? toPublic(row) : null;
 }
 
