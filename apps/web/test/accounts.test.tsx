@@ -72,11 +72,11 @@ function renderAccounts(path: string) {
 }
 
 describe('accounts list', () => {
-  it('sends its filters and sort order as the list input, without tRPC paging keys', async () => {
+  it('sends its filters and sort order as the list input, paging forward from the first page', async () => {
     stubIntersectionObserver();
     const { listInputs } = renderAccounts('/accounts?tier=critical&sort=health&dir=desc&status=active');
     await screen.findByRole('link', { name: 'Account 1' });
-    expect(listInputs[0]).toEqual({ limit: 50, search: null, healthTier: 'critical', status: 'active', sort: 'health', direction: 'desc', includeArchived: false, cursor: null });
+    expect(listInputs[0]).toEqual({ limit: 50, search: null, healthTier: 'critical', status: 'active', sort: 'health', order: 'desc', includeArchived: false, direction: 'forward' });
   });
 
   it('asks for a row’s trend only once the row is in view, and draws its sparkline', async () => {

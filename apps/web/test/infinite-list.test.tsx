@@ -15,15 +15,16 @@ interface ListInput {
   limit: number;
   cursor?: string | null;
   search?: string;
+  direction?: 'forward';
 }
 
 function listRouter(fail: { after?: string } = {}) {
   return t.router({
     accounts: t.router({
       list: t.procedure
-        // Strict, like the Pulse list procedures: tRPC's own infinite queries add `direction`.
+        // Strict, like the Pulse list procedures, which accept the `direction` tRPC's infinite queries add.
         .input((value) => {
-          const { limit: _limit, cursor: _cursor, search: _search, ...unknown } = value as ListInput;
+          const { limit: _limit, cursor: _cursor, search: _search, direction: _direction, ...unknown } = value as ListInput;
           if (Object.keys(unknown).length) throw new Error(`Unrecognized keys: ${Object.keys(unknown).join(', ')}`);
           return value as ListInput;
         })

@@ -74,7 +74,7 @@ export async function dashboardSuite(ctx: BenchContext): Promise<void> {
   );
 
   // accounts.list sorted by health (worst first): domain vs its one statement replayed vs HTTP.
-  const filters = { sort: 'health', direction: 'asc' } as const;
+  const filters = { sort: 'health', order: 'asc' } as const;
   const listFn = () => withTenant(db, largest.id, (tx) => listAccounts(tx, largest.id, filters, { limit: 50 }));
   counter.reset();
   await listFn();

@@ -20,7 +20,7 @@ export interface ListSpec {
   httpInput(cursor: string | null): Record<string, unknown>;
 }
 
-const accountFilters: AccountFilters = { sort: 'name', direction: 'asc' };
+const accountFilters: AccountFilters = { sort: 'name', order: 'asc' };
 
 export const accountsList: ListSpec = {
   name: 'accounts.list',

@@ -24,6 +24,8 @@ export const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Us
 export const pageInput = {
   limit: z.number().int().min(1).max(100).default(50),
   cursor: z.string().max(1000).nullish(),
+  /** Sent by tRPC's infinite queries; lists only page forward. */
+  direction: z.literal('forward').optional(),
 };
 
 export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;

@@ -73,7 +73,8 @@ describe('strict inputs', () => {
     const bad: [string, Loose, unknown][] = [
       ['limit as text', loose(a.accounts.list), { limit: '5' }],
       ['unknown sort', loose(a.accounts.list), { sort: 'revenue' }],
-      ['unknown direction', loose(a.accounts.list), { direction: 'up' }],
+      ['unknown order', loose(a.accounts.list), { order: 'up' }],
+      ['paging backward', loose(a.accounts.list), { direction: 'backward' }],
       ['unknown health tier', loose(a.accounts.list), { healthTier: 'great' }],
       ['unknown status', loose(a.accounts.list), { status: 'happy' }],
       ['search too long', loose(a.accounts.list), { search: 'x'.repeat(201) }],

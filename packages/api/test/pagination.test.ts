@@ -84,13 +84,13 @@ describe('accounts.list', () => {
   };
 
   for (const sort of ['name', 'health', 'updated'] as const) {
-    for (const direction of ['asc', 'desc'] as const) {
-      it(`pages through 120 accounts by ${sort} ${direction}: 50 + 50 + 20, no duplicates, no gaps`, async () => {
+    for (const order of ['asc', 'desc'] as const) {
+      it(`pages through 120 accounts by ${sort} ${order}: 50 + 50 + 20, no duplicates, no gaps`, async () => {
         const all = await everyAccount(acme);
         expect(all).toHaveLength(120);
         const expected = [...all].sort(orders[sort]);
-        if (direction === 'desc') expected.reverse();
-        const pages = await allPages((cursor) => acme.asMember.accounts.list({ limit: 50, cursor, sort, direction }), 50);
+        if (order === 'desc') expected.reverse();
+        const pages = await allPages((cursor) => acme.asMember.accounts.list({ limit: 50, cursor, sort, order }), 50);
         expect(pages.map((p) => p.length)).toEqual([50, 50, 20]);
         const got = ids(pages.flat());
         noDuplicates(got);
@@ -118,7 +118,7 @@ describe('accounts.list', () => {
     expect(await list({ status: 'onboarding', healthTier: 'unknown' })).toHaveLength(5);
     expect(await list({ status: 'paused' })).toEqual([]);
     // Filters and sort together: the at-risk accounts by health then id, all scoring 78.
-    const atRisk = await list({ healthTier: 'at_risk', sort: 'health', direction: 'desc' });
+    const atRisk = await list({ healthTier: 'at_risk', sort: 'health', order: 'desc' });
     expect(atRisk.map((a) => a.health.overall)).toEqual(Array(20).fill(78));
     expect(ids(atRisk)).toEqual(ids([...atRisk].sort(byKeyThenId(health)).reverse()));
   });

@@ -77,7 +77,7 @@ async function list(opts: ListOptions): Promise<void> {
     status: opts.status ?? null,
     search: opts.search ?? null,
     sort: opts.sort ?? 'name',
-    direction: opts.desc ? ('desc' as const) : ('asc' as const),
+    order: opts.desc ? ('desc' as const) : ('asc' as const),
     includeArchived: opts.archived === true,
   };
   // Rows are printed as each page arrives: a valid JSON array with --json, a table otherwise.

@@ -37,7 +37,7 @@ function useFilters() {
     healthTier: oneOf(searchParams.get('tier'), tiers),
     status: oneOf(searchParams.get('status'), accountStatuses),
     sort: oneOf(searchParams.get('sort'), ['name', 'health', 'updated'] as const) ?? 'name',
-    direction: oneOf(searchParams.get('dir'), ['asc', 'desc'] as const) ?? 'asc',
+    order: oneOf(searchParams.get('dir'), ['asc', 'desc'] as const) ?? 'asc',
     view: oneOf(searchParams.get('view'), ['list', 'heatmap'] as const) ?? 'list',
     includeArchived: searchParams.get('archived') === '1',
   };
@@ -79,7 +79,7 @@ function Toolbar({ filters }: { filters: ReturnType<typeof useFilters> }) {
           </option>
         ))}
       </SelectField>
-      <SelectField label="Order" name="dir" value={filters.direction} onChange={(event) => replaceSearchParams({ dir: event.target.value })}>
+      <SelectField label="Order" name="dir" value={filters.order} onChange={(event) => replaceSearchParams({ dir: event.target.value })}>
         <option value="asc">{filters.sort === 'name' ? 'A to Z' : 'Lowest first'}</option>
         <option value="desc">{filters.sort === 'name' ? 'Z to A' : 'Highest first'}</option>
       </SelectField>
@@ -223,7 +223,7 @@ export function AccountsPage() {
     healthTier: filters.healthTier,
     status: filters.status,
     sort: filters.sort,
-    direction: filters.direction,
+    order: filters.order,
     includeArchived: filters.includeArchived,
   });
   const settings = trpc.ranges.settings.useQuery(undefined, { enabled: filters.view === 'heatmap' });

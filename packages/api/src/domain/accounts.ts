@@ -34,7 +34,7 @@ export interface AccountFilters {
   status?: AccountStatus | null | undefined;
   includeArchived?: boolean | undefined;
   sort: AccountSort;
-  direction: 'asc' | 'desc';
+  order: 'asc' | 'desc';
 }
 
 export const accountNameKey = (name: string): string => name.trim().toLowerCase();
@@ -126,7 +126,7 @@ export async function listAccounts(db: Db, tenantId: string, filters: AccountFil
   if (filters.healthTier) q = q.where('accounts.health_tier', '=', filters.healthTier);
   if (filters.tier) q = q.where('accounts.tier', '=', filters.tier);
   if (filters.status) q = q.where('accounts.status', '=', filters.status);
-  const result = await paginate(q, sortKeys[filters.sort](filters.direction), page);
+  const result = await paginate(q, sortKeys[filters.sort](filters.order), page);
   return { items: result.items.map(toAccount), nextCursor: result.nextCursor };
 }
 

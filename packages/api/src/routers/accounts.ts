@@ -35,7 +35,7 @@ export const accountsRouter = router({
         status: z.enum(accountStatuses as [string, ...string[]]).nullish(),
         includeArchived: z.boolean().optional(),
         sort: z.enum(['name', 'health', 'updated']).default('name'),
-        direction: z.enum(['asc', 'desc']).default('asc'),
+        order: z.enum(['asc', 'desc']).default('asc'),
       }),
     )
     .query(({ ctx, input }) => {
