@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type DatabaseHandle, type Db } from '@pulse/db';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { useTestDatabase } from '@pulse/db/testing';
 import { createApp } from '../src/app.js';
 import { HttpClient, PASSWORD, registerTenant, testConfig } from './harness.js';
 
@@ -17,16 +17,7 @@ interface Instance {
   server: http.Server;
 }
 
-let handle: TestDatabase;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle?.close();
-});
-beforeEach(async () => {
-  await truncateAll(handle);
-});
+const handle = useTestDatabase();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@pulse/db/testing';
 import { users, type PublicUser } from '@pulse/db';
 import { PASSWORD, anonymousCaller, callerFor, makeTenant, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError, uploadWorkbook } from './kpi-helpers.js';
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
 let globex: TestTenant;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
   globex = await makeTenant(handle, 'Globex');
 });

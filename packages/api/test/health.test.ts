@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@pulse/db/testing';
 import { makeTenant, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, uploadCsv, type Line } from './kpi-helpers.js';
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
 });
 

@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ZodError, z } from 'zod';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { useTestDatabase } from '@pulse/db/testing';
 import { anonymousCaller, formData, makeTenant, type TestTenant } from './harness.js';
 import { expectTrpcError, readmeExample, uploadCsv } from './kpi-helpers.js';
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
 let globex: TestTenant;
 let accountId: string;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
   globex = await makeTenant(handle, 'Globex');
   accountId = (await uploadCsv(acme.asAdmin, readmeExample('Acme Corp', '2026-01'))).report.accounts[0]?.id as string;

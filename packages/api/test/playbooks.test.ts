@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { useTestDatabase } from '@pulse/db/testing';
 import { anonymousCaller, makeTenant, type Caller, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError, uploadWorkbook } from './kpi-helpers.js';
 import { currentPeriod } from '../src/domain/uploads.js';
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
 let globex: TestTenant;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
   globex = await makeTenant(handle, 'Globex');
 });

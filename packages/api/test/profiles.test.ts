@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@pulse/db/testing';
 import { editSample } from '../../ingest/test/helpers.js';
 import { formData, makeTenant, readSample, type Caller, type TestTenant } from './harness.js';
 
 const PROFILES = 'customer-profile.xlsx';
 const upload = (bytes: Buffer) => formData({}, { name: PROFILES, bytes });
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
 });
 

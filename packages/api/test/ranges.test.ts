@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@pulse/db/testing';
 import { FieldErrors } from '../src/errors.js';
 import { makeTenant, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, snapshotTenant, uploadCsv } from './kpi-helpers.js';
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
 let globex: TestTenant;
 let accountId: string;
 let globexBefore: Record<string, unknown[]>;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
   globex = await makeTenant(handle, 'Globex');
   // Both tenants hold the README example: CRR 94% → 78, FAR 66% → 50, FRT 30 minutes → 91.75,

@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@pulse/db/testing';
 import { callerFor, makeTenant, type TestTenant } from './harness.js';
 import { countingDb, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
 
-let handle: TestDatabase;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
-beforeEach(async () => {
-  await truncateAll(handle);
-});
+const handle = useTestDatabase();
 
 /** n accounts with two months each, falling from 94% (78) to 71% (34), so every list of the summary is full. */
 async function tenantWithAccounts(name: string, n: number): Promise<TestTenant> {

@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { useTestDatabase } from '@pulse/db/testing';
 import { csv, formData, makeTenant, readSample, sampleWorkbooks, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, rollupByHand, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
 });
 

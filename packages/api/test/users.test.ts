@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
+import { useTestDatabase } from '@pulse/db/testing';
 import { sessions, users, type PublicUser } from '@pulse/db';
 import { BCRYPT_COST, PASSWORD, anonymousCaller, makeTenant, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError } from './kpi-helpers.js';
 import { createContext } from '../src/context.js';
 import { defaultSessionPolicy } from '../src/session-policy.js';
 
-let handle: TestDatabase;
+const handle = useTestDatabase();
 let acme: TestTenant;
 let globex: TestTenant;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
 beforeEach(async () => {
-  await truncateAll(handle);
   acme = await makeTenant(handle, 'Acme');
   globex = await makeTenant(handle, 'Globex');
 });

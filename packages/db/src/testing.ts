@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { connect, type DatabaseHandle } from './connection.js';
@@ -58,4 +59,28 @@ export async function truncateAll(handle: DatabaseHandle): Promise<void> {
   `.execute(handle.db);
   if (rows.length === 0) return;
   await sql.raw(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`).execute(handle.db);
+}
+
+/**
+ * The usual test-file setup: one migrated database for the file (created before the first
+ * test, closed after the last), emptied before each test. The handle can be used inside
+ * hooks and tests.
+ */
+export function useTestDatabase(): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    if (current) await truncateAll(current);
+  });
+  return new Proxy({} as TestDatabase, {
+    get(_target, key) {
+      if (!current) throw new Error('The test database exists only inside hooks and tests.');
+      return current[key as keyof TestDatabase];
+    },
+  });
 }
