@@ -82,7 +82,7 @@ export async function dashboardSuite(ctx: BenchContext): Promise<void> {
   const [listSql] = await captureSql(db, (d) => listAccounts(d, largest.id, filters, { limit: 50 }));
   if (!listSql) throw new Error('no SQL captured');
   await app.resetStatements();
-  const listPath = trpcQueryPath('accounts.list', { limit: 50, sort: 'health', direction: 'asc' });
+  const listPath = trpcQueryPath('accounts.list', { limit: 50, sort: 'health', order: 'asc' });
   await getJson(app.url, listPath, cookie);
   const httpListStatements = await app.statements();
   const list = await interleave(
