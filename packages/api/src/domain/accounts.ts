@@ -236,6 +236,39 @@ export async function listProducts(db: Db, tenantId: string, accountId: string):
     .execute();
 }
 
+export const productKey = (accountId: string, name: string): string => `${accountId}|${accountNameKey(name)}`;
+
+/**
+ * Makes sure each account has the named products (created when missing, in bulk); returns
+ * every product's id by productKey and how many were created.
+ */
+export async function ensureProducts(
+  db: Db,
+  tenantId: string,
+  products: { accountId: string; name: string }[],
+): Promise<{ ids: Map<string, string>; created: number }> {
+  const wanted = new Map(products.map((p) => [productKey(p.accountId, p.name), p]));
+  const ids = new Map<string, string>();
+  if (wanted.size === 0) return { ids, created: 0 };
+  const created = await db
+    .insertInto('products')
+    .values([...wanted.values()].map((p) => ({ tenant_id: tenantId, account_id: p.accountId, name: p.name.trim(), name_key: accountNameKey(p.name) })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'account_id', 'name_key']).doNothing())
+    .returning(['products.id', 'products.account_id', 'products.name_key'])
+    .execute();
+  for (const p of created) ids.set(`${p.account_id}|${p.name_key}`, p.id);
+  if (ids.size < wanted.size) {
+    const existing = await db
+      .selectFrom('products')
+      .select(['products.id', 'products.account_id', 'products.name_key'])
+      .where('products.tenant_id', '=', tenantId)
+      .where('products.account_id', 'in', [...new Set(products.map((p) => p.accountId))])
+      .execute();
+    for (const p of existing) ids.set(`${p.account_id}|${p.name_key}`, p.id);
+  }
+  return { ids, created: created.length };
+}
+
 export async function addProduct(db: Db, actor: Actor, accountId: string, name: string): Promise<Product> {
   await getAccount(db, actor.tenantId, accountId);
   const existing = await db

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { parseCustomerProfiles, type CustomerProfile, type StructuralProblem } from '@pulse/ingest';
 import { accountStatuses, type AccountStatus, type Db } from '@pulse/db';
-import { accountNameKey, type Actor } from './accounts.js';
+import { accountNameKey, ensureProducts, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 
 export type ProfileImportResult =
@@ -78,19 +78,6 @@ async function updateAccounts(db: Db, tenantId: string, rows: (AccountValues & {
   `.execute(db);
 }
 
-/** Adds the products each profile lists that its account does not have yet; returns how many were added. */
-async function addProducts(db: Db, tenantId: string, products: { accountId: string; name: string }[]): Promise<number> {
-  const unique = [...new Map(products.map((p) => [`${p.accountId}|${accountNameKey(p.name)}`, p])).values()];
-  if (unique.length === 0) return 0;
-  const added = await db
-    .insertInto('products')
-    .values(unique.map((p) => ({ tenant_id: tenantId, account_id: p.accountId, name: p.name.trim(), name_key: accountNameKey(p.name) })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'account_id', 'name_key']).doNothing())
-    .returning('products.id')
-    .execute();
-  return added.length;
-}
-
 /**
  * Imports the customer-profile workbook in the caller's transaction. Any problem in any cell
  * rejects the whole file and changes nothing. Otherwise each profile creates its account or
@@ -135,7 +122,7 @@ export async function importProfiles(db: Db, actor: Actor, bytes: Buffer): Promi
     for (const a of created) idByKey.set(a.name_key, a.id);
   }
   await updateAccounts(db, actor.tenantId, toUpdate);
-  const products = await addProducts(
+  const { created: products } = await ensureProducts(
     db,
     actor.tenantId,
     parsed.profiles.flatMap((p) => p.products.map((name) => ({ accountId: idByKey.get(accountNameKey(p.accountName)) as string, name }))),

@@ -5,7 +5,7 @@ import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
 import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
 import { MAX_UPLOAD_BYTES } from '../validation.js';
 import { notFound } from '../errors.js';
-import { accountNameKey, type Actor } from './accounts.js';
+import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { bulkInsert } from './bulk.js';
 import { recomputeHealth, type AccountPeriod } from './health.js';
@@ -119,29 +119,6 @@ async function resolveAccounts(db: Db, actor: Actor, rows: ImportRow[], create: 
   return { byKey, problems };
 }
 
-async function resolveProducts(db: Db, tenantId: string, pairs: { accountId: string; product: string }[]) {
-  const byKey = new Map<string, string>();
-  if (pairs.length === 0) return byKey;
-  const wanted = new Map(pairs.map((p) => [`${p.accountId}|${accountNameKey(p.product)}`, p]));
-  const existing = await db
-    .selectFrom('products')
-    .select(['products.id', 'products.account_id', 'products.name_key'])
-    .where('products.tenant_id', '=', tenantId)
-    .where('products.account_id', 'in', [...new Set(pairs.map((p) => p.accountId))])
-    .execute();
-  for (const p of existing) byKey.set(`${p.account_id}|${p.name_key}`, p.id);
-  const missing = [...wanted.entries()].filter(([k]) => !byKey.has(k)).map(([, p]) => p);
-  if (missing.length) {
-    const created = await db
-      .insertInto('products')
-      .values(missing.map((p) => ({ tenant_id: tenantId, account_id: p.accountId, name: p.product.trim(), name_key: accountNameKey(p.product) })))
-      .returning(['products.id', 'products.account_id', 'products.name_key'])
-      .execute();
-    for (const p of created) byKey.set(`${p.account_id}|${p.name_key}`, p.id);
-  }
-  return byKey;
-}
-
 async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'csv' | 'xlsx' | null, period: string | null, report: UploadReport) {
   const row = await db
     .insertInto('kpi_uploads')
@@ -200,8 +177,8 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
   if (problems.length) return reject(format, problems);
   const accountOf = (r: ImportRow) => accounts.get(accountNameKey(r.account)) as { id: string; name: string; created: boolean };
 
-  const productPairs = parsed.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, product: r.product as string }));
-  const products = await resolveProducts(db, actor.tenantId, productPairs);
+  const productPairs = parsed.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, name: r.product as string }));
+  const { ids: products } = await ensureProducts(db, actor.tenantId, productPairs);
 
   const ctx = await loadScoringContext(db, actor.tenantId);
   const scored = parsed.rows.map((r) => {
@@ -286,7 +263,7 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
     {
       name: 'product_id',
       type: 'uuid',
-      values: scored.map((s) => (s.row.product ? (products.get(`${accountOf(s.row).id}|${accountNameKey(s.row.product)}`) ?? null) : null)),
+      values: scored.map((s) => (s.row.product ? (products.get(productKey(accountOf(s.row).id, s.row.product)) ?? null) : null)),
     },
     { name: 'upload_id', type: 'uuid', values: scored.map(() => uploadId) },
     { name: 'period', type: 'text', values: scored.map((s) => s.row.period) },
