@@ -11,13 +11,13 @@ export function cookieSettings(production: boolean): CookieSettings {
   return production ? { name: '__Host-pulse.sid', secure: true } : { name: 'pulse.sid', secure: false };
 }
 
-function currentFrom(req: Request): CurrentSession | null {
+function currentFrom(req: Request, owner = req.session?.owner): CurrentSession | null {
   const s = req.session;
-  if (!s?.userId || !s.tenantId || !s.createdAt || !s.expiresAt) return null;
+  if (!s?.userId || !s.tenantId || !s.createdAt || !s.expiresAt || !owner) return null;
   return {
     sid: req.sessionID,
-    userId: s.userId,
-    tenantId: s.tenantId,
+    user: owner.user,
+    tenant: owner.tenant,
     rememberMe: s.rememberMe === true,
     createdAt: new Date(s.createdAt),
     lastSeenAt: new Date(s.lastSeenAt ?? s.createdAt),
@@ -31,11 +31,11 @@ const REMEMBER_ME_COOKIE_MS = 7 * 24 * 60 * 60 * 1000;
 export function expressSessionPort(req: Request, res: Response, policy: SessionPolicy, cookie: CookieSettings): SessionPort {
   const port: SessionPort = {
     current: currentFrom(req),
-    async start({ userId, tenantId, rememberMe }) {
+    async start({ user, tenant, rememberMe }) {
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
       const createdAt = new Date();
-      req.session.userId = userId;
-      req.session.tenantId = tenantId;
+      req.session.userId = user.id;
+      req.session.tenantId = tenant.id;
       req.session.rememberMe = rememberMe;
       req.session.createdAt = createdAt.toISOString();
       req.session.expiresAt = absoluteExpiry(policy, createdAt, rememberMe).toISOString();
@@ -43,7 +43,7 @@ export function expressSessionPort(req: Request, res: Response, policy: SessionP
       req.session.creating = true;
       await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
       delete req.session.creating;
-      port.current = currentFrom(req);
+      port.current = currentFrom(req, { user, tenant });
       return port.current as CurrentSession;
     },
     async end() {

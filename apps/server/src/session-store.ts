@@ -1,6 +1,6 @@
 import session from 'express-session';
-import { sessions, type Db } from '@pulse/db';
-import { absoluteExpiry, isSessionLive, type SessionPolicy } from '@pulse/api';
+import { sessions, type Db, type PublicUser } from '@pulse/db';
+import { absoluteExpiry, isSessionLive, type SessionPolicy, type Tenant } from '@pulse/api';
 
 declare module 'express-session' {
   interface SessionData {
@@ -11,6 +11,8 @@ declare module 'express-session' {
     expiresAt: string;
     /** Filled in by the store from the row on every load; never persisted from here. */
     lastSeenAt: string;
+    /** The session's user and tenant, read with the row on every load; never persisted. */
+    owner?: { user: PublicUser; tenant: Tenant };
     /** Set only by a login for its one save that creates the row; never persisted. */
     creating?: boolean;
   }
@@ -46,14 +48,19 @@ export class KyselySessionStore extends session.Store {
     callback?.();
   }
 
+  /** One statement: the row with its user and tenant (pulse_session_context). */
   private async read(sid: string): Promise<session.SessionData | null> {
-    const row = await sessions.findSession(this.db, sid);
-    if (!row) return null;
-    if (!isSessionLive(this.policy, row, new Date())) {
+    const found = await sessions.findSessionContext(this.db, sid);
+    if (!found) return null;
+    if (!isSessionLive(this.policy, found.session, new Date())) {
       await sessions.deleteSession(this.db, sid);
       return null;
     }
-    return { ...(row.data as unknown as session.SessionData), lastSeenAt: row.lastSeenAt.toISOString() };
+    return {
+      ...(found.session.data as unknown as session.SessionData),
+      lastSeenAt: found.session.lastSeenAt.toISOString(),
+      owner: { user: found.user, tenant: found.tenant },
+    };
   }
 
   /**
@@ -63,7 +70,7 @@ export class KyselySessionStore extends session.Store {
   private async write(sid: string, sess: session.SessionData): Promise<void> {
     if (!sess.creating || !sess.userId || !sess.tenantId || !sess.createdAt) return;
     const createdAt = new Date(sess.createdAt);
-    const { lastSeenAt: _seen, creating: _creating, ...data } = sess;
+    const { lastSeenAt: _seen, creating: _creating, owner: _owner, ...data } = sess;
     await sessions.insertSession(this.db, {
       sid,
       tenantId: sess.tenantId,

@@ -19,7 +19,7 @@ function sessionOf(user: PublicUser | undefined): SessionPort {
   const now = new Date();
   return {
     current: user
-      ? { sid: `s-${user.id}`, userId: user.id, tenantId: user.tenantId, rememberMe: false, createdAt: now, lastSeenAt: now, expiresAt: now }
+      ? { sid: `s-${user.id}`, user, tenant: { id: user.tenantId, name: 'Northwind CS' }, rememberMe: false, createdAt: now, lastSeenAt: now, expiresAt: now }
       : null,
     start: () => Promise.reject(new Error('unused')),
     end: () => Promise.resolve(),

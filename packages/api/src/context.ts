@@ -1,4 +1,4 @@
-import { users, type Db, type PublicUser } from '@pulse/db';
+import type { Db, PublicUser } from '@pulse/db';
 import type { SessionPolicy } from './session-policy.js';
 
 export interface AuthSettings {
@@ -8,11 +8,14 @@ export interface AuthSettings {
   production: boolean;
 }
 
-/** The session as the host (Express) loaded it from the store; null when signed out. */
+/**
+ * The session as the host (Express) loaded it from the store, with the user and tenant it
+ * belongs to read in the same statement; null when signed out.
+ */
 export interface CurrentSession {
   sid: string;
-  userId: string;
-  tenantId: string;
+  user: PublicUser;
+  tenant: Tenant;
   rememberMe: boolean;
   createdAt: Date;
   lastSeenAt: Date;
@@ -23,7 +26,7 @@ export interface CurrentSession {
 export interface SessionPort {
   current: CurrentSession | null;
   /** Issues a fresh session id for the signed-in user (never reuses a pre-login id). */
-  start(input: { userId: string; tenantId: string; rememberMe: boolean }): Promise<CurrentSession>;
+  start(input: { user: PublicUser; tenant: Tenant; rememberMe: boolean }): Promise<CurrentSession>;
   /** Deletes the session row and expires the cookie. */
   end(): Promise<void>;
 }
@@ -55,13 +58,13 @@ export interface ContextInput {
 }
 
 /**
- * Resolves user and tenant from the server-side session on every call, so a deactivated
- * user or a deleted session fails at once. Nothing from headers or input is consulted.
+ * Resolves user and tenant from the server-side session, which the host loads with them on
+ * every call, so a deactivated user or a deleted session fails at once. Nothing from
+ * headers or input is consulted.
  */
 export async function createContext(input: ContextInput): Promise<Context> {
   const current = input.session.current;
-  const found = current ? await users.findUserWithTenant(input.db, current.tenantId, current.userId) : null;
-  if (current && (!found || !found.user.active)) await input.session.end();
-  const live = found?.user.active ? found : null;
+  if (current && !current.user.active) await input.session.end();
+  const live = current?.user.active ? current : null;
   return { ...input, user: live?.user ?? null, tenant: live?.tenant ?? null };
 }

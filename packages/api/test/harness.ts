@@ -21,12 +21,12 @@ export const BCRYPT_COST = 4;
 export const PASSWORD = 'correct horse battery';
 
 /** A signed-in session for procedure tests; starting or ending sessions is the HTTP tests' job. */
-function sessionFor(user: PublicUser): SessionPort {
+function sessionFor(user: PublicUser, tenant: Tenant): SessionPort {
   const now = new Date();
   const current: CurrentSession = {
     sid: `test-${user.id}`,
-    userId: user.id,
-    tenantId: user.tenantId,
+    user,
+    tenant,
     rememberMe: false,
     createdAt: now,
     lastSeenAt: new Date(now.getTime() + 3_600_000),
@@ -45,7 +45,7 @@ export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string |
   return createCaller({
     db,
     auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
-    session: sessionFor(user),
+    session: sessionFor(user, tenant),
     user,
     tenant,
     ip,

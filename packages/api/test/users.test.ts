@@ -155,13 +155,18 @@ describe('users.setActive', () => {
     expect(await sessionIds(acme.admin)).toEqual(['admin-laptop']);
     expect(await users.verifyCredentials(handle.db, 'member@acme.test', PASSWORD, BCRYPT_COST)).toBeNull();
 
+    // A row that outlived the deactivation (a login racing it) still signs nobody in: the
+    // session is read with its user, and the context ends it.
+    await addSession(acme.member, 'member-late');
+    const late = await sessions.findSessionContext(handle.db, 'member-late');
+    expect(late?.user).toMatchObject({ id: acme.member.id, active: false });
     let ended = false;
     const now = new Date();
     const ctx = await createContext({
       db: handle.db,
       auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
       session: {
-        current: { sid: 'member-laptop', userId: acme.member.id, tenantId: acme.tenant.id, rememberMe: false, createdAt: now, lastSeenAt: now, expiresAt: now },
+        current: { sid: 'member-late', user: late!.user, tenant: late!.tenant, rememberMe: false, createdAt: now, lastSeenAt: now, expiresAt: now },
         start: () => Promise.reject(new Error('unused')),
         end: async () => {
           ended = true;

@@ -64,6 +64,8 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
       ...(options.role ? { options: `-c role=${options.role}` } : {}),
     });
     pool.on('error', options.onIdleConnectionError ?? ((error) => console.error(`PostgreSQL connection lost: ${error.message}`)));
+    pool.on('connect', beginWithFirstStatement);
+    pool.on('release', (_error: Error | undefined, client: pg.PoolClient) => beginPending.delete(client));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
@@ -72,6 +74,40 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
   const pglite = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, { parsers });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+type QueryResult = pg.QueryResult | pg.QueryResult[];
+type SendQuery = (text: string, values?: unknown[]) => Promise<QueryResult>;
+
+/**
+ * Saves a round trip per transaction on a PostgreSQL server: Kysely opens a transaction
+ * with its own `begin`; this holds it back and sends it in the same simple-protocol message
+ * as the transaction's first statement when that statement has no parameters (withTenant's
+ * set_config), or just before the first statement otherwise. A transaction that ran nothing
+ * sends neither `begin` nor its `commit`/`rollback`. Query results are those of the
+ * statement itself.
+ */
+const beginPending = new WeakSet<pg.PoolClient>();
+
+function beginWithFirstStatement(client: pg.PoolClient): void {
+  const send = client.query.bind(client) as unknown as SendQuery;
+  const query: SendQuery = async (text, values) => {
+    if (typeof text !== 'string') return send(text, values);
+    const command = text.trim().toLowerCase();
+    if (command === 'begin') {
+      beginPending.add(client);
+      return { command: 'BEGIN', rowCount: null, rows: [], fields: [], oid: 0 };
+    }
+    if (!beginPending.delete(client)) return send(text, values);
+    if (command === 'commit' || command === 'rollback') return { command: command.toUpperCase(), rowCount: null, rows: [], fields: [], oid: 0 };
+    if (values && values.length > 0) {
+      await send('begin');
+      return send(text, values);
+    }
+    const results = await send(`begin; ${text}`);
+    return Array.isArray(results) ? (results[results.length - 1] as pg.QueryResult) : results;
+  };
+  client.query = query as unknown as typeof client.query;
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {

@@ -13,6 +13,8 @@ export interface TestDatabase extends DatabaseHandle {
    * connection, so there both are the owner connection.
    */
   app: Db;
+  /** The test database's URL on PostgreSQL (for tests that open their own pool); undefined on PGlite. */
+  url: string | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (!url) {
     const handle = await connect({ dataDir: 'memory' });
     await migrateToLatest(handle.db);
-    return { ...handle, app: handle.db };
+    return { ...handle, app: handle.db, url: undefined };
   }
   const name = `pulse_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
@@ -40,6 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     ...handle,
     app: app.db,
+    url: quiet.url,
     close: async () => {
       await app.close();
       await handle.close();

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../src/connection.js';
 import { createTestDatabase } from '../src/testing.js';
 import { asAppRole } from '../src/connection.js';
-import { findSession } from '../src/repos/sessions.js';
+import { findSessionContext } from '../src/repos/sessions.js';
 import { verifyCredentials } from '../src/repos/users.js';
 import { APP_ROLE, withTenant } from '../src/tenancy.js';
 
@@ -88,7 +88,7 @@ describe('row-level security', () => {
       expect(who.rows[0]?.u).toBe(APP_ROLE);
       expect(await app.selectFrom('accounts').select('accounts.id').execute()).toEqual([]);
       expect(await app.selectFrom('users').select('users.id').execute()).toEqual([]);
-      expect(await findSession(app, 'no-such-session')).toBeNull();
+      expect(await findSessionContext(app, 'no-such-session')).toBeNull();
       expect(await verifyCredentials(app, 'nobody@a.test', 'whatever pw', 4)).toBeNull();
     } finally {
       await fresh.close();

@@ -15,9 +15,8 @@ export const authRouter = router({
   register: publicProcedure
     .input(z.strictObject({ organisationName: name(), name: name(), email, password }))
     .mutation(async ({ ctx, input }) => {
-      const { user } = await registerTenant(ctx.db, input, ctx.auth.bcryptCost, ctx.ip);
-      await ctx.session.start({ userId: user.id, tenantId: user.tenantId, rememberMe: false });
-      return sessionStatus(ctx.session.current, { user, tenant: { id: user.tenantId, name: input.organisationName } }, ctx);
+      const { user, tenant } = await registerTenant(ctx.db, input, ctx.auth.bcryptCost, ctx.ip);
+      return sessionStatus(await ctx.session.start({ user, tenant, rememberMe: false }), ctx);
     }),
 
   login: publicProcedure
@@ -58,8 +57,7 @@ export const authRouter = router({
         return users.findUserWithTenant(tx, user.tenantId, user.id);
       });
       if (!found) throw unauthorized(INVALID_LOGIN);
-      await ctx.session.start({ userId: user.id, tenantId: user.tenantId, rememberMe: input.rememberMe });
-      return sessionStatus(ctx.session.current, found, ctx);
+      return sessionStatus(await ctx.session.start({ ...found, rememberMe: input.rememberMe }), ctx);
     }),
 
   /** Idempotent: signed-out callers get the same answer. Runs outside a tenant transaction

@@ -14,17 +14,13 @@ export type SessionStatus =
       absoluteExpiresAt: Date;
     };
 
-export function sessionStatus(
-  current: CurrentSession | null,
-  who: { user: PublicUser | null; tenant: Tenant | null } | null,
-  ctx: Pick<Context, 'auth'>,
-): SessionStatus {
-  if (!current || !who?.user || !who.tenant) return { signedIn: false };
-  const { id, name, email, role } = who.user;
+export function sessionStatus(current: CurrentSession | null, ctx: Pick<Context, 'auth'>): SessionStatus {
+  if (!current?.user.active) return { signedIn: false };
+  const { id, name, email, role } = current.user;
   return {
     signedIn: true,
     user: { id, name, email, role },
-    tenant: who.tenant,
+    tenant: current.tenant,
     rememberMe: current.rememberMe,
     idleExpiresAt: idleExpiry(ctx.auth.sessionPolicy, current),
     absoluteExpiresAt: current.expiresAt,
@@ -33,7 +29,7 @@ export function sessionStatus(
 
 export const sessionRouter = router({
   /** Public and read-only: polling it never counts as activity. */
-  status: publicProcedure.query(({ ctx }) => sessionStatus(ctx.session.current, ctx, ctx)),
+  status: publicProcedure.query(({ ctx }) => sessionStatus(ctx.session.current, ctx)),
 
   /** Counts as activity now; never extends past the absolute limit. */
   refresh: authedProcedure.mutation(async ({ ctx }) => {
@@ -41,6 +37,6 @@ export const sessionRouter = router({
     const now = new Date();
     await sessions.touchSession(ctx.db, current.sid, now);
     current.lastSeenAt = now;
-    return sessionStatus(current, ctx, ctx);
+    return sessionStatus(current, ctx);
   }),
 });

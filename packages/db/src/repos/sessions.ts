@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Database, UserRole } from '../schema.js';
+import { toPublic, type PublicUser } from './users.js';
 
 type Q = Kysely<Database>;
 
@@ -14,11 +15,19 @@ export interface SessionRow {
   expiresAt: Date;
 }
 
+/** A live-or-not session row with the user and tenant it belongs to, as one request needs them. */
+export interface SessionContext {
+  session: SessionRow;
+  user: PublicUser;
+  tenant: { id: string; name: string };
+}
+
 /**
  * Session rows are read and written by id before any tenant is known, through the
  * SECURITY DEFINER functions pulse_session_* (the app role sees only its tenant's rows).
+ * A request resolves its session, user and tenant in this one statement.
  */
-export async function findSession(db: Q, sid: string): Promise<SessionRow | null> {
+export async function findSessionContext(db: Q, sid: string): Promise<SessionContext | null> {
   const { rows } = await sql<{
     sid: string;
     tenant_id: string;
@@ -28,21 +37,42 @@ export async function findSession(db: Q, sid: string): Promise<SessionRow | null
     created_at: Date;
     last_seen_at: Date;
     expires_at: Date;
+    email: string;
+    name: string;
+    role: UserRole;
+    active: boolean;
+    last_login_at: Date | null;
+    user_created_at: Date;
+    tenant_name: string;
   }>`
-    SELECT sid, tenant_id, user_id, data, remember_me, created_at, last_seen_at, expires_at
-    FROM pulse_session_find(${sid})
+    SELECT sid, tenant_id, user_id, data, remember_me, created_at, last_seen_at, expires_at,
+           email, name, role, active, last_login_at, user_created_at, tenant_name
+    FROM pulse_session_context(${sid})
   `.execute(db);
   const row = rows[0];
   if (!row) return null;
   return {
-    sid: row.sid,
-    tenantId: row.tenant_id,
-    userId: row.user_id,
-    data: row.data,
-    rememberMe: row.remember_me,
-    createdAt: row.created_at,
-    lastSeenAt: row.last_seen_at,
-    expiresAt: row.expires_at,
+    session: {
+      sid: row.sid,
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      data: row.data,
+      rememberMe: row.remember_me,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      expiresAt: row.expires_at,
+    },
+    user: toPublic({
+      id: row.user_id,
+      tenant_id: row.tenant_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      active: row.active,
+      last_login_at: row.last_login_at,
+      created_at: row.user_created_at,
+    }),
+    tenant: { id: row.tenant_id, name: row.tenant_name },
   };
 }
 

@@ -43,7 +43,7 @@ const publicColumns = [
   'users.created_at',
 ] as const;
 
-type PublicRow = {
+export type PublicRow = {
   id: string;
   tenant_id: string;
   email: string;
@@ -54,7 +54,7 @@ type PublicRow = {
   created_at: Date;
 };
 
-function toPublic(row: PublicRow): PublicUser {
+export function toPublic(row: PublicRow): PublicUser {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -181,19 +181,20 @@ export async function recordLogin(db: Q, user: PublicUser, at: Date): Promise<vo
     .execute();
 }
 
-/** The signed-in user with their tenant, as the request context needs them (one query, pulse_user_context). */
+/** A user with their tenant, read inside that tenant's transaction (login answers with it). */
 export async function findUserWithTenant(
   db: Q,
   tenantId: string,
   userId: string,
 ): Promise<{ user: PublicUser; tenant: { id: string; name: string } } | null> {
-  const { rows } = await sql<PublicRow & { tenant_name: string }>`
-    SELECT id, tenant_id, email, name, role, active, last_login_at, created_at, tenant_name
-    FROM pulse_user_context(${tenantId}, ${userId})
-  `.execute(db);
-  const row = rows[0];
-  if (!row) return null;
-  return { user: toPublic(row), tenant: { id: row.tenant_id, name: row.tenant_name } };
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
+    .select([...publicColumns, 'tenants.name as tenant_name'])
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  return row ? { user: toPublic(row), tenant: { id: row.tenant_id, name: row.tenant_name } } : null;
 }
 
 /** The user an email belongs to (any state), for recording a failed login under its tenant. */
