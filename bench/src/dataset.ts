@@ -328,8 +328,10 @@ export async function buildDataset(db: Exec, options: BenchOptions, build: Build
       ) p
       JOIN bench.state_health h ON h.kpis = a.kpis AND h.s = ${STATE_SQL('a.ord', 'p.i', 'a.months')}`);
     await db.query(`
-      UPDATE accounts ac SET health_overall = h.overall, health_tier = h.tier, health_period = h.period
+      UPDATE accounts ac SET health_overall = h.overall, health_tier = h.tier, health_period = h.period,
+        health_previous_overall = p.overall, health_previous_period = p.period
       FROM account_health h
+      LEFT JOIN account_health p ON p.tenant_id = h.tenant_id AND p.account_id = h.account_id AND p.product_id IS NULL AND p.period = '2026-10'
       WHERE h.tenant_id = ac.tenant_id AND h.account_id = ac.id AND h.product_id IS NULL AND h.period = '2026-11'`);
   });
 

@@ -41,9 +41,18 @@ const log = (line: string) => console.log(line);
 
 /** Readings, account_health and accounts.health_* agree: a few account-periods re-scored by the real rollup. */
 async function checkDataset(prepared: Prepared, tenantId: string): Promise<string> {
-  const { rows: samples } = await prepared.pg.query<{ account_id: string; period: string; overall: number | null; health_period: string; health_overall: number | null; latest: string }>(
-    `SELECT h.account_id, h.period, h.overall, a.health_period, a.health_overall,
-            (SELECT max(period) FROM account_health x WHERE x.tenant_id = h.tenant_id AND x.account_id = h.account_id) AS latest
+  const { rows: samples } = await prepared.pg.query<{
+    account_id: string;
+    period: string;
+    overall: number | null;
+    health_period: string;
+    health_previous_period: string | null;
+    latest: string;
+    previous: string | null;
+  }>(
+    `SELECT h.account_id, h.period, h.overall, a.health_period, a.health_previous_period,
+            (SELECT max(period) FROM account_health x WHERE x.tenant_id = h.tenant_id AND x.account_id = h.account_id) AS latest,
+            (SELECT max(period) FROM account_health x WHERE x.tenant_id = h.tenant_id AND x.account_id = h.account_id AND x.period < a.health_period) AS previous
      FROM account_health h JOIN accounts a ON a.tenant_id = h.tenant_id AND a.id = h.account_id
      WHERE h.tenant_id = $1 ORDER BY h.account_id, h.period LIMIT 3`,
     [tenantId],
@@ -58,6 +67,7 @@ async function checkDataset(prepared: Prepared, tenantId: string): Promise<strin
       throw new Error(`dataset check: account_health ${s.overall} ≠ rollup ${rollup.overall} for ${s.account_id} ${s.period}`);
     }
     if (s.health_period !== s.latest) throw new Error('dataset check: accounts.health_period is not the latest period');
+    if (s.health_previous_period !== s.previous) throw new Error('dataset check: accounts.health_previous_period is not the period before it');
   }
   return `${samples.length} account-periods re-scored: identical`;
 }

@@ -73,5 +73,9 @@ export async function loginSuite(ctx: BenchContext): Promise<void> {
     );
     if (p.failures) results.add('6 login under load', `${p.concurrency} concurrent: failed logins`, String(p.failures));
   }
+  const share = saturated.logins / ceiling;
+  results.add('6 login under load', `${saturated.concurrency} concurrent: logins/s ÷ ceiling`, fmtPct(share), '≥ 90%', share >= 0.9);
+  const spread = saturated.busy.p99 / idle.p99;
+  results.add('6 login under load', `${saturated.concurrency} concurrent: list p99 ÷ idle p99`, fmtX(spread), '≤ 3×', spread <= 3);
   results.detail('login', { hashMs, hashTimes, cores, ceiling, idle: withoutLatencies(idle), phases: [saturated, limited] });
 }

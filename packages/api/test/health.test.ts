@@ -220,6 +220,22 @@ describe('health.summary', () => {
     expect(after.biggestDrops.map((a) => a.name)).toEqual(['Beta LLC']);
   });
 
+  it('trends the newest 12 periods; a drop compares with the period just before the latest, whenever that was uploaded', async () => {
+    const months = Array.from({ length: 14 }, (_, i) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+    // Zeta: 14 months at 100%, except the period uploaded last (2025-12) and the latest (2026-02).
+    const retention = (period: string, value: string): Line => ['Zeta', period, 'Product Usage', 'Customer Retention Rate', value, 'High'];
+    await uploadCsv(acme.asAdmin, months.filter((m) => m !== '2025-12' && m !== '2026-02').map((m) => retention(m, '100%')));
+    await uploadCsv(acme.asAdmin, [retention('2026-02', '71%')]);
+    let summary = await acme.asMember.health.summary();
+    expect(summary.averageTrend.map((t) => t.period)).toEqual(months.slice(1).filter((m) => m !== '2025-12'));
+    expect(summary.biggestDrops.map((d) => [d.previousPeriod, d.previous, d.period, d.overall])).toEqual([['2026-01', 100, '2026-02', 34]]);
+
+    await uploadCsv(acme.asAdmin, [retention('2025-12', '100%'), retention('2026-01', '71%')]);
+    summary = await acme.asMember.health.summary();
+    expect(summary.averageTrend.map((t) => t.period)).toEqual(months.slice(2));
+    expect(summary.biggestDrops).toEqual([]);
+  });
+
   it('is empty for a tenant without accounts', async () => {
     expect(await acme.asMember.health.summary()).toEqual({
       accounts: 0,

@@ -90,7 +90,8 @@ type SendQuery = (text: string, values?: unknown[]) => Promise<QueryResult>;
 const beginPending = new WeakSet<pg.PoolClient>();
 
 function beginWithFirstStatement(client: pg.PoolClient): void {
-  const send = client.query.bind(client) as unknown as SendQuery;
+  const proto = Object.getPrototypeOf(client) as { query: SendQuery };
+  const send: SendQuery = (text, values) => proto.query.call(client, text, values);
   const query: SendQuery = async (text, values) => {
     if (typeof text !== 'string') return send(text, values);
     const command = text.trim().toLowerCase();

@@ -88,6 +88,9 @@ export interface AccountsTable {
   health_overall: number | null;
   health_tier: Generated<HealthTier>;
   health_period: string | null;
+  /** Account-level health of the period before health_period (null when there is none). */
+  health_previous_overall: number | null;
+  health_previous_period: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -14,7 +14,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   accounts: [
     'tenant_id', 'id', 'name', 'name_key', 'external_id', 'industry', 'region', 'status', 'tier', 'revenue',
     'csm_owner', 'renewal_date', 'lifecycle_stage', 'champions', 'archived_at', 'health_overall', 'health_tier',
-    'health_period', 'created_at', 'updated_at',
+    'health_period', 'created_at', 'updated_at', 'health_previous_overall', 'health_previous_period',
   ],
   products: ['tenant_id', 'id', 'account_id', 'name', 'name_key', 'created_at'],
   kpi_uploads: [

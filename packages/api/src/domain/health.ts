@@ -79,20 +79,30 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
   await refreshLatestHealth(db, tenantId, accountIds);
 }
 
-/** Copies each account's newest account-level health onto the account row (for sorting and lists). */
+/**
+ * Copies each account's newest account-level health onto the account row (for sorting and
+ * lists), with the period before it (for the dashboard's drops).
+ */
 async function refreshLatestHealth(db: Db, tenantId: string, accountIds: string[] | null): Promise<void> {
   const scope = accountIds ? sql`AND a.id = ANY(${accountIds}::uuid[])` : sql``;
   await sql`
     UPDATE accounts a
     SET health_overall = latest.overall,
         health_tier = coalesce(latest.tier, 'unknown'),
-        health_period = latest.period
+        health_period = latest.period,
+        health_previous_overall = previous.overall,
+        health_previous_period = previous.period
     FROM accounts a2
     LEFT JOIN LATERAL (
       SELECT h.overall, h.tier, h.period FROM account_health h
       WHERE h.tenant_id = a2.tenant_id AND h.account_id = a2.id AND h.product_id IS NULL
       ORDER BY h.period DESC LIMIT 1
     ) latest ON true
+    LEFT JOIN LATERAL (
+      SELECT h.overall, h.period FROM account_health h
+      WHERE h.tenant_id = a2.tenant_id AND h.account_id = a2.id AND h.product_id IS NULL AND h.period < latest.period
+      ORDER BY h.period DESC LIMIT 1
+    ) previous ON true
     WHERE a.tenant_id = ${tenantId} AND a2.tenant_id = a.tenant_id AND a2.id = a.id ${scope}
   `.execute(db);
 }

@@ -46,30 +46,44 @@ export async function portfolioSummary(db: Db, tenantId: string): Promise<Portfo
     .limit(LIST_SIZE)
     .execute();
 
-  const drops = await sql<{ id: string; name: string; period: string; previous_period: string; overall: number; previous: number }>`
-    SELECT a.id, a.name, cur.period, prev.period AS previous_period, cur.overall, prev.overall AS previous
-    FROM accounts a
-    JOIN account_health cur
-      ON cur.tenant_id = a.tenant_id AND cur.account_id = a.id AND cur.product_id IS NULL AND cur.period = a.health_period
-    JOIN LATERAL (
-      SELECT p.period, p.overall FROM account_health p
-      WHERE p.tenant_id = a.tenant_id AND p.account_id = a.id AND p.product_id IS NULL AND p.period < cur.period
-      ORDER BY p.period DESC LIMIT 1
-    ) prev ON true
-    WHERE a.tenant_id = ${tenantId} AND a.archived_at IS NULL
-      AND cur.overall IS NOT NULL AND prev.overall IS NOT NULL AND cur.overall < prev.overall
-    ORDER BY cur.overall - prev.overall, a.id
-    LIMIT ${LIST_SIZE}
-  `.execute(db);
+  const drops = await db
+    .selectFrom('accounts')
+    .select([
+      'accounts.id',
+      'accounts.name',
+      'accounts.health_period',
+      'accounts.health_previous_period',
+      'accounts.health_overall',
+      'accounts.health_previous_overall',
+    ])
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.archived_at', 'is', null)
+    .whereRef('accounts.health_overall', '<', 'accounts.health_previous_overall')
+    .orderBy(sql`accounts.health_overall - accounts.health_previous_overall`)
+    .orderBy('accounts.id')
+    .limit(LIST_SIZE)
+    .execute();
 
+  // The newest TREND_PERIODS periods are found first by walking the period index backwards
+  // (one probe each), so the average reads those periods only, not the whole history. (A
+  // period whose only rows belong to archived accounts counts among them without a point.)
   const trend = await sql<{ period: string; average: number | null; accounts: number }>`
+    WITH RECURSIVE periods (period, n) AS (
+      (SELECT h.period, 1 FROM account_health h
+       WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL
+       ORDER BY h.period DESC LIMIT 1)
+      UNION ALL
+      SELECT (SELECT h.period FROM account_health h
+              WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL AND h.period < p.period
+              ORDER BY h.period DESC LIMIT 1), p.n + 1
+      FROM periods p WHERE p.period IS NOT NULL AND p.n < ${TREND_PERIODS}
+    )
     SELECT h.period, avg(h.overall) AS average, count(h.overall) AS accounts
     FROM account_health h
     JOIN accounts a ON a.tenant_id = h.tenant_id AND a.id = h.account_id AND a.archived_at IS NULL
-    WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL
+    WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL AND h.period >= (SELECT min(period) FROM periods)
     GROUP BY h.period
     ORDER BY h.period DESC
-    LIMIT ${TREND_PERIODS}
   `.execute(db);
 
   return {
@@ -78,14 +92,14 @@ export async function portfolioSummary(db: Db, tenantId: string): Promise<Portfo
     averageHealth: scoredAccounts ? weighted / scoredAccounts : null,
     averageTrend: trend.rows.reverse().map((r) => ({ period: r.period, average: r.average === null ? null : Number(r.average), accounts: Number(r.accounts) })),
     needingAttention: attention.map((a) => ({ id: a.id, name: a.name, overall: a.health_overall, tier: a.health_tier, period: a.health_period })),
-    biggestDrops: drops.rows.map((d) => ({
+    biggestDrops: drops.map((d) => ({
       id: d.id,
       name: d.name,
-      period: d.period,
-      previousPeriod: d.previous_period,
-      overall: d.overall,
-      previous: d.previous,
-      change: d.overall - d.previous,
+      period: d.health_period as string,
+      previousPeriod: d.health_previous_period as string,
+      overall: d.health_overall as number,
+      previous: d.health_previous_overall as number,
+      change: (d.health_overall as number) - (d.health_previous_overall as number),
     })),
   };
 }
