@@ -76,37 +76,39 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
   return { db, kind: 'pglite', close: () => db.destroy() };
 }
 
-type QueryResult = pg.QueryResult | pg.QueryResult[];
-type SendQuery = (text: string, values?: unknown[]) => Promise<QueryResult>;
+type SendQuery = (text: unknown, values?: unknown[]) => unknown;
+
+/** Pooled clients holding back the BEGIN of the transaction they are in (cleared on release). */
+const beginPending = new WeakSet<pg.PoolClient>();
+
+const held = (command: string) => Promise.resolve({ command, rowCount: null, rows: [], fields: [], oid: 0 });
 
 /**
  * Saves a round trip per transaction on a PostgreSQL server: Kysely opens a transaction
  * with its own `begin`; this holds it back and sends it in the same simple-protocol message
- * as the transaction's first statement when that statement has no parameters (withTenant's
- * set_config), or just before the first statement otherwise. A transaction that ran nothing
- * sends neither `begin` nor its `commit`/`rollback`. Query results are those of the
- * statement itself.
+ * as the transaction's first statement when that statement is text without parameters
+ * (withTenant's set_config), or queued just before the first statement otherwise (pg runs a
+ * client's queries in order). A transaction that ran nothing sends neither `begin` nor its
+ * `commit`/`rollback`. Query results are those of the statement itself.
  */
-const beginPending = new WeakSet<pg.PoolClient>();
-
 function beginWithFirstStatement(client: pg.PoolClient): void {
   const proto = Object.getPrototypeOf(client) as { query: SendQuery };
   const send: SendQuery = (text, values) => proto.query.call(client, text, values);
-  const query: SendQuery = async (text, values) => {
-    if (typeof text !== 'string') return send(text, values);
-    const command = text.trim().toLowerCase();
+  const query: SendQuery = (text, values) => {
+    const command = typeof text === 'string' ? text.trim().toLowerCase() : null;
     if (command === 'begin') {
       beginPending.add(client);
-      return { command: 'BEGIN', rowCount: null, rows: [], fields: [], oid: 0 };
+      return held('BEGIN');
     }
     if (!beginPending.delete(client)) return send(text, values);
-    if (command === 'commit' || command === 'rollback') return { command: command.toUpperCase(), rowCount: null, rows: [], fields: [], oid: 0 };
-    if (values && values.length > 0) {
-      await send('begin');
+    if (command === 'commit' || command === 'rollback') return held(command.toUpperCase());
+    if (command === null || (values && values.length > 0)) {
+      (send('begin') as Promise<unknown>).catch(() => undefined); // a failed BEGIN fails the statement queued after it
       return send(text, values);
     }
-    const results = await send(`begin; ${text}`);
-    return Array.isArray(results) ? (results[results.length - 1] as pg.QueryResult) : results;
+    return (send(`begin; ${text as string}`) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) =>
+      Array.isArray(results) ? results[results.length - 1] : results,
+    );
   };
   client.query = query as unknown as typeof client.query;
 }
