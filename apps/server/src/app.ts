@@ -13,7 +13,7 @@ import {
   type Context,
   type SessionPolicy,
 } from '@pulse/api';
-import { migrationsAreCurrent, pingDatabase, withTenant, type Db } from '@pulse/db';
+import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db } from '@pulse/db';
 import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
 import { cookieSettings, expressSessionPort } from './http-session.js';
@@ -26,7 +26,6 @@ import type { Logger } from 'pino';
 const JSON_LIMIT = '1mb';
 const MULTIPART_LIMIT_BYTES = 16 * 1024 * 1024 + 64 * 1024;
 const MAX_BATCH = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ContextResolver = (req: Request, res: Response) => Promise<Context>;
 
@@ -126,7 +125,7 @@ export function createApp({
       const ctx = await contextFor(req, res);
       if (!ctx.tenant) return void res.status(401).json({ error: 'Please sign in.' });
       const tenantId = ctx.tenant.id;
-      if (!UUID.test(String(req.params.id))) return void res.status(404).json({ error: 'Upload not found.' });
+      if (!isUuid(String(req.params.id))) return void res.status(404).json({ error: 'Upload not found.' });
       const file = await withTenant(db, tenantId, (tx) => getUploadFile(tx, tenantId, String(req.params.id)));
       res
         .status(200)

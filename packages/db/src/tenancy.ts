@@ -21,12 +21,17 @@ export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Pr
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a string is a UUID (every id in Pulse is one). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /**
  * The transaction's first statement. It carries no parameters (the tenant id is checked to
  * be a UUID and inlined), so on a PostgreSQL server it travels with the BEGIN in one round
  * trip (see beginWithFirstStatement in connection.ts).
  */
 function tenantSettings(tenantId: string) {
-  if (!UUID.test(tenantId)) throw new Error('withTenant needs a tenant id that is a UUID.');
+  if (!isUuid(tenantId)) throw new Error('withTenant needs a tenant id that is a UUID.');
   return sql`SELECT set_config('app.tenant_id', ${sql.lit(tenantId.toLowerCase())}, true), set_config('role', ${sql.lit(APP_ROLE)}, true)`;
 }
