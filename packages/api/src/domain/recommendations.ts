@@ -157,28 +157,14 @@ function evaluate(t: AnyTriggerParams, a: AccountState, ctx: EvaluationContext):
 async function loadAccountStates(db: Db, tenantId: string, accountIds: string[] | 'all', kpiKeys: string[]): Promise<AccountState[]> {
   let q = db
     .selectFrom('accounts')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('account_health')
-          .select(['account_health.period as previous_period', 'account_health.overall as previous_overall'])
-          .whereRef('account_health.tenant_id', '=', 'accounts.tenant_id')
-          .whereRef('account_health.account_id', '=', 'accounts.id')
-          .where('account_health.product_id', 'is', null)
-          .whereRef('account_health.period', '<', 'accounts.health_period')
-          .orderBy('account_health.period', 'desc')
-          .limit(1)
-          .as('previous'),
-      (join) => join.onTrue(),
-    )
     .select([
       'accounts.id',
       'accounts.health_overall',
       'accounts.health_tier',
       'accounts.health_period',
       'accounts.renewal_date',
-      'previous.previous_period',
-      'previous.previous_overall',
+      'accounts.health_previous_period',
+      'accounts.health_previous_overall',
     ])
     .where('accounts.tenant_id', '=', tenantId)
     .where('accounts.archived_at', 'is', null)
@@ -213,8 +199,8 @@ async function loadAccountStates(db: Db, tenantId: string, accountIds: string[] 
     tier: r.health_tier,
     period: r.health_period,
     renewalDate: r.renewal_date,
-    previousPeriod: r.previous_period,
-    previousOverall: r.previous_overall,
+    previousPeriod: r.health_previous_period,
+    previousOverall: r.health_previous_overall,
     kpis: kpis.get(r.id) ?? new Map(),
   }));
 }
