@@ -1,16 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HttpClient, PASSWORD, registerTenant, startTestServer, type TestServer } from './harness.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HttpClient, PASSWORD, registerTenant, useTestServer } from './harness.js';
 
-let app: TestServer;
-beforeAll(async () => {
-  app = await startTestServer();
-});
-afterAll(async () => {
-  await app.close();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestServer();
 afterEach(() => {
   vi.useRealTimers();
 });

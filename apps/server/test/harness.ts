@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, truncateAll } from '@pulse/db/testing';
+import { createTestDatabase, truncateAll, useForTestFile } from '@pulse/db/testing';
 import type { TestDatabase } from '@pulse/db/testing';
 import { loadConfig, type Config } from '../src/config.js';
 import { createApp } from '../src/app.js';
@@ -39,6 +39,11 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
       await handle.close();
     },
   };
+}
+
+/** The usual server test-file setup: one server for the file, its database emptied before each test. */
+export function useTestServer(): TestServer {
+  return useForTestFile(() => startTestServer(), (server) => server.reset());
 }
 
 export interface CallResult<T = unknown> {

@@ -1,18 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import signature from 'cookie-signature';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpClient, PASSWORD, TEST_SECRET, registerTenant, startTestServer, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { HttpClient, PASSWORD, TEST_SECRET, registerTenant, startTestServer, useTestServer } from './harness.js';
 
-let app: TestServer;
-beforeAll(async () => {
-  app = await startTestServer();
-});
-afterAll(async () => {
-  await app.close();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestServer();
 
 const signed = (sid: string, secret = TEST_SECRET) => `pulse.sid=${encodeURIComponent(`s:${signature.sign(sid, secret)}`)}`;
 

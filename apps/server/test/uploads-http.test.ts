@@ -1,22 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerTenant, startTestServer, type HttpClient, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { registerTenant, useTestServer, type HttpClient } from './harness.js';
 
 const sample = fs.readFileSync(
   path.resolve(import.meta.dirname, '../../../packages/db/seed/samples/workbooks/automotive_solutions_kpis.xlsx'),
 );
 
-let app: TestServer;
-beforeAll(async () => {
-  app = await startTestServer();
-});
-afterAll(async () => {
-  await app.close();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestServer();
 
 async function upload(client: HttpClient, fields: Record<string, string>, file?: { name: string; bytes: Buffer }) {
   const form = new FormData();

@@ -65,25 +65,29 @@ export async function truncateAll(handle: DatabaseHandle): Promise<void> {
 }
 
 /**
- * The usual test-file setup: one migrated database for the file (created before the first
- * test, closed after the last), emptied before each test. The handle can be used inside
- * hooks and tests.
+ * One resource for a whole test file: created before its first test, reset before each
+ * test, closed after the last. The returned object stands for it inside hooks and tests.
  */
-export function useTestDatabase(): TestDatabase {
-  let current: TestDatabase | undefined;
+export function useForTestFile<T extends { close(): Promise<void> }>(create: () => Promise<T>, reset: (resource: T) => Promise<void>): T {
+  let current: T | undefined;
   beforeAll(async () => {
-    current = await createTestDatabase();
+    current = await create();
   });
   afterAll(async () => {
     await current?.close();
   });
   beforeEach(async () => {
-    if (current) await truncateAll(current);
+    if (current) await reset(current);
   });
-  return new Proxy({} as TestDatabase, {
+  return new Proxy({} as T, {
     get(_target, key) {
-      if (!current) throw new Error('The test database exists only inside hooks and tests.');
-      return current[key as keyof TestDatabase];
+      if (!current) throw new Error('The test resource exists only inside hooks and tests.');
+      return current[key as keyof T];
     },
   });
+}
+
+/** The usual test-file setup: one migrated database for the file, emptied before each test. */
+export function useTestDatabase(): TestDatabase {
+  return useForTestFile(createTestDatabase, truncateAll);
 }
