@@ -7,26 +7,8 @@ import { CATEGORY_HEADER, SAMPLES, buildWorkbook, sample, toBuffer } from './hel
 
 const PERIOD = '2025-06';
 
-const ACCOUNTS: Record<string, string> = {
-  'automotive_solutions_kpis.xlsx': 'Automotive Solutions',
-  'biotechnology_innovations_kpis.xlsx': 'Biotechnology Innovations',
-  'construction_services_kpis.xlsx': 'Construction Services',
-  'consulting_partners_kpis.xlsx': 'Consulting Partners',
-  'data_analytics_corp_kpis.xlsx': 'Data Analytics Corp',
-  'education_technology_kpis.xlsx': 'Education Technology',
-  'energy_solutions_co_kpis.xlsx': 'Energy Solutions Co',
-  'environmental_services_kpis.xlsx': 'Environmental Services',
-  'financial_services_group_kpis.xlsx': 'Financial Services Group',
-  'food_and_beverage_corp_kpis.xlsx': 'Food & Beverage Corp',
-  'global_manufacturing_inc_kpis.xlsx': 'Global Manufacturing Inc',
-  'healthcare_systems_ltd_kpis.xlsx': 'Healthcare Systems Ltd',
-  'marketing_and_advertising_kpis.xlsx': 'Marketing & Advertising',
-  'media_and_entertainment_kpis.xlsx': 'Media & Entertainment',
-  'real_estate_development_kpis.xlsx': 'Real Estate Development',
-  'research_and_development_kpis.xlsx': 'Research & Development',
-  'security_systems_inc_kpis.xlsx': 'Security Systems Inc',
-  'telecommunications_ltd_kpis.xlsx': 'Telecommunications Ltd',
-};
+/** The Company row of each sample workbook's summary sheet. */
+const ACCOUNTS = JSON.parse(sample('workbook-companies.json').toString('utf8')) as Record<string, string>;
 
 const ROWS_PER_SHEET = {
   'Product Usage KPI': 14,
