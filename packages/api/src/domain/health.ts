@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { rollupHealth, scoreReading } from '@pulse/scoring';
-import type { CategoryScore, Db, HealthTier } from '@pulse/db';
+import type { AccountHealthTable, CategoryScore, Db, HealthTier } from '@pulse/db';
 import { loadScoringContext, type ScoringContext } from './scoring-context.js';
 import { getAccount } from './accounts.js';
 import { notFound } from '../errors.js';
@@ -158,17 +158,10 @@ const healthColumns = [
   'account_health.computed_at',
 ] as const;
 
-type HealthRow = {
-  account_id: string;
-  period: string;
-  overall: number | null;
-  tier: HealthTier;
-  coverage: number | null;
-  scored_count: number;
-  reading_count: number;
-  categories: CategoryScore[];
-  computed_at: Date;
-};
+type HealthRow = Pick<
+  Selectable<AccountHealthTable>,
+  'account_id' | 'period' | 'overall' | 'tier' | 'coverage' | 'scored_count' | 'reading_count' | 'categories' | 'computed_at'
+>;
 
 function toHealth(r: HealthRow): AccountHealth {
   return {
