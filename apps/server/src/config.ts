@@ -49,6 +49,18 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_DISTINCT_BYTES = 16;
+const GENERATE_SECRET = 'Generate one with: openssl rand -base64 48';
+
+/** Why a session secret is too weak to sign cookies, or null when it is strong enough. */
+function secretWeakness(secret: string): string | null {
+  const bytes = Buffer.from(secret, 'utf8');
+  if (bytes.length < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes`;
+  if (new Set(bytes).size < MIN_SECRET_DISTINCT_BYTES) return `must contain at least ${MIN_SECRET_DISTINCT_BYTES} different bytes (it looks like a repeated pattern, not a random secret)`;
+  return null;
+}
+
 /** Dev secret: generated once and kept in the (git-ignored) data folder so restarts keep sessions. */
 function developmentSecret(dataDir: string): string {
   const file = path.join(dataDir, 'session-secret');
@@ -72,12 +84,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let sessionSecrets: string[];
   if (e.SESSION_SECRET) {
     sessionSecrets = e.SESSION_SECRET.split(',').map((s) => s.trim()).filter(Boolean);
-    const weak = sessionSecrets.find((s) => Buffer.byteLength(s) < 32);
-    if (weak !== undefined) throw new ConfigError('SESSION_SECRET must be at least 32 bytes (each, when rotating several).');
+    const weakness = sessionSecrets.map(secretWeakness).find((w) => w !== null);
+    if (weakness) throw new ConfigError(`SESSION_SECRET ${weakness} (each, when rotating several). ${GENERATE_SECRET}`);
   } else if (production) {
-    throw new ConfigError(
-      'SESSION_SECRET is required in production (at least 32 bytes). Generate one with: node -e "console.log(require(\'crypto\').randomBytes(48).toString(\'base64url\'))"',
-    );
+    throw new ConfigError(`SESSION_SECRET is required in production (at least ${MIN_SECRET_BYTES} bytes). ${GENERATE_SECRET}`);
   } else {
     sessionSecrets = [developmentSecret(dataDir)];
   }

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 const base = { PULSE_DATA_DIR: path.join(process.cwd(), '.data-test') };
+/** 48 random bytes in base64, as `openssl rand -base64 48` prints them. */
+const SECRET_A = 'q8Vh3kZ0yJ2mW7pR1tXc5bN9dF4gL6sA0eU2iO8vK3jH7nM1wQ5zY9xC4rT6uB2a';
+const SECRET_B = 'Zp4Lx8Qm2Wn6Rb0Tc3Vd7Ye1Uf5Ig9Oh2Js6Kt0Lu4Mv8Nw3Ox7Py1Qz5Ra9Sb3T';
 
 describe('configuration', () => {
   it('refuses to start in production without SESSION_SECRET', () => {
@@ -14,15 +17,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(ConfigError);
   });
 
+  it('refuses a secret with too little variety (fewer than 16 different bytes), naming how to generate one', () => {
+    for (const weak of ['x'.repeat(64), 'ab'.repeat(32), '0123456789abcde'.repeat(4)]) {
+      expect(() => loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: weak })).toThrow(
+        'SESSION_SECRET must contain at least 16 different bytes (it looks like a repeated pattern, not a random secret) (each, when rotating several). Generate one with: openssl rand -base64 48',
+      );
+    }
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: `${SECRET_A},${'y'.repeat(40)}` })).toThrow(/16 different bytes/);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: '0123456789abcdef'.repeat(2) }).sessionSecrets).toHaveLength(1);
+  });
+
   it('refuses a bcrypt cost below 10 in production', () => {
     expect(() =>
-      loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BCRYPT_COST: '8' }),
+      loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET_A, BCRYPT_COST: '8' }),
     ).toThrow(/BCRYPT_COST/);
   });
 
   it('accepts several secrets for rotation, the first one signing', () => {
-    const config = loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: `${'a'.repeat(32)},${'b'.repeat(32)}` });
-    expect(config.sessionSecrets).toEqual(['a'.repeat(32), 'b'.repeat(32)]);
+    const config = loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: `${SECRET_A},${SECRET_B}` });
+    expect(config.sessionSecrets).toEqual([SECRET_A, SECRET_B]);
     expect(config.production).toBe(true);
   });
 
