@@ -44,15 +44,30 @@ export function corsPolicy(allowed: readonly string[]) {
 }
 
 /**
- * CSRF defence for every state-changing request under /api: it must carry the client
- * header (which a cross-site form cannot set), an Origin from the allow-list or the
- * server's own origin when the browser sends one (non-browser clients send none), and a
- * JSON body (multipart only for uploads). Anything else is FORBIDDEN before the session
- * or any procedure is touched.
+ * Fetch metadata: browsers say where a request comes from in `Sec-Fetch-Site`
+ * (same-origin, same-site, none for a user-typed address, cross-site). A cross-site
+ * request is refused unless its Origin is one the operator listed in ALLOWED_ORIGINS
+ * (a dashboard on another site sends exactly that). Clients that send no such header
+ * (older browsers, the CLI) are judged by the other checks alone.
+ */
+function crossSiteRefused(req: Request, allowed: readonly string[]): boolean {
+  if (req.get('sec-fetch-site')?.trim().toLowerCase() !== 'cross-site') return false;
+  const origin = req.get('origin');
+  return origin === undefined || !allowed.includes(origin);
+}
+
+/**
+ * CSRF defence for every state-changing request under /api: it must not be a cross-site
+ * request by the browser's own account (Sec-Fetch-Site) unless from a listed origin,
+ * carry the client header (which a cross-site form cannot set), an Origin from the
+ * allow-list or the server's own origin when the browser sends one (non-browser clients
+ * send none), and a JSON body (multipart only for uploads). Anything else is FORBIDDEN
+ * before the session or any procedure is touched.
  */
 export function csrfGuard(allowed: readonly string[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (crossSiteRefused(req, allowed)) return forbidden(res, 'Cross-site request refused.');
     const origin = req.get('origin');
     if (origin !== undefined && !originAllowed(origin, req, allowed)) return forbidden(res, 'Cross-origin request refused.');
     if (!req.get(CLIENT_HEADER)) return forbidden(res, `Missing the ${CLIENT_HEADER} header.`);

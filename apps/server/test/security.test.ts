@@ -178,6 +178,29 @@ describe('security checklist: CSRF and CORS', () => {
     }
   });
 
+  it('refuses a mutation the browser marks Sec-Fetch-Site: cross-site, even with the client header, unless its origin is listed', async () => {
+    const json = { 'content-type': 'application/json', 'x-pulse-client': 'web' };
+    for (const origin of [undefined, app.url, 'https://evil.example']) {
+      await app.reset();
+      await signedInAndCheck((cookie) =>
+        rawPost('auth.logout', { headers: { cookie, ...json, 'sec-fetch-site': 'cross-site', ...(origin ? { origin } : {}) }, body: '{}' }),
+      );
+    }
+    await app.reset();
+    const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
+    const refused = await rawPost('auth.logout', { headers: { cookie: client.cookie ?? '', ...json, 'sec-fetch-site': 'cross-site' }, body: '{}' });
+    expect(await refused.json()).toMatchObject({ error: { message: 'Cross-site request refused.', data: { code: 'FORBIDDEN' } } });
+    for (const site of ['same-origin', 'same-site', 'none']) {
+      const res = await rawPost('accounts.create', { headers: { cookie: client.cookie ?? '', ...json, origin: app.url, 'sec-fetch-site': site }, body: JSON.stringify({ name: `Sent ${site}` }) });
+      expect(res.status).toBe(200);
+    }
+    const listed = await rawPost('accounts.create', {
+      headers: { cookie: client.cookie ?? '', ...json, origin: 'http://localhost:5173', 'sec-fetch-site': 'cross-site' },
+      body: '{"name":"From the listed dev origin"}',
+    });
+    expect(listed.status).toBe(200);
+  });
+
   it('serves mutations only over POST', async () => {
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const res = await fetch(`${app.url}/api/trpc/auth.logout`, { headers: { cookie: client.cookie ?? '' } });
