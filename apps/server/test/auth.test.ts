@@ -72,6 +72,21 @@ describe('registration and the session lifecycle', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('issues a new session id at a password change and refuses the old cookie afterwards', async () => {
+    const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
+    const before = client.cookie;
+    const changed = await client.mutation('users.changePassword', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase', endOtherSessions: false });
+    expect(changed.status).toBe(200);
+    expect(client.cookie).not.toBeNull();
+    expect(client.cookie).not.toBe(before);
+    expect((await client.query<{ email: string }>('auth.me')).data.email).toBe('ada@acme.test');
+    const replay = new HttpClient(app.url);
+    replay.cookie = before;
+    expect((await replay.query('auth.me')).status).toBe(401);
+    const rows = await app.handle.db.selectFrom('sessions').select('sessions.sid').execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('session.status reports signed-out and signed-in callers', async () => {
     const anon = new HttpClient(app.url);
     expect((await anon.query('session.status')).data).toEqual({ signedIn: false });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { users, type Db, type PublicUser } from '@pulse/db';
+import { randomUUID } from 'node:crypto';
+import { sessions, users, type Db, type PublicUser } from '@pulse/db';
 import type { TestDatabase } from '@pulse/db/testing';
 import { createCallerFactory } from '../src/trpc.js';
 import { appRouter } from '../src/router.js';
@@ -20,23 +21,34 @@ const createCaller = createCallerFactory(appRouter);
 export const BCRYPT_COST = 4;
 export const PASSWORD = 'correct horse battery';
 
-/** A signed-in session for procedure tests; starting or ending sessions is the HTTP tests' job. */
-function sessionFor(user: PublicUser, tenant: Tenant): SessionPort {
+/**
+ * A signed-in session for procedure tests. Starting one replaces the current id and writes
+ * the new row, as the HTTP host does (a password change issues a new id); ending sessions
+ * is the HTTP tests' job.
+ */
+function sessionFor(db: Db, user: PublicUser, tenant: Tenant): SessionPort {
   const now = new Date();
-  const current: CurrentSession = {
-    sid: `test-${user.id}`,
-    user,
-    tenant,
-    rememberMe: false,
-    createdAt: now,
-    lastSeenAt: new Date(now.getTime() + 3_600_000),
-    expiresAt: new Date(now.getTime() + 8 * 3_600_000),
-  };
-  return {
-    current,
-    start: () => Promise.reject(new Error('not available in procedure tests')),
+  const port: SessionPort = {
+    current: {
+      sid: `test-${user.id}`,
+      user,
+      tenant,
+      rememberMe: false,
+      createdAt: now,
+      lastSeenAt: new Date(now.getTime() + 3_600_000),
+      expiresAt: new Date(now.getTime() + 8 * 3_600_000),
+    },
+    async start(input) {
+      if (port.current) await sessions.deleteSession(db, port.current.sid);
+      const createdAt = new Date();
+      const next: CurrentSession = { ...input, sid: `test-${randomUUID()}`, createdAt, lastSeenAt: createdAt, expiresAt: new Date(createdAt.getTime() + 8 * 3_600_000) };
+      await sessions.insertSession(db, { sid: next.sid, tenantId: input.tenant.id, userId: input.user.id, data: {}, rememberMe: next.rememberMe, createdAt, lastSeenAt: createdAt, expiresAt: next.expiresAt });
+      port.current = next;
+      return next;
+    },
     end: () => Promise.reject(new Error('not available in procedure tests')),
   };
+  return port;
 }
 
 export type Caller = ReturnType<typeof createCaller>;
@@ -45,7 +57,7 @@ export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string |
   return createCaller({
     db,
     auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
-    session: sessionFor(user, tenant),
+    session: sessionFor(db, user, tenant),
     user,
     tenant,
     ip,

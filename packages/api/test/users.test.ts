@@ -6,6 +6,7 @@ import { BCRYPT_COST, PASSWORD, anonymousCaller, makeTenant, type TestTenant } f
 import { allPages, expectTrpcError } from './kpi-helpers.js';
 import { createContext } from '../src/context.js';
 import { defaultSessionPolicy } from '../src/session-policy.js';
+import { throttlePolicy } from '../src/domain/throttle.js';
 
 const handle = useTestDatabase();
 let acme: TestTenant;
@@ -209,7 +210,7 @@ describe('users.setActive', () => {
 });
 
 describe('users.changePassword', () => {
-  it('needs the current password, ends the other sessions by default and keeps the caller’s', async () => {
+  it('needs the current password, ends the other sessions by default and gives the caller a new session id', async () => {
     const current = `test-${acme.member.id}`;
     await addSession(acme.member, current);
     await addSession(acme.member, 'member-phone');
@@ -218,7 +219,10 @@ describe('users.changePassword', () => {
     expect(await sessionIds(acme.member)).toEqual(['member-phone', current]);
 
     expect(await acme.asMember.users.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).toEqual({ otherSessionsEnded: true });
-    expect(await sessionIds(acme.member)).toEqual([current]);
+    const [renewed, ...others] = await sessionIds(acme.member);
+    expect(others).toEqual([]);
+    expect(renewed).not.toBe(current);
+    expect(renewed).toMatch(/^test-/);
     expect(await users.verifyCredentials(handle.db, 'member@acme.test', NEW_PASSWORD, BCRYPT_COST)).toMatchObject({ id: acme.member.id });
     expect(await users.verifyCredentials(handle.db, 'member@acme.test', PASSWORD, BCRYPT_COST)).toBeNull();
     const [entry] = await activity(acme.tenant.id, 'auth.password_change');
@@ -226,10 +230,25 @@ describe('users.changePassword', () => {
     expect(JSON.stringify(entry)).not.toContain(NEW_PASSWORD);
   });
 
+  it('counts wrong current passwords per user: past 5 (throttlePolicy.passwordChange) even the right one is refused, and a success clears the count', async () => {
+    for (let i = 0; i < throttlePolicy.passwordChange; i++) {
+      await expectTrpcError(acme.asMember.users.changePassword({ currentPassword: `guess ${i}`, newPassword: NEW_PASSWORD }), 'BAD_REQUEST');
+    }
+    const refused = await expectTrpcError(acme.asMember.users.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }), 'TOO_MANY_REQUESTS');
+    expect(refused.message).toBe('Too many wrong current passwords. Try again in 15 minutes.');
+    expect(await users.verifyCredentials(handle.db, 'member@acme.test', PASSWORD, BCRYPT_COST)).not.toBeNull();
+    // Another user of the same organisation is counted apart.
+    await expectTrpcError(acme.asAdmin.users.changePassword({ currentPassword: 'guess', newPassword: NEW_PASSWORD }), 'BAD_REQUEST');
+    expect(await acme.asAdmin.users.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).toEqual({ otherSessionsEnded: true });
+    const left = await handle.db.selectFrom('login_throttle').select(['key', 'failures']).orderBy('key').execute();
+    // The member's 5 failures plus the refused attempt (5 + 1); the admin's count was cleared by the success.
+    expect(left).toEqual([{ key: `password-change:${acme.member.id}`, failures: 6 }]);
+  });
+
   it('can keep the other sessions', async () => {
     await addSession(acme.admin, 'admin-phone');
     await acme.asAdmin.users.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD, endOtherSessions: false });
-    expect(await sessionIds(acme.admin)).toEqual(['admin-phone']);
+    expect(await sessionIds(acme.admin)).toEqual(['admin-phone', expect.stringMatching(/^test-/)]);
   });
 
   it('refuses bad input and anonymous callers', async () => {

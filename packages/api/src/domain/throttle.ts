@@ -1,51 +1,132 @@
 import { sql } from 'kysely';
 import type { Db } from '@pulse/db';
+import { tooManyRequests } from '../errors.js';
 
 /**
- * Login throttling, stored in PostgreSQL so it survives restarts and is shared by every
- * server instance. Failures are counted per (email, client IP) and per client IP within a
- * 15-minute window; reaching the limit blocks that key for 15 minutes. Unknown emails are
- * counted exactly like known ones.
+ * Throttling of guessable operations (sign-in, the current password at a password change,
+ * registration), stored in PostgreSQL so it survives restarts and is shared by every server
+ * instance.
+ *
+ * Every attempt is reserved before any password is checked: one statement per key
+ * increments the key's count and returns it, so parallel requests each get their own
+ * number and at most `limit` of them go on. The count is reset when the window has passed.
+ * The attempt that reaches the limit starts a block of `windowMs`; attempts past the limit
+ * are refused until it ends. A success clears its keys (or releases its one reservation
+ * where successes must not count), so the stored count is the failed, refused and still
+ * running attempts.
  */
+export interface ThrottleRule {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+
 export const throttlePolicy = {
-  windowMs: 15 * 60_000,
-  blockMs: 15 * 60_000,
+  /** Sign-in: per (email, client IP), per email from any address, per client IP. */
   perAccountAndIp: 5,
+  perAccount: 20,
   perIp: 50,
+  loginWindowMs: FIFTEEN_MINUTES,
+  /** Wrong current passwords at a password change, per user. */
+  passwordChange: 5,
+  passwordChangeWindowMs: FIFTEEN_MINUTES,
+  /** Registrations (successful or not) per client IP. */
+  registrations: 10,
+  registrationWindowMs: 60 * 60_000,
 };
 
-export function loginThrottleKeys(email: string, ip: string | null): { account: string; ip: string } {
-  const client = ip ?? 'unknown';
-  return { account: `login:${email.trim().toLowerCase()}|${client}`, ip: `login-ip:${client}` };
+const client = (ip: string | null) => ip ?? 'unknown';
+
+/** Sign-in keys; unknown emails are counted exactly like known ones. */
+export function loginRules(email: string, ip: string | null): { accountAndIp: ThrottleRule; account: ThrottleRule; ip: ThrottleRule } {
+  const account = email.trim().toLowerCase();
+  const windowMs = throttlePolicy.loginWindowMs;
+  return {
+    accountAndIp: { key: `login:${account}|${client(ip)}`, limit: throttlePolicy.perAccountAndIp, windowMs },
+    account: { key: `login-account:${account}`, limit: throttlePolicy.perAccount, windowMs },
+    ip: { key: `login-ip:${client(ip)}`, limit: throttlePolicy.perIp, windowMs },
+  };
 }
 
-/** Seconds until the caller may try again, or null when not blocked. */
-export async function blockedFor(db: Db, keys: string[], now: Date): Promise<number | null> {
-  const rows = await db
-    .selectFrom('login_throttle')
-    .select(['login_throttle.blocked_until'])
-    .where('login_throttle.key', 'in', keys)
-    .where('login_throttle.blocked_until', '>', now)
-    .execute();
-  const until = Math.max(0, ...rows.map((r) => (r.blocked_until as Date).getTime()));
-  return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : null;
+export function passwordChangeRule(userId: string): ThrottleRule {
+  return { key: `password-change:${userId}`, limit: throttlePolicy.passwordChange, windowMs: throttlePolicy.passwordChangeWindowMs };
 }
 
-export async function recordFailure(db: Db, key: string, limit: number, now: Date): Promise<void> {
-  const windowStart = new Date(now.getTime() - throttlePolicy.windowMs);
-  const blockUntil = new Date(now.getTime() + throttlePolicy.blockMs);
-  await sql`
+export function registrationRule(ip: string | null): ThrottleRule {
+  return { key: `register-ip:${client(ip)}`, limit: throttlePolicy.registrations, windowMs: throttlePolicy.registrationWindowMs };
+}
+
+/** Reserves one attempt under a key; the count after this attempt and when its block ends. */
+async function reserve(db: Db, rule: ThrottleRule, now: Date): Promise<{ count: number; blockedUntil: Date | null }> {
+  const windowStart = new Date(now.getTime() - rule.windowMs);
+  const blockUntil = new Date(now.getTime() + rule.windowMs);
+  const firstBlock = rule.limit <= 1 ? blockUntil : null;
+  const result = await sql<{ failures: number; blocked_until: Date | null }>`
     INSERT INTO login_throttle AS t (key, failures, window_started_at, blocked_until)
-    VALUES (${key}, 1, ${now}, ${limit <= 1 ? blockUntil : null})
+    VALUES (${rule.key}, 1, ${now}, ${firstBlock})
     ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN t.window_started_at < ${windowStart} THEN 1 ELSE t.failures + 1 END,
-      window_started_at = CASE WHEN t.window_started_at < ${windowStart} THEN ${now} ELSE t.window_started_at END,
+      failures = CASE
+        WHEN t.blocked_until <= ${now} OR (t.blocked_until IS NULL AND t.window_started_at < ${windowStart}) THEN 1
+        ELSE t.failures + 1 END,
+      window_started_at = CASE
+        WHEN t.blocked_until <= ${now} OR (t.blocked_until IS NULL AND t.window_started_at < ${windowStart}) THEN ${now}
+        ELSE t.window_started_at END,
       blocked_until = CASE
-        WHEN t.window_started_at >= ${windowStart} AND t.failures + 1 >= ${limit} THEN ${blockUntil}
+        WHEN t.blocked_until <= ${now} OR (t.blocked_until IS NULL AND t.window_started_at < ${windowStart}) THEN ${firstBlock}
+        WHEN t.failures + 1 = ${rule.limit} THEN ${blockUntil}
         ELSE t.blocked_until END
+    RETURNING failures, blocked_until
   `.execute(db);
+  const row = result.rows[0] as { failures: number; blocked_until: Date | null };
+  return { count: Number(row.failures), blockedUntil: row.blocked_until === null ? null : new Date(row.blocked_until) };
 }
 
-export async function clearFailures(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('login_throttle.key', '=', key).execute();
+/** Seconds until the caller may try again when any rule's key is past its limit after this attempt, else null. */
+async function secondsToWait(db: Db, rules: readonly ThrottleRule[], now: Date): Promise<number | null> {
+  let waitMs = 0;
+  let refused = false;
+  for (const rule of rules) {
+    const { count, blockedUntil } = await reserve(db, rule, now);
+    if (count <= rule.limit) continue;
+    refused = true;
+    waitMs = Math.max(waitMs, (blockedUntil?.getTime() ?? now.getTime() + rule.windowMs) - now.getTime());
+  }
+  return refused ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
+}
+
+export interface Refusal {
+  /** The first sentence of the answer, e.g. "Too many failed sign-in attempts." */
+  reason: string;
+  /** Where the Retry-After header (seconds) goes. */
+  setHeader: (name: string, value: string) => void;
+}
+
+/**
+ * Reserves one attempt under every rule (each key in one atomic statement) before anything
+ * is checked. Past any limit it throws TOO_MANY_REQUESTS with Retry-After and says when to
+ * try again.
+ */
+export async function reserveAttempt(db: Db, rules: readonly ThrottleRule[], refusal: Refusal, now = new Date()): Promise<void> {
+  const retryAfter = await secondsToWait(db, rules, now);
+  if (retryAfter === null) return;
+  refusal.setHeader('Retry-After', String(retryAfter));
+  const minutes = Math.ceil(retryAfter / 60);
+  throw tooManyRequests(`${refusal.reason} Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+}
+
+/** A success: forgets the keys' counts. */
+export async function clearAttempts(db: Db, keys: readonly string[]): Promise<void> {
+  await db.deleteFrom('login_throttle').where('login_throttle.key', 'in', keys).execute();
+}
+
+/** A success that must not count against a shared key (a client IP): gives its reservation back. */
+export async function releaseAttempt(db: Db, rule: ThrottleRule): Promise<void> {
+  await sql`
+    UPDATE login_throttle SET
+      failures = GREATEST(failures - 1, 0),
+      blocked_until = CASE WHEN failures - 1 < ${rule.limit} THEN NULL ELSE blocked_until END
+    WHERE key = ${rule.key}
+  `.execute(db);
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { users, withTenant } from '@pulse/db';
 import { authedProcedure, publicProcedure, router } from '../trpc.js';
-import { tooManyRequests, unauthorized } from '../errors.js';
-import { blockedFor, clearFailures, loginThrottleKeys, recordFailure, throttlePolicy } from '../domain/throttle.js';
+import { unauthorized } from '../errors.js';
+import { clearAttempts, loginRules, registrationRule, releaseAttempt, reserveAttempt } from '../domain/throttle.js';
 import { registerTenant } from '../domain/tenants.js';
 import { recordActivity } from '../domain/activity.js';
 import { recordFailedLogin } from '../domain/users.js';
@@ -15,6 +15,7 @@ export const authRouter = router({
   register: publicProcedure
     .input(z.strictObject({ organisationName: name(), name: name(), email, password }))
     .mutation(async ({ ctx, input }) => {
+      await reserveAttempt(ctx.db, [registrationRule(ctx.ip)], { reason: 'Too many registrations from this address.', setHeader: ctx.setHeader });
       const { user, tenant } = await registerTenant(ctx.db, input, ctx.auth.bcryptCost, ctx.ip);
       return sessionStatus(await ctx.session.start({ user, tenant, rememberMe: false }), ctx);
     }),
@@ -28,21 +29,18 @@ export const authRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const keys = loginThrottleKeys(input.email, ctx.ip);
-      const retryAfter = await blockedFor(ctx.db, [keys.account, keys.ip], new Date());
-      if (retryAfter !== null) {
-        ctx.setHeader('Retry-After', String(retryAfter));
-        throw tooManyRequests(`Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minutes.`);
-      }
+      const rules = loginRules(input.email, ctx.ip);
+      await reserveAttempt(ctx.db, [rules.accountAndIp, rules.account, rules.ip], {
+        reason: 'Too many failed sign-in attempts.',
+        setHeader: ctx.setHeader,
+      });
       const user = await users.verifyCredentials(ctx.db, input.email, input.password, ctx.auth.bcryptCost);
       if (!user) {
-        const now = new Date();
-        await recordFailure(ctx.db, keys.account, throttlePolicy.perAccountAndIp, now);
-        await recordFailure(ctx.db, keys.ip, throttlePolicy.perIp, now);
         await recordFailedLogin(ctx.db, input.email, ctx.ip);
         throw unauthorized(INVALID_LOGIN);
       }
-      await clearFailures(ctx.db, keys.account);
+      await clearAttempts(ctx.db, [rules.accountAndIp.key, rules.account.key]);
+      await releaseAttempt(ctx.db, rules.ip);
       const found = await withTenant(ctx.db, user.tenantId, async (tx) => {
         await users.recordLogin(tx, user, new Date());
         await recordActivity(tx, {

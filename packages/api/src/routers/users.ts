@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { adminProcedure, protectedProcedure, router } from '../trpc.js';
+import { withTenant } from '@pulse/db';
+import { adminProcedure, authedProcedure, router } from '../trpc.js';
 import { email, name, pageInput, password, uuid } from '../validation.js';
 import { changePassword, changeRole, createMember, listMembers, setActive } from '../domain/users.js';
+import { clearAttempts, passwordChangeRule, reserveAttempt } from '../domain/throttle.js';
 import type { CurrentSession } from '../context.js';
 import { actorOf } from './actor.js';
 
@@ -30,16 +32,23 @@ export const usersRouter = router({
     .input(z.strictObject({ id: uuid, active: z.boolean() }))
     .mutation(({ ctx, input }) => setActive(ctx.db, actorOf(ctx), input.id, input.active)),
 
-  /** The signed-in user's own password; other sessions end unless endOtherSessions is false. */
-  changePassword: protectedProcedure
+  /**
+   * The signed-in user's own password; other sessions end unless endOtherSessions is false.
+   * The attempt is counted before the current password is checked, outside the tenant
+   * transaction so a wrong guess stays counted; a success clears the count and, as at
+   * login, gives the caller a new session id.
+   */
+  changePassword: authedProcedure
     .input(z.strictObject({ currentPassword: z.string().max(1024), newPassword: password, endOtherSessions: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) =>
-      changePassword(
-        ctx.db,
-        { ...actorOf(ctx), userId: ctx.user.id },
-        (ctx.session.current as CurrentSession).sid,
-        input,
-        ctx.auth.bcryptCost,
-      ),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const rule = passwordChangeRule(ctx.user.id);
+      await reserveAttempt(ctx.db, [rule], { reason: 'Too many wrong current passwords.', setHeader: ctx.setHeader });
+      const current = ctx.session.current as CurrentSession;
+      const result = await withTenant(ctx.db, ctx.tenant.id, (tx) =>
+        changePassword(tx, { ...actorOf(ctx), userId: ctx.user.id }, current.sid, input, ctx.auth.bcryptCost),
+      );
+      await clearAttempts(ctx.db, [rule.key]);
+      await ctx.session.start({ user: ctx.user, tenant: ctx.tenant, rememberMe: current.rememberMe });
+      return result;
+    }),
 });
