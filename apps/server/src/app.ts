@@ -17,7 +17,7 @@ import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db } from 
 import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
 import { cookieSettings, expressSessionPort } from './http-session.js';
-import { corsPolicy, csrfGuard } from './security.js';
+import { corsPolicy, csrfGuard, jsonDepthLimit, refuseDeepJsonBody } from './security.js';
 import { exportRouter } from './routes/export.js';
 import { createLogger, requestLogger, type RequestLogFields } from './logging.js';
 import type { Logger } from 'pino';
@@ -140,8 +140,10 @@ export function createApp({
 
   app.use(
     '/api/trpc',
-    express.json({ limit: JSON_LIMIT }),
-    (req, _res, next) => {
+    jsonDepthLimit.query,
+    express.json({ limit: JSON_LIMIT, verify: refuseDeepJsonBody }),
+    jsonDepthLimit.answer,
+    (req: Request, _res: Response, next: NextFunction) => {
       // Let tRPC stream multipart bodies itself (it reads req only when no parsed body is present).
       if (req.body === undefined) delete (req as { body?: unknown }).body;
       next();

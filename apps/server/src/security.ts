@@ -13,9 +13,66 @@ function originAllowed(origin: string, req: Request, allowed: readonly string[])
   return origin !== 'null' && (origin === selfOrigin(req) || allowed.includes(origin));
 }
 
-function forbidden(res: Response, message: string): void {
-  res.status(403).json({ error: { message, code: -32003, data: { code: 'FORBIDDEN', httpStatus: 403 } } });
+/** An answer shaped like tRPC's own errors, for requests refused before tRPC sees them. */
+function refuse(res: Response, httpStatus: 400 | 403, message: string): void {
+  const [code, rpcCode] = httpStatus === 400 ? ['BAD_REQUEST', -32600] : ['FORBIDDEN', -32003];
+  res.status(httpStatus).json({ error: { message, code: rpcCode, data: { code, httpStatus } } });
 }
+
+function forbidden(res: Response, message: string): void {
+  refuse(res, 403, message);
+}
+
+/** No procedure input nests deeper than a few levels; deeper JSON only exhausts the stack. */
+export const MAX_JSON_DEPTH = 64;
+const TOO_DEEP = `The request is nested too deeply (more than ${MAX_JSON_DEPTH} levels of brackets).`;
+
+/**
+ * Whether JSON text nests arrays and objects deeper than the limit, found by scanning the
+ * bytes without parsing (brackets inside strings do not count). UTF-8 continuation bytes
+ * are never ASCII, so the raw bytes can be scanned as they arrive.
+ */
+function nestedTooDeep(bytes: Uint8Array): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return false;
+}
+
+class NestingTooDeep extends Error {
+  readonly status = 400;
+}
+
+/** express.json's verify hook: a body nested too deeply is refused before it is parsed. */
+export function refuseDeepJsonBody(_req: Request, _res: Response, body: Buffer): void {
+  if (nestedTooDeep(body)) throw new NestingTooDeep(TOO_DEEP);
+}
+
+/**
+ * The same limit for GET inputs (`?input=`), and the answer for bodies refused by
+ * refuseDeepJsonBody: 400 with the sentence, before tRPC parses anything.
+ */
+export const jsonDepthLimit = {
+  query(req: Request, res: Response, next: NextFunction): void {
+    const input = req.query.input;
+    const texts = Array.isArray(input) ? input : [input];
+    if (texts.some((t) => typeof t === 'string' && nestedTooDeep(Buffer.from(t)))) return refuse(res, 400, TOO_DEEP);
+    next();
+  },
+  answer(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+    if (err instanceof NestingTooDeep) return refuse(res, 400, err.message);
+    next(err);
+  },
+};
 
 /**
  * CORS for the API: only exact origins from the allow-list get CORS headers (with

@@ -19,7 +19,31 @@ export const name = (max = 200) => z.string().trim().min(1, { message: 'Required
 
 export const uuid = z.uuid({ message: 'Not a valid id.' });
 
-export const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Use the form YYYY-MM.' });
+/**
+ * Every date the API accepts (days, timestamps, periods) lies in the years 1900–9999: what
+ * PostgreSQL, the scoring periods and every screen can hold. The one bound for all of them.
+ */
+const YEAR_RANGE = { min: 1900, max: 9999 };
+
+function inYearRange<T extends z.ZodType<string>>(schema: T) {
+  return schema.refine(
+    (value) => {
+      const year = /^(\d{4})-/.exec(value)?.[1];
+      // Without a leading year the format check already says what is wrong.
+      return year === undefined || (Number(year) >= YEAR_RANGE.min && Number(year) <= YEAR_RANGE.max);
+    },
+    { message: `Use a year from ${YEAR_RANGE.min} to ${YEAR_RANGE.max}.` },
+  );
+}
+
+/** A calendar day, YYYY-MM-DD. */
+export const isoDate = inYearRange(z.iso.date({ message: 'Use the form YYYY-MM-DD.' }));
+
+/** An ISO 8601 timestamp with a time zone offset. */
+export const isoTimestamp = inYearRange(z.iso.datetime({ offset: true, message: 'Use an ISO 8601 timestamp.' }));
+
+/** A month, YYYY-MM. */
+export const period = inYearRange(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Use the form YYYY-MM.' }));
 
 export const pageInput = {
   limit: z.number().int().min(1).max(100).default(50),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountStatuses } from '@pulse/db';
 import { adminProcedure, protectedProcedure, router } from '../trpc.js';
-import { pageInput, uploadedFile, uuid, name } from '../validation.js';
+import { isoDate, pageInput, uploadedFile, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
 import { importProfiles } from '../domain/profiles.js';
 import { actorOf } from './actor.js';
@@ -17,7 +17,7 @@ const accountFields = {
   tier: optionalText(50),
   revenue: z.number().finite().min(0).max(1e15).nullable().optional(),
   csmOwner: optionalText(),
-  renewalDate: z.iso.date({ message: 'Use the form YYYY-MM-DD.' }).nullable().optional(),
+  renewalDate: isoDate.nullable().optional(),
   lifecycleStage: optionalText(100),
   champions: optionalText(1000),
 };

@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc.js';
-import { pageInput, uuid } from '../validation.js';
+import { isoTimestamp, pageInput, uuid } from '../validation.js';
 import { exportActivityCsv, listActivity } from '../domain/activity.js';
-
-const timestamp = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 timestamp.' });
 
 const filters = {
   userId: uuid.nullish(),
   action: z.string().trim().min(1).max(100).nullish(),
   resourceType: z.string().trim().min(1).max(100).nullish(),
   /** Inclusive. */
-  from: timestamp.nullish(),
+  from: isoTimestamp.nullish(),
   /** Exclusive. */
-  to: timestamp.nullish(),
+  to: isoTimestamp.nullish(),
 };
 
 const ordered = (v: { from?: string | null | undefined; to?: string | null | undefined }) => !v.from || !v.to || Date.parse(v.from) < Date.parse(v.to);
