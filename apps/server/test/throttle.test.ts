@@ -60,6 +60,17 @@ describe('login throttling under parallel requests', () => {
     expect((await from('198.51.100.1').mutation('auth.login', { email: 'gus@globex.test', password: PASSWORD })).status).toBe(200);
   });
 
+  it('attempts refused for one address do not count against the account elsewhere', async () => {
+    await registerTenant(app.url, 'Acme', EMAIL);
+    const clients = Array.from({ length: 30 }, () => from('203.0.113.8'));
+    const statuses = await burst(clients, () => WRONG);
+    expect(count(statuses, 401)).toBeLessThanOrEqual(throttlePolicy.perAccountAndIp);
+    const account = await app.handle.db.selectFrom('login_throttle').select('login_throttle.failures').where('key', '=', `login-account:${EMAIL}`).executeTakeFirst();
+    // Only the attempts that passed the (email, address) limit were counted for the email.
+    expect(account?.failures).toBe(count(statuses, 401));
+    expect((await from('192.0.2.10').mutation('auth.login', { email: EMAIL, password: PASSWORD })).status).toBe(200);
+  });
+
   it('a success clears the account counts and gives back its reservation on the address', async () => {
     await registerTenant(app.url, 'Acme', EMAIL);
     const client = from('203.0.113.9');

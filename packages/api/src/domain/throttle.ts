@@ -83,17 +83,19 @@ async function reserve(db: Db, rule: ThrottleRule, now: Date): Promise<{ count: 
   return { count: Number(row.failures), blockedUntil: row.blocked_until === null ? null : new Date(row.blocked_until) };
 }
 
-/** Seconds until the caller may try again when any rule's key is past its limit after this attempt, else null. */
+/**
+ * Reserves the attempt under the rules in order and stops at the first one past its limit,
+ * so an attempt refused under a narrow key (email and address) does not count against the
+ * wider ones (the email everywhere, the address). Seconds to wait then, else null.
+ */
 async function secondsToWait(db: Db, rules: readonly ThrottleRule[], now: Date): Promise<number | null> {
-  let waitMs = 0;
-  let refused = false;
   for (const rule of rules) {
     const { count, blockedUntil } = await reserve(db, rule, now);
     if (count <= rule.limit) continue;
-    refused = true;
-    waitMs = Math.max(waitMs, (blockedUntil?.getTime() ?? now.getTime() + rule.windowMs) - now.getTime());
+    const waitMs = (blockedUntil?.getTime() ?? now.getTime() + rule.windowMs) - now.getTime();
+    return Math.max(1, Math.ceil(waitMs / 1000));
   }
-  return refused ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
+  return null;
 }
 
 export interface Refusal {
@@ -104,7 +106,7 @@ export interface Refusal {
 }
 
 /**
- * Reserves one attempt under every rule (each key in one atomic statement) before anything
+ * Reserves one attempt under the rules (each key in one atomic statement) before anything
  * is checked. Past any limit it throws TOO_MANY_REQUESTS with Retry-After and says when to
  * try again.
  */
