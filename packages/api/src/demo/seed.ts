@@ -184,6 +184,7 @@ const DEMO_TENANTS = [
   { organisationName: 'Globex Success', name: 'Gina Admin', email: 'admin@globex.example', load: seedGlobex },
 ];
 
+/** The tenant's rows, counted inside its transaction (for the start-up log). */
 async function countsOf(db: Db, tenantId: string): Promise<Omit<LoadedDemoTenant, 'name'>> {
   const { rows } = await sql<Omit<LoadedDemoTenant, 'name'>>`
     SELECT (SELECT count(*) FROM users WHERE tenant_id = ${tenantId})::int AS users,
@@ -219,18 +220,18 @@ export async function seedDemoData(db: Db, bcryptCost: number, onStep: (message:
   if (other) return [];
   const present = new Set((await db.selectFrom('users').select('users.email').where('users.email', 'in', emails).execute()).map((u) => u.email));
   const loaded: LoadedDemoTenant[] = [];
-  for (const demo of DEMO_TENANTS.filter((t) => !present.has(t.email))) {
-    onStep(`Loading demo tenant ${demo.organisationName}...`);
-    const tenantId = await db.transaction().execute(async (tx) => {
-      const { tenant, user } = await registerTenant(tx, { ...demo, password: DEMO_PASSWORD }, bcryptCost, null);
-      await demo.load(tx, { tenantId: tenant.id, userId: user.id, ip: null }, bcryptCost);
-      return tenant.id;
+  for (const { load, ...registration } of DEMO_TENANTS.filter((t) => !present.has(t.email))) {
+    const name = registration.organisationName;
+    onStep(`Loading demo tenant ${name}...`);
+    const counts = await db.transaction().execute(async (tx) => {
+      const { tenant, user } = await registerTenant(tx, { ...registration, password: DEMO_PASSWORD }, bcryptCost, null);
+      await load(tx, { tenantId: tenant.id, userId: user.id, ip: null }, bcryptCost);
+      return withTenant(tx, tenant.id, (scoped) => countsOf(scoped, tenant.id));
     });
-    const counts = await countsOf(db, tenantId);
-    loaded.push({ name: demo.organisationName, ...counts });
+    loaded.push({ name, ...counts });
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     onStep(
-      `Loaded demo tenant ${demo.organisationName}: ${count(counts.users, 'user')}, ${count(counts.accounts, 'account')}, ` +
+      `Loaded demo tenant ${name}: ${count(counts.users, 'user')}, ${count(counts.accounts, 'account')}, ` +
         `${count(counts.uploads, 'upload')}, ${count(counts.readings, 'KPI reading')}.`,
     );
   }
