@@ -28,7 +28,7 @@ ENV NODE_ENV=production \
 COPY --from=build /app /app
 # Only the data folder is writable by the app user (the embedded database when no
 # DATABASE_URL is set; with PostgreSQL it stays empty).
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p -m 700 /data && chown node:node /data
 USER node
 EXPOSE 3000
 VOLUME ["/data"]

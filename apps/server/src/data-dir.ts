@@ -107,7 +107,7 @@ export function lockDataDir(dir: string): DataDirLock & { tookOverFrom: number |
         throw new StartupError(
           `The embedded database in ${dir} is in use by another process (pid ${owner.pid}${commandOf(owner.pid)}; ` +
             `started ${owner.startedAt} on ${owner.host}). Two servers on one data folder corrupt it: stop that process ` +
-            `first, or give this one its own PULSE_DATA_DIR.`,
+            `first (if it is not Pulse, delete ${file}), or give this one its own PULSE_DATA_DIR.`,
         );
       }
       tookOverFrom = owner?.pid ?? null;
