@@ -100,7 +100,7 @@ export async function startServer(config: Config, log: StartupLog = quietStartup
     const migrations = (await migrateToLatest(open.db)).results ?? [];
     log.step(
       migrations.length
-        ? `Applied ${migrations.length} database migrations: ${migrations.map((m) => m.migrationName).join(', ')}.`
+        ? `Applied ${migrations.length} database migration${migrations.length === 1 ? '' : 's'}: ${migrations.map((m) => m.migrationName).join(', ')}.`
         : 'Database schema is up to date.',
     );
     if (config.demoData) {
