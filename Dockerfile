@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Pulse in one image: the API and the built dashboard served by one Node.js process.
 #   docker build -t pulse .
-#   docker run --init -p 3000:3000 -e SESSION_SECRET=... -e DATABASE_URL=postgres://... pulse
+#   docker run --init -p 3000:3000 -e SESSION_SECRET=... -e DATABASE_URL=postgres://pulse_app:...@... \
+#     -e DATABASE_OWNER_URL=postgres://owner:...@... pulse      (docs/SECURITY.md, "The database login role")
 # compose.yaml runs it next to PostgreSQL.
 
 FROM node:20-slim AS base
@@ -27,7 +28,7 @@ ENV NODE_ENV=production \
 COPY --from=build /app /app
 # Only the data folder is writable by the app user (the embedded database when no
 # DATABASE_URL is set; with PostgreSQL it stays empty).
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p -m 700 /data && chown node:node /data
 USER node
 EXPOSE 3000
 VOLUME ["/data"]

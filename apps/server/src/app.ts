@@ -8,6 +8,7 @@ import {
   appRouter,
   createContext,
   defaultSessionPolicy,
+  forbidden,
   getUploadFile,
   type AuthSettings,
   type Context,
@@ -26,6 +27,13 @@ import type { Logger } from 'pino';
 const JSON_LIMIT = '1mb';
 const MULTIPART_LIMIT_BYTES = 16 * 1024 * 1024 + 64 * 1024;
 const MAX_BATCH = 25;
+
+/** The procedures that start a session. */
+const SESSION_STARTERS = new Set(['auth.login', 'auth.register']);
+
+export const HTTPS_REQUIRED =
+  'Signing in needs HTTPS: this Pulse runs in production mode, where the session cookie is only sent over a secure connection. ' +
+  'Open Pulse at its https:// address (its operator puts a TLS proxy in front and sets TRUST_PROXY).';
 
 export type ContextResolver = (req: Request, res: Response) => Promise<Context>;
 
@@ -152,7 +160,11 @@ export function createApp({
       router: appRouter,
       maxBodySize: MULTIPART_LIMIT_BYTES,
       maxBatchSize: MAX_BATCH,
-      createContext: ({ req, res }) => contextFor(req, res),
+      createContext: async ({ req, res }) => {
+        // In production the cookie is Secure: over plain HTTP a sign-in would "succeed" without a session.
+        if (cookie.secure && !req.secure && req.path.slice(1).split(',').some((p) => SESSION_STARTERS.has(p))) throw forbidden(HTTPS_REQUIRED);
+        return contextFor(req, res);
+      },
       onError: ({ error, path: procedure }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
       },

@@ -8,16 +8,20 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
 /** Every setting comes from the environment, validated here at start (see .env.example). */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  WEB_PORT: z.coerce.number().int().min(1).max(65535).default(5173),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  DATABASE_URL: postgresUrl,
+  DATABASE_OWNER_URL: postgresUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PULSE_DATA_DIR: z.string().min(1).optional(),
   SESSION_SECRET: z.string().optional(),
@@ -31,11 +35,17 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+/** The names of every setting (each is documented in .env.example and passed through by turbo). */
+export const settingNames = Object.keys(envSchema.shape);
+
 export interface Config {
   production: boolean;
   port: number;
   host: string;
+  /** What the running app logs in with (it then works as pulse_app). */
   databaseUrl: string | undefined;
+  /** What migrations and the demo seed run with: DATABASE_OWNER_URL, else DATABASE_URL. */
+  databaseOwnerUrl: string | undefined;
   poolSize: number;
   dataDir: string;
   sessionSecrets: string[];
@@ -79,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
+    throw new ConfigError('DATABASE_OWNER_URL is set without DATABASE_URL: set DATABASE_URL to the login the app works with.');
+  }
   const dataDir = path.resolve(e.PULSE_DATA_DIR ?? path.join(repoRoot, '.data'));
 
   let sessionSecrets: string[];
@@ -101,13 +114,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
     : production
       ? []
-      : [selfOrigin, `http://localhost:${e.PORT}`, 'http://localhost:5173', 'http://127.0.0.1:5173'];
+      : [selfOrigin, `http://localhost:${e.PORT}`, `http://localhost:${e.WEB_PORT}`, `http://127.0.0.1:${e.WEB_PORT}`];
 
   return {
     production,
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL ?? e.DATABASE_URL,
     poolSize: e.DATABASE_POOL_SIZE,
     dataDir,
     sessionSecrets,

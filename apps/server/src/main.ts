@@ -1,21 +1,12 @@
 import { demoLogins, DEMO_PASSWORD } from '@pulse/api';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfig } from './config.js';
+import { keepFilesPrivate } from './data-dir.js';
 import { startServer } from './server.js';
+import { consoleStartup, orExit } from './startup.js';
 
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Pulse cannot start: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = configOrExit();
-const running = await startServer(config);
+keepFilesPrivate();
+const config = await orExit(() => loadConfig());
+const running = await orExit(() => startServer(config, consoleStartup));
 const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
 console.log(`Pulse is running at ${running.url} on ${where}.`);
 if (config.demoData) {

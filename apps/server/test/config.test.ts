@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import fs from 'node:fs';
+import { ConfigError, loadConfig, repoRoot, settingNames } from '../src/config.js';
 
 const base = { PULSE_DATA_DIR: path.join(process.cwd(), '.data-test') };
 /** 48 random bytes in base64, as `openssl rand -base64 48` prints them. */
@@ -42,6 +43,27 @@ describe('configuration', () => {
   it('rejects a non-postgres DATABASE_URL and a negative TRUST_PROXY with clear messages', () => {
     expect(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
     expect(() => loadConfig({ ...base, TRUST_PROXY: '-1' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('the default allowed origins follow PORT and WEB_PORT (the Vite dev server)', () => {
+    const config = loadConfig({ ...base, PORT: '4310', WEB_PORT: '4311' });
+    expect(config.allowedOrigins).toEqual(['http://127.0.0.1:4310', 'http://localhost:4310', 'http://localhost:4311', 'http://127.0.0.1:4311']);
+  });
+
+  it('migrations use DATABASE_OWNER_URL when set, DATABASE_URL otherwise; an owner URL alone is refused', () => {
+    const app = 'postgres://pulse_login@db/pulse';
+    const owner = 'postgres://pulse@db/pulse';
+    expect(loadConfig({ ...base, DATABASE_URL: app })).toMatchObject({ databaseUrl: app, databaseOwnerUrl: app });
+    expect(loadConfig({ ...base, DATABASE_URL: app, DATABASE_OWNER_URL: owner })).toMatchObject({ databaseUrl: app, databaseOwnerUrl: owner });
+    expect(() => loadConfig({ ...base, DATABASE_OWNER_URL: owner })).toThrow(/DATABASE_OWNER_URL is set without DATABASE_URL/);
+  });
+
+  it('every setting is documented in .env.example and reaches `pnpm dev` through turbo', () => {
+    const example = fs.readFileSync(path.join(repoRoot, '.env.example'), 'utf8');
+    const turbo = JSON.parse(fs.readFileSync(path.join(repoRoot, 'turbo.json'), 'utf8')) as { globalPassThroughEnv: string[] };
+    const passed = (name: string) => turbo.globalPassThroughEnv.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : p === name));
+    expect(settingNames.filter((name) => !example.includes(`${name}=`))).toEqual([]);
+    expect(settingNames.filter((name) => !passed(name))).toEqual([]);
   });
 
   it('the server process exits with a clear message when started in production without a secret', () => {

@@ -87,11 +87,11 @@ describe('security checklist: production cookies', () => {
   });
 
   it('production errors carry no stack and no SQL', async () => {
-    const prod = await startTestServer({ NODE_ENV: 'production', BCRYPT_COST: '10' });
+    const prod = await startTestServer({ NODE_ENV: 'production', TRUST_PROXY: '1', BCRYPT_COST: '10' });
     try {
       const res = await fetch(`${prod.url}/api/trpc/auth.login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-pulse-client': 'web' },
+        headers: { 'content-type': 'application/json', 'x-pulse-client': 'web', 'x-forwarded-proto': 'https' },
         body: JSON.stringify({ email: 5 }),
       });
       const text = await res.text();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -6,7 +7,14 @@ import { expect, inject } from 'vitest';
 
 export const DEMO_PASSWORD = 'pulse-demo-2026';
 
-const screenshotDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+/**
+ * The tracked screenshots (docs/screenshots) are rewritten only when asked with
+ * UPDATE_SCREENSHOTS=1; other runs leave the checkout clean and write to a temporary folder.
+ */
+const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots')
+    : path.join(os.tmpdir(), 'pulse-e2e-screenshots');
 
 const CHROMIUM = '/usr/bin/chromium';
 

@@ -22,7 +22,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The demo admin works through every main screen; each leaves a screenshot in docs/screenshots. */
+/** The demo admin works through every main screen; each leaves a screenshot (in docs/screenshots with UPDATE_SCREENSHOTS=1). */
 describe('the console, as the demo admin', () => {
   it('shows the portfolio on the dashboard', async () => {
     const { page } = tested;

@@ -1,24 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@pulse/db/testing';
 import { users, type PublicUser } from '@pulse/db';
-import { DEMO_PASSWORD, demoLogins, seedDemoData } from '../src/demo/seed.js';
+import { DEMO_PASSWORD, demoLogins, seedDemoData, type LoadedDemoTenant } from '../src/demo/seed.js';
 import { currentPeriod } from '../src/domain/uploads.js';
+import { registerTenant } from '../src/domain/tenants.js';
 import { BCRYPT_COST, callerFor, type Caller } from './harness.js';
 
 let handle: TestDatabase;
-let seeded: boolean;
+let seeded: LoadedDemoTenant[];
+let interrupted: string | null;
+let tenantsAfterInterruption: string[];
+const steps: string[] = [];
 const logins = new Map<string, PublicUser>();
 
 beforeAll(async () => {
   handle = await createTestDatabase();
+  // The first start is interrupted while loading Globex, the second demo tenant (its first account fails).
+  await sql`CREATE FUNCTION interrupt_seed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'interrupted'; END $$`.execute(handle.db);
+  await sql`CREATE TRIGGER interrupt_seed BEFORE INSERT ON accounts FOR EACH ROW WHEN (NEW.name = 'Orbit Freight Co') EXECUTE FUNCTION interrupt_seed()`.execute(
+    handle.db,
+  );
   const started = performance.now();
-  seeded = await seedDemoData(handle.db, BCRYPT_COST);
+  interrupted = await seedDemoData(handle.db, BCRYPT_COST).then(
+    () => null,
+    (error: Error) => error.message,
+  );
   console.log(`seedDemoData took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  tenantsAfterInterruption = (await handle.db.selectFrom('tenants').select('tenants.name').execute()).map((t) => t.name);
+  await sql`DROP TRIGGER interrupt_seed ON accounts`.execute(handle.db);
+  seeded = await seedDemoData(handle.db, BCRYPT_COST, (line) => steps.push(line));
   for (const login of demoLogins) {
     const user = await users.verifyCredentials(handle.db, login.email, DEMO_PASSWORD, BCRYPT_COST);
     if (user) logins.set(login.email, user);
   }
-}, 120_000);
+}, 480_000);
 afterAll(async () => {
   await handle.close();
 });
@@ -43,8 +59,17 @@ const northwind = () => callerOf('admin@northwind.example', 'Northwind CS');
 const globex = () => callerOf('admin@globex.example', 'Globex Success');
 
 describe('seedDemoData', () => {
+  it('loads each tenant in one transaction: an interrupted load leaves that tenant out, and the next run loads it', () => {
+    expect(interrupted).toMatch(/interrupted/);
+    expect(tenantsAfterInterruption).toEqual(['Northwind CS']);
+    expect(seeded).toEqual([{ name: 'Globex Success', users: 1, accounts: 6, uploads: 6, readings: seeded[0]?.readings }]);
+    expect(steps).toEqual([
+      'Loading demo tenant Globex Success...',
+      `Loaded demo tenant Globex Success: 1 user, 6 accounts, 6 uploads, ${seeded[0]?.readings} KPI readings.`,
+    ]);
+  });
+
   it('creates the demo logins with their roles and tenants', async () => {
-    expect(seeded).toBe(true);
     const tenants = new Map((await handle.db.selectFrom('tenants').select(['id', 'name']).execute()).map((t) => [t.id, t.name]));
     for (const login of demoLogins) {
       const user = logins.get(login.email);
@@ -86,6 +111,17 @@ describe('seedDemoData', () => {
     expect((await globex().health.trend({ accountId: theirs[0]?.id as string, periods: 12 })).length).toBe(6);
   });
 
+  it('loads nothing into a database that holds another organisation', async () => {
+    const other = await createTestDatabase();
+    try {
+      await registerTenant(other.db, { organisationName: 'Acme', name: 'Ada', email: 'ada@acme.test', password: DEMO_PASSWORD }, BCRYPT_COST, null);
+      expect(await seedDemoData(other.db, BCRYPT_COST)).toEqual([]);
+      expect((await other.db.selectFrom('tenants').select('tenants.name').execute()).map((t) => t.name)).toEqual(['Acme']);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+
   it('does nothing the second time', async () => {
     const count = async () =>
       Promise.all(
@@ -94,7 +130,7 @@ describe('seedDemoData', () => {
         ),
       );
     const before = await count();
-    expect(await seedDemoData(handle.db, BCRYPT_COST)).toBe(false);
+    expect(await seedDemoData(handle.db, BCRYPT_COST)).toEqual([]);
     expect(await count()).toEqual(before);
   });
 });

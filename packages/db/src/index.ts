@@ -3,6 +3,7 @@ export * from './connection.js';
 export * from './migrate.js';
 export * from './pagination.js';
 export * from './tenancy.js';
+export * from './login-role.js';
 export * as users from './repos/users.js';
 export * as sessions from './repos/sessions.js';
 export type { PublicUser } from './repos/users.js';

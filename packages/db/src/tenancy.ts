@@ -13,10 +13,23 @@ export const APP_ROLE = 'pulse_app';
  * tenant_id explicitly; row-level security on app.tenant_id is the second wall.
  */
 export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return inCallersTransaction(db as Tx, tenantId, fn);
   return db.transaction().execute(async (tx) => {
     await tenantSettings(tenantId).execute(tx);
     return fn(tx);
   });
+}
+
+/**
+ * Given a transaction (the demo seed loads each tenant in one), withTenant scopes the caller's
+ * transaction to the tenant for the rest of it. One transaction never serves two tenants.
+ */
+async function inCallersTransaction<T>(tx: Tx, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const { rows } = await sql<{ tenant: string | null }>`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`.execute(tx);
+  const current = rows[0]?.tenant ?? null;
+  if (current !== null && current !== tenantId.toLowerCase()) throw new Error('withTenant: this transaction already belongs to another tenant.');
+  await tenantSettings(tenantId).execute(tx);
+  return fn(tx);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -71,6 +71,16 @@ describe('row-level security', () => {
     expect(Number(updated.numUpdatedRows)).toBe(0);
   });
 
+  it('given a transaction (the demo seed\'s), withTenant scopes it to the tenant and refuses a second tenant in it', async () => {
+    const attempt = handle.db.transaction().execute(async (tx) => {
+      const seen = await withTenant(tx, A, (scoped) => scoped.selectFrom('accounts').select('accounts.tenant_id').execute());
+      expect(seen).toEqual([{ tenant_id: A }]);
+      expect(await withTenant(tx, A.toUpperCase(), async () => 'same tenant again')).toBe('same tenant again');
+      await withTenant(tx, B, async () => undefined);
+    });
+    await expect(attempt).rejects.toThrow('withTenant: this transaction already belongs to another tenant.');
+  });
+
   it('the setting is transaction-local and does not leak to the next statement', async () => {
     await withTenant(handle.db, A, async () => undefined);
     const { rows } = await sql<{ t: string | null; u: string }>`SELECT current_setting('app.tenant_id', true) AS t, current_user AS u`.execute(handle.db);

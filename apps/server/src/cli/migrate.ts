@@ -1,10 +1,15 @@
-import path from 'node:path';
-import { connect, migrateToLatest } from '@pulse/db';
+import { migrateToLatest } from '@pulse/db';
 import { loadConfig } from '../config.js';
+import { keepFilesPrivate, openDataDir } from '../data-dir.js';
+import { connectOwner } from '../server.js';
+import { consoleStartup, orExit } from '../startup.js';
 
-const config = loadConfig();
-const database = await connect({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+keepFilesPrivate();
+const config = await orExit(() => loadConfig());
+const lock = await orExit(() => openDataDir(config.dataDir, !config.databaseUrl, consoleStartup));
+const database = await connectOwner(config);
 const result = await migrateToLatest(database.db);
 for (const r of result.results ?? []) console.log(`${r.status}: ${r.migrationName}`);
 if (!result.results?.length) console.log('Database is up to date.');
 await database.close();
+lock.release();

@@ -1,11 +1,16 @@
-import path from 'node:path';
-import { connect, migrateToLatest } from '@pulse/db';
+import { migrateToLatest } from '@pulse/db';
 import { seedDemoData } from '@pulse/api';
 import { loadConfig } from '../config.js';
+import { keepFilesPrivate, openDataDir } from '../data-dir.js';
+import { connectOwner } from '../server.js';
+import { consoleStartup, orExit } from '../startup.js';
 
-const config = loadConfig();
-const database = await connect({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+keepFilesPrivate();
+const config = await orExit(() => loadConfig());
+const lock = await orExit(() => openDataDir(config.dataDir, !config.databaseUrl, consoleStartup));
+const database = await connectOwner(config);
 await migrateToLatest(database.db);
-const seeded = await seedDemoData(database.db, config.bcryptCost);
-console.log(seeded ? 'Demo data loaded.' : 'The database already has tenants: demo data not loaded.');
+const loaded = await seedDemoData(database.db, config.bcryptCost, consoleStartup.step);
+if (loaded.length === 0) console.log('Nothing to load: the demo tenants are there, or the database holds other organisations.');
 await database.close();
+lock.release();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseWorkbook, type ImportRow } from '@pulse/ingest';
+import { sql } from 'kysely';
 import { users, withTenant, type AccountStatus, type Db } from '@pulse/db';
 import { registerTenant } from '../domain/tenants.js';
 import { createAccount, type AccountFields, type Actor } from '../domain/accounts.js';
@@ -123,8 +124,15 @@ function sampleHistory(rows: ImportRow[], index: number, period: string, monthsA
   }));
 }
 
-async function seedNorthwind(db: Db, actor: Actor): Promise<void> {
+async function seedNorthwind(db: Db, actor: Actor, bcryptCost: number): Promise<void> {
   const random = seededRandom(2026);
+  await withTenant(db, actor.tenantId, (tx) =>
+    users.createUser(
+      tx,
+      { tenantId: actor.tenantId, email: 'member@northwind.example', name: 'Max Member', role: 'member', password: DEMO_PASSWORD },
+      bcryptCost,
+    ),
+  );
   const profiles = await withTenant(db, actor.tenantId, (tx) => importProfiles(tx, actor, fs.readFileSync(`${SAMPLES}customer-profile.xlsx`)));
   if (profiles.status !== 'accepted') throw new Error(`The demo profile workbook was rejected: ${JSON.stringify(profiles.problems)}`);
   const accountNames = await withTenant(db, actor.tenantId, (tx) => createAccounts(tx, actor, NORTHWIND_ACCOUNTS, random));
@@ -163,37 +171,69 @@ async function seedGlobex(db: Db, actor: Actor): Promise<void> {
   for (const [month, readings] of history) await upload(db, actor, { filename: `globex-kpis-${month}.csv`, bytes: toCsv(readings) });
 }
 
+export interface LoadedDemoTenant {
+  name: string;
+  users: number;
+  accounts: number;
+  uploads: number;
+  readings: number;
+}
+
+const DEMO_TENANTS = [
+  { organisationName: 'Northwind CS', name: 'Nora Admin', email: 'admin@northwind.example', load: seedNorthwind },
+  { organisationName: 'Globex Success', name: 'Gina Admin', email: 'admin@globex.example', load: seedGlobex },
+];
+
+/** The tenant's rows, counted inside its transaction (for the start-up log). */
+async function countsOf(db: Db, tenantId: string): Promise<Omit<LoadedDemoTenant, 'name'>> {
+  const { rows } = await sql<Omit<LoadedDemoTenant, 'name'>>`
+    SELECT (SELECT count(*) FROM users WHERE tenant_id = ${tenantId})::int AS users,
+      (SELECT count(*) FROM accounts WHERE tenant_id = ${tenantId})::int AS accounts,
+      (SELECT count(*) FROM kpi_uploads WHERE tenant_id = ${tenantId})::int AS uploads,
+      (SELECT count(*) FROM kpi_readings WHERE tenant_id = ${tenantId})::int AS readings
+  `.execute(db);
+  return rows[0] as Omit<LoadedDemoTenant, 'name'>;
+}
+
 /**
- * Loads the demo tenants once: does nothing when any tenant exists. Returns whether it seeded.
+ * Loads the demo tenants into a database that holds no other organisation, each tenant in one
+ * transaction: a start interrupted while loading leaves that tenant out entirely, and the next
+ * start loads the ones missing (a demo tenant is there when its admin is). Returns the tenants
+ * it loaded (none when the demo is complete or the database has other organisations) and says
+ * each step through onStep.
  * Northwind gets the sample profile workbook, 12 months of KPI uploads for the sample workbooks'
  * accounts (the real workbooks for the current month, CSVs derived from them before), and 84
  * more accounts; those and the profile accounts get four months of readings. Globex gets six
  * accounts with six months of readings and one range override. Everything is uploaded by the
  * tenant's admin through the same domain functions the procedures call.
  */
-export async function seedDemoData(db: Db, bcryptCost: number): Promise<boolean> {
-  const existing = await db.selectFrom('tenants').select('tenants.id').limit(1).executeTakeFirst();
-  if (existing) return false;
-  const northwind = await registerTenant(
-    db,
-    { organisationName: 'Northwind CS', name: 'Nora Admin', email: 'admin@northwind.example', password: DEMO_PASSWORD },
-    bcryptCost,
-    null,
-  );
-  await withTenant(db, northwind.tenant.id, (tx) =>
-    users.createUser(
-      tx,
-      { tenantId: northwind.tenant.id, email: 'member@northwind.example', name: 'Max Member', role: 'member', password: DEMO_PASSWORD },
-      bcryptCost,
-    ),
-  );
-  const globex = await registerTenant(
-    db,
-    { organisationName: 'Globex Success', name: 'Gina Admin', email: 'admin@globex.example', password: DEMO_PASSWORD },
-    bcryptCost,
-    null,
-  );
-  await seedNorthwind(db, { tenantId: northwind.tenant.id, userId: northwind.user.id, ip: null });
-  await seedGlobex(db, { tenantId: globex.tenant.id, userId: globex.user.id, ip: null });
-  return true;
+export async function seedDemoData(db: Db, bcryptCost: number, onStep: (message: string) => void = () => undefined): Promise<LoadedDemoTenant[]> {
+  const emails = DEMO_TENANTS.map((t) => t.email);
+  const other = await db
+    .selectFrom('tenants')
+    .select('tenants.id')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('users').select('users.id').whereRef('users.tenant_id', '=', 'tenants.id').where('users.email', 'in', emails))),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  if (other) return [];
+  const present = new Set((await db.selectFrom('users').select('users.email').where('users.email', 'in', emails).execute()).map((u) => u.email));
+  const loaded: LoadedDemoTenant[] = [];
+  for (const { load, ...registration } of DEMO_TENANTS.filter((t) => !present.has(t.email))) {
+    const name = registration.organisationName;
+    onStep(`Loading demo tenant ${name}...`);
+    const counts = await db.transaction().execute(async (tx) => {
+      const { tenant, user } = await registerTenant(tx, { ...registration, password: DEMO_PASSWORD }, bcryptCost, null);
+      await load(tx, { tenantId: tenant.id, userId: user.id, ip: null }, bcryptCost);
+      return withTenant(tx, tenant.id, (scoped) => countsOf(scoped, tenant.id));
+    });
+    loaded.push({ name, ...counts });
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    onStep(
+      `Loaded demo tenant ${name}: ${count(counts.users, 'user')}, ${count(counts.accounts, 'account')}, ` +
+        `${count(counts.uploads, 'upload')}, ${count(counts.readings, 'KPI reading')}.`,
+    );
+  }
+  return loaded;
 }
