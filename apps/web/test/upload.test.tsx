@@ -82,7 +82,7 @@ const accepted: UploadReport = {
   format: 'xlsx',
   problems: [],
   counts: { readings: 16, scored: 15, unknown: 1, warnings: 1, accountsCreated: 1 },
-  warnings: [{ sheet: 'KPIs', row: 12, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' }],
+  warnings: [{ sheet: 'KPIs', row: 12, column: null, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' }],
   accounts: [{ id: 'acc-1', name: 'Acme Rockets', created: true }],
   versions: [{ accountId: 'acc-1', account: 'Acme Rockets', period: '2026-03', version: 2, readings: 16 }],
 };

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Row, Workbook, Worksheet } from 'exceljs';
-import { cellScalar, cellText } from './cells.js';
+import { cellReading, cellScalar, cellText } from './cells.js';
 import { detectFormat } from './detect.js';
-import { impactProblem, isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
+import { isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
 import { ProblemList } from './problems.js';
 import type { ImportRow, ParseResult, StructuralProblem } from './types.js';
 
@@ -94,7 +94,8 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
     const label = COLUMNS[name].label;
     problems.add({ sheet: sheet.name, row: header.number, column: label, message: `Sheet '${sheet.name}' has no '${label}' column in its header row` });
   }
-  if (missing.length > 0) return [];
+  if (missing.length > 0 || cols.data === undefined) return [];
+  const dataColumn = cols.data;
 
   const rows: ImportRow[] = [];
   for (let r = header.number + 1; r <= sheet.rowCount; r++) {
@@ -110,9 +111,7 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
 
     const kpi = text('kpi');
     if (kpi === '') report('kpi', `${COLUMNS.kpi.label} is empty`);
-    const impactText = text('impact');
-    const impact = readImpact(impactText);
-    if (impact === undefined) report('impact', impactProblem(impactText));
+    const impact = cols.impact === undefined ? { impact: null, warning: null } : readImpact(text('impact'), COLUMNS.impact.label);
     const weightCell = cols.weight === undefined ? null : cellScalar(row.getCell(cols.weight));
     const weight = typeof weightCell === 'number' ? weightCell : readWeight(text('weight'));
     if (weight === undefined) report('weight', weightProblem(text('weight')));
@@ -121,10 +120,10 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
       if (earlier === undefined) seen.set(kpi.toLowerCase(), `sheet '${sheet.name}' row ${r}`);
       else report('kpi', `KPI '${kpi}' appears twice: it is already on ${earlier}`);
     }
-    if (problems.count > reported || impact === undefined || weight === undefined) continue;
+    if (problems.count > reported || weight === undefined) continue;
     rows.push({
-      line: r, sheet: sheet.name, account, period, category, kpi, raw: text('data'), impact, weight,
-      source: text('source') || null, frequency: text('frequency') || null, product: null,
+      line: r, sheet: sheet.name, account, period, category, kpi, ...cellReading(row.getCell(dataColumn)), impact: impact.impact, weight,
+      source: text('source') || null, frequency: text('frequency') || null, product: null, warnings: impact.warning ? [impact.warning] : [],
     });
   }
   return rows;

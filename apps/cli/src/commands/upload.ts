@@ -77,8 +77,8 @@ export function printReport(report: UploadReport, filename: string): void {
     console.log(`Warnings${more}:`);
     console.log(
       table(
-        ['SHEET', 'ROW', 'ACCOUNT', 'KPI', 'WARNING'],
-        report.warnings.map((w) => [w.sheet, w.row, w.account, w.kpi, w.message]),
+        ['SHEET', 'ROW', 'COLUMN', 'ACCOUNT', 'KPI', 'WARNING'],
+        report.warnings.map((w) => [w.sheet, w.row, w.column, w.account, w.kpi, w.message]),
       ),
     );
   }

@@ -111,6 +111,7 @@ function Imported({ report }: { report: UploadReport }) {
                   <th scope="col" className="numeric">
                     Row
                   </th>
+                  <th scope="col">Column</th>
                   <th scope="col">Account</th>
                   <th scope="col">KPI</th>
                   <th scope="col">Warning</th>
@@ -121,6 +122,7 @@ function Imported({ report }: { report: UploadReport }) {
                   <tr key={`${warning.sheet}-${warning.row}-${i}`}>
                     <td>{warning.sheet ?? DASH}</td>
                     <td className="numeric">{warning.row}</td>
+                    <td>{warning.column ?? DASH}</td>
                     <td className="cell-wrap">{warning.account}</td>
                     <td className="cell-wrap">{warning.kpi}</td>
                     <td className="cell-wrap">{warning.message}</td>

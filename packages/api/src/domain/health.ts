@@ -212,6 +212,8 @@ export interface ExplainedReading {
   category: string;
   product: string | null;
   raw: string;
+  /** What the spreadsheet showed when that reads as another number than raw; else null. */
+  displayed: string | null;
   value: number | null;
   unit: string | null;
   status: string;
@@ -255,6 +257,7 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
       'kpi_readings.kpi_key',
       'kpi_readings.category',
       'kpi_readings.raw',
+      'kpi_readings.displayed',
       'kpi_readings.value',
       'kpi_readings.unit',
       'kpi_readings.status',
@@ -283,6 +286,7 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
         category: r.category,
         product: r.product_name,
         raw: r.raw,
+        displayed: r.displayed,
         value: r.value,
         unit: r.unit,
         status: r.status,
