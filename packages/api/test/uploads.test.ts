@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { useTestDatabase } from '@pulse/db/testing';
+import { FieldErrors } from '../src/errors.js';
 import { csv, formData, makeTenant, readSample, sampleWorkbooks, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, rollupByHand, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
 
@@ -477,13 +478,9 @@ describe('rejected uploads', () => {
         problems: [{ row: null, column: 'file', message: 'The file is empty.' }],
       },
       {
-        label: 'a workbook in another layout',
+        label: 'the customer-profile workbook',
         fd: formData({ period: '2026-01' }, { name: 'profiles.xlsx', bytes: readSample('customer-profile.xlsx') }),
-        problems: [
-          { sheet: 'Customer Profile Input', message: expect.stringMatching(/No account name/) },
-          { sheet: 'Champion & Stakeholder Input', column: 'Health Score Component' },
-          { sheet: 'Engagement Tracking Input', column: 'Health Score Component' },
-        ],
+        problems: [{ sheet: 'Customer Profile Input', row: null, column: null, message: expect.stringMatching(/^This is a customer-profile workbook .*import it as customer profiles$/) }],
       },
     ];
     const ids: string[] = [];
@@ -504,6 +501,9 @@ describe('rejected uploads', () => {
     const periodOf = async (label: string) => (await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === label)] as string })).period;
     expect(await periodOf('workbook with a bad period')).toBeNull();
     expect(await periodOf('a truncated workbook')).toBe('2026-01');
+    const profileUpload = await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === 'the customer-profile workbook')] as string });
+    expect(profileUpload.report.customerProfiles).toBe(true);
+    expect((await acme.asMember.uploads.byId({ id: ids[0] as string })).report.customerProfiles).toBeUndefined();
     const actions = await handle.db.selectFrom('activity_log').select('action').where('tenant_id', '=', acme.tenant.id).where('resource_type', '=', 'upload').execute();
     expect(actions.map((a) => a.action)).toEqual(cases.map(() => 'upload.reject'));
   });
@@ -554,12 +554,18 @@ describe('rejected uploads', () => {
   });
 
   it('rejects a request without a file or with bad fields before storing anything', async () => {
-    await expectTrpcError(acme.asAdmin.uploads.create(formData({ period: '2026-01' })), 'BAD_REQUEST', 'Attach the file to upload.');
-    await expectTrpcError(
-      acme.asAdmin.uploads.create(formData({ createAccounts: 'maybe' }, { name: 'a.csv', bytes: 'x' })),
+    const noFile = await expectTrpcError(acme.asAdmin.uploads.create(formData({ period: '2026-01' })), 'BAD_REQUEST', 'Attach the file to upload.');
+    expect((noFile.cause as FieldErrors).fieldErrors).toEqual({ file: ['Attach the file to upload.'] });
+    // Field errors are sentences a person can act on, not the validator's own wording.
+    const badFields = await expectTrpcError(
+      acme.asAdmin.uploads.create(formData({ createAccounts: 'maybe', accountName: 'A'.repeat(201) }, { name: 'a.csv', bytes: 'x' })),
       'BAD_REQUEST',
       'Invalid upload fields.',
     );
+    expect((badFields.cause as FieldErrors).fieldErrors).toEqual({
+      createAccounts: ['Say true or false for creating accounts.'],
+      accountName: ['An account name has at most 200 characters.'],
+    });
     await expectTrpcError(
       acme.asAdmin.uploads.create(formData({ tenantId: acme.tenant.id }, { name: 'a.csv', bytes: 'x' })),
       'BAD_REQUEST',

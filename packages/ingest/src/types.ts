@@ -53,4 +53,6 @@ export interface ParseResult {
   problems: StructuralProblem[];
   /** The account a workbook belongs to; null for CSV, whose rows each name their account. */
   accountName: string | null;
+  /** Set when the file is a customer-profile workbook, which is imported as profiles, not readings. */
+  layout?: 'customer_profiles';
 }

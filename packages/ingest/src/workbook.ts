@@ -6,6 +6,9 @@ import { isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } f
 import { ProblemList } from './problems.js';
 import type { ImportRow, ParseResult, StructuralProblem } from './types.js';
 
+/** The sheet that makes a workbook a customer-profile workbook (parseCustomerProfiles), not KPI readings. */
+export const PROFILE_SHEET = 'Customer Profile Input';
+
 /** Compares header texts ignoring case and all spacing: 'Weight (%)', 'weight(%)' and 'WEIGHT ( % )' are equal. */
 export function headerKey(text: string): string {
   return text.toLowerCase().replace(/\s+/g, '');
@@ -140,6 +143,11 @@ export async function parseWorkbook(input: Buffer, opts: { period: string; accou
   if (!(opened instanceof ExcelJS.Workbook)) return { rows: [], problems: [opened], accountName: null };
 
   const sheets = opened.worksheets;
+  const profileSheet = sheets.find((sheet) => headerKey(sheet.name) === headerKey(PROFILE_SHEET));
+  if (profileSheet) {
+    const message = `This is a customer-profile workbook (it has a '${profileSheet.name}' sheet), not KPI readings: import it as customer profiles`;
+    return { rows: [], problems: [{ sheet: profileSheet.name, row: null, column: null, message }], accountName: null, layout: 'customer_profiles' };
+  }
   if (!isValidPeriod(opts.period)) {
     problems.add({ sheet: null, row: null, column: 'period', message: periodProblem(opts.period) });
   }

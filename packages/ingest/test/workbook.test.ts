@@ -222,6 +222,21 @@ describe('parseWorkbook: cells and headers', () => {
 });
 
 describe('parseWorkbook: structural problems', () => {
+  it('recognises the customer-profile workbook and says to import it as profiles', async () => {
+    const result = await parseWorkbook(sample('customer-profile.xlsx'), { period: PERIOD });
+    expect(result).toEqual({
+      rows: [],
+      accountName: null,
+      layout: 'customer_profiles',
+      problems: [
+        {
+          sheet: 'Customer Profile Input', row: null, column: null,
+          message: "This is a customer-profile workbook (it has a 'Customer Profile Input' sheet), not KPI readings: import it as customer profiles",
+        },
+      ],
+    });
+  });
+
   it('rejects bytes that are not a workbook', async () => {
     const result = await parseWorkbook(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x42]), { period: PERIOD });
     expect(result.rows).toEqual([]);

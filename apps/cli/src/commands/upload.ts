@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_UPLOAD_BYTES } from '@pulse/client';
 import { Session, userPath, type PulseClient } from '../connection.js';
 import { CliError, EXIT } from '../errors.js';
 import { plural, table } from '../format.js';
@@ -8,9 +9,6 @@ import { formatBytes, ProgressBar, withUploadProgress } from '../progress.js';
 
 type UploadResult = Awaited<ReturnType<PulseClient['uploads']['create']['mutate']>>;
 type UploadReport = UploadResult['report'];
-
-/** The server's limit for one upload (checked here too, so a huge file is not sent for nothing). */
-const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -41,7 +39,8 @@ export function readUploadFile(file: string): Buffer {
   if (stat.isDirectory()) throw new CliError(`${file} is a folder, not a file.`);
   if (!stat.isFile()) throw new CliError(`${file} is not a regular file.`);
   if (stat.size === 0) throw new CliError(`${file} is empty.`);
-  if (stat.size > MAX_UPLOAD_BYTES) throw new CliError(`${file} is ${formatBytes(stat.size)}; Pulse takes at most 16 MB in one upload.`);
+  // Checked here too, so a file that is too large is not sent for nothing.
+  if (stat.size > MAX_UPLOAD_BYTES) throw new CliError(`${file} is ${formatBytes(stat.size)}; Pulse takes at most ${formatBytes(MAX_UPLOAD_BYTES)} in one upload.`);
   try {
     return fs.readFileSync(file);
   } catch (error) {

@@ -41,6 +41,8 @@ export interface UploadWarning {
 export interface UploadReport {
   status: 'accepted' | 'rejected';
   format: 'csv' | 'xlsx' | null;
+  /** True when a rejected file is a customer-profile workbook, to be imported with accounts.importProfiles instead. */
+  customerProfiles?: boolean;
   problems: StructuralProblem[];
   counts: { readings: number; scored: number; unknown: number; warnings: number; accountsCreated: number };
   warnings: UploadWarning[];
@@ -162,8 +164,8 @@ async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'cs
 export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string; report: UploadReport }> {
   const format = detectFormat(input.filename, input.bytes);
   const period = input.period ?? currentPeriod();
-  const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[]) => {
-    const report = rejected(fmt, problems);
+  const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[], extra: Pick<UploadReport, 'customerProfiles'> = {}) => {
+    const report = { ...rejected(fmt, problems), ...extra };
     return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
   };
   if (input.bytes.length === 0) return reject(format, [problem('The file is empty.', 'file')]);
@@ -173,6 +175,7 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
 
   // Every structural problem is reported together: the file's, over-long names and unknown accounts.
   const parsed = await parseUpload(input, format, period);
+  if (parsed.layout === 'customer_profiles') return reject(format, parsed.problems, { customerProfiles: true });
   const structural = [...parsed.problems, ...nameProblems(parsed.rows)];
   if (parsed.problems.length === 0 && parsed.rows.length === 0) structural.push(problem('The file contains no readings.'));
   const create = input.createAccounts ?? true;
