@@ -175,7 +175,7 @@ function UploadForm({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <>
-      <Card title="Upload" description="KPI readings replace the readings of the account periods they contain (earlier versions stay in the history); customer profiles create and update accounts.">
+      <Card title="Upload a file" description="KPI readings replace the readings of the account periods they contain (earlier versions stay in the history); customer profiles create and update accounts.">
         <form className="form upload-form" onSubmit={submit} noValidate>
           {isAdmin && (
             <fieldset className="upload-kind" disabled={busy}>
