@@ -36,7 +36,7 @@ const explanation: Explanation = {
     coverage: 1,
     scoredCount: 2,
     readingCount: 2,
-    computedAt: new Date('2026-04-01T00:00:00Z'),
+    computedAt: '2026-04-01T00:00:00.000Z',
     categories: [{ category: 'Product Usage', score: 76.17, weight: 30, scoredCount: 2, readingCount: 2, counted: true }],
   },
   readings: [reading('r1', 'Customer Retention Rate', '93.5%', '94%', 93.5), reading('r2', 'Feature Adoption Rate', '66%', null, 66)],
