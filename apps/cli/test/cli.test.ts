@@ -43,7 +43,7 @@ async function closedPort(): Promise<number> {
 
 describe('pulse --help', () => {
   it('documents every command', async () => {
-    const commands = [[], ['login'], ['logout'], ['whoami'], ['upload'], ['accounts'], ['accounts', 'list'], ['health'], ['export']];
+    const commands = [[], ['login'], ['logout'], ['whoami'], ['upload'], ['accounts'], ['accounts', 'list'], ['health'], ['export'], ['import-profiles']];
     const results = await Promise.all(commands.map((c) => pulse([...c, '--help'])));
     results.forEach((result, i) => {
       expect(result.code, explainFailure(result)).toBe(0);
@@ -121,6 +121,32 @@ describe('pulse against a running server', () => {
     expect(result.code, explainFailure(result)).toBe(0);
     const body = JSON.parse(result.stdout) as { uploadId: string; report: { status: string; counts: { readings: number } } };
     expect(body.report).toMatchObject({ status: 'accepted', counts: { readings: 59 } });
+  });
+
+  it('import-profiles imports the customer-profile workbook; upload of it points there', async () => {
+    // A tenant of its own, so the 36 accounts it creates do not change the other tests' lists.
+    await registerTenant(app.url, 'Profiles', 'pat@profiles.test');
+    const own = path.join(work, 'profiles-config');
+    const cli = (args: string[], input?: string) => runCli(args, { configDir: own, input });
+    const login = await cli(['login', '--url', app.url, '--email', 'pat@profiles.test', '--password-stdin'], `${PASSWORD}\n`);
+    expect(login.code, explainFailure(login)).toBe(0);
+
+    const profiles = path.join(repoRoot, 'packages/db/seed/samples/customer-profile.xlsx');
+    const asReadings = await cli(['upload', profiles, '--period', '2026-01']);
+    expect(asReadings.code).toBe(2);
+    expect(asReadings.stdout).toContain('import it with  pulse import-profiles customer-profile.xlsx');
+
+    const result = await cli(['import-profiles', profiles]);
+    expect(result.code, explainFailure(result)).toBe(0);
+    // The sample holds 36 accounts with 60 products (packages/api/test/profiles.test.ts).
+    expect(result.stdout).toContain('Imported customer profiles from customer-profile.xlsx: 36 accounts created, 0 updated, 60 products recorded.');
+    expect(result.stderr).toMatch(/Uploading customer-profile\.xlsx/);
+
+    const notProfiles = await cli(['import-profiles', SAMPLE, '--json']);
+    expect(notProfiles.code).toBe(2);
+    const body = JSON.parse(notProfiles.stdout) as { status: string; problems: { message: string }[] };
+    expect(body.status).toBe('rejected');
+    expect(body.problems.length).toBeGreaterThan(0);
   });
 
   it('upload of a garbage file: every problem in a table, non-zero exit', async () => {

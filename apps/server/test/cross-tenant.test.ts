@@ -54,6 +54,7 @@ const cases: Record<string, Case> = {
   'kpis.trend': { kind: 'id', input: (b) => ({ accountId: b.accountId, kpi: 'Customer Retention Rate' }) },
   'health.account': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
   'health.explain': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
+  'health.products': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
   'health.summary': { kind: 'scoped', input: () => undefined },
   'health.trend': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
   'ranges.list': { kind: 'scoped', input: () => undefined },

@@ -36,7 +36,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/': (_params, session) => <DashboardPage session={session} />,
   '/accounts': () => <AccountsPage />,
   '/accounts/:id': ({ id = '' }) => <AccountDetailPage key={id} id={id} />,
-  '/upload': () => <UploadPage />,
+  '/upload': (_params, session) => <UploadPage session={session} />,
   '/ranges': (_params, session) => <RangesPage session={session} />,
   '/playbooks': () => <PlaybooksPage />,
   '/playbooks/:id': ({ id = '' }) => <ExecutionPage key={id} id={id} />,

@@ -60,9 +60,10 @@ export function formatBytes(bytes: number): string {
   return `${oneDecimal.format(bytes / (1024 * 1024))} MB`;
 }
 
-/** The current month as YYYY-MM, in the user's time zone. */
-export function currentMonth(now = new Date()): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+/** The month before the current one as YYYY-MM, in the user's time zone: monthly KPIs describe a month that has ended. */
+export function previousMonth(now = new Date()): string {
+  const month = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+  return `${month.getFullYear()}-${String(month.getMonth() + 1).padStart(2, '0')}`;
 }
 
 /** "at_risk" as "At risk". */

@@ -47,6 +47,8 @@ interface TrpcAnswer {
 
 function parseAnswer(status: number, body: string): UploadResult {
   let answer: TrpcAnswer;
+  // A proxy in front of Pulse may answer an oversized body with its own page.
+  if (status === 413 && !body.trimStart().startsWith('{')) throw new UploadError('PAYLOAD_TOO_LARGE', { code: 'PAYLOAD_TOO_LARGE' });
   try {
     answer = JSON.parse(body) as TrpcAnswer;
   } catch {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from '../src/App.js';
+import { previousMonth } from '../src/format.js';
 import { sendUpload, UPLOAD_ENDPOINT, type UploadReport } from '../src/upload.js';
 import { fakeApi, signedIn, t } from './fake-api.js';
 
@@ -82,15 +83,27 @@ const accepted: UploadReport = {
   format: 'xlsx',
   problems: [],
   counts: { readings: 16, scored: 15, unknown: 1, warnings: 1, accountsCreated: 1 },
-  warnings: [{ sheet: 'KPIs', row: 12, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' }],
+  warnings: [{ sheet: 'KPIs', row: 12, column: null, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' }],
   accounts: [{ id: 'acc-1', name: 'Acme Rockets', created: true }],
   versions: [{ accountId: 'acc-1', account: 'Acme Rockets', period: '2026-03', version: 2, readings: 16 }],
 };
 
-function renderUploadPage() {
+type ProfileAnswer = { status: 'accepted'; created: number; updated: number; products: number } | { status: 'rejected'; problems: UploadReport['problems'] };
+
+function renderUploadPage({ role = 'member', profiles }: { role?: 'admin' | 'member'; profiles?: (file: File) => ProfileAnswer } = {}) {
   fakeApi({
-    status: () => signedIn({ role: 'member' }),
-    routers: { uploads: t.router({ list: t.procedure.input((value) => value).query(() => ({ items: [], nextCursor: null })) }) },
+    status: () => signedIn({ role }),
+    routers: {
+      uploads: t.router({ list: t.procedure.input((value) => value).query(() => ({ items: [], nextCursor: null })) }),
+      accounts: t.router({
+        importProfiles: t.procedure
+          .input((value) => value as FormData)
+          .mutation(({ input }) => {
+            if (!profiles) throw new Error('importProfiles was not expected');
+            return profiles(input.get('file') as File);
+          }),
+      }),
+    },
   });
   window.history.replaceState(null, '', '/upload');
   render(<App />);
@@ -194,5 +207,90 @@ describe('upload screen', () => {
     fireEvent.change(input, { target: { files: [new File(['x'], 'notes.pdf')] } });
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Choose an .xlsx workbook or a .csv file.'));
     expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('defaults the period to the month that has just ended', async () => {
+    stubXhr();
+    renderUploadPage();
+    const period = (await screen.findByLabelText('Period')) as HTMLInputElement;
+    expect(period.value).toBe(previousMonth());
+    expect(previousMonth(new Date(2026, 0, 15))).toBe('2025-12');
+    expect(previousMonth(new Date(2026, 6, 31))).toBe('2026-06');
+  });
+
+  it('refuses a file over the limit before sending anything, in a sentence', async () => {
+    const request = stubXhr();
+    renderUploadPage();
+    const input = (await screen.findByText('Drop a KPI workbook or CSV file here')).closest('.drop-zone')?.querySelector('input[type=file]') as HTMLInputElement;
+    const big = new File(['x'], 'big.csv');
+    Object.defineProperty(big, 'size', { value: 30 * 1024 * 1024 });
+    fireEvent.change(input, { target: { files: [big] } });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'big.csv is 30 MB, but Pulse takes at most 16 MB in one upload. Split it into smaller files and upload each.',
+    );
+    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(request).toThrow('no request was sent');
+  });
+
+  it('shows a sentence, never the code, when the server refuses the size', async () => {
+    const request = stubXhr();
+    renderUploadPage();
+    await chooseAndUpload('kpis.csv');
+    request().answer(413, { error: { message: 'PAYLOAD_TOO_LARGE', data: { code: 'PAYLOAD_TOO_LARGE' } } });
+    expect((await screen.findByRole('alert')).textContent).toBe('The file is larger than 16 MB, the most Pulse takes in one upload. Split it into smaller files.');
+  });
+
+  it('lets an admin import a customer-profile workbook and shows its per-cell report', async () => {
+    stubXhr();
+    const received: string[] = [];
+    renderUploadPage({
+      role: 'admin',
+      profiles: (file) => {
+        received.push(file.name);
+        return { status: 'rejected', problems: [{ sheet: 'Customer Profile Input', row: 4, column: 'Account Tier', message: "'Platinum' is not one of the Account Tier options." }] };
+      },
+    });
+    fireEvent.click(await screen.findByRole('radio', { name: 'Customer profiles' }));
+    const input = (await screen.findByText('Drop a customer-profile workbook here')).closest('.drop-zone')?.querySelector('input[type=file]') as HTMLInputElement;
+    expect(screen.queryByLabelText('Period')).toBeNull();
+    fireEvent.change(input, { target: { files: [new File(['x'], 'profiles.csv')] } });
+    expect((await screen.findByRole('alert')).textContent).toBe('Customer profiles come in an .xlsx workbook: choose one.');
+    fireEvent.change(input, { target: { files: [new File(['x'], 'profiles.xlsx')] } });
+    fireEvent.click(screen.getByRole('button', { name: 'Import profiles' }));
+    const report = await screen.findByRole('region', { name: 'Profiles: profiles.xlsx' });
+    const rows = within(report)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+    expect(rows).toEqual([['Customer Profile Input', '4', 'Account Tier', "'Platinum' is not one of the Account Tier options."]]);
+    expect(received).toEqual(['profiles.xlsx']);
+  });
+
+  it('recognises a profile workbook sent as KPI readings: an admin imports it as profiles in one click', async () => {
+    const request = stubXhr();
+    renderUploadPage({ role: 'admin', profiles: () => ({ status: 'accepted', created: 3, updated: 1, products: 5 }) });
+    await chooseAndUpload('customer-profile.xlsx');
+    const recognised: UploadReport = {
+      ...rejected,
+      customerProfiles: true,
+      problems: [{ sheet: 'Customer Profile Input', row: null, column: null, message: 'This is a customer-profile workbook.' }],
+    };
+    request().answer(200, { result: { data: { uploadId: 'u3', report: recognised } } });
+    const report = await screen.findByRole('region', { name: 'Report: customer-profile.xlsx' });
+    expect(within(report).getByRole('status').textContent).toContain('This is a customer-profile workbook, not KPI readings.');
+    fireEvent.click(within(report).getByRole('button', { name: 'Import as customer profiles' }));
+    const done = await screen.findByRole('region', { name: 'Profiles: customer-profile.xlsx' });
+    expect(within(done).getByRole('status').textContent).toBe('Customer profiles imported. 3 accounts created, 1 updated, 5 products recorded.');
+  });
+
+  it('tells a member to ask an admin when the file is a profile workbook', async () => {
+    const request = stubXhr();
+    renderUploadPage();
+    expect(screen.queryByRole('radio', { name: 'Customer profiles' })).toBeNull();
+    await chooseAndUpload('customer-profile.xlsx');
+    request().answer(200, { result: { data: { uploadId: 'u4', report: { ...rejected, customerProfiles: true } } } });
+    const report = await screen.findByRole('region', { name: 'Report: customer-profile.xlsx' });
+    expect(within(report).getByText('Ask an admin to import it as customer profiles.')).toBeTruthy();
+    expect(within(report).queryByRole('button')).toBeNull();
   });
 });

@@ -57,7 +57,7 @@ export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 /** The `file` part of a multipart upload, checked for presence and the 16 MB limit. */
 export function uploadedFile(form: FormData): File {
   const file = form.get('file');
-  if (!(file instanceof File)) throw badRequest('Attach the file to upload.', { file: ['Required.'] });
+  if (!(file instanceof File)) throw badRequest('Attach the file to upload.', { file: ['Attach the file to upload.'] });
   if (file.size > MAX_UPLOAD_BYTES) throw badRequest('The file is larger than 16 MB.', { file: ['The file is larger than 16 MB.'] });
   return file;
 }

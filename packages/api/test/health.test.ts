@@ -247,3 +247,46 @@ describe('health.summary', () => {
     });
   });
 });
+
+describe('health.products', () => {
+  it("returns each product's own health for a period, and the latest period with product readings by default", async () => {
+    const lines: Line[] = [
+      ...readmeExample('Acme Corp', '2026-01'),
+      // Mobile: Customer Retention Rate 71% = r → risk 34 (High); First Response Time 2 hours = h → healthy 67 (Medium).
+      ['Acme Corp', '2026-01', 'Product Usage', 'Customer Retention Rate', '71%', 'High'],
+      ['Acme Corp', '2026-01', 'Support', 'First Response Time', '2 hours', 'Medium'],
+      // Web: Customer Retention Rate 100% → 100.
+      ['Acme Corp', '2026-01', 'Product Usage', 'Customer Retention Rate', '100%', 'High'],
+      // Web in 2026-02: Feature Adoption Rate 81% = h → 67.
+      ['Acme Corp', '2026-02', 'Product Usage', 'Feature Adoption Rate', '81%', 'Low'],
+    ];
+    const products = { header: ['product'], rows: [[''], [''], [''], [''], ['Mobile'], ['Mobile'], ['Web'], ['Web']] };
+    const { report } = await uploadCsv(acme.asAdmin, lines, {}, products);
+    const accountId = report.accounts[0]?.id as string;
+
+    const january = await acme.asMember.health.products({ accountId, period: '2026-01' });
+    expect(january.period).toBe('2026-01');
+    // Mobile: Product Usage 34, Support 67 → overall (30·34 + 20·67)/50 = 47.2, critical. Web: Product Usage 100 → 100, healthy.
+    expect(january.products.map((p) => [p.product, p.overall, p.tier, p.scoredCount, p.readingCount])).toEqual([
+      ['Mobile', 47.2, 'critical', 2, 2],
+      ['Web', 100, 'healthy', 1, 1],
+    ]);
+    expect(january.products[0]?.categories.map((c) => [c.category, c.score])).toEqual(
+      expect.arrayContaining([['Product Usage', 34], ['Support', 67]]),
+    );
+    // The account's own health still comes from its four account-level readings only.
+    expect((await acme.asMember.health.account({ accountId, period: '2026-01' }))?.overall).toBeCloseTo(README_OVERALL, 9);
+
+    const latest = await acme.asMember.health.products({ accountId });
+    expect(latest.period).toBe('2026-02');
+    expect(latest.products).toMatchObject([{ product: 'Web', overall: 67, tier: 'at_risk', period: '2026-02', productId: expect.any(String) }]);
+    expect(await acme.asMember.health.products({ accountId, period: '2025-12' })).toEqual({ period: '2025-12', products: [] });
+  });
+
+  it('has nothing for an account without product readings, and NOT_FOUND for another tenant’s account', async () => {
+    const accountId = await threeMonths();
+    expect(await acme.asMember.health.products({ accountId })).toEqual({ period: null, products: [] });
+    const globex = await makeTenant(handle, 'Globex');
+    await expectTrpcError(globex.asMember.health.products({ accountId }), 'NOT_FOUND');
+  });
+});

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { useTestDatabase } from '@pulse/db/testing';
+import { FieldErrors } from '../src/errors.js';
 import { csv, formData, makeTenant, readSample, sampleWorkbooks, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, rollupByHand, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
 
@@ -155,6 +157,67 @@ describe('workbook uploads', () => {
   });
 });
 
+describe('workbook cells', () => {
+  /** A one-category workbook for Initech: each row is [kpi, Data cell value, its number format, impact]. */
+  async function initechWorkbook(rows: [kpi: string, value: number | string, numFmt: string | null, impact: string | null][]): Promise<Buffer> {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Summary').addRows([['Company', 'Initech']]);
+    const sheet = workbook.addWorksheet('Product Usage KPI');
+    sheet.addRow(['Health Score Component', 'Weight (%)', 'Data', 'Source Review', 'KPI/Parameter', 'Impact Level', 'Measurement Frequency']);
+    rows.forEach(([kpi, value, numFmt, impact], i) => {
+      sheet.addRow(['Product Usage', 0.1, value, 'System', kpi, impact, 'Monthly']);
+      if (numFmt) sheet.getCell(`C${i + 2}`).numFmt = numFmt;
+    });
+    workbook.addWorksheet('Rollup');
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+
+  it('scores a numeric cell by its exact number, stores what the sheet showed, and counts an unknown impact as Medium with a warning', async () => {
+    const bytes = await initechWorkbook([
+      ['Customer Retention Rate', 0.935, '0%', 'H'],
+      ['Mean Time to Resolution (MTTR)', 20.4, '0" hours"', 'Critical'],
+      ['Feature Adoption Rate', 0.66, '0%', 'l'],
+    ]);
+    const { report } = await acme.asAdmin.uploads.create(formData({ period: '2026-03' }, { name: 'initech.xlsx', bytes }));
+    expect(report).toMatchObject({
+      status: 'accepted',
+      counts: { readings: 3, scored: 3, unknown: 0, warnings: 1 },
+      warnings: [
+        {
+          sheet: 'Product Usage KPI', row: 3, column: 'Impact Level', account: 'Initech', kpi: 'Mean Time to Resolution (MTTR)', code: 'impact',
+          message: "Impact Level 'Critical' is not High, Medium or Low (or H, M, L): counted as Medium",
+        },
+      ],
+    });
+    const accountId = report.accounts[0]?.id as string;
+    const r = await readingsOf(acme, accountId, '2026-03');
+    // 0.935 as 0% shows "94%" but is 93.5 %: healthy 67 + 33·(93.5 − 91)/(100 − 91) = 76.1666…
+    expect(r.get('Customer Retention Rate')).toMatchObject({ raw: '93.5%', displayed: '94%', value: 93.5, unit: 'percent', impact: 'High' });
+    expect(r.get('Customer Retention Rate')?.score).toBeCloseTo(67 + (33 * 2.5) / 9, 9);
+    // 20.4 as 0" hours" shows "20 hours" but is 20.4 hours: risk 34 + 32·(24 − 20.4)/(24 − 4) = 39.76
+    expect(r.get('Mean Time to Resolution (MTTR)')).toMatchObject({ raw: '20.4 hours', displayed: '20 hours', value: 20.4, impact: 'Medium' });
+    expect(r.get('Mean Time to Resolution (MTTR)')?.score).toBeCloseTo(39.76, 9);
+    // 0.66 as 0% shows "66%", the same number: nothing else to show. Risk 34 + 32·(66 − 51)/(81 − 51) = 50
+    expect(r.get('Feature Adoption Rate')).toMatchObject({ raw: '66%', displayed: null, value: 66, score: 50, impact: 'Low' });
+    const explained = await acme.asMember.health.explain({ accountId });
+    expect(explained.readings.map((x) => [x.kpi, x.raw, x.displayed])).toEqual([
+      ['Customer Retention Rate', '93.5%', '94%'],
+      ['Feature Adoption Rate', '66%', null],
+      ['Mean Time to Resolution (MTTR)', '20.4 hours', '20 hours'],
+    ]);
+  });
+
+  it('reports a bad period and every unknown account in one report', async () => {
+    const bytes = await initechWorkbook([['Customer Retention Rate', 0.9, '0%', 'High']]);
+    const { report } = await acme.asAdmin.uploads.create(formData({ period: '2026-13', createAccounts: 'false' }, { name: 'initech.xlsx', bytes }));
+    expect(report).toMatchObject({ status: 'rejected' });
+    expect(report.problems).toEqual([
+      { sheet: null, row: null, column: 'period', message: "Period '2026-13' is not a valid month (expected YYYY-MM, year 2000-2100)" },
+      { sheet: 'Product Usage KPI', row: 2, column: 'account', message: 'Unknown account "Initech" (this upload may not create accounts).' },
+    ]);
+  });
+});
+
 describe('CSV uploads', () => {
   it('imports many accounts and months from one file and scores each account period', async () => {
     const lines: Line[] = [
@@ -165,7 +228,8 @@ describe('CSV uploads', () => {
       ['Acme Corp', '2026-02', 'Product Usage', 'Feature Adoption Rate', '81%', 'Low'],
       ['Acme Corp', '2026-02', 'Support', 'First Response Time', '2 hours', 'Medium'],
       ['Acme Corp', '2026-02', 'Support', 'Mean Time to Resolution (MTTR)', '4 hours', 'High'],
-      // Ticket Volume 100 (lower, h 100): healthy 67 + 33·0/100 = 67 → overall 67, at_risk
+      // Ticket Volume 100 (lower, h 100): healthy 67 + 33·0/100 = 67 → overall 67, at_risk.
+      // Its empty impact counts as Medium, with a warning.
       ['Food & Beverage, Corp', '2026-01', 'Support', 'Ticket Volume', '100', ''],
       // NPS −100 = scale minimum: critical 33·0/101 = 0
       ['Food & Beverage, Corp', '2026-02', 'Customer Sentiment', 'Net Promoter Score (NPS)', '-100', 'High'],
@@ -176,8 +240,11 @@ describe('CSV uploads', () => {
     expect(report).toMatchObject({
       status: 'accepted',
       format: 'csv',
-      counts: { readings: 11, scored: 10, unknown: 1, warnings: 1, accountsCreated: 3 },
-      warnings: [{ sheet: null, row: 12, account: 'Beta LLC', kpi: 'Renewal Rate', code: 'unit_mismatch' }],
+      counts: { readings: 11, scored: 10, unknown: 1, warnings: 2, accountsCreated: 3 },
+      warnings: [
+        { sheet: null, row: 10, column: 'impact', account: 'Food & Beverage, Corp', kpi: 'Ticket Volume', code: 'impact', message: 'impact is empty: counted as Medium' },
+        { sheet: null, row: 12, column: null, account: 'Beta LLC', kpi: 'Renewal Rate', code: 'unit_mismatch' },
+      ],
     });
     expect(report.accounts.map((a) => a.name)).toEqual(['Acme Corp', 'Food & Beverage, Corp', 'Beta LLC']);
     expect(report.versions.map((v) => [v.account, v.period, v.version, v.readings])).toEqual([
@@ -305,6 +372,33 @@ describe('CSV uploads', () => {
   });
 });
 
+describe('value text', () => {
+  it('reads signs, spaced suffixes and accounting negatives; a decimal comma is a value warning, never 1234', async () => {
+    const { report } = await uploadCsv(acme.asAdmin, [
+      ['Acme Corp', '2026-01', 'Support', 'Ticket Volume', '12,34', 'High'],
+      ['Acme Corp', '2026-01', 'Support', 'Support Cost per Ticket', '+$5K', 'High'],
+      ['Acme Corp', '2026-01', 'Business Outcomes', 'Cost Savings', '$(1,200)', 'High'],
+      ['Acme Corp', '2026-01', 'Business Outcomes', 'Customer Lifetime Value (CLV)', '2.5 K', 'High'],
+      ['Acme Corp', '2026-01', 'Customer Sentiment', 'Net Promoter Score (NPS)', '(5)', 'High'],
+      ['Acme Corp', '2026-01', 'Business Outcomes', 'Expansion Revenue Rate', '+3', 'High'],
+    ]);
+    expect(report).toMatchObject({
+      status: 'accepted',
+      counts: { readings: 6, scored: 5, unknown: 1, warnings: 1 },
+      warnings: [{ row: 2, kpi: 'Ticket Volume', code: 'unparseable', message: expect.stringMatching(/^Cannot read "12,34" as a number: a comma separates thousands only/) }],
+    });
+    const r = await readingsOf(acme, report.accounts[0]?.id as string, '2026-01');
+    expect([...r.values()].map((x) => [x.kpi, x.raw, x.value, x.unit, x.status === 'unknown']).sort()).toEqual([
+      ['Cost Savings', '$(1,200)', -1200, 'currency', false],
+      ['Customer Lifetime Value (CLV)', '2.5 K', 2500, null, false],
+      ['Expansion Revenue Rate', '+3', 3, null, false],
+      ['Net Promoter Score (NPS)', '(5)', -5, null, false],
+      ['Support Cost per Ticket', '+$5K', 5000, 'currency', false],
+      ['Ticket Volume', '12,34', null, null, true],
+    ]);
+  });
+});
+
 describe('rejected uploads', () => {
   const header = ['account', 'period', 'category', 'kpi', 'value'];
 
@@ -384,13 +478,9 @@ describe('rejected uploads', () => {
         problems: [{ row: null, column: 'file', message: 'The file is empty.' }],
       },
       {
-        label: 'a workbook in another layout',
+        label: 'the customer-profile workbook',
         fd: formData({ period: '2026-01' }, { name: 'profiles.xlsx', bytes: readSample('customer-profile.xlsx') }),
-        problems: [
-          { sheet: 'Customer Profile Input', message: expect.stringMatching(/No account name/) },
-          { sheet: 'Champion & Stakeholder Input', column: 'Health Score Component' },
-          { sheet: 'Engagement Tracking Input', column: 'Health Score Component' },
-        ],
+        problems: [{ sheet: 'Customer Profile Input', row: null, column: null, message: expect.stringMatching(/^This is a customer-profile workbook .*import it as customer profiles$/) }],
       },
     ];
     const ids: string[] = [];
@@ -411,8 +501,31 @@ describe('rejected uploads', () => {
     const periodOf = async (label: string) => (await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === label)] as string })).period;
     expect(await periodOf('workbook with a bad period')).toBeNull();
     expect(await periodOf('a truncated workbook')).toBe('2026-01');
+    const profileUpload = await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === 'the customer-profile workbook')] as string });
+    expect(profileUpload.report.customerProfiles).toBe(true);
+    expect((await acme.asMember.uploads.byId({ id: ids[0] as string })).report.customerProfiles).toBeUndefined();
     const actions = await handle.db.selectFrom('activity_log').select('action').where('tenant_id', '=', acme.tenant.id).where('resource_type', '=', 'upload').execute();
     expect(actions.map((a) => a.action)).toEqual(cases.map(() => 'upload.reject'));
+  });
+
+  it('reports line problems, over-long names and unknown accounts together', async () => {
+    const { report } = await uploadCsv(
+      acme.asAdmin,
+      [
+        ['Zed Ltd', '2026-13', 'Support', 'Ticket Volume', '5', 'High'],
+        ['A'.repeat(201), '2026-01', 'Support', 'Ticket Volume', '5', 'High'],
+        ['Yak Inc', '2026-01', 'Support', 'Ticket Volume', '12,34', 'High'],
+      ],
+      { createAccounts: 'false' },
+    );
+    expect(report.status).toBe('rejected');
+    expect(report.problems).toEqual([
+      { sheet: null, row: 2, column: 'period', message: "Period '2026-13' is not a valid month (expected YYYY-MM, year 2000-2100)" },
+      { sheet: null, row: 3, column: 'account', message: 'The account name is longer than 200 characters.' },
+      { sheet: null, row: 3, column: 'account', message: `Unknown account "${'A'.repeat(201)}" (this upload may not create accounts).` },
+      { sheet: null, row: 4, column: 'account', message: 'Unknown account "Yak Inc" (this upload may not create accounts).' },
+    ]);
+    expect(await stored(acme.tenant.id)).toMatchObject({ accounts: 0, readings: 0 });
   });
 
   it("with createAccounts 'false', rejects unknown accounts, all of them, and creates nothing", async () => {
@@ -441,12 +554,18 @@ describe('rejected uploads', () => {
   });
 
   it('rejects a request without a file or with bad fields before storing anything', async () => {
-    await expectTrpcError(acme.asAdmin.uploads.create(formData({ period: '2026-01' })), 'BAD_REQUEST', 'Attach the file to upload.');
-    await expectTrpcError(
-      acme.asAdmin.uploads.create(formData({ createAccounts: 'maybe' }, { name: 'a.csv', bytes: 'x' })),
+    const noFile = await expectTrpcError(acme.asAdmin.uploads.create(formData({ period: '2026-01' })), 'BAD_REQUEST', 'Attach the file to upload.');
+    expect((noFile.cause as FieldErrors).fieldErrors).toEqual({ file: ['Attach the file to upload.'] });
+    // Field errors are sentences a person can act on, not the validator's own wording.
+    const badFields = await expectTrpcError(
+      acme.asAdmin.uploads.create(formData({ createAccounts: 'maybe', accountName: 'A'.repeat(201) }, { name: 'a.csv', bytes: 'x' })),
       'BAD_REQUEST',
       'Invalid upload fields.',
     );
+    expect((badFields.cause as FieldErrors).fieldErrors).toEqual({
+      createAccounts: ['Say true or false for creating accounts.'],
+      accountName: ['An account name has at most 200 characters.'],
+    });
     await expectTrpcError(
       acme.asAdmin.uploads.create(formData({ tenantId: acme.tenant.id }, { name: 'a.csv', bytes: 'x' })),
       'BAD_REQUEST',

@@ -4,6 +4,9 @@ import type { AppRouter } from '@pulse/api';
 /** The server refuses batches of more calls than this (apps/server: maxBatchSize). */
 export const MAX_BATCH_ITEMS = 25;
 
+/** The most one upload may hold; clients check it before sending (the server enforces it: @pulse/api validation.ts). */
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
 /** Sent on every request; the server requires it on mutations as CSRF protection. */
 export const CLIENT_HEADER = { name: 'x-pulse-client', value: 'web' } as const;
 

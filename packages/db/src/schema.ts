@@ -142,7 +142,10 @@ export interface KpiReadingsTable {
   category: string;
   kpi_name: string;
   kpi_key: string;
+  /** The value as parsed: text as written, or a numeric cell's exact number in its format's unit. */
   raw: string;
+  /** What the spreadsheet showed for a numeric cell when that reads as another number than raw; else null. */
+  displayed: string | null;
   value: number | null;
   unit: string | null;
   status: ReadingStatus;

@@ -24,7 +24,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   kpi_upload_versions: ['tenant_id', 'id', 'upload_id', 'account_id', 'period', 'version', 'reading_count', 'created_at'],
   kpi_readings: [
     'tenant_id', 'id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'kpi_key', 'raw',
-    'value', 'unit', 'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning',
+    'value', 'unit', 'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning', 'displayed',
   ],
   account_health: [
     'tenant_id', 'id', 'account_id', 'product_id', 'period', 'overall', 'tier', 'coverage', 'scored_count',

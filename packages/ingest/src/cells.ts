@@ -1,4 +1,5 @@
 import type { Cell, CellValue } from 'exceljs';
+import { parseValue } from '@pulse/scoring';
 
 export type Scalar = string | number | boolean | Date | null;
 
@@ -150,4 +151,60 @@ export function formatNumber(value: number, numFmt: string | undefined): string 
   if (!format) return general(value);
   const text = render(Math.abs(value), format);
   return value < 0 && !negativeSection ? `-${text}` : text;
+}
+
+/** Moves the decimal point of an unsigned plain decimal by whole places, as text, with no floating-point step: ('0.935', 2) → '93.5'. */
+function shiftPoint(decimal: string, places: number): string {
+  const [whole = '0', fraction = ''] = decimal.split('.');
+  const point = whole.length + places;
+  const digits = '0'.repeat(Math.max(0, -point)) + whole + fraction + '0'.repeat(Math.max(0, point - whole.length - fraction.length));
+  const at = Math.max(0, point);
+  const integer = digits.slice(0, at).replace(/^0+(?=\d)/, '') || '0';
+  const rest = digits.slice(at).replace(/0+$/, '');
+  return rest === '' ? integer : `${integer}.${rest}`;
+}
+
+/** An unsigned number to the 15 significant digits a spreadsheet keeps, never in exponent notation: 1e-7 → '0.0000001'. */
+function plainMagnitude(value: number): string {
+  const [mantissa = '0', exponent = '0'] = general(Math.abs(value)).split(/e/i);
+  return shiftPoint(mantissa, Number(exponent));
+}
+
+/**
+ * A numeric cell's exact number as text, in the unit its format gives it: a percent format is
+ * the number × 100 in %, a currency format is $, and a literal time unit after the digits
+ * (`0" hours"`) is that unit. The format's rounding, grouping and scaling are not applied.
+ */
+function exactText(value: number, numFmt: string | undefined): string {
+  const sign = value < 0 ? '-' : '';
+  const magnitude = plainMagnitude(value);
+  const general = !numFmt || /^(general|@)$/i.test(numFmt.trim());
+  const format = general ? null : readSection(sections(numFmt)[0] ?? '');
+  if (!format) return sign + magnitude;
+  if (format.percent) return `${sign}${shiftPoint(magnitude, 2)}%`;
+  if (`${format.prefix}${format.suffix}`.includes('$')) return `${sign}$${magnitude}`;
+  const withUnit = `${sign}${magnitude} ${format.suffix.trim()}`;
+  const parsed = parseValue(withUnit);
+  return parsed.ok && parsed.unit !== null ? withUnit : sign + magnitude;
+}
+
+/** True when two texts read as the same number in the same unit. */
+function sameReading(a: string, b: string): boolean {
+  const x = parseValue(a);
+  const y = parseValue(b);
+  return x.ok && y.ok && x.value === y.value && x.unit === y.unit;
+}
+
+/**
+ * A value cell as a reading: raw is what scoring parses, displayed is the text a spreadsheet
+ * program shows when it reads as a different number (null otherwise). A numeric cell is its
+ * stored number: 3.85 shown as '3.9' gives raw '3.85' and displayed '3.9'; 0.93 shown as '93%'
+ * gives raw '93%'. Any other cell gives its text.
+ */
+export function cellReading(cell: Cell): { raw: string; displayed: string | null } {
+  const value = cellScalar(cell);
+  if (typeof value !== 'number') return { raw: cellText(cell), displayed: null };
+  const displayed = formatNumber(value, cell.numFmt);
+  const exact = exactText(value, cell.numFmt);
+  return sameReading(displayed, exact) ? { raw: displayed, displayed: null } : { raw: exact, displayed };
 }

@@ -1,4 +1,4 @@
-import { impactProblem, isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
+import { isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
 import { ProblemList } from './problems.js';
 import type { ImportRow, ParseResult } from './types.js';
 
@@ -108,8 +108,8 @@ function field(fields: string[], position: number): string {
   return position < 0 ? '' : (fields[position] as string).trim();
 }
 
-/** Column positions by name (-1 when absent), or null when a required column is missing. */
-function readHeader(header: CsvRecord, problems: ProblemList): Record<Column, number> | null {
+/** Column positions by name (-1 when absent), and whether every required column is there. */
+function readHeader(header: CsvRecord, problems: ProblemList): { cols: Record<Column, number>; complete: boolean } {
   const index = new Map<Column, number>();
   header.fields.forEach((text, position) => {
     const name = text.trim().toLowerCase();
@@ -130,31 +130,31 @@ function readHeader(header: CsvRecord, problems: ProblemList): Record<Column, nu
   for (const column of missing) {
     problems.add({ sheet: null, row: header.line, column, message: `Missing required column '${column}'` });
   }
-  return missing.length > 0 ? null : (Object.fromEntries(KNOWN.map((c) => [c, index.get(c) ?? -1])) as Record<Column, number>);
+  return { cols: Object.fromEntries(KNOWN.map((c) => [c, index.get(c) ?? -1])) as Record<Column, number>, complete: missing.length === 0 };
 }
 
 /**
- * One reading from one data line, or null when the line has a problem. seen maps each reading
- * key (account, period, KPI, product) to the line it was first given on.
+ * One reading from one data line, or null when the line has a problem. Only the columns the
+ * header has are checked. seen maps each reading key (account, period, KPI, product) to the
+ * line it was first given on.
  */
 function readRow(record: CsvRecord, cols: Record<Column, number>, problems: ProblemList, seen: Map<string, number>): ImportRow | null {
   const { line, fields } = record;
   const reported = problems.count;
   const report = (column: Column, message: string): void => problems.add({ sheet: null, row: line, column, message });
+  const has = (column: Column): boolean => cols[column] >= 0;
 
   const account = field(fields, cols.account);
   const period = field(fields, cols.period);
   const category = field(fields, cols.category);
   const kpi = field(fields, cols.kpi);
   const product = field(fields, cols.product) || null;
-  if (account === '') report('account', 'account is empty');
-  if (period === '') report('period', 'period is empty');
-  else if (!isValidPeriod(period)) report('period', periodProblem(period));
-  if (category === '') report('category', 'category is empty');
-  if (kpi === '') report('kpi', 'kpi is empty');
-  const impactText = field(fields, cols.impact);
-  const impact = readImpact(impactText);
-  if (impact === undefined) report('impact', impactProblem(impactText));
+  if (has('account') && account === '') report('account', 'account is empty');
+  if (has('period') && period === '') report('period', 'period is empty');
+  else if (has('period') && !isValidPeriod(period)) report('period', periodProblem(period));
+  if (has('category') && category === '') report('category', 'category is empty');
+  if (has('kpi') && kpi === '') report('kpi', 'kpi is empty');
+  const impact = has('impact') ? readImpact(field(fields, cols.impact), 'impact') : { impact: null, warning: null };
   const weightText = field(fields, cols.weight);
   const weight = readWeight(weightText);
   if (weight === undefined) report('weight', weightProblem(weightText));
@@ -164,10 +164,11 @@ function readRow(record: CsvRecord, cols: Record<Column, number>, problems: Prob
     if (earlier === undefined) seen.set(key, line);
     else report('kpi', `Duplicate reading: account '${account}', period ${period}, KPI '${kpi}'${product ? `, product '${product}'` : ''} is already on line ${earlier}`);
   }
-  if (problems.count > reported || impact === undefined || weight === undefined) return null;
+  if (problems.count > reported || weight === undefined) return null;
   return {
-    line, sheet: null, account, period, category, kpi, raw: field(fields, cols.value), impact, weight,
+    line, sheet: null, account, period, category, kpi, raw: field(fields, cols.value), displayed: null, impact: impact.impact, weight,
     source: field(fields, cols.source) || null, frequency: field(fields, cols.frequency) || null, product,
+    warnings: impact.warning ? [impact.warning] : [],
   };
 }
 
@@ -193,8 +194,7 @@ export function parseCsv(input: Buffer | string): ParseResult {
     problems.add({ sheet: null, row: header.line, column: null, message: `Header row is malformed: ${header.error}` });
     return result([]);
   }
-  const cols = readHeader(header, problems);
-  if (!cols) return result([]);
+  const { cols, complete } = readHeader(header, problems);
 
   const rows: ImportRow[] = [];
   const seen = new Map<string, number>();
@@ -210,5 +210,5 @@ export function parseCsv(input: Buffer | string): ParseResult {
     }
   }
   if (records.length === 1) problems.add({ sheet: null, row: null, column: null, message: 'The file has a header row but no data rows' });
-  return result(rows);
+  return result(complete ? rows : []);
 }

@@ -1,4 +1,4 @@
-import type { Impact } from './types.js';
+import type { Impact, RowWarning } from './types.js';
 
 const PERIOD = /^(\d{4})-(\d{2})$/;
 
@@ -15,16 +15,19 @@ export function periodProblem(period: string): string {
   return `Period '${period}' is not a valid month (expected YYYY-MM, year 2000-2100)`;
 }
 
-const IMPACTS: Record<string, Impact> = { high: 'High', medium: 'Medium', low: 'Low' };
+const IMPACTS: Record<string, Impact> = { high: 'High', medium: 'Medium', low: 'Low', h: 'High', m: 'Medium', l: 'Low' };
 
-/** '' is no impact (null); High, Medium or Low in any case is that impact; anything else is undefined. */
-export function readImpact(text: string): Impact | null | undefined {
-  if (text === '') return null;
-  return IMPACTS[text.toLowerCase()];
-}
-
-export function impactProblem(text: string): string {
-  return `Impact '${text}' is not one of: High, Medium, Low`;
+/**
+ * High, Medium or Low, or H, M or L, in any case, is that impact. Anything else, empty included,
+ * is no impact (null, which counts as Medium) with a warning: an impact never rejects an upload.
+ */
+export function readImpact(text: string, column: string): { impact: Impact | null; warning: RowWarning | null } {
+  const impact = IMPACTS[text.toLowerCase()];
+  if (impact) return { impact, warning: null };
+  const message = text === ''
+    ? `${column} is empty: counted as Medium`
+    : `${column} '${text}' is not High, Medium or Low (or H, M, L): counted as Medium`;
+  return { impact: null, warning: { column, code: 'impact', message } };
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;

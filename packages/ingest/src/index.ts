@@ -1,4 +1,4 @@
-export type { Impact, ImportRow, ParseResult, StructuralProblem } from './types.js';
+export type { Impact, ImportRow, ParseResult, RowWarning, StructuralProblem } from './types.js';
 export { isValidPeriod } from './fields.js';
 export { parseCsv } from './csv.js';
 export { parseWorkbook } from './workbook.js';

@@ -4,7 +4,7 @@ import { cellScalar, cellText, isoDate } from './cells.js';
 import type { Scalar } from './cells.js';
 import { ProblemList } from './problems.js';
 import type { StructuralProblem } from './types.js';
-import { headerKey, openWorkbook } from './workbook.js';
+import { PROFILE_SHEET, headerKey, openWorkbook } from './workbook.js';
 
 /**
  * One customer account from the customer-profile workbook. Dates are YYYY-MM-DD. Values checked
@@ -61,7 +61,7 @@ export interface CustomerProfilesResult {
 }
 
 const SHEETS = {
-  profile: 'Customer Profile Input',
+  profile: PROFILE_SHEET,
   champions: 'Champion & Stakeholder Input',
   engagement: 'Engagement Tracking Input',
   reference: 'Reference Data',

@@ -11,14 +11,29 @@ export interface ImportRow {
   period: string;
   category: string;
   kpi: string;
-  /** The value as the user sees it (a 0.93 cell formatted as a percentage is "93%"); '' when empty. */
+  /**
+   * The value to parse: the text of a text cell or CSV field, or a numeric cell's exact number in
+   * the unit its format gives (0.93 formatted as a percentage is "93%"); '' when empty.
+   */
   raw: string;
-  /** null when the upload gives none (counts as Medium when scored). */
+  /** The text a spreadsheet shows for a numeric cell when it reads as another number than raw (3.85 shown as "3.9"); else null. */
+  displayed: string | null;
+  /** null when the upload gives none or an unknown one (counts as Medium when scored). */
   impact: Impact | null;
   weight: number | null;
   source: string | null;
   frequency: string | null;
   product: string | null;
+  /** Cell problems that do not reject the upload, such as an impact counted as Medium. */
+  warnings: RowWarning[];
+}
+
+/** A problem with one cell of a row that is kept: the reading is stored and the report says what was assumed. */
+export interface RowWarning {
+  /** The column's name as the file writes it ('impact' in a CSV, 'Impact Level' in a workbook). */
+  column: string;
+  code: 'impact';
+  message: string;
 }
 
 /** A problem that rejects the whole upload; row and column say where, when that is known. */
@@ -38,4 +53,6 @@ export interface ParseResult {
   problems: StructuralProblem[];
   /** The account a workbook belongs to; null for CSV, whose rows each name their account. */
   accountName: string | null;
+  /** Set when the file is a customer-profile workbook, which is imported as profiles, not readings. */
+  layout?: 'customer_profiles';
 }

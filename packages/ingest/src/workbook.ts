@@ -1,10 +1,13 @@
 import ExcelJS from 'exceljs';
 import type { Row, Workbook, Worksheet } from 'exceljs';
-import { cellScalar, cellText } from './cells.js';
+import { cellReading, cellScalar, cellText } from './cells.js';
 import { detectFormat } from './detect.js';
-import { impactProblem, isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
+import { isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
 import { ProblemList } from './problems.js';
 import type { ImportRow, ParseResult, StructuralProblem } from './types.js';
+
+/** The sheet that makes a workbook a customer-profile workbook (parseCustomerProfiles), not KPI readings. */
+export const PROFILE_SHEET = 'Customer Profile Input';
 
 /** Compares header texts ignoring case and all spacing: 'Weight (%)', 'weight(%)' and 'WEIGHT ( % )' are equal. */
 export function headerKey(text: string): string {
@@ -94,7 +97,8 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
     const label = COLUMNS[name].label;
     problems.add({ sheet: sheet.name, row: header.number, column: label, message: `Sheet '${sheet.name}' has no '${label}' column in its header row` });
   }
-  if (missing.length > 0) return [];
+  if (missing.length > 0 || cols.data === undefined) return [];
+  const dataColumn = cols.data;
 
   const rows: ImportRow[] = [];
   for (let r = header.number + 1; r <= sheet.rowCount; r++) {
@@ -110,9 +114,7 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
 
     const kpi = text('kpi');
     if (kpi === '') report('kpi', `${COLUMNS.kpi.label} is empty`);
-    const impactText = text('impact');
-    const impact = readImpact(impactText);
-    if (impact === undefined) report('impact', impactProblem(impactText));
+    const impact = cols.impact === undefined ? { impact: null, warning: null } : readImpact(text('impact'), COLUMNS.impact.label);
     const weightCell = cols.weight === undefined ? null : cellScalar(row.getCell(cols.weight));
     const weight = typeof weightCell === 'number' ? weightCell : readWeight(text('weight'));
     if (weight === undefined) report('weight', weightProblem(text('weight')));
@@ -121,10 +123,10 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
       if (earlier === undefined) seen.set(kpi.toLowerCase(), `sheet '${sheet.name}' row ${r}`);
       else report('kpi', `KPI '${kpi}' appears twice: it is already on ${earlier}`);
     }
-    if (problems.count > reported || impact === undefined || weight === undefined) continue;
+    if (problems.count > reported || weight === undefined) continue;
     rows.push({
-      line: r, sheet: sheet.name, account, period, category, kpi, raw: text('data'), impact, weight,
-      source: text('source') || null, frequency: text('frequency') || null, product: null,
+      line: r, sheet: sheet.name, account, period, category, kpi, ...cellReading(row.getCell(dataColumn)), impact: impact.impact, weight,
+      source: text('source') || null, frequency: text('frequency') || null, product: null, warnings: impact.warning ? [impact.warning] : [],
     });
   }
   return rows;
@@ -141,6 +143,11 @@ export async function parseWorkbook(input: Buffer, opts: { period: string; accou
   if (!(opened instanceof ExcelJS.Workbook)) return { rows: [], problems: [opened], accountName: null };
 
   const sheets = opened.worksheets;
+  const profileSheet = sheets.find((sheet) => headerKey(sheet.name) === headerKey(PROFILE_SHEET));
+  if (profileSheet) {
+    const message = `This is a customer-profile workbook (it has a '${profileSheet.name}' sheet), not KPI readings: import it as customer profiles`;
+    return { rows: [], problems: [{ sheet: profileSheet.name, row: null, column: null, message }], accountName: null, layout: 'customer_profiles' };
+  }
   if (!isValidPeriod(opts.period)) {
     problems.add({ sheet: null, row: null, column: 'period', message: periodProblem(opts.period) });
   }

@@ -17,15 +17,16 @@ describe('parseCsv: well-formed files', () => {
     expect(result.rows).toEqual([
       {
         line: 2, sheet: null, account: 'Acme', period: '2025-06', category: 'Support', kpi: 'First Response Time',
-        raw: '22 hours', impact: 'High', weight: 0.11, source: 'System', frequency: 'Daily', product: null,
+        raw: '22 hours', displayed: null, impact: 'High', weight: 0.11, source: 'System', frequency: 'Daily', product: null, warnings: [],
       },
       {
         line: 3, sheet: null, account: 'Acme', period: '2025-06', category: 'Product Usage', kpi: 'Feature Adoption Rate',
-        raw: '68%', impact: 'Low', weight: 0.08, source: null, frequency: 'Monthly', product: 'Mobile App',
+        raw: '68%', displayed: null, impact: 'Low', weight: 0.08, source: null, frequency: 'Monthly', product: 'Mobile App', warnings: [],
       },
       {
         line: 4, sheet: null, account: 'Globex', period: '2025-07', category: 'Business Outcomes', kpi: 'Cost Savings',
-        raw: '$39K', impact: null, weight: null, source: 'Survey', frequency: null, product: null,
+        raw: '$39K', displayed: null, impact: null, weight: null, source: 'Survey', frequency: null, product: null,
+        warnings: [{ column: 'impact', code: 'impact', message: 'impact is empty: counted as Medium' }],
       },
     ]);
   });
@@ -36,7 +37,7 @@ describe('parseCsv: well-formed files', () => {
     expect(result.rows).toEqual([
       {
         line: 2, sheet: null, account: 'Acme', period: '2025-01', category: 'Customer Sentiment', kpi: 'NPS',
-        raw: '42', impact: null, weight: null, source: null, frequency: null, product: null,
+        raw: '42', displayed: null, impact: null, weight: null, source: null, frequency: null, product: null, warnings: [],
       },
     ]);
   });
@@ -95,6 +96,30 @@ describe('parseCsv: well-formed files', () => {
     console.log(`parseCsv: 100,000 rows (${(csv.length / 1e6).toFixed(1)} MB) in ${ms.toFixed(0)} ms`);
     expect(result.problems).toEqual([]);
     expect(result.rows).toHaveLength(100_000);
+  });
+});
+
+describe('parseCsv: impact', () => {
+  it('reads High, Medium and Low or H, M and L in any case', () => {
+    const lines = ['High', 'medium', 'LOW', 'H', 'm', 'l'].map((impact, i) => `Acme,2025-06,Support,KPI ${i},5,${impact}`);
+    const result = parseCsv(['account,period,category,kpi,value,impact', ...lines].join('\n'));
+    expect(result.problems).toEqual([]);
+    expect(result.rows.map((r) => [r.impact, r.warnings])).toEqual([
+      ['High', []], ['Medium', []], ['Low', []], ['High', []], ['Medium', []], ['Low', []],
+    ]);
+  });
+
+  it('counts an unknown or empty impact as Medium with a warning naming the cell, never rejecting the file', () => {
+    const result = parseCsv('account,period,category,kpi,value,impact\nAcme,2025-06,Support,MTTR,5,Critical\nAcme,2025-06,Support,FCR,5,\n');
+    expect(result.problems).toEqual([]);
+    expect(result.rows.map((r) => [r.line, r.kpi, r.impact, r.warnings])).toEqual([
+      [2, 'MTTR', null, [{ column: 'impact', code: 'impact', message: "impact 'Critical' is not High, Medium or Low (or H, M, L): counted as Medium" }]],
+      [3, 'FCR', null, [{ column: 'impact', code: 'impact', message: 'impact is empty: counted as Medium' }]],
+    ]);
+  });
+
+  it('gives no warning when the file has no impact column (every reading is Medium)', () => {
+    expect(parseCsv('account,period,category,kpi,value\nAcme,2025-06,Support,MTTR,5\n').rows[0]).toMatchObject({ impact: null, warnings: [] });
   });
 });
 
@@ -158,12 +183,19 @@ describe('parseCsv: structural problems', () => {
     ]);
   });
 
-  it('reports a bad impact and a non-numeric weight', () => {
-    const result = parseCsv('account,period,category,kpi,value,impact,weight\nAcme,2025-06,Support,MTTR,5,Critical,0.1\nAcme,2025-06,Support,FCR,5,High,heavy\n');
+  it('reports a non-numeric weight', () => {
+    const result = parseCsv('account,period,category,kpi,value,impact,weight\nAcme,2025-06,Support,MTTR,5,High,0.1\nAcme,2025-06,Support,FCR,5,High,heavy\n');
+    expect(result.rows.map((r) => r.kpi)).toEqual(['MTTR']);
+    expect(result.problems).toEqual([{ sheet: null, row: 3, column: 'weight', message: "Weight 'heavy' is not a number" }]);
+  });
+
+  it('still checks every line when a required column is missing', () => {
+    const result = parseCsv('account,period,kpi,value\nAcme,2025-13,MTTR,5\n,2025-06,FCR,5\nAcme,2025-06,CES,5\n');
     expect(result.rows).toEqual([]);
     expect(result.problems).toEqual([
-      { sheet: null, row: 2, column: 'impact', message: "Impact 'Critical' is not one of: High, Medium, Low" },
-      { sheet: null, row: 3, column: 'weight', message: "Weight 'heavy' is not a number" },
+      { sheet: null, row: 1, column: 'category', message: "Missing required column 'category'" },
+      { sheet: null, row: 2, column: 'period', message: "Period '2025-13' is not a valid month (expected YYYY-MM, year 2000-2100)" },
+      { sheet: null, row: 3, column: 'account', message: 'account is empty' },
     ]);
   });
 
@@ -210,7 +242,6 @@ describe('parseCsv: structural problems', () => {
       [2, 'period'],
       [3, 'category'],
       [3, 'kpi'],
-      [3, 'impact'],
       [3, 'weight'],
       [5, null],
     ]);

@@ -25,7 +25,10 @@ function countBySheet(rows: ImportRow[]): Record<string, number> {
 }
 
 function reading(account: string, sheet: string, line: number, fields: Partial<ImportRow>): ImportRow {
-  return { line, sheet, account, period: PERIOD, category: '', kpi: '', raw: '', impact: null, weight: null, source: null, frequency: null, product: null, ...fields };
+  return {
+    line, sheet, account, period: PERIOD, category: '', kpi: '', raw: '', displayed: null, impact: null, weight: null, source: null, frequency: null, product: null,
+    warnings: [], ...fields,
+  };
 }
 
 describe('parseWorkbook: the sample customer workbooks', () => {
@@ -157,6 +160,54 @@ describe('parseWorkbook: cells and headers', () => {
     expect(result.rows[1]).toMatchObject({ impact: 'Medium', weight: 0.1, frequency: null, source: null });
   });
 
+  it('reads a numeric cell as its exact number, takes only the unit from its format and keeps the shown text when it differs', async () => {
+    const cells: [kpi: string, value: number, numFmt: string][] = [
+      ['Rounded to one decimal', 3.85, '0.0'],
+      ['Rounded to a whole number', 1234.5, '#,##0'],
+      ['Percent', 0.93, '0%'],
+      ['Percent rounded', 0.935, '0%'],
+      ['Percent with decimals', 0.12345, '0.00%'],
+      ['Currency', 1200.4, '"$"#,##0'],
+      ['Currency in thousands', 97400, '$#,##0,"K"'],
+      ['Hours', 27, '0" hours"'],
+      ['Hours rounded', 27.5, '0" hours"'],
+      ['Other literal', 5, '0" pts"'],
+      ['Negative in parentheses', -5, '#,##0;(#,##0)'],
+      ['Negative currency', -1200, '$#,##0;($#,##0)'],
+      ['Negative currency rounded', -1200.5, '$#,##0;($#,##0)'],
+      ['Tiny', 0.0000001, 'General'],
+      ['Float noise', 0.1 + 0.2, 'General'],
+    ];
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Summary').addRows([['Company', 'Initech']]);
+    const sheet = workbook.addWorksheet('Support KPI');
+    sheet.addRows([CATEGORY_HEADER, ...cells.map(([kpi, value]) => ['Support', 0.1, value, 'CSR', kpi, 'High', 'Monthly'])]);
+    cells.forEach(([, , numFmt], i) => {
+      sheet.getCell(`C${i + 2}`).numFmt = numFmt;
+    });
+    workbook.addWorksheet('Rollup');
+    const result = await parseWorkbook(await toBuffer(workbook), { period: PERIOD });
+    expect(result.problems).toEqual([]);
+    expect(result.rows.map((r) => [r.kpi, r.raw, r.displayed])).toEqual([
+      ['Rounded to one decimal', '3.85', '3.9'],
+      ['Rounded to a whole number', '1234.5', '1,235'],
+      ['Percent', '93%', null],
+      // 0.935 × 100 = 93.5 by moving the decimal point, with no floating-point step.
+      ['Percent rounded', '93.5%', '94%'],
+      ['Percent with decimals', '12.345%', '12.35%'],
+      ['Currency', '$1200.4', '$1,200'],
+      ['Currency in thousands', '$97400', '$97K'],
+      ['Hours', '27 hours', null],
+      ['Hours rounded', '27.5 hours', '28 hours'],
+      ['Other literal', '5', '5 pts'],
+      ['Negative in parentheses', '(5)', null],
+      ['Negative currency', '($1,200)', null],
+      ['Negative currency rounded', '-$1200.5', '($1,201)'],
+      ['Tiny', '0.0000001', '1e-7'],
+      ['Float noise', '0.3', null],
+    ]);
+  });
+
   it('gives every row of a merged category cell its category', async () => {
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet('Summary').addRows([['Company', 'Initech']]);
@@ -171,6 +222,21 @@ describe('parseWorkbook: cells and headers', () => {
 });
 
 describe('parseWorkbook: structural problems', () => {
+  it('recognises the customer-profile workbook and says to import it as profiles', async () => {
+    const result = await parseWorkbook(sample('customer-profile.xlsx'), { period: PERIOD });
+    expect(result).toEqual({
+      rows: [],
+      accountName: null,
+      layout: 'customer_profiles',
+      problems: [
+        {
+          sheet: 'Customer Profile Input', row: null, column: null,
+          message: "This is a customer-profile workbook (it has a 'Customer Profile Input' sheet), not KPI readings: import it as customer profiles",
+        },
+      ],
+    });
+  });
+
   it('rejects bytes that are not a workbook', async () => {
     const result = await parseWorkbook(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x42]), { period: PERIOD });
     expect(result.rows).toEqual([]);
@@ -235,7 +301,7 @@ describe('parseWorkbook: structural problems', () => {
     ]);
   });
 
-  it('reports every bad row: empty KPI, bad impact, bad weight, a KPI given twice', async () => {
+  it('reports every bad row: empty KPI, bad weight, a KPI given twice; an unknown impact is only a warning', async () => {
     const file = await buildWorkbook({
       Summary: [['Company', 'Initech']],
       'Support KPI': [
@@ -249,10 +315,13 @@ describe('parseWorkbook: structural problems', () => {
       Rollup: [],
     });
     const result = await parseWorkbook(file, { period: PERIOD });
-    expect(result.rows.map((r) => r.kpi)).toEqual(['CES']);
+    expect(result.rows.map((r) => r.kpi)).toEqual(['MTTR', 'CES']);
+    expect(result.rows[0]).toMatchObject({
+      line: 3, impact: null,
+      warnings: [{ column: 'Impact Level', code: 'impact', message: "Impact Level 'Severe' is not High, Medium or Low (or H, M, L): counted as Medium" }],
+    });
     expect(result.problems).toEqual([
       { sheet: 'Support KPI', row: 2, column: 'KPI/Parameter', message: 'KPI/Parameter is empty' },
-      { sheet: 'Support KPI', row: 3, column: 'Impact Level', message: "Impact 'Severe' is not one of: High, Medium, Low" },
       { sheet: 'Support KPI', row: 4, column: 'Weight', message: "Weight 'a lot' is not a number" },
       { sheet: 'Sentiment KPI', row: 2, column: 'KPI/Parameter', message: "KPI 'ces' appears twice: it is already on sheet 'Support KPI' row 5" },
     ]);

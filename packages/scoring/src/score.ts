@@ -1,4 +1,4 @@
-import { parseValue, type ParseResult } from './parse.js';
+import { hasDecimalComma, parseValue, type ParseResult } from './parse.js';
 import type { Band, ParsedUnit, ReadingStatus, ReferenceRange } from './types.js';
 import { parsedUnitFor, toCatalogueUnit } from './units.js';
 
@@ -96,5 +96,9 @@ function unknown(parsed: ParseResult, code: ReadingWarningCode, message: string)
 
 function describeUnparseable(raw: string | number | null): string {
   const text = raw === null ? '' : String(raw).trim();
-  return text === '' ? 'Value is empty' : `Cannot read "${text}" as a number`;
+  if (text === '') return 'Value is empty';
+  if (hasDecimalComma(text)) {
+    return `Cannot read "${text}" as a number: a comma separates thousands only when exactly three digits follow it; write decimals with a point`;
+  }
+  return `Cannot read "${text}" as a number`;
 }

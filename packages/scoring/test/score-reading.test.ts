@@ -74,6 +74,9 @@ describe('scoreReading', () => {
     ['abc', 'Cannot read "abc" as a number'],
     ['', 'Value is empty'],
     [null, 'Value is empty'],
+    // A decimal comma is never read as a thousands separator: "12,34" is not 1234.
+    ['12,34', 'Cannot read "12,34" as a number: a comma separates thousands only when exactly three digits follow it; write decimals with a point'],
+    ['93,5%', 'Cannot read "93,5%" as a number: a comma separates thousands only when exactly three digits follow it; write decimals with a point'],
   ])('flags %j as unparseable', (raw, message) => {
     const reading = scoreReading({ raw }, catalogueRange('Renewal Rate'));
     expect(reading).toEqual({
@@ -84,6 +87,13 @@ describe('scoreReading', () => {
       band: null,
       warning: { code: 'unparseable', message },
     });
+  });
+
+  it('scores text in accounting and signed forms as the number it names', () => {
+    // Renewal Rate (%, higher is better, r 81, h 96): "+97%" = 97 → healthy 67 + 33·(97 − 96)/(100 − 96) = 75.25
+    expect(scoreReading({ raw: '+97%' }, catalogueRange('Renewal Rate'))).toMatchObject({ status: 'healthy', value: 97, unit: 'percent', score: 75.25 });
+    // "(5%)" = −5, below the scale minimum 0: critical, clamped to 0.
+    expect(scoreReading({ raw: '(5%)' }, catalogueRange('Renewal Rate'))).toMatchObject({ status: 'critical', value: -5, score: 0 });
   });
 
   it('flags a KPI without a range as unknown', () => {

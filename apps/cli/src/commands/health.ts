@@ -39,7 +39,7 @@ function printExplanation(explanation: Explanation): void {
   console.log(
     table(
       ['CATEGORY', 'KPI', 'PRODUCT', 'RAW', 'STATUS', 'SCORE', 'IMPACT', 'RANGE', 'WARNING'],
-      explanation.readings.map((r) => [r.category, r.kpi, r.product, r.raw, r.status, score(r.score), r.impact, range(r.range), cell(r.warning)]),
+      explanation.readings.map((r) => [r.category, r.kpi, r.product, r.displayed === null ? r.raw : `${r.raw} (shown as ${r.displayed})`, r.status, score(r.score), r.impact, range(r.range), cell(r.warning)]),
     ),
   );
 }

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_UPLOAD_BYTES } from '@pulse/client';
 import { Session, userPath, type PulseClient } from '../connection.js';
 import { CliError, EXIT } from '../errors.js';
 import { plural, table } from '../format.js';
 import { formatBytes, ProgressBar, withUploadProgress } from '../progress.js';
 
 type UploadResult = Awaited<ReturnType<PulseClient['uploads']['create']['mutate']>>;
+type ProfileResult = Awaited<ReturnType<PulseClient['accounts']['importProfiles']['mutate']>>;
 type UploadReport = UploadResult['report'];
-
-/** The server's limit for one upload (checked here too, so a huge file is not sent for nothing). */
-const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -41,7 +40,8 @@ export function readUploadFile(file: string): Buffer {
   if (stat.isDirectory()) throw new CliError(`${file} is a folder, not a file.`);
   if (!stat.isFile()) throw new CliError(`${file} is not a regular file.`);
   if (stat.size === 0) throw new CliError(`${file} is empty.`);
-  if (stat.size > MAX_UPLOAD_BYTES) throw new CliError(`${file} is ${formatBytes(stat.size)}; Pulse takes at most 16 MB in one upload.`);
+  // Checked here too, so a file that is too large is not sent for nothing.
+  if (stat.size > MAX_UPLOAD_BYTES) throw new CliError(`${file} is ${formatBytes(stat.size)}; Pulse takes at most ${formatBytes(MAX_UPLOAD_BYTES)} in one upload.`);
   try {
     return fs.readFileSync(file);
   } catch (error) {
@@ -53,11 +53,16 @@ function location(p: { sheet: string | null; row: number | null; column: string 
   return [p.sheet ?? '-', p.row === null ? '-' : String(p.row), p.column ?? '-'];
 }
 
+function printProblems(problems: UploadReport['problems'], filename: string): void {
+  console.log(`Rejected ${filename}: ${plural(problems.length, 'problem')}. Nothing was imported.`);
+  console.log('');
+  console.log(table(['SHEET', 'ROW', 'COLUMN', 'PROBLEM'], problems.map((p) => [...location(p), p.message])));
+}
+
 export function printReport(report: UploadReport, filename: string): void {
   if (report.status === 'rejected') {
-    console.log(`Rejected ${filename}: ${plural(report.problems.length, 'problem')}. Nothing was imported.`);
-    console.log('');
-    console.log(table(['SHEET', 'ROW', 'COLUMN', 'PROBLEM'], report.problems.map((p) => [...location(p), p.message])));
+    printProblems(report.problems, filename);
+    if (report.customerProfiles) console.log(`\nThis is a customer-profile workbook: import it with  pulse import-profiles ${filename}`);
     return;
   }
   const c = report.counts;
@@ -77,10 +82,35 @@ export function printReport(report: UploadReport, filename: string): void {
     console.log(`Warnings${more}:`);
     console.log(
       table(
-        ['SHEET', 'ROW', 'ACCOUNT', 'KPI', 'WARNING'],
-        report.warnings.map((w) => [w.sheet, w.row, w.account, w.kpi, w.message]),
+        ['SHEET', 'ROW', 'COLUMN', 'ACCOUNT', 'KPI', 'WARNING'],
+        report.warnings.map((w) => [w.sheet, w.row, w.column, w.account, w.kpi, w.message]),
       ),
     );
+  }
+}
+
+/** Sends one file as multipart form data with a progress bar on stderr. */
+async function sendFile<T>(
+  session: Session,
+  name: string,
+  bytes: Buffer,
+  fields: Record<string, string>,
+  send: (client: PulseClient, form: FormData) => Promise<T>,
+): Promise<T> {
+  const form = new FormData();
+  form.set('file', new File([bytes], name, { type: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream' }));
+  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  const bar = new ProgressBar(`Uploading ${name}`, bytes.length);
+  const client = session.clientWith((base) =>
+    withUploadProgress(base, (sent, total) => {
+      if (sent >= total) bar.finish(sent);
+      else bar.update(sent, total);
+    }),
+  );
+  try {
+    return await session.call(() => send(client, form));
+  } finally {
+    bar.abort();
   }
 }
 
@@ -96,32 +126,33 @@ async function upload(fileArg: string, opts: UploadOptions): Promise<void> {
   const bytes = readUploadFile(file);
   const session = Session.open();
   const name = path.basename(file);
-
-  const form = new FormData();
-  form.set('file', new File([bytes], name, { type: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream' }));
-  if (opts.period) form.set('period', opts.period);
-  if (opts.account) form.set('accountName', opts.account);
-  if (opts.createAccounts === false) form.set('createAccounts', 'false');
-
-  const bar = new ProgressBar(`Uploading ${name}`, bytes.length);
-  const client = session.clientWith((base) =>
-    withUploadProgress(base, (sent, total) => {
-      if (sent >= total) bar.finish(sent);
-      else bar.update(sent, total);
-    }),
-  );
-  let result: UploadResult;
-  try {
-    result = await session.call(() => client.uploads.create.mutate(form));
-  } finally {
-    bar.abort();
-  }
+  const fields: Record<string, string> = {};
+  if (opts.period) fields.period = opts.period;
+  if (opts.account) fields.accountName = opts.account;
+  if (opts.createAccounts === false) fields.createAccounts = 'false';
+  const result: UploadResult = await sendFile(session, name, bytes, fields, (client, form) => client.uploads.create.mutate(form));
 
   const { report } = result;
   if (opts.json) console.log(JSON.stringify(result, null, 2));
   else printReport(report, name);
   if (report.status === 'rejected') {
     throw new CliError(`Upload rejected: ${plural(report.problems.length, 'problem')} (see above).`, EXIT.rejected);
+  }
+}
+
+async function importProfiles(fileArg: string, opts: { json?: boolean }): Promise<void> {
+  const file = userPath(fileArg);
+  const bytes = readUploadFile(file);
+  const session = Session.open();
+  const name = path.basename(file);
+  const result: ProfileResult = await sendFile(session, name, bytes, {}, (client, form) => client.accounts.importProfiles.mutate(form));
+  if (opts.json) console.log(JSON.stringify(result, null, 2));
+  if (result.status === 'rejected') {
+    if (!opts.json) printProblems(result.problems, name);
+    throw new CliError(`Import rejected: ${plural(result.problems.length, 'problem')} (see above).`, EXIT.rejected);
+  }
+  if (!opts.json) {
+    console.log(`Imported customer profiles from ${name}: ${plural(result.created, 'account')} created, ${result.updated} updated, ${plural(result.products, 'product')} recorded.`);
   }
 }
 
@@ -144,4 +175,20 @@ Example:
   pulse upload automotive_solutions_kpis.xlsx --period 2026-01 --account "Automotive Solutions"`,
     )
     .action(upload);
+
+  program
+    .command('import-profiles')
+    .description('import the customer-profile workbook (.xlsx): creates and updates accounts (admins only)')
+    .argument('<file>', 'the customer-profile workbook')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Every account row is checked first; if any cell has a problem, nothing is imported and each
+problem is listed with its sheet, row and column (exit code 2).
+
+Example:
+  pulse import-profiles customer-profile.xlsx`,
+    )
+    .action(importProfiles);
 }

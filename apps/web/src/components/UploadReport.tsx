@@ -1,12 +1,14 @@
+import type { ReactNode } from 'react';
 import { DASH, formatCount, formatPeriod } from '../format.js';
 import { Link } from '../router.js';
 import type { UploadReport } from '../upload.js';
 
-function Problems({ report }: { report: UploadReport }) {
+/** The problems that rejected a file, each with its sheet, row and column. */
+export function ProblemsTable({ problems }: { problems: UploadReport['problems'] }) {
   return (
     <>
       <div className="notice notice-danger" role="alert">
-        <strong>The file was rejected; nothing was imported.</strong> Fix {report.problems.length === 1 ? 'this problem' : `these ${report.problems.length} problems`} in the
+        <strong>The file was rejected; nothing was imported.</strong> Fix {problems.length === 1 ? 'this problem' : `these ${problems.length} problems`} in the
         file and upload it again.
       </div>
       <div className="table-wrap">
@@ -23,7 +25,7 @@ function Problems({ report }: { report: UploadReport }) {
             </tr>
           </thead>
           <tbody>
-            {report.problems.map((problem, i) => (
+            {problems.map((problem, i) => (
               <tr key={`${problem.sheet}-${problem.row}-${problem.column}-${i}`}>
                 <td>{problem.sheet ?? DASH}</td>
                 <td className="numeric">{problem.row ?? DASH}</td>
@@ -111,6 +113,7 @@ function Imported({ report }: { report: UploadReport }) {
                   <th scope="col" className="numeric">
                     Row
                   </th>
+                  <th scope="col">Column</th>
                   <th scope="col">Account</th>
                   <th scope="col">KPI</th>
                   <th scope="col">Warning</th>
@@ -121,6 +124,7 @@ function Imported({ report }: { report: UploadReport }) {
                   <tr key={`${warning.sheet}-${warning.row}-${i}`}>
                     <td>{warning.sheet ?? DASH}</td>
                     <td className="numeric">{warning.row}</td>
+                    <td>{warning.column ?? DASH}</td>
                     <td className="cell-wrap">{warning.account}</td>
                     <td className="cell-wrap">{warning.kpi}</td>
                     <td className="cell-wrap">{warning.message}</td>
@@ -135,7 +139,20 @@ function Imported({ report }: { report: UploadReport }) {
   );
 }
 
-/** What an import did: the problems to fix when rejected, else counts, versions and warnings. */
-export function UploadReportView({ report }: { report: UploadReport }) {
-  return <div className="upload-report">{report.status === 'rejected' ? <Problems report={report} /> : <Imported report={report} />}</div>;
+/**
+ * What an import did: the problems to fix when rejected, else counts, versions and warnings.
+ * A customer-profile workbook sent as KPI readings gets `profileAction` (what to do instead).
+ */
+export function UploadReportView({ report, profileAction }: { report: UploadReport; profileAction?: ReactNode }) {
+  if (report.customerProfiles) {
+    return (
+      <div className="upload-report">
+        <div className="notice notice-info" role="status">
+          <strong>This is a customer-profile workbook, not KPI readings.</strong> Nothing was imported.
+        </div>
+        {profileAction}
+      </div>
+    );
+  }
+  return <div className="upload-report">{report.status === 'rejected' ? <ProblemsTable problems={report.problems} /> : <Imported report={report} />}</div>;
 }

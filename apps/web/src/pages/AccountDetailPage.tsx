@@ -10,6 +10,7 @@ import { AccountPlaybooks, AccountUploads } from './account/AccountActivity.js';
 import { HealthOverview, HealthTrendChart, PeriodPicker, ScoreExplanation, type HealthTrend } from './account/AccountHealth.js';
 import { AccountProfile } from './account/AccountProfile.js';
 import { KpiReadings } from './account/KpiReadings.js';
+import { ProductHealthCard } from './account/ProductHealth.js';
 
 /** Periods offered by the period picker and drawn in the trend chart. */
 const TREND_PERIODS = 24;
@@ -47,12 +48,13 @@ function HealthSections({ accountId, trend }: { accountId: string; trend: Health
               description={`Stored score of ${formatPeriod(data.period)}.`}
               actions={<PeriodPicker periods={periods} value={period} onChange={(next) => replaceSearchParams({ period: next === periods.at(-1) ? null : next })} />}
             >
-              <HealthOverview explanation={data} />
+              <HealthOverview health={data.health} tiers={data.tiers} />
             </Card>
             <Card title="Health trend" description={`The last ${trend.length} periods with readings.`}>
               <HealthTrendChart trend={trend} tiers={data.tiers} />
             </Card>
           </div>
+          <ProductHealthCard accountId={accountId} period={data.period} tiers={data.tiers} />
           <ScoreExplanation explanation={data} />
           <KpiReadings explanation={data} />
         </>

@@ -46,7 +46,7 @@ export const exportSheets: readonly Sheet[] = [
   {
     table: 'kpi_readings',
     columns: [
-      'id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'raw', 'value', 'unit', 'status', 'score',
+      'id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'raw', 'displayed', 'value', 'unit', 'status', 'score',
       'impact', 'weight', 'source', 'frequency', 'warning',
     ],
   },

@@ -206,12 +206,50 @@ export async function healthTrend(db: Db, tenantId: string, accountId: string, p
   return rows.reverse().map(toHealth);
 }
 
+export interface ProductHealth extends AccountHealth {
+  productId: string;
+  product: string;
+}
+
+/**
+ * Each product's stored health for a period (default: the account's latest period with
+ * product-level readings), scored from that product's readings only, by product name.
+ */
+export async function productHealth(
+  db: Db,
+  tenantId: string,
+  accountId: string,
+  period?: string | null,
+): Promise<{ period: string | null; products: ProductHealth[] }> {
+  await getAccount(db, tenantId, accountId);
+  const productRows = () =>
+    db
+      .selectFrom('account_health')
+      .innerJoin('products', (j) =>
+        j.onRef('products.tenant_id', '=', 'account_health.tenant_id').onRef('products.id', '=', 'account_health.product_id'),
+      )
+      .where('account_health.tenant_id', '=', tenantId)
+      .where('account_health.account_id', '=', accountId);
+  const latest = period
+    ? { period }
+    : await productRows().select('account_health.period').orderBy('account_health.period', 'desc').limit(1).executeTakeFirst();
+  if (!latest) return { period: null, products: [] };
+  const rows = await productRows()
+    .select([...healthColumns, 'products.id as product_id', 'products.name as product_name'])
+    .where('account_health.period', '=', latest.period)
+    .orderBy('products.name_key')
+    .execute();
+  return { period: latest.period, products: rows.map((r) => ({ ...toHealth(r), productId: r.product_id, product: r.product_name })) };
+}
+
 export interface ExplainedReading {
   id: string;
   kpi: string;
   category: string;
   product: string | null;
   raw: string;
+  /** What the spreadsheet showed when that reads as another number than raw; else null. */
+  displayed: string | null;
   value: number | null;
   unit: string | null;
   status: string;
@@ -255,6 +293,7 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
       'kpi_readings.kpi_key',
       'kpi_readings.category',
       'kpi_readings.raw',
+      'kpi_readings.displayed',
       'kpi_readings.value',
       'kpi_readings.unit',
       'kpi_readings.status',
@@ -283,6 +322,7 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
         category: r.category,
         product: r.product_name,
         raw: r.raw,
+        displayed: r.displayed,
         value: r.value,
         unit: r.unit,
         status: r.status,

@@ -12,6 +12,8 @@ export interface Reading {
   category: string;
   kpi: string;
   raw: string;
+  /** What the spreadsheet showed when that reads as another number than raw (3.85 shown as "3.9"); else null. */
+  displayed: string | null;
   value: number | null;
   unit: string | null;
   status: ReadingStatus;
@@ -41,6 +43,7 @@ function readingsQuery(db: Db, tenantId: string) {
       'kpi_readings.category',
       'kpi_readings.kpi_name',
       'kpi_readings.raw',
+      'kpi_readings.displayed',
       'kpi_readings.value',
       'kpi_readings.unit',
       'kpi_readings.status',
@@ -64,6 +67,7 @@ function toReading(r: ReadingRow): Reading {
     category: r.category,
     kpi: r.kpi_name,
     raw: r.raw,
+    displayed: r.displayed,
     value: r.value,
     unit: r.unit,
     status: r.status,

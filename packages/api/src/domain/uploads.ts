@@ -30,6 +30,8 @@ export interface UploadInput {
 export interface UploadWarning {
   sheet: string | null;
   row: number;
+  /** The column of the cell the warning is about, as the file names it; null for the reading's value. */
+  column: string | null;
   account: string;
   kpi: string;
   code: string;
@@ -39,6 +41,8 @@ export interface UploadWarning {
 export interface UploadReport {
   status: 'accepted' | 'rejected';
   format: 'csv' | 'xlsx' | null;
+  /** True when a rejected file is a customer-profile workbook, to be imported with accounts.importProfiles instead. */
+  customerProfiles?: boolean;
   problems: StructuralProblem[];
   counts: { readings: number; scored: number; unknown: number; warnings: number; accountsCreated: number };
   warnings: UploadWarning[];
@@ -85,7 +89,10 @@ async function parseUpload(input: UploadInput, format: 'csv' | 'xlsx', period: s
   return parseWorkbook(input.bytes, { period, accountName: input.accountName ?? null });
 }
 
-/** Finds (and, when allowed, creates) the accounts an upload names; unknown ones are problems. */
+/**
+ * Finds the accounts an upload names and, when create is set, creates the missing ones; when it
+ * is not, each missing account is a problem at the row that first names it.
+ */
 async function resolveAccounts(db: Db, actor: Actor, rows: ImportRow[], create: boolean) {
   const firstRow = new Map<string, ImportRow>();
   for (const r of rows) if (!firstRow.has(accountNameKey(r.account))) firstRow.set(accountNameKey(r.account), r);
@@ -157,24 +164,24 @@ async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'cs
 export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string; report: UploadReport }> {
   const format = detectFormat(input.filename, input.bytes);
   const period = input.period ?? currentPeriod();
-  const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[]) => {
-    const report = rejected(fmt, problems);
+  const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[], extra: Pick<UploadReport, 'customerProfiles'> = {}) => {
+    const report = { ...rejected(fmt, problems), ...extra };
     return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
   };
   if (input.bytes.length === 0) return reject(format, [problem('The file is empty.', 'file')]);
   if (input.bytes.length > MAX_UPLOAD_BYTES) return reject(format, [problem('The file is larger than 16 MB.', 'file')]);
   if (!format) return reject(null, [problem('Unsupported file type: upload an .xlsx workbook or a .csv file.', 'file')]);
   if (format === 'csv' && input.bytes.includes(0)) return reject(format, [problem('The file is not a text file: it contains NUL bytes.', 'file')]);
-  if (format === 'xlsx' && !isValidPeriod(period)) return reject(format, [problem(`Period "${period}" is not a month in the form YYYY-MM.`, 'period')]);
 
+  // Every structural problem is reported together: the file's, over-long names and unknown accounts.
   const parsed = await parseUpload(input, format, period);
-  if (parsed.problems.length) return reject(format, parsed.problems);
-  if (parsed.rows.length === 0) return reject(format, [problem('The file contains no readings.')]);
-  const tooLong = nameProblems(parsed.rows);
-  if (tooLong.length) return reject(format, tooLong);
-
-  const { byKey: accounts, problems } = await resolveAccounts(db, actor, parsed.rows, input.createAccounts ?? true);
-  if (problems.length) return reject(format, problems);
+  if (parsed.layout === 'customer_profiles') return reject(format, parsed.problems, { customerProfiles: true });
+  const structural = [...parsed.problems, ...nameProblems(parsed.rows)];
+  if (parsed.problems.length === 0 && parsed.rows.length === 0) structural.push(problem('The file contains no readings.'));
+  const create = input.createAccounts ?? true;
+  if (structural.length && create) return reject(format, structural);
+  const { byKey: accounts, problems } = await resolveAccounts(db, actor, parsed.rows, create);
+  if (structural.length || problems.length) return reject(format, [...structural, ...problems]);
   const accountOf = (r: ImportRow) => accounts.get(accountNameKey(r.account)) as { id: string; name: string; created: boolean };
 
   const productPairs = parsed.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, name: r.product as string }));
@@ -206,16 +213,11 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
     .execute();
   const previousVersion = new Map(previous.map((p) => [`${p.account_id}|${p.period}`, Number(p.version)]));
 
-  const warnings: UploadWarning[] = scored
-    .filter((s) => s.result.warning)
-    .map((s) => ({
-      sheet: s.row.sheet,
-      row: s.row.line,
-      account: accountOf(s.row).name,
-      kpi: s.row.kpi,
-      code: s.result.warning?.code ?? 'unknown',
-      message: s.result.warning?.message ?? '',
-    }));
+  const warnings: UploadWarning[] = scored.flatMap((s) => {
+    const where = { sheet: s.row.sheet, row: s.row.line, account: accountOf(s.row).name, kpi: s.row.kpi };
+    const cells = s.row.warnings.map((w) => ({ ...where, column: w.column, code: w.code, message: w.message }));
+    return s.result.warning ? [{ ...where, column: null, code: s.result.warning.code, message: s.result.warning.message }, ...cells] : cells;
+  });
   const report: UploadReport = {
     status: 'accepted',
     format,
@@ -271,6 +273,7 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
     { name: 'kpi_name', type: 'text', values: scored.map((s) => s.effective?.range.kpiName ?? s.row.kpi.trim()) },
     { name: 'kpi_key', type: 'text', values: scored.map((s) => s.key) },
     { name: 'raw', type: 'text', values: scored.map((s) => s.row.raw) },
+    { name: 'displayed', type: 'text', values: scored.map((s) => s.row.displayed) },
     { name: 'value', type: 'float8', values: scored.map((s) => s.result.value) },
     { name: 'unit', type: 'text', values: scored.map((s) => s.result.unit) },
     { name: 'status', type: 'text', values: scored.map((s) => s.result.status) },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../trpc.js';
 import { period, uuid } from '../validation.js';
-import { accountHealth, explainHealth, healthTrend } from '../domain/health.js';
+import { accountHealth, explainHealth, healthTrend, productHealth } from '../domain/health.js';
 import { portfolioSummary } from '../domain/portfolio.js';
 
 export const healthRouter = router({
@@ -12,6 +12,10 @@ export const healthRouter = router({
   explain: protectedProcedure
     .input(z.strictObject({ accountId: uuid, period: period.nullish() }))
     .query(({ ctx, input }) => explainHealth(ctx.db, ctx.tenant.id, input.accountId, input.period)),
+
+  products: protectedProcedure
+    .input(z.strictObject({ accountId: uuid, period: period.nullish() }))
+    .query(({ ctx, input }) => productHealth(ctx.db, ctx.tenant.id, input.accountId, input.period)),
 
   summary: protectedProcedure.query(({ ctx }) => portfolioSummary(ctx.db, ctx.tenant.id)),
 

@@ -8,9 +8,9 @@ import { actorOf } from './actor.js';
 const fields = z.strictObject({
   // Not checked here: a bad period is a structural problem, so the import rejects the
   // upload with a report that names it (spec 2.3) instead of failing the request.
-  period: z.string().trim().max(100).optional(),
-  accountName: z.string().trim().min(1).max(200).optional(),
-  createAccounts: z.enum(['true', 'false']).optional(),
+  period: z.string().trim().max(100, 'Write the period as a month, YYYY-MM.').optional(),
+  accountName: z.string().trim().min(1).max(200, 'An account name has at most 200 characters.').optional(),
+  createAccounts: z.enum(['true', 'false'], { message: 'Say true or false for creating accounts.' }).optional(),
 });
 
 export const uploadsRouter = router({

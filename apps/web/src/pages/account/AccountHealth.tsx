@@ -41,9 +41,8 @@ function notCountedReason(category: Category): string {
   return 'No scored reading: not counted';
 }
 
-/** Overall and category health of one period, with coverage. */
-export function HealthOverview({ explanation }: { explanation: Explanation }) {
-  const { health, tiers } = explanation;
+/** Overall and category health of one period (of the account or one product), with coverage. */
+export function HealthOverview({ health, tiers }: { health: Explanation['health']; tiers: Explanation['tiers'] }) {
   return (
     <div className="health-overview">
       <div className="health-overall">

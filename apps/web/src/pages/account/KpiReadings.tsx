@@ -79,7 +79,10 @@ function ReadingRow({ reading, onShowTrend }: { reading: Reading; onShowTrend: (
         {reading.product && <span className="cell-sub">{reading.product}</span>}
         {reading.warning && <span className="reading-warning">{reading.warning}</span>}
       </th>
-      <td className="cell-muted">{reading.raw}</td>
+      <td className="cell-muted">
+        {reading.raw}
+        {reading.displayed !== null && <span className="cell-sub">Shown in the file as {reading.displayed}</span>}
+      </td>
       <td className="numeric">{parsedValue(reading)}</td>
       <td>
         <HealthBadge score={reading.score === null ? null : round1(reading.score)} tier={readingTier(reading.status)} />
