@@ -11,6 +11,8 @@ export type ServerKind = 'raw' | 'express' | 'session' | 'full';
 export interface ServerProcess {
   kind: ServerKind;
   url: string;
+  /** Process id of the child, for reading its memory from /proc. */
+  pid: number;
   statements(): Promise<number>;
   resetStatements(): Promise<void>;
   stop(): Promise<void>;
@@ -46,6 +48,7 @@ export async function startServer(kind: ServerKind, dbUrl: string, bcryptCost: n
   return {
     kind,
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
     statements: async () => (await ask<{ statements: number }>(child, 'stats')).statements,
     resetStatements: async () => {
       await ask(child, 'reset');
@@ -87,6 +90,18 @@ export async function getJson<T = unknown>(baseUrl: string, pathAndQuery: string
   const body = (await res.json()) as T;
   if (res.status !== 200) throw new Error(`GET ${pathAndQuery.slice(0, 80)} → ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
   return body;
+}
+
+/** A tRPC mutation (POST, JSON body); returns its `result.data`. */
+export async function postJson<T = unknown>(baseUrl: string, procedure: string, input: unknown, cookie: string): Promise<T> {
+  const res = await fetch(`${baseUrl}/api/trpc/${procedure}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...CLIENT_HEADERS, cookie },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { result?: { data: T } };
+  if (res.status !== 200 || !body.result) throw new Error(`POST ${procedure} → ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.result.data;
 }
 
 export interface LoadResult {

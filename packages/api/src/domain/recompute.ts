@@ -98,7 +98,9 @@ function writeRecombined(tenantId: string, tiers: HealthSettings['tiers']): RawB
  * Re-scores the readings of the given KPIs with their (new) ranges, then each category score
  * they feed and the overall score and tier of those healths. Readings of other KPIs are read
  * (for the category means) but never written; unknown readings stay unknown, because a range
- * change keeps the KPI's unit.
+ * change keeps the KPI's unit. The category means score the changed KPI's readings again
+ * rather than joining the updated rows (a statement does not see its own updates), one
+ * health at a time, so no sort spills however many healths change.
  */
 export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceRange[], settings: HealthSettings): Promise<RecomputeEffect> {
   if (ranges.length === 0) return { accountsRescored: 0, tierChanges: 0 };
@@ -123,17 +125,19 @@ export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly Ref
       FROM accounts a, ranges r
       WHERE a.tenant_id = ${tenantId} AND k.tenant_id = ${tenantId} AND k.account_id = a.id AND k.kpi_key = r.kpi_key
         AND k.status <> 'unknown' AND k.value IS NOT NULL
-      RETURNING k.id, k.account_id, k.product_id, k.period, lower(k.category) AS category_key, k.score
+      RETURNING k.account_id, k.product_id, k.period, lower(k.category) AS category_key
     ),
     category_scores AS (
-      SELECT g.account_id, g.product_id, g.period, g.category_key,
-             sum(coalesce(c.score, k.score) * ${weight} ORDER BY k.id) / sum(${weight} ORDER BY k.id) AS score
+      SELECT g.account_id, g.product_id, g.period, g.category_key, m.score
       FROM (SELECT DISTINCT account_id, product_id, period, category_key FROM rescored) g
-      JOIN kpi_readings k ON k.tenant_id = ${tenantId} AND k.account_id = g.account_id AND k.period = g.period
-        AND k.product_id IS NOT DISTINCT FROM g.product_id AND lower(k.category) = g.category_key
-      LEFT JOIN rescored c ON c.id = k.id
-      WHERE k.score IS NOT NULL
-      GROUP BY g.account_id, g.product_id, g.period, g.category_key
+      CROSS JOIN LATERAL (
+        SELECT sum(s.score * ${weight} ORDER BY k.id) / sum(${weight} ORDER BY k.id) AS score
+        FROM kpi_readings k
+        LEFT JOIN ranges r ON r.kpi_key = k.kpi_key AND k.status <> 'unknown' AND k.value IS NOT NULL
+        CROSS JOIN LATERAL (SELECT CASE WHEN r.kpi_key IS NULL THEN k.score ELSE ${score} END AS score) s
+        WHERE k.tenant_id = ${tenantId} AND k.account_id = g.account_id AND k.period = g.period
+          AND k.product_id IS NOT DISTINCT FROM g.product_id AND lower(k.category) = g.category_key AND k.score IS NOT NULL
+      ) m
     ),
     by_health AS (
       SELECT h.id, array_agg(cs.category_key) AS keys, array_agg(cs.score) AS scores
