@@ -151,6 +151,61 @@ export async function healthTrend(db: Db, tenantId: string, accountId: string, p
   return rows.reverse().map(toHealth);
 }
 
+export interface AccountTrend {
+  accountId: string;
+  /** Health over the account's last N periods that have data, oldest first. */
+  points: AccountHealth[];
+}
+
+/**
+ * The trends of a page of accounts in one statement, in the order asked. Any id that is not
+ * one of the tenant's accounts makes the whole call NOT_FOUND, as for a single account.
+ */
+export async function healthTrends(db: Db, tenantId: string, accountIds: string[], periods: number): Promise<AccountTrend[]> {
+  const ids = [...new Set(accountIds)];
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('accounts')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('account_health')
+          .select(healthColumns)
+          .whereRef('account_health.tenant_id', '=', 'accounts.tenant_id')
+          .whereRef('account_health.account_id', '=', 'accounts.id')
+          .where('account_health.product_id', 'is', null)
+          .orderBy('account_health.period', 'desc')
+          .limit(periods)
+          .as('h'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'accounts.id as id',
+      'h.account_id',
+      'h.period',
+      'h.overall',
+      'h.tier',
+      'h.coverage',
+      'h.scored_count',
+      'h.reading_count',
+      'h.categories',
+      'h.computed_at',
+    ])
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.id', 'in', ids)
+    .orderBy('accounts.id')
+    .orderBy('h.period')
+    .execute();
+  const points = new Map<string, AccountHealth[]>();
+  for (const { id, ...row } of rows) {
+    const list = points.get(id) ?? [];
+    points.set(id, list);
+    if (row.account_id !== null) list.push(toHealth(row as HealthRow));
+  }
+  if (points.size !== ids.length) throw notFound('Account');
+  return ids.map((accountId) => ({ accountId, points: points.get(accountId) ?? [] }));
+}
+
 export interface ExplainedReading {
   id: string;
   kpi: string;
