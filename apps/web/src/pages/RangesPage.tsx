@@ -214,7 +214,7 @@ function ResetAll({ overrides }: { overrides: number }) {
       </button>
       <Dialog open={confirming} title="Reset every range?" onClose={() => setConfirming(false)}>
         <p>
-          Your {overrides} changed {overrides === 1 ? 'range goes' : 'ranges go'} back to the defaults, and every stored reading is scored again.
+          Your {overrides} changed {overrides === 1 ? 'range goes' : 'ranges go'} back to the defaults, and their KPIs’ stored readings are scored again.
         </p>
         {reset.error && (
           <p className="form-error" role="alert">
@@ -250,7 +250,7 @@ export function RangesPage({ session }: { session: SignedInSession }) {
       title="Reference ranges"
       description={
         isAdmin
-          ? 'The bands that turn each KPI value into a score. Changing one scores every stored reading again.'
+          ? 'The bands that turn each KPI value into a score. Changing one scores that KPI’s stored readings again.'
           : 'The bands that turn each KPI value into a score. Only admins can change them.'
       }
       actions={isAdmin && <ResetAll overrides={overrides} />}
