@@ -37,6 +37,7 @@ function callsWithIds(): { name: string; call: (id: string) => Promise<unknown> 
     { name: 'health.explain', call: (accountId) => a.health.explain({ accountId }) },
     { name: 'health.explain (period)', call: (accountId) => a.health.explain({ accountId, period: '2026-02' }) },
     { name: 'health.trend', call: (accountId) => a.health.trend({ accountId }) },
+    { name: 'health.trends', call: (accountId) => a.health.trends({ accountIds: [accountId] }) },
     { name: 'accounts.byId (as member)', call: (id) => acme.asMember.accounts.byId({ id }) },
     { name: 'health.explain (as member)', call: (accountId) => acme.asMember.health.explain({ accountId }) },
   ];
