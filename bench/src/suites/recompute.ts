@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { defaultRangeFor, defaultSettings, kpiKey } from '@pulse/scoring';
-import { fmtInt, fmtX, type BenchContext } from '../context.js';
-import { postJson } from '../http.js';
+import { BENCH_PASSWORD, tenantHandle } from '../dataset.js';
+import { fmtInt, fmtMs, fmtX, type BenchContext } from '../context.js';
+import { CLIENT_HEADERS, load, login, postJson, trpcQueryPath } from '../http.js';
 import { now } from '../stats.js';
 
 interface Effect {
@@ -40,8 +41,8 @@ const fmtS = (ms: number) => `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
 /**
  * ranges.updateSettings (weights) and ranges.update (one KPI) over HTTP on the largest tenant,
  * each against the plain SQL that writes the same rows (rolled back), with the server's peak
- * RSS above its idle RSS. Each change is undone afterwards (timed too), so the dataset stays
- * as built.
+ * RSS above its idle RSS, and another tenant's list latency while the range change runs.
+ * Each change is undone afterwards (timed too), so the dataset stays as built.
  */
 export async function recomputeSuite(ctx: BenchContext): Promise<void> {
   const { results, prepared, largest, app, cookie, options } = ctx;
@@ -77,10 +78,24 @@ export async function recomputeSuite(ctx: BenchContext): Promise<void> {
   const settingsBack = await measured(app.pid, () => postJson<{ effect: Effect }>(app.url, 'ranges.updateSettings', defaultSettings, cookie));
   const settingsPlain = await plain([[`UPDATE account_health SET overall = overall WHERE tenant_id = $1`, [largest.id]]]);
 
+  // Another tenant's list at a fixed rate: alone, then while the range change below runs.
+  const other = await tenantHandle(pg, 2);
+  const otherList = {
+    url: `${app.url}${trpcQueryPath('accounts.list', { limit: 50 })}`,
+    headers: { ...CLIENT_HEADERS, cookie: await login(app.url, other.adminEmail, BENCH_PASSWORD) },
+    connections: options.connections,
+    rate: options.loginListRate,
+    seconds: Math.min(30, Math.max(1, settings.ms / 1000)),
+  };
+  const otherIdle = await load(otherList);
+
   // One KPI's range: its readings re-scored, the category and overall of their healths recombined.
   const shifted = { kpi: kpi.kpiName, higherIsBetter: kpi.higherIsBetter, scaleMin: kpi.scaleMin, scaleMax: kpi.scaleMax,
     riskThreshold: kpi.riskThreshold + (kpi.healthyThreshold - kpi.riskThreshold) / 2, healthyThreshold: kpi.healthyThreshold };
-  const range = await measured(app.pid, () => postJson<{ effect: Effect }>(app.url, 'ranges.update', shifted, cookie));
+  const [range, otherBusy] = await Promise.all([
+    measured(app.pid, () => postJson<{ effect: Effect }>(app.url, 'ranges.update', shifted, cookie)),
+    load(otherList),
+  ]);
   const rangeBack = await measured(app.pid, () => postJson<{ effect: Effect }>(app.url, 'ranges.reset', { kpi: kpi.kpiName }, cookie));
   const rangePlain = await plain([
     [
@@ -107,8 +122,10 @@ export async function recomputeSuite(ctx: BenchContext): Promise<void> {
   results.add(bench, `ranges.update (${kpi.kpiName}) over HTTP; reset`, `${fmtS(range.ms)}; ${fmtS(rangeBack.ms)} (${effect(range.value.effect)})`,
     full ? '≤ 30 s (full dataset)' : null, full ? range.ms <= RANGE_TARGET_MS : null);
   results.add(bench, `  plain UPDATE of the same ${fmtInt(rangePlain.rows)} reading + health rows; ratio`, `${fmtS(rangePlain.ms)}; ${fmtX(range.ms / rangePlain.ms)}`);
+  results.add(bench, `tenant 2's accounts.list at ${otherList.rate} req/s: p99 idle vs during the range change`,
+    `${fmtMs(otherIdle.p99)} vs ${fmtMs(otherBusy.p99)} = ${fmtX(otherBusy.p99 / otherIdle.p99)}`, '≤ 2×', otherBusy.p99 / otherIdle.p99 <= 2);
   const peak = Math.max(settings.peakMb, settingsBack.peakMb, range.peakMb, rangeBack.peakMb);
   results.add(bench, 'server peak RSS during the four recomputes, above idle', `${growth(peak).toFixed(0)} MB (peak ${peak.toFixed(0)} MB)`,
     `≤ ${MEMORY_BOUND_MB} MB`, growth(peak) <= MEMORY_BOUND_MB);
-  results.detail('recompute', { idleMb, kpi: kpi.kpiName, settings, settingsBack, settingsPlain, range, rangeBack, rangePlain });
+  results.detail('recompute', { idleMb, kpi: kpi.kpiName, otherIdle: { ...otherIdle, latencies: undefined }, otherBusy: { ...otherBusy, latencies: undefined }, settings, settingsBack, settingsPlain, range, rangeBack, rangePlain });
 }
