@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -11,6 +12,8 @@ export type ServerKind = 'raw' | 'express' | 'session' | 'full';
 export interface ServerProcess {
   kind: ServerKind;
   url: string;
+  /** Process id of the child, for reading its memory from /proc. */
+  pid: number;
   statements(): Promise<number>;
   resetStatements(): Promise<void>;
   stop(): Promise<void>;
@@ -46,6 +49,7 @@ export async function startServer(kind: ServerKind, dbUrl: string, bcryptCost: n
   return {
     kind,
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
     statements: async () => (await ask<{ statements: number }>(child, 'stats')).statements,
     resetStatements: async () => {
       await ask(child, 'reset');
@@ -87,6 +91,34 @@ export async function getJson<T = unknown>(baseUrl: string, pathAndQuery: string
   const body = (await res.json()) as T;
   if (res.status !== 200) throw new Error(`GET ${pathAndQuery.slice(0, 80)} → ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
   return body;
+}
+
+/**
+ * A tRPC mutation (POST, JSON body); returns its `result.data`. Sent with node:http rather
+ * than fetch, whose 300-second header timeout a whole-tenant recompute on a loaded machine
+ * can exceed.
+ */
+export function postJson<T = unknown>(baseUrl: string, procedure: string, input: unknown, cookie: string): Promise<T> {
+  const body = JSON.stringify(input);
+  return new Promise<T>((resolve, reject) => {
+    const req = http.request(
+      `${baseUrl}/api/trpc/${procedure}`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...CLIENT_HEADERS, cookie } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const parsed = JSON.parse(text) as { result?: { data: T } };
+          if (res.statusCode !== 200 || !parsed.result) reject(new Error(`POST ${procedure} → ${res.statusCode}: ${text.slice(0, 300)}`));
+          else resolve(parsed.result.data);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export interface LoadResult {

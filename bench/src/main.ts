@@ -24,6 +24,7 @@ import { sessionSuite } from './suites/sessions.js';
 import { dashboardSuite } from './suites/dashboard.js';
 import { loginSuite } from './suites/login.js';
 import { pgliteSuite } from './suites/pglite.js';
+import { recomputeSuite } from './suites/recompute.js';
 
 const SUITES: { id: number; name: string; run: (ctx: BenchContext) => Promise<void> }[] = [
   { id: 1, name: 'keyset depth', run: keysetSuite },
@@ -32,6 +33,7 @@ const SUITES: { id: number; name: string; run: (ctx: BenchContext) => Promise<vo
   { id: 4, name: 'session cost', run: sessionSuite },
   { id: 6, name: 'login under load', run: loginSuite },
   { id: 2, name: 'upload ingestion', run: uploadSuite },
+  { id: 8, name: 'recompute', run: recomputeSuite },
   { id: 7, name: 'embedded PGlite', run: pgliteSuite },
 ];
 

@@ -57,6 +57,7 @@ const cases: Record<string, Case> = {
   'health.products': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
   'health.summary': { kind: 'scoped', input: () => undefined },
   'health.trend': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
+  'health.trends': { kind: 'id', input: (b) => ({ accountIds: [b.accountId] }) },
   'ranges.list': { kind: 'scoped', input: () => undefined },
   'ranges.update': {
     kind: 'scoped',

@@ -43,7 +43,7 @@ const trend = (overall: number) =>
 
 function renderAccounts(path: string) {
   const listInputs: Record<string, unknown>[] = [];
-  const trendCalls: string[] = [];
+  const trendCalls: string[][] = [];
   fakeApi({
     status: () => signedIn({ role: 'member' }),
     routers: {
@@ -56,11 +56,11 @@ function renderAccounts(path: string) {
           }),
       }),
       health: t.router({
-        trend: t.procedure
-          .input((value) => value as { accountId: string; periods: number })
+        trends: t.procedure
+          .input((value) => value as { accountIds: string[]; periods: number })
           .query(({ input }) => {
-            trendCalls.push(`${input.accountId.slice(-1)}:${input.periods}`);
-            return trend(accounts.find((a) => a.id === input.accountId)?.health.overall ?? 0);
+            trendCalls.push([...input.accountIds.map((id) => id.slice(-1)), `periods ${input.periods}`]);
+            return input.accountIds.map((id) => ({ accountId: id, points: trend(accounts.find((a) => a.id === id)?.health.overall ?? 0) }));
           }),
       }),
       ranges: t.router({ settings: t.procedure.query(() => ({ categoryWeights: { Support: 50, 'Product Usage': 50 }, tiers: { healthy: 80, atRisk: 60 } })) }),
@@ -79,24 +79,20 @@ describe('accounts list', () => {
     expect(listInputs[0]).toEqual({ limit: 50, search: null, healthTier: 'critical', status: 'active', sort: 'health', order: 'desc', includeArchived: false, direction: 'forward' });
   });
 
-  it('asks for a row’s trend only once the row is in view, and draws its sparkline', async () => {
-    const observer = stubIntersectionObserver();
+  it('asks for the trends of the whole page in one call and draws every sparkline', async () => {
+    stubIntersectionObserver();
     const { trendCalls } = renderAccounts('/accounts');
     await screen.findByRole('link', { name: 'Account 1' });
-    expect(trendCalls).toEqual([]);
-
-    observer.reveal((target) => target.textContent?.includes('Account 2') ?? false);
-    const sparkline = await screen.findByRole('img', { name: /^Health over the last 2 periods/ });
-    expect(sparkline.getAttribute('aria-label')).toBe('Health over the last 2 periods, from 65 to 65');
-    expect(trendCalls).toEqual(['2:12']);
+    const sparklines = await screen.findAllByRole('img', { name: /^Health over the last 2 periods/ });
+    expect(sparklines.map((s) => s.getAttribute('aria-label'))).toEqual([91, 65, 40].map((n) => `Health over the last 2 periods, from ${n} to ${n}`));
+    expect(trendCalls).toEqual([['1', '2', '3', 'periods 12']]);
   });
 
-  it('colours the heatmap cells of visible rows by the organisation’s tiers', async () => {
-    const observer = stubIntersectionObserver();
+  it('colours the heatmap cells by the organisation’s tiers', async () => {
+    stubIntersectionObserver();
     renderAccounts('/accounts?view=heatmap');
     const table = await screen.findByRole('table', { name: /Category scores/ });
     expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Account', 'Overall', 'Support', 'Product Usage']);
-    observer.reveal();
     const row = (name: string) => within(table).getByRole('row', { name: new RegExp(name) });
     await waitFor(() => expect(row('Account 1').querySelector('.heat-healthy')?.textContent).toBe('91 Healthy'));
     expect(row('Account 2').querySelector('.heat-at_risk')?.className).toContain('heat-depth-3');

@@ -82,14 +82,27 @@ describe('reference ranges', () => {
     expect(calls).toEqual([]);
   });
 
-  it('saves a valid change and closes the editor', async () => {
-    const calls = renderRanges('admin', (input) => ({ ...churn, ...input, source: 'tenant' }));
+  it('saves a valid change, closes the editor and says how many accounts changed tier, linking to them', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const calls = renderRanges('admin', async (input) => {
+      await held;
+      return { ...churn, ...input, source: 'tenant', effect: { accountsRescored: 1200, tierChanges: 37 } };
+    });
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     fireEvent.change(screen.getByLabelText('Direction of Churn Rate'), { target: { value: 'lower' } });
     fireEvent.change(screen.getByLabelText('Risk threshold of Churn Rate'), { target: { value: '20' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByRole('progressbar', { name: 'Saving and re-scoring' })).toBeTruthy();
+    release();
     await waitFor(() => expect(screen.queryByLabelText('Risk threshold of Churn Rate')).toBeNull());
     expect(calls).toEqual([{ kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, riskThreshold: 20, healthyThreshold: 5, scaleMax: 100 }]);
+    const status = await screen.findByText(/^Saved\./);
+    expect(status.textContent).toBe('Saved. 1,200 accounts rescored; 37 accounts changed tier.');
+    expect(within(status).getByRole('link', { name: '37 accounts changed tier' }).getAttribute('href')).toBe('/accounts');
+    expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
   it('is read-only for members', async () => {

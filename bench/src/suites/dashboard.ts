@@ -109,7 +109,22 @@ export async function dashboardSuite(ctx: BenchContext): Promise<void> {
     list.domain.p50 / list.single.p50 < 2,
   );
   results.add('5 dashboard', `accounts.list by health over HTTP (${httpListStatements} SQL/req)`, fmtMs(list.http.p50));
+
+  // One accounts page as the dashboard's list shows it: the page, then its trends in one call.
+  const page = await getJson<{ result: { data: { items: { id: string }[] } } }>(app.url, listPath, cookie);
+  const trendsPath = trpcQueryPath('health.trends', { accountIds: page.result.data.items.map((a) => a.id), periods: 12 });
+  await app.resetStatements();
+  await getJson(app.url, listPath, cookie);
+  await getJson(app.url, trendsPath, cookie);
+  const pageStatements = await app.statements();
+  const pageTimes = await interleave({ page: async () => Promise.all([getJson(app.url, listPath, cookie), getJson(app.url, trendsPath, cookie)]) }, options.rounds);
+  results.add(
+    '5 dashboard',
+    `accounts page (50 rows): accounts.list + health.trends over HTTP`,
+    `${pageStatements} SQL per page (2 requests), ${fmtMs(pageTimes.page.p50)}`,
+  );
   results.detail('dashboard', {
+    accountsPage: { statements: pageStatements, ...pageTimes },
     summary: { ...summary, domainStatements, httpStatements: httpSummaryStatements, statementMs: partTimes, statements: parts.map((p) => p.sql) },
     accountsByHealth: { ...list, domainStatements: listStatements, httpStatements: httpListStatements, sql: listSql.sql },
   });

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import bcrypt from 'bcrypt';
 import { BENCH_PASSWORD } from '../dataset.js';
+import { BCRYPT_CONCURRENCY } from '../../../packages/db/src/repos/users.js';
 import { fmtMs, fmtPct, fmtX, type BenchContext } from '../context.js';
 import { CLIENT_HEADERS, load, trpcQueryPath, withoutLatencies } from '../http.js';
 import { median, now, summarise } from '../stats.js';
@@ -60,7 +61,7 @@ export async function loginSuite(ctx: BenchContext): Promise<void> {
     return { concurrency, logins: latencies.length / seconds, timing: summarise(latencies), failures, busy: withoutLatencies(busy), seconds };
   };
   const saturated = await phase(LOGIN_CONCURRENCY);
-  // What a limiter of (cores - 1) concurrent bcrypt operations would allow: one core stays free for requests.
+  // Fewer clients than the server's cap (BCRYPT_CONCURRENCY, cores − 1): the cap is not what limits them.
   const limited = await phase(Math.max(1, cores - 1));
 
   results.add('6 login under load', `bcrypt cost ${options.bcryptCost}: compare time, ceiling (${cores} cores ÷ time)`, `${fmtMs(hashMs)}, ${ceiling.toFixed(1)} logins/s`);
@@ -74,7 +75,7 @@ export async function loginSuite(ctx: BenchContext): Promise<void> {
     if (p.failures) results.add('6 login under load', `${p.concurrency} concurrent: failed logins`, String(p.failures));
   }
   const share = saturated.logins / ceiling;
-  results.add('6 login under load', `${saturated.concurrency} concurrent: logins/s ÷ ceiling`, fmtPct(share), '≥ 90%', share >= 0.9);
+  results.add('6 login under load', `${saturated.concurrency} concurrent (server hashes ${BCRYPT_CONCURRENCY} at a time): logins/s ÷ ceiling`, fmtPct(share), '≥ 60%', share >= 0.6);
   const spread = saturated.busy.p99 / idle.p99;
   results.add('6 login under load', `${saturated.concurrency} concurrent: list p99 ÷ idle p99`, fmtX(spread), '≤ 3×', spread <= 3);
   results.detail('login', { hashMs, hashTimes, cores, ceiling, idle: withoutLatencies(idle), phases: [saturated, limited] });

@@ -100,6 +100,45 @@ describe('health.account and health.trend', () => {
   });
 });
 
+describe('health.trends', () => {
+  it("gives each asked account's trend, in the order asked, exactly as health.trend does", async () => {
+    const accountId = await threeMonths();
+    const { report } = await uploadCsv(acme.asAdmin, [...february('Beta'), ...march('Beta')]);
+    const beta = report.accounts[0]?.id as string;
+    const empty = (await acme.asAdmin.accounts.create({ name: 'No Readings' })).id;
+
+    const trends = await acme.asMember.health.trends({ accountIds: [empty, beta, accountId] });
+    expect(trends).toEqual([
+      { accountId: empty, points: [] },
+      { accountId: beta, points: await acme.asMember.health.trend({ accountId: beta }) },
+      { accountId, points: await acme.asMember.health.trend({ accountId }) },
+    ]);
+    // Three months, oldest first: 66.976 (at_risk), 81.85 (healthy), 34 (critical).
+    expect(trends[2]?.points.map((h) => [h.period, h.tier])).toEqual([
+      ['2026-01', 'at_risk'],
+      ['2026-02', 'healthy'],
+      ['2026-03', 'critical'],
+    ]);
+    const two = await acme.asMember.health.trends({ accountIds: [accountId, beta, accountId], periods: 2 });
+    expect(two.map((t) => [t.accountId, t.points.map((h) => h.period)])).toEqual([
+      [accountId, ['2026-02', '2026-03']],
+      [beta, ['2026-02', '2026-03']],
+    ]);
+  });
+
+  it("is NOT_FOUND when any id is another tenant's or unknown, BAD_REQUEST for no ids, more than 100 or a bad id", async () => {
+    const accountId = await threeMonths();
+    const globex = await makeTenant(handle, 'Globex');
+    const theirs = (await uploadCsv(globex.asAdmin, february('Theirs'))).report.accounts[0]?.id as string;
+    await expectTrpcError(acme.asMember.health.trends({ accountIds: [accountId, theirs] }), 'NOT_FOUND', 'Account not found.');
+    await expectTrpcError(acme.asMember.health.trends({ accountIds: ['00000000-0000-4000-8000-000000000000'] }), 'NOT_FOUND', 'Account not found.');
+    await expectTrpcError(acme.asMember.health.trends({ accountIds: [] }), 'BAD_REQUEST');
+    await expectTrpcError(acme.asMember.health.trends({ accountIds: Array.from({ length: 101 }, () => accountId) }), 'BAD_REQUEST');
+    await expectTrpcError(acme.asMember.health.trends({ accountIds: ['nope'] }), 'BAD_REQUEST');
+    await expectTrpcError(acme.asMember.health.trends({ accountIds: [accountId], periods: 0 }), 'BAD_REQUEST');
+  });
+});
+
 describe('health.explain', () => {
   it('lists every reading with raw text, value, unit, band, score and the range used (default or tenant)', async () => {
     const { report } = await uploadCsv(acme.asAdmin, [

@@ -39,6 +39,7 @@ function callsWithIds(): { name: string; call: (id: string) => Promise<unknown> 
     { name: 'health.trend', call: (accountId) => a.health.trend({ accountId }) },
     { name: 'health.products', call: (accountId) => a.health.products({ accountId }) },
     { name: 'health.products (period)', call: (accountId) => a.health.products({ accountId, period: '2026-02' }) },
+    { name: 'health.trends', call: (accountId) => a.health.trends({ accountIds: [accountId] }) },
     { name: 'accounts.byId (as member)', call: (id) => acme.asMember.accounts.byId({ id }) },
     { name: 'health.explain (as member)', call: (accountId) => acme.asMember.health.explain({ accountId }) },
   ];

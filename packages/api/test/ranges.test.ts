@@ -60,6 +60,8 @@ describe('ranges.update', () => {
 
     const updated = await acme.asAdmin.ranges.update({ ...CRR, riskThreshold: 95, healthyThreshold: 99 });
     expect(updated).toMatchObject({ kpiName: 'Customer Retention Rate', key: 'customer retention rate', source: 'tenant', riskThreshold: 95, healthyThreshold: 99, default: { riskThreshold: 71, healthyThreshold: 91 } });
+    // at_risk (66.976) → critical (46.57, below): one account rescored, one tier change.
+    expect(updated.effect).toEqual({ accountsRescored: 1, tierChanges: 1 });
 
     // 94% < r 95: critical 33·(94 − 0)/(95 − 0) = 3102/95 = 32.652631…
     // Product Usage (3·3102/95 + 1·50)/4 = 36.989473…; Support unchanged 60.94
@@ -144,7 +146,8 @@ describe('ranges.reset', () => {
     const productUsage = (3 * (3102 / 95) + 50) / 4;
     expect((await acmeState()).health?.overall).toBeCloseTo((30 * productUsage + 20 * 57.64) / 50, 9);
 
-    expect(await acme.asAdmin.ranges.reset({ kpi: ' CUSTOMER retention rate' })).toEqual({ reset: 1 });
+    // The one account goes from critical (overall (30·36.989… + 20·57.64)/50 = 45.25) to at_risk.
+    expect(await acme.asAdmin.ranges.reset({ kpi: ' CUSTOMER retention rate' })).toEqual({ reset: 1, effect: { accountsRescored: 1, tierChanges: 1 } });
     // CRR back to 78, Product Usage 71: (30·71 + 20·57.64)/50 = 65.656
     const one = await acmeState();
     expect(one.readings.get('Customer Retention Rate')?.score).toBe(78);
@@ -152,14 +155,16 @@ describe('ranges.reset', () => {
     expect(one.health?.overall).toBeCloseTo(65.656, 9);
     expect((await acme.asMember.ranges.list()).filter((r) => r.source === 'tenant').map((r) => r.kpiName)).toEqual(['First Response Time']);
 
-    expect(await acme.asAdmin.ranges.reset({ all: true })).toEqual({ reset: 1 });
+    // 65.656 → 66.976: still at_risk.
+    expect(await acme.asAdmin.ranges.reset({ all: true })).toEqual({ reset: 1, effect: { accountsRescored: 1, tierChanges: 0 } });
     const all = await acmeState();
     expect(all.readings.get('First Response Time')?.score).toBe(91.75);
     expect(all.health?.overall).toBeCloseTo(README_OVERALL, 9);
     expect((await acme.asMember.ranges.list()).every((r) => r.source === 'default')).toBe(true);
 
-    expect(await acme.asAdmin.ranges.reset({ all: true })).toEqual({ reset: 0 });
-    expect(await acme.asAdmin.ranges.reset({ kpi: 'Customer Retention Rate' })).toEqual({ reset: 0 });
+    const nothing = { reset: 0, effect: { accountsRescored: 0, tierChanges: 0 } };
+    expect(await acme.asAdmin.ranges.reset({ all: true })).toEqual(nothing);
+    expect(await acme.asAdmin.ranges.reset({ kpi: 'Customer Retention Rate' })).toEqual(nothing);
     await expectTrpcError(acme.asAdmin.ranges.reset({ kpi: 'Happiness Index' }), 'NOT_FOUND', 'KPI not found.');
     await expectTrpcError(acme.asAdmin.ranges.reset({ all: false } as never), 'BAD_REQUEST');
     await expectGlobexUntouched();
@@ -172,7 +177,8 @@ describe('ranges.updateSettings', () => {
       categoryWeights: { 'Product Usage': 10, Support: 40, 'Customer Sentiment': 20, 'Business Outcomes': 15, 'Relationship Strength': 15 },
       tiers: { healthy: 60, atRisk: 40 },
     };
-    expect(await acme.asAdmin.ranges.updateSettings(settings)).toEqual(settings);
+    // The one account goes from at_risk (66.976) to healthy (below).
+    expect(await acme.asAdmin.ranges.updateSettings(settings)).toEqual({ ...settings, effect: { accountsRescored: 1, tierChanges: 1 } });
     expect(await acme.asMember.ranges.settings()).toEqual(settings);
     // (10·71 + 40·60.94)/50 = 62.952 ≥ 60 → healthy under the new tiers
     const custom = await acmeState();

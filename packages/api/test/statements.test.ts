@@ -80,4 +80,17 @@ describe('no N+1: statements per call do not grow with the data', () => {
     expect(b.count).toBe(a.count);
     expect(a.count).toBeLessThanOrEqual(8);
   });
+
+  it('health.trends: one statement for a page of 5 or of 100 accounts, where health.trend sends two per account', async () => {
+    const t = await tenantWithAccounts('Trends', 100);
+    const ids = (await t.asMember.accounts.list({ limit: 100 })).items.map((a) => a.id);
+    const small = await statements(t, (c) => c.health.trends({ accountIds: ids.slice(0, 5) }));
+    const large = await statements(t, (c) => c.health.trends({ accountIds: ids }));
+    const single = await statements(t, (c) => c.health.trend({ accountId: ids[0] as string }));
+    expect(large.result.map((r) => r.points.length)).toEqual(ids.map(() => 2));
+    console.log(`health.trends: ${small.count} statements for 5 accounts, ${large.count} for 100; health.trend ${single.count} for one`);
+    expect(large.count).toBe(small.count);
+    // The same transaction around it; inside, one statement instead of the account check and the query.
+    expect(small.count).toBe(single.count - 1);
+  });
 });

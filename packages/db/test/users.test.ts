@@ -2,7 +2,7 @@ import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../src/connection.js';
 import { createTestDatabase } from '../src/testing.js';
-import { createUser, verifyCredentials } from '../src/repos/users.js';
+import { BCRYPT_CONCURRENCY, createUser, verifyCredentials } from '../src/repos/users.js';
 
 let handle: DatabaseHandle;
 let tenantId: string;
@@ -17,6 +17,30 @@ afterAll(async () => {
 });
 
 describe('credentials', () => {
+  it(`runs at most ${BCRYPT_CONCURRENCY} bcrypt comparison(s) at a time (cores − 1, at least 1); the others wait and all answer`, async () => {
+    const original = bcrypt.compare.bind(bcrypt) as (data: string, hash: string) => Promise<boolean>;
+    let running = 0;
+    let most = 0;
+    const compare = vi.spyOn(bcrypt, 'compare').mockImplementation((async (data: string, hash: string) => {
+      running += 1;
+      most = Math.max(most, running);
+      try {
+        return await original(data, hash);
+      } finally {
+        running -= 1;
+      }
+    }) as never);
+    try {
+      const attempts = Array.from({ length: 8 }, (_, i) => verifyCredentials(handle.db, 'ada@acme.test', i % 2 ? 'right password' : 'wrong password', 4));
+      const users = await Promise.all(attempts);
+      expect(users.map((u) => u?.email ?? null)).toEqual(Array.from({ length: 8 }, (_, i) => (i % 2 ? 'ada@acme.test' : null)));
+      expect(compare).toHaveBeenCalledTimes(8);
+      expect(most).toBe(Math.min(8, BCRYPT_CONCURRENCY));
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
   it('equal hashing work: unknown email, wrong password and long password each cost one bcrypt comparison', async () => {
     const compare = vi.spyOn(bcrypt, 'compare');
     try {

@@ -21,9 +21,11 @@ export {
 export { parseValue, type ParseResult } from './parse.js';
 export { catalogueUnits, isCatalogueUnit, parsedUnitFor, toCatalogueUnit, type UnitConversion } from './units.js';
 export {
+  bandShapes,
   scoreReading,
   scoreValue,
   type BandScore,
+  type BandShape,
   type ReadingInput,
   type ReadingWarning,
   type ReadingWarningCode,

@@ -7,7 +7,7 @@ export interface BandScore {
   score: number;
 }
 
-interface BandShape {
+export interface BandShape {
   band: Band;
   floor: number;
   ceiling: number;
@@ -16,6 +16,9 @@ interface BandShape {
 const healthy: BandShape = { band: 'healthy', floor: 67, ceiling: 100 };
 const risk: BandShape = { band: 'risk', floor: 34, ceiling: 66 };
 const critical: BandShape = { band: 'critical', floor: 0, ceiling: 33 };
+
+/** The three bands a reading's score falls in (what a SQL re-score builds its expression from). */
+export const bandShapes: Readonly<Record<Band, BandShape>> = { healthy, risk, critical };
 
 /** Places `distance / width` of the way up the band, clamped to it; a zero width gives the ceiling. */
 function interpolate(shape: BandShape, distance: number, width: number): BandScore {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Tier, TierThresholds } from '@pulse/scoring';
 import { AccountForm, accountStatuses } from '../components/AccountForm.js';
 import { Dialog } from '../components/Dialog.js';
@@ -10,10 +10,9 @@ import { Sparkline } from '../components/Sparkline.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.js';
 import { formatDate, formatScore, humanize } from '../format.js';
 import { heatCell, tierLabels, tiers } from '../health.js';
-import { ROW_TREND_PERIODS, useAccountTrend } from '../hooks/useAccountTrend.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
-import { useInView } from '../hooks/useInView.js';
+import { ROW_TREND_PERIODS, usePageTrends, type RowTrend } from '../hooks/usePageTrends.js';
 import { Link, navigate, replaceSearchParams, useLocation } from '../router.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 
@@ -109,17 +108,9 @@ function ViewSwitch({ view }: { view: View }) {
   );
 }
 
-/** One row: its trend is asked for once the row scrolls into view (see useAccountTrend). */
-function useRowTrend(accountId: string) {
-  const row = useRef<HTMLTableRowElement>(null);
-  const visible = useInView(row);
-  return { row, trend: useAccountTrend(accountId, visible) };
-}
-
-function AccountRow({ account }: { account: AccountItem }) {
-  const { row, trend } = useRowTrend(account.id);
+function AccountRow({ account, trend }: { account: AccountItem; trend: RowTrend }) {
   return (
-    <tr ref={row}>
+    <tr>
       <td className="cell-wrap">
         <Link to={`/accounts/${account.id}`} className="cell-strong">
           {account.name}
@@ -130,10 +121,10 @@ function AccountRow({ account }: { account: AccountItem }) {
         <HealthBadge score={account.health.overall === null ? null : Math.round(account.health.overall * 10) / 10} tier={account.health.tier} />
       </td>
       <td className="cell-sparkline">
-        {trend.data ? (
-          <Sparkline values={trend.data.map((point) => point.overall)} tier={account.health.tier} />
+        {trend.points ? (
+          <Sparkline values={trend.points.map((point) => point.overall)} tier={account.health.tier} />
         ) : (
-          <span className={trend.error ? 'sparkline-empty' : 'sparkline-placeholder'}>{trend.error ? 'Unavailable' : ''}</span>
+          <span className={trend.failed ? 'sparkline-empty' : 'sparkline-placeholder'}>{trend.failed ? 'Unavailable' : ''}</span>
         )}
       </td>
       <td>{humanize(account.status)}</td>
@@ -144,11 +135,10 @@ function AccountRow({ account }: { account: AccountItem }) {
   );
 }
 
-function HeatmapRow({ account, categories, thresholds }: { account: AccountItem; categories: string[]; thresholds: TierThresholds }) {
-  const { row, trend } = useRowTrend(account.id);
-  const latest = trend.data?.at(-1);
+function HeatmapRow({ account, trend, categories, thresholds }: { account: AccountItem; trend: RowTrend; categories: string[]; thresholds: TierThresholds }) {
+  const latest = trend.points?.at(-1);
   return (
-    <tr ref={row}>
+    <tr>
       <th scope="row" className="cell-wrap">
         <Link to={`/accounts/${account.id}`}>{account.name}</Link>
       </th>
@@ -159,7 +149,7 @@ function HeatmapRow({ account, categories, thresholds }: { account: AccountItem;
         if (!latest) {
           return (
             <td key={category} className="heat-cell heat-pending">
-              <span className="visually-hidden">{trend.error ? 'Unavailable' : 'Loading'}</span>
+              <span className="visually-hidden">{trend.failed ? 'Unavailable' : 'Loading'}</span>
             </td>
           );
         }
@@ -227,6 +217,10 @@ export function AccountsPage() {
     includeArchived: filters.includeArchived,
   });
   const settings = trpc.ranges.settings.useQuery(undefined, { enabled: filters.view === 'heatmap' });
+  const trendOf = usePageTrends(
+    list.items.map((account) => account.id),
+    PAGE_SIZE,
+  );
   const filtered = Boolean(filters.search || filters.healthTier || filters.status);
 
   let content;
@@ -269,7 +263,7 @@ export function AccountsPage() {
             </thead>
             <tbody>
               {list.items.map((account) => (
-                <HeatmapRow key={account.id} account={account} categories={categories} thresholds={settings.data.tiers} />
+                <HeatmapRow key={account.id} account={account} trend={trendOf(account.id)} categories={categories} thresholds={settings.data.tiers} />
               ))}
             </tbody>
           </table>
@@ -294,7 +288,7 @@ export function AccountsPage() {
           </thead>
           <tbody>
             {list.items.map((account) => (
-              <AccountRow key={account.id} account={account} />
+              <AccountRow key={account.id} account={account} trend={trendOf(account.id)} />
             ))}
           </tbody>
         </table>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BandBar } from '../components/BandBar.js';
 import { Dialog } from '../components/Dialog.js';
 import { Page } from '../components/Page.js';
+import { RecomputeNotice, type RecomputeEffect } from '../components/RecomputeNotice.js';
 import { EmptyState, QueryView } from '../components/states.js';
 import { Tag } from '../components/Tag.js';
 import { errorMessage, formErrors } from '../errors.js';
@@ -50,7 +51,7 @@ function SourceTag({ range }: { range: Range }) {
   return <Tag tone={range.source === 'tenant' ? 'primary' : 'neutral'}>{range.source === 'tenant' ? 'Your range' : 'Default'}</Tag>;
 }
 
-function RangeEditor({ range, onDone }: { range: Range; onDone: () => void }) {
+function RangeEditor({ range, onDone, onSaving }: { range: Range; onDone: () => void; onSaving: (saving: boolean, effect: RecomputeEffect | null) => void }) {
   const utils = trpc.useUtils();
   const [higherIsBetter, setHigherIsBetter] = useState(range.higherIsBetter);
   const [values, setValues] = useState<Record<ThresholdField, string>>({
@@ -61,7 +62,10 @@ function RangeEditor({ range, onDone }: { range: Range; onDone: () => void }) {
   });
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
   const update = trpc.ranges.update.useMutation({
-    onSuccess: async () => {
+    onMutate: () => onSaving(true, null),
+    onError: () => onSaving(false, null),
+    onSuccess: async (result) => {
+      onSaving(false, result.effect);
       onDone();
       await utils.invalidate();
     },
@@ -210,7 +214,7 @@ function ResetAll({ overrides }: { overrides: number }) {
       </button>
       <Dialog open={confirming} title="Reset every range?" onClose={() => setConfirming(false)}>
         <p>
-          Your {overrides} changed {overrides === 1 ? 'range goes' : 'ranges go'} back to the defaults, and every stored reading is scored again.
+          Your {overrides} changed {overrides === 1 ? 'range goes' : 'ranges go'} back to the defaults, and their KPIs’ stored readings are scored again.
         </p>
         {reset.error && (
           <p className="form-error" role="alert">
@@ -233,6 +237,12 @@ function ResetAll({ overrides }: { overrides: number }) {
 export function RangesPage({ session }: { session: SignedInSession }) {
   const ranges = trpc.ranges.list.useQuery();
   const [editing, setEditing] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [effect, setEffect] = useState<RecomputeEffect | null>(null);
+  const onSaving = (pending: boolean, result: RecomputeEffect | null) => {
+    setSaving(pending);
+    setEffect(result);
+  };
   const isAdmin = session.user.role === 'admin';
   const overrides = ranges.data?.filter((range) => range.source === 'tenant').length ?? 0;
   return (
@@ -240,11 +250,12 @@ export function RangesPage({ session }: { session: SignedInSession }) {
       title="Reference ranges"
       description={
         isAdmin
-          ? 'The bands that turn each KPI value into a score. Changing one scores every stored reading again.'
+          ? 'The bands that turn each KPI value into a score. Changing one scores that KPI’s stored readings again.'
           : 'The bands that turn each KPI value into a score. Only admins can change them.'
       }
       actions={isAdmin && <ResetAll overrides={overrides} />}
     >
+      <RecomputeNotice pending={saving} effect={effect} />
       <QueryView query={ranges} loadingLabel="Loading ranges…" errorTitle="Ranges could not be loaded">
         {(items) =>
           items.length === 0 ? (
@@ -278,7 +289,7 @@ export function RangesPage({ session }: { session: SignedInSession }) {
                     <tbody>
                       {group.ranges.map((range) =>
                         editing === range.key ? (
-                          <RangeEditor key={range.key} range={range} onDone={() => setEditing(null)} />
+                          <RangeEditor key={range.key} range={range} onDone={() => setEditing(null)} onSaving={onSaving} />
                         ) : (
                           <RangeRow key={range.key} range={range} canEdit={isAdmin} onEdit={() => setEditing(range.key)} />
                         ),

@@ -7,6 +7,7 @@ import { QueryView } from '../components/states.js';
 import { formErrors } from '../errors.js';
 import { formatPercent } from '../format.js';
 import { Link } from '../router.js';
+import { RecomputeNotice, type RecomputeEffect } from '../components/RecomputeNotice.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 
 type Settings = RouterOutputs['ranges']['settings'];
@@ -21,10 +22,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const [healthy, setHealthy] = useState(String(settings.tiers.healthy));
   const [atRisk, setAtRisk] = useState(String(settings.tiers.atRisk));
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
-  const [saved, setSaved] = useState(false);
+  const [effect, setEffect] = useState<RecomputeEffect | null>(null);
   const update = trpc.ranges.updateSettings.useMutation({
-    onSuccess: async () => {
-      setSaved(true);
+    onSuccess: async (result) => {
+      setEffect(result.effect);
       await utils.invalidate();
     },
   });
@@ -39,7 +40,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSaved(false);
+    setEffect(null);
     const errors: Record<string, string[]> = {};
     for (const [category, weight] of Object.entries(numbers)) if (!Number.isFinite(weight)) errors[`weight:${category}`] = ['Enter a number.'];
     if (!Number.isFinite(tiers.healthy)) errors.healthy = ['Enter a number.'];
@@ -58,11 +59,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           ))}
         </ul>
       )}
-      {saved && !update.isPending && (
-        <p className="notice notice-success" role="status">
-          Saved. Every account&rsquo;s health has been recomputed with the new settings.
-        </p>
-      )}
+      <RecomputeNotice pending={update.isPending} effect={effect} />
       <div className="settings-grid">
         <Card title="Category weights" description="How much each category counts in the overall score. Categories without a score share out their weight.">
           <div className="weights">

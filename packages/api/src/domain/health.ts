@@ -1,7 +1,8 @@
 import { sql, type Selectable } from 'kysely';
-import { rollupHealth, scoreReading } from '@pulse/scoring';
+import { rollupHealth } from '@pulse/scoring';
 import type { AccountHealthTable, CategoryScore, Db, HealthTier } from '@pulse/db';
 import { loadScoringContext, type ScoringContext } from './scoring-context.js';
+import { refreshLatestHealth } from './recompute.js';
 import { getAccount } from './accounts.js';
 import { notFound } from '../errors.js';
 
@@ -10,28 +11,24 @@ export interface AccountPeriod {
   period: string;
 }
 
-const CHUNK = 5000;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
+function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
 /**
- * Recomputes and stores the health of the given account periods (all of the tenant's
- * when targets is 'all'): account-level health from account-level readings, each
- * product's health from its own readings, then each account's latest health.
+ * Recomputes and stores the health of the given account periods: account-level health from
+ * account-level readings, each product's health from its own readings, then each account's
+ * latest health. Readings are rolled up in id order, the order the SQL recompute
+ * (recompute.ts) sums them in, so both give the same floating-point results.
  */
-export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringContext, targets: AccountPeriod[] | 'all'): Promise<void> {
-  if (targets !== 'all' && targets.length === 0) return;
-  const accountIds = targets === 'all' ? null : [...new Set(targets.map((t) => t.accountId))];
-  const pairs =
-    targets === 'all'
-      ? null
-      : sql`(SELECT * FROM unnest(${targets.map((t) => t.accountId)}::uuid[], ${targets.map((t) => t.period)}::text[]))`;
+export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringContext, targets: AccountPeriod[]): Promise<void> {
+  if (targets.length === 0) return;
+  const accountIds = [...new Set(targets.map((t) => t.accountId))];
+  const pairs = sql`(SELECT * FROM unnest(${targets.map((t) => t.accountId)}::uuid[], ${targets.map((t) => t.period)}::text[]))`;
 
-  let q = db
+  const readings = await db
     .selectFrom('kpi_readings')
     .select([
       'kpi_readings.account_id',
@@ -41,9 +38,10 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
       'kpi_readings.impact',
       'kpi_readings.score',
     ])
-    .where('kpi_readings.tenant_id', '=', tenantId);
-  if (pairs) q = q.where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairs}`);
-  const readings = await q.execute();
+    .where('kpi_readings.tenant_id', '=', tenantId)
+    .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairs}`)
+    .orderBy('kpi_readings.id')
+    .execute();
 
   const groups = new Map<string, { accountId: string; productId: string | null; period: string; rows: typeof readings }>();
   for (const r of readings) {
@@ -56,9 +54,11 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
     group.rows.push(r);
   }
 
-  let del = db.deleteFrom('account_health').where('account_health.tenant_id', '=', tenantId);
-  if (pairs) del = del.where(sql<boolean>`(account_health.account_id, account_health.period) IN ${pairs}`);
-  await del.execute();
+  await db
+    .deleteFrom('account_health')
+    .where('account_health.tenant_id', '=', tenantId)
+    .where(sql<boolean>`(account_health.account_id, account_health.period) IN ${pairs}`)
+    .execute();
 
   const rows = [...groups.values()].map((g) => {
     const rollup = rollupHealth(g.rows, ctx.settings);
@@ -77,61 +77,6 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
   });
   for (const part of chunks(rows, 1000)) await db.insertInto('account_health').values(part).execute();
   await refreshLatestHealth(db, tenantId, accountIds);
-}
-
-/**
- * Copies each account's newest account-level health onto the account row (for sorting and
- * lists), with the period before it (for the dashboard's drops).
- */
-async function refreshLatestHealth(db: Db, tenantId: string, accountIds: string[] | null): Promise<void> {
-  const scope = accountIds ? sql`AND a.id = ANY(${accountIds}::uuid[])` : sql``;
-  await sql`
-    UPDATE accounts a
-    SET health_overall = latest.overall,
-        health_tier = coalesce(latest.tier, 'unknown'),
-        health_period = latest.period,
-        health_previous_overall = previous.overall,
-        health_previous_period = previous.period
-    FROM accounts a2
-    LEFT JOIN LATERAL (
-      SELECT h.overall, h.tier, h.period FROM account_health h
-      WHERE h.tenant_id = a2.tenant_id AND h.account_id = a2.id AND h.product_id IS NULL
-      ORDER BY h.period DESC LIMIT 1
-    ) latest ON true
-    LEFT JOIN LATERAL (
-      SELECT h.overall, h.period FROM account_health h
-      WHERE h.tenant_id = a2.tenant_id AND h.account_id = a2.id AND h.product_id IS NULL AND h.period < latest.period
-      ORDER BY h.period DESC LIMIT 1
-    ) previous ON true
-    WHERE a.tenant_id = ${tenantId} AND a2.tenant_id = a.tenant_id AND a2.id = a.id ${scope}
-  `.execute(db);
-}
-
-/** Re-scores stored readings (after a range change) and recomputes all health of the tenant. */
-export async function rescoreTenant(db: Db, tenantId: string): Promise<void> {
-  const ctx = await loadScoringContext(db, tenantId);
-  const readings = await db
-    .selectFrom('kpi_readings')
-    .select(['kpi_readings.id', 'kpi_readings.kpi_key', 'kpi_readings.raw'])
-    .where('kpi_readings.tenant_id', '=', tenantId)
-    .execute();
-  for (const part of chunks(readings)) {
-    const scored = part.map((r) => ({ id: r.id, ...scoreReading({ raw: r.raw }, ctx.ranges.get(r.kpi_key)?.range) }));
-    await sql`
-      UPDATE kpi_readings k SET
-        value = u.value, unit = u.unit, status = u.status, score = u.score, warning = u.warning
-      FROM unnest(
-        ${scored.map((s) => s.id)}::uuid[],
-        ${scored.map((s) => s.value)}::float8[],
-        ${scored.map((s) => s.unit)}::text[],
-        ${scored.map((s) => s.status)}::text[],
-        ${scored.map((s) => s.score)}::float8[],
-        ${scored.map((s) => s.warning?.message ?? null)}::text[]
-      ) AS u(id, value, unit, status, score, warning)
-      WHERE k.tenant_id = ${tenantId} AND k.id = u.id
-    `.execute(db);
-  }
-  await recomputeHealth(db, tenantId, ctx, 'all');
 }
 
 export interface AccountHealth {
@@ -240,6 +185,61 @@ export async function productHealth(
     .orderBy('products.name_key')
     .execute();
   return { period: latest.period, products: rows.map((r) => ({ ...toHealth(r), productId: r.product_id, product: r.product_name })) };
+}
+
+export interface AccountTrend {
+  accountId: string;
+  /** Health over the account's last N periods that have data, oldest first. */
+  points: AccountHealth[];
+}
+
+/**
+ * The trends of a page of accounts in one statement, in the order asked. Any id that is not
+ * one of the tenant's accounts makes the whole call NOT_FOUND, as for a single account.
+ */
+export async function healthTrends(db: Db, tenantId: string, accountIds: string[], periods: number): Promise<AccountTrend[]> {
+  const ids = [...new Set(accountIds)];
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('accounts')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('account_health')
+          .select(healthColumns)
+          .whereRef('account_health.tenant_id', '=', 'accounts.tenant_id')
+          .whereRef('account_health.account_id', '=', 'accounts.id')
+          .where('account_health.product_id', 'is', null)
+          .orderBy('account_health.period', 'desc')
+          .limit(periods)
+          .as('h'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'accounts.id as id',
+      'h.account_id',
+      'h.period',
+      'h.overall',
+      'h.tier',
+      'h.coverage',
+      'h.scored_count',
+      'h.reading_count',
+      'h.categories',
+      'h.computed_at',
+    ])
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.id', 'in', ids)
+    .orderBy('accounts.id')
+    .orderBy('h.period')
+    .execute();
+  const points = new Map<string, AccountHealth[]>();
+  for (const { id, ...row } of rows) {
+    const list = points.get(id) ?? [];
+    points.set(id, list);
+    if (row.account_id !== null) list.push(toHealth(row as HealthRow));
+  }
+  if (points.size !== ids.length) throw notFound('Account');
+  return ids.map((accountId) => ({ accountId, points: points.get(accountId) ?? [] }));
 }
 
 export interface ExplainedReading {

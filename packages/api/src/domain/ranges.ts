@@ -3,7 +3,7 @@ import type { Db } from '@pulse/db';
 import { badRequest, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
-import { rescoreTenant } from './health.js';
+import { recombineTenantHealth, rescoreKpis, type RecomputeEffect } from './recompute.js';
 import { loadScoringContext, loadSettings, type RangeSource } from './scoring-context.js';
 
 export interface EffectiveRangeItem extends ReferenceRange {
@@ -20,10 +20,14 @@ export async function listRanges(db: Db, tenantId: string): Promise<EffectiveRan
     .sort((a, b) => a.category.localeCompare(b.category) || a.kpiName.localeCompare(b.kpiName));
 }
 
+export interface UpdatedRange extends EffectiveRangeItem {
+  effect: RecomputeEffect;
+}
+
 export type RangeThresholds = Pick<ReferenceRange, 'higherIsBetter' | 'scaleMin' | 'riskThreshold' | 'healthyThreshold' | 'scaleMax'>;
 
-/** Overrides one catalogue KPI's range for this tenant (copy-on-write), then re-scores the tenant. */
-export async function updateRange(db: Db, actor: Actor, kpiName: string, thresholds: RangeThresholds): Promise<EffectiveRangeItem> {
+/** Overrides one catalogue KPI's range for this tenant (copy-on-write), then re-scores that KPI's readings. */
+export async function updateRange(db: Db, actor: Actor, kpiName: string, thresholds: RangeThresholds): Promise<UpdatedRange> {
   const base = defaultRangeFor(kpiName);
   if (!base) throw notFound('KPI');
   const next: ReferenceRange = { ...base, ...thresholds };
@@ -52,22 +56,23 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
     .onConflict((oc) => oc.columns(['tenant_id', 'kpi_key']).doUpdateSet({ ...columns, updated_at: new Date() }))
     .execute();
   await recordActivity(db, { ...actor, action: 'range.update', resourceType: 'range', resourceId: key, before, after: thresholds });
-  await rescoreTenant(db, actor.tenantId);
-  return { ...next, key, source: 'tenant', default: base };
+  const effect = await rescoreKpis(db, actor.tenantId, [next], await loadSettings(db, actor.tenantId));
+  return { ...next, key, source: 'tenant', default: base, effect };
 }
 
-/** Removes the tenant's override of one KPI, or of all KPIs when kpiName is null, then re-scores. */
-export async function resetRanges(db: Db, actor: Actor, kpiName: string | null): Promise<{ reset: number }> {
+/** Removes the tenant's override of one KPI, or of all KPIs when kpiName is null, then re-scores those KPIs. */
+export async function resetRanges(db: Db, actor: Actor, kpiName: string | null): Promise<{ reset: number; effect: RecomputeEffect }> {
   let q = db.deleteFrom('reference_ranges').where('reference_ranges.tenant_id', '=', actor.tenantId);
   if (kpiName !== null) {
     if (!defaultRangeFor(kpiName)) throw notFound('KPI');
     q = q.where('reference_ranges.kpi_key', '=', kpiKey(kpiName));
   }
-  const result = await q.executeTakeFirst();
-  const reset = Number(result.numDeletedRows);
+  const deleted = await q.returning('reference_ranges.kpi_key').execute();
+  const reset = deleted.length;
   await recordActivity(db, { ...actor, action: 'range.reset', resourceType: 'range', resourceId: kpiName ? kpiKey(kpiName) : null, after: { reset } });
-  if (reset > 0) await rescoreTenant(db, actor.tenantId);
-  return { reset };
+  const defaults = deleted.flatMap((r) => defaultRangeFor(r.kpi_key) ?? []);
+  const effect = await rescoreKpis(db, actor.tenantId, defaults, await loadSettings(db, actor.tenantId));
+  return { reset, effect };
 }
 
 export const catalogueCategories = [...new Set(defaultCatalogue.map((r) => r.category))];
@@ -76,8 +81,12 @@ export async function getSettings(db: Db, tenantId: string): Promise<HealthSetti
   return loadSettings(db, tenantId);
 }
 
-/** Sets category weights and tier thresholds, then recomputes every stored health of the tenant. */
-export async function updateSettings(db: Db, actor: Actor, settings: HealthSettings): Promise<HealthSettings> {
+export interface UpdatedSettings extends HealthSettings {
+  effect: RecomputeEffect;
+}
+
+/** Sets category weights and tier thresholds, then recombines every stored health of the tenant from its category scores. */
+export async function updateSettings(db: Db, actor: Actor, settings: HealthSettings): Promise<UpdatedSettings> {
   const errors = validateSettings(settings);
   if (errors.length) throw badRequest(errors.join(' '), { settings: errors });
   const before = await loadSettings(db, actor.tenantId);
@@ -99,6 +108,6 @@ export async function updateSettings(db: Db, actor: Actor, settings: HealthSetti
     )
     .execute();
   await recordActivity(db, { ...actor, action: 'settings.update', resourceType: 'settings', before, after: settings });
-  await rescoreTenant(db, actor.tenantId);
-  return settings;
+  const effect = await recombineTenantHealth(db, actor.tenantId, before, await loadSettings(db, actor.tenantId));
+  return { ...settings, effect };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../trpc.js';
 import { period, uuid } from '../validation.js';
-import { accountHealth, explainHealth, healthTrend, productHealth } from '../domain/health.js';
+import { accountHealth, explainHealth, healthTrend, healthTrends, productHealth } from '../domain/health.js';
 import { portfolioSummary } from '../domain/portfolio.js';
 
 export const healthRouter = router({
@@ -22,4 +22,9 @@ export const healthRouter = router({
   trend: protectedProcedure
     .input(z.strictObject({ accountId: uuid, periods: z.number().int().min(1).max(120).default(12) }))
     .query(({ ctx, input }) => healthTrend(ctx.db, ctx.tenant.id, input.accountId, input.periods)),
+
+  /** The trends of a page of accounts (at most 100) in one call and one statement. */
+  trends: protectedProcedure
+    .input(z.strictObject({ accountIds: z.array(uuid).min(1).max(100), periods: z.number().int().min(1).max(120).default(12) }))
+    .query(({ ctx, input }) => healthTrends(ctx.db, ctx.tenant.id, input.accountIds, input.periods)),
 });

@@ -1,8 +1,38 @@
-import bcrypt from 'bcrypt';
+import os from 'node:os';
+import bcryptNative from 'bcrypt';
 import { sql, type Kysely } from 'kysely';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
 import { withTenant } from '../tenancy.js';
 import type { Database, UserRole } from '../schema.js';
+
+/**
+ * bcrypt runs on libuv's thread pool (4 threads), so four logins at once would take every
+ * core from the requests being served. Hashes and compares run at most one fewer than the
+ * cores at a time (at least one); the others wait their turn in order. Every bcrypt call of
+ * this package goes through here.
+ */
+export const BCRYPT_CONCURRENCY = Math.max(1, os.availableParallelism() - 1);
+
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing >= BCRYPT_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else hashing += 1;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else hashing -= 1;
+  }
+}
+
+const bcrypt = {
+  hash: (data: string, rounds: number) => limited(() => bcryptNative.hash(data, rounds)),
+  compare: (data: string, encrypted: string) => limited(() => bcryptNative.compare(data, encrypted)),
+  getRounds: (encrypted: string) => bcryptNative.getRounds(encrypted),
+};
 
 /** A user as it may leave this package: never with the password hash. */
 export interface PublicUser {

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import { defaultRangeFor, defaultSettings, kpiKey } from '@pulse/scoring';
+import { BENCH_PASSWORD, tenantHandle } from '../dataset.js';
+import { fmtInt, fmtMs, fmtX, type BenchContext } from '../context.js';
+import { CLIENT_HEADERS, load, login, postJson, trpcQueryPath } from '../http.js';
+import { now } from '../stats.js';
+
+interface Effect {
+  accountsRescored: number;
+  tierChanges: number;
+}
+
+const WEIGHTS_TARGET_MS = 10_000;
+const RANGE_TARGET_MS = 30_000;
+const MEMORY_BOUND_MB = 150;
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** Runs `fn` while sampling the server's RSS every 20 ms; returns its time and the peak. */
+async function measured<T>(pid: number, fn: () => Promise<T>): Promise<{ ms: number; peakMb: number; value: T }> {
+  let peakMb = rssMb(pid);
+  const timer = setInterval(() => {
+    peakMb = Math.max(peakMb, rssMb(pid));
+  }, 20);
+  const start = now();
+  try {
+    const value = await fn();
+    return { ms: now() - start, peakMb: Math.max(peakMb, rssMb(pid)), value };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const fmtS = (ms: number) => `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
+
+/**
+ * ranges.updateSettings (weights) and ranges.update (one KPI) over HTTP on the largest tenant,
+ * each against the plain SQL that writes the same rows (rolled back), with the server's peak
+ * RSS above its idle RSS, and another tenant's list latency while the range change runs.
+ * Each change is undone afterwards (timed too), so the dataset stays as built.
+ */
+export async function recomputeSuite(ctx: BenchContext): Promise<void> {
+  const { results, prepared, largest, app, cookie, options } = ctx;
+  const full = options.mode === 'full' && options.scale === 1;
+  const pg = prepared.pg;
+  const idleMb = rssMb(app.pid);
+
+  const { rows: kpiRows } = await pg.query<{ kpi_key: string }>(
+    `SELECT kpi_key FROM kpi_readings WHERE tenant_id = $1 AND status <> 'unknown' LIMIT 1`,
+    [largest.id],
+  );
+  const kpi = defaultRangeFor(kpiRows[0]?.kpi_key ?? '');
+  if (!kpi) throw new Error('recompute: the largest tenant has no scored catalogue KPI');
+
+  /** Plain SQL writing the same rows, timed inside a transaction that is rolled back. */
+  const plain = async (statements: [string, unknown[]][]): Promise<{ ms: number; rows: number }> => {
+    await pg.query('BEGIN');
+    try {
+      const start = now();
+      let rows = 0;
+      for (const [text, params] of statements) rows += (await pg.query(text, params)).rowCount ?? 0;
+      return { ms: now() - start, rows };
+    } finally {
+      await pg.query('ROLLBACK');
+    }
+  };
+
+  // Weights: every stored health of the tenant recombined, no reading touched.
+  const weights = { ...defaultSettings.categoryWeights, 'Product Usage': 35, Support: 15 };
+  const settings = await measured(app.pid, () =>
+    postJson<{ effect: Effect }>(app.url, 'ranges.updateSettings', { categoryWeights: weights, tiers: defaultSettings.tiers }, cookie),
+  );
+  const settingsBack = await measured(app.pid, () => postJson<{ effect: Effect }>(app.url, 'ranges.updateSettings', defaultSettings, cookie));
+  const settingsPlain = await plain([[`UPDATE account_health SET overall = overall WHERE tenant_id = $1`, [largest.id]]]);
+
+  // Another tenant's list at a fixed rate: alone, then while the range change below runs.
+  const other = await tenantHandle(pg, 2);
+  const otherList = {
+    url: `${app.url}${trpcQueryPath('accounts.list', { limit: 50 })}`,
+    headers: { ...CLIENT_HEADERS, cookie: await login(app.url, other.adminEmail, BENCH_PASSWORD) },
+    connections: options.connections,
+    rate: options.loginListRate,
+    seconds: Math.min(30, Math.max(1, settings.ms / 1000)),
+  };
+  const otherIdle = await load(otherList);
+
+  // One KPI's range: its readings re-scored, the category and overall of their healths recombined.
+  const shifted = { kpi: kpi.kpiName, higherIsBetter: kpi.higherIsBetter, scaleMin: kpi.scaleMin, scaleMax: kpi.scaleMax,
+    riskThreshold: kpi.riskThreshold + (kpi.healthyThreshold - kpi.riskThreshold) / 2, healthyThreshold: kpi.healthyThreshold };
+  const [range, otherBusy] = await Promise.all([
+    measured(app.pid, () => postJson<{ effect: Effect }>(app.url, 'ranges.update', shifted, cookie)),
+    load(otherList),
+  ]);
+  const rangeBack = await measured(app.pid, () => postJson<{ effect: Effect }>(app.url, 'ranges.reset', { kpi: kpi.kpiName }, cookie));
+  const rangePlain = await plain([
+    [
+      `UPDATE kpi_readings k SET score = k.score FROM accounts a
+       WHERE a.tenant_id = $1 AND k.tenant_id = $1 AND k.account_id = a.id AND k.kpi_key = $2 AND k.status <> 'unknown'`,
+      [largest.id, kpiKey(kpi.kpiName)],
+    ],
+    [
+      `UPDATE account_health h SET overall = h.overall
+       WHERE h.tenant_id = $1 AND (h.account_id, h.period) IN (
+         SELECT k.account_id, k.period FROM accounts a JOIN kpi_readings k ON k.tenant_id = a.tenant_id AND k.account_id = a.id
+         WHERE a.tenant_id = $1 AND k.kpi_key = $2 AND k.status <> 'unknown')`,
+      [largest.id, kpiKey(kpi.kpiName)],
+    ],
+  ]);
+
+  const bench = '8 recompute';
+  const growth = (peakMb: number) => peakMb - idleMb;
+  const effect = (e: Effect) => `${fmtInt(e.accountsRescored)} accounts rescored, ${fmtInt(e.tierChanges)} changed tier`;
+  results.add(bench, 'server RSS idle', `${idleMb.toFixed(0)} MB`);
+  results.add(bench, 'ranges.updateSettings (weights) over HTTP; undo', `${fmtS(settings.ms)}; ${fmtS(settingsBack.ms)} (${effect(settings.value.effect)})`,
+    full ? '≤ 10 s (full dataset)' : null, full ? settings.ms <= WEIGHTS_TARGET_MS : null);
+  results.add(bench, `  plain UPDATE of the same ${fmtInt(settingsPlain.rows)} health rows; ratio`, `${fmtS(settingsPlain.ms)}; ${fmtX(settings.ms / settingsPlain.ms)}`);
+  results.add(bench, `ranges.update (${kpi.kpiName}) over HTTP; reset`, `${fmtS(range.ms)}; ${fmtS(rangeBack.ms)} (${effect(range.value.effect)})`,
+    full ? '≤ 30 s (full dataset)' : null, full ? range.ms <= RANGE_TARGET_MS : null);
+  results.add(bench, `  plain UPDATE of the same ${fmtInt(rangePlain.rows)} reading + health rows; ratio`, `${fmtS(rangePlain.ms)}; ${fmtX(range.ms / rangePlain.ms)}`);
+  results.add(bench, `tenant 2's accounts.list at ${otherList.rate} req/s: p99 idle vs during the range change`,
+    `${fmtMs(otherIdle.p99)} vs ${fmtMs(otherBusy.p99)} = ${fmtX(otherBusy.p99 / otherIdle.p99)}`, '≤ 2×', otherBusy.p99 / otherIdle.p99 <= 2);
+  const peak = Math.max(settings.peakMb, settingsBack.peakMb, range.peakMb, rangeBack.peakMb);
+  results.add(bench, 'server peak RSS during the four recomputes, above idle', `${growth(peak).toFixed(0)} MB (peak ${peak.toFixed(0)} MB)`,
+    `≤ ${MEMORY_BOUND_MB} MB`, growth(peak) <= MEMORY_BOUND_MB);
+  results.detail('recompute', { idleMb, kpi: kpi.kpiName, otherIdle: { ...otherIdle, latencies: undefined }, otherBusy: { ...otherBusy, latencies: undefined }, settings, settingsBack, settingsPlain, range, rangeBack, rangePlain });
+}

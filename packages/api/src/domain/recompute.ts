@@ -1,0 +1,259 @@
+import { sql, type RawBuilder } from 'kysely';
+import { bandShapes, impactWeights, kpiKey, type BandShape, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
+import type { Db } from '@pulse/db';
+
+/**
+ * Re-scoring after a range or settings change, done inside PostgreSQL so the process never
+ * holds a tenant's readings: a range change rewrites only that KPI's readings and the
+ * category scores they feed; a weight or tier change rewrites no reading at all and
+ * recombines each stored health from its stored category scores. Every expression below
+ * is the SQL form of @pulse/scoring (scoreValue, rollupHealth, tierFor) with the same
+ * floating-point operations in the same order; test/recompute.test.ts checks them against
+ * it case by case. Sums run in reading-id order, the order recomputeHealth feeds rollupHealth.
+ */
+
+export interface RecomputeEffect {
+  /** Accounts whose stored health (account or product level) was recomputed. */
+  accountsRescored: number;
+  /** Accounts whose latest health tier differs afterwards. */
+  tierChanges: number;
+}
+
+/** Column references of a reference range inside a statement (each a float8 or boolean expression). */
+export interface RangeColumns {
+  higherIsBetter: RawBuilder<unknown>;
+  scaleMin: RawBuilder<unknown>;
+  riskThreshold: RawBuilder<unknown>;
+  healthyThreshold: RawBuilder<unknown>;
+  scaleMax: RawBuilder<unknown>;
+}
+
+const float = (n: number) => sql`${sql.lit(n)}::float8`;
+
+/** `interpolate` of score.ts: `distance / width` of the way up the band, clamped; zero width gives the ceiling. */
+function interpolate(shape: BandShape, distance: RawBuilder<unknown>, width: RawBuilder<unknown>): RawBuilder<number> {
+  const rise = float(shape.ceiling - shape.floor);
+  return sql<number>`CASE WHEN ${width} = 0 THEN ${float(shape.ceiling)}
+    ELSE least(${float(shape.ceiling)}, greatest(${float(shape.floor)}, ${float(shape.floor)} + (${rise} * ${distance}) / ${width})) END`;
+}
+
+/** Band and score of a value already in the range's unit: scoreValue of score.ts. */
+export function scoreValueSql(v: RawBuilder<unknown>, range: RangeColumns): { band: RawBuilder<string>; score: RawBuilder<number> } {
+  const { scaleMin: L, riskThreshold: r, healthyThreshold: h, scaleMax: H, higherIsBetter } = range;
+  const { healthy, risk, critical } = bandShapes;
+  const band = sql<string>`CASE WHEN ${higherIsBetter}
+      THEN CASE WHEN ${v} >= ${h} THEN 'healthy' WHEN ${v} >= ${r} THEN 'risk' ELSE 'critical' END
+      ELSE CASE WHEN ${v} <= ${h} THEN 'healthy' WHEN ${v} <= ${r} THEN 'risk' ELSE 'critical' END END`;
+  const score = sql<number>`CASE WHEN ${higherIsBetter}
+      THEN CASE WHEN ${v} >= ${h} THEN ${interpolate(healthy, sql`(${v} - ${h})`, sql`(${H} - ${h})`)}
+                WHEN ${v} >= ${r} THEN ${interpolate(risk, sql`(${v} - ${r})`, sql`(${h} - ${r})`)}
+                ELSE ${interpolate(critical, sql`(${v} - ${L})`, sql`(${r} - ${L})`)} END
+      ELSE CASE WHEN ${v} <= ${h} THEN ${interpolate(healthy, sql`(${h} - ${v})`, sql`(${h} - ${L})`)}
+                WHEN ${v} <= ${r} THEN ${interpolate(risk, sql`(${r} - ${v})`, sql`(${r} - ${h})`)}
+                ELSE ${interpolate(critical, sql`(${H} - ${v})`, sql`(${H} - ${r})`)} END END`;
+  return { band, score };
+}
+
+/** Weight of a stored impact (always High, Medium or Low in the table). */
+function impactWeightSql(impact: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`CASE ${impact} WHEN 'High' THEN ${float(impactWeights.High)} WHEN 'Low' THEN ${float(impactWeights.Low)} ELSE ${float(impactWeights.Medium)} END`;
+}
+
+/**
+ * One health's categories, overall and tier from its category rows `el` (ord, category,
+ * score, weight, scored_count, reading_count): the second half of rollupHealth.
+ */
+function recombineSql(elements: RawBuilder<unknown>): RawBuilder<unknown> {
+  const counted = sql`(el.weight > 0 AND el.score IS NOT NULL)`;
+  return sql`
+    SELECT jsonb_agg(jsonb_build_object(
+             'category', el.category, 'score', el.score, 'weight', el.weight,
+             'scoredCount', el.scored_count, 'readingCount', el.reading_count, 'counted', ${counted})
+           ORDER BY el.ord) AS categories,
+           sum(el.score * el.weight ORDER BY el.ord) FILTER (WHERE ${counted})
+             / sum(el.weight ORDER BY el.ord) FILTER (WHERE ${counted}) AS overall
+    FROM (${elements}) el`;
+}
+
+/** tierFor of rollup.ts. */
+function tierSql(overall: RawBuilder<unknown>, tiers: HealthSettings['tiers']): RawBuilder<string> {
+  return sql<string>`CASE WHEN ${overall} IS NULL THEN 'unknown' WHEN ${overall} >= ${float(tiers.healthy)} THEN 'healthy'
+    WHEN ${overall} >= ${float(tiers.atRisk)} THEN 'at_risk' ELSE 'critical' END`;
+}
+
+/**
+ * The statements below touch a whole tenant, so PostgreSQL's cost estimates switch JIT
+ * compilation on, which cost seconds of compiling per statement on the benchmark's dataset
+ * for no gain; it is switched off for the rest of the transaction.
+ */
+async function withoutJit(db: Db): Promise<void> {
+  await sql`SELECT set_config('jit', 'off', true)`.execute(db);
+}
+
+/** Writes recombined rows (id, categories, overall) back; returns how many distinct accounts they cover. */
+function writeRecombined(tenantId: string, tiers: HealthSettings['tiers']): RawBuilder<unknown> {
+  return sql`
+    updated AS (
+      UPDATE account_health h
+      SET categories = r.categories, overall = r.overall, tier = ${tierSql(sql`r.overall`, tiers)}, computed_at = now()
+      FROM recombined r
+      WHERE h.tenant_id = ${tenantId} AND h.id = r.id
+      RETURNING h.account_id
+    )
+    SELECT count(DISTINCT account_id)::int AS accounts FROM updated`;
+}
+
+/**
+ * Re-scores the readings of the given KPIs with their (new) ranges, then each category score
+ * they feed and the overall score and tier of those healths. Readings of other KPIs are read
+ * (for the category means) but never written; unknown readings stay unknown, because a range
+ * change keeps the KPI's unit. The category means score the changed KPI's readings again
+ * rather than joining the updated rows (a statement does not see its own updates), one
+ * health at a time, so no sort spills however many healths change.
+ */
+export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceRange[], settings: HealthSettings): Promise<RecomputeEffect> {
+  if (ranges.length === 0) return { accountsRescored: 0, tierChanges: 0 };
+  const { band, score } = scoreValueSql(sql`k.value`, {
+    higherIsBetter: sql`r.higher_is_better`,
+    scaleMin: sql`r.scale_min`,
+    riskThreshold: sql`r.risk_threshold`,
+    healthyThreshold: sql`r.healthy_threshold`,
+    scaleMax: sql`r.scale_max`,
+  });
+  const weight = impactWeightSql(sql`k.impact`);
+  await withoutJit(db);
+  const { rows } = await sql<{ accounts: number }>`
+    WITH ranges AS (
+      SELECT * FROM unnest(
+        ${ranges.map((r) => kpiKey(r.kpiName))}::text[], ${ranges.map((r) => r.higherIsBetter)}::boolean[],
+        ${ranges.map((r) => r.scaleMin)}::float8[], ${ranges.map((r) => r.riskThreshold)}::float8[],
+        ${ranges.map((r) => r.healthyThreshold)}::float8[], ${ranges.map((r) => r.scaleMax)}::float8[]
+      ) AS r(kpi_key, higher_is_better, scale_min, risk_threshold, healthy_threshold, scale_max)
+    ),
+    rescored AS (
+      UPDATE kpi_readings k SET status = ${band}, score = ${score}
+      FROM accounts a, ranges r
+      WHERE a.tenant_id = ${tenantId} AND k.tenant_id = ${tenantId} AND k.account_id = a.id AND k.kpi_key = r.kpi_key
+        AND k.status <> 'unknown' AND k.value IS NOT NULL
+      RETURNING k.account_id, k.product_id, k.period, lower(k.category) AS category_key
+    ),
+    category_scores AS (
+      SELECT g.account_id, g.product_id, g.period, g.category_key, m.score
+      FROM (SELECT DISTINCT account_id, product_id, period, category_key FROM rescored) g
+      CROSS JOIN LATERAL (
+        SELECT sum(s.score * ${weight} ORDER BY k.id) / sum(${weight} ORDER BY k.id) AS score
+        FROM kpi_readings k
+        LEFT JOIN ranges r ON r.kpi_key = k.kpi_key AND k.status <> 'unknown' AND k.value IS NOT NULL
+        CROSS JOIN LATERAL (SELECT CASE WHEN r.kpi_key IS NULL THEN k.score ELSE ${score} END AS score) s
+        WHERE k.tenant_id = ${tenantId} AND k.account_id = g.account_id AND k.period = g.period
+          AND k.product_id IS NOT DISTINCT FROM g.product_id AND lower(k.category) = g.category_key AND k.score IS NOT NULL
+      ) m
+    ),
+    by_health AS (
+      SELECT h.id, array_agg(cs.category_key) AS keys, array_agg(cs.score) AS scores
+      FROM category_scores cs
+      JOIN account_health h ON h.tenant_id = ${tenantId} AND h.account_id = cs.account_id AND h.period = cs.period
+        AND h.product_id IS NOT DISTINCT FROM cs.product_id
+      GROUP BY h.id
+    ),
+    recombined AS (
+      SELECT h.id, n.categories, n.overall
+      FROM by_health b
+      JOIN account_health h ON h.tenant_id = ${tenantId} AND h.id = b.id
+      CROSS JOIN LATERAL (${recombineSql(sql`
+        SELECT e.ord, e.elem->>'category' AS category,
+               coalesce(b.scores[array_position(b.keys, lower(e.elem->>'category'))], (e.elem->>'score')::float8) AS score,
+               (e.elem->>'weight')::float8 AS weight,
+               (e.elem->>'scoredCount')::int AS scored_count, (e.elem->>'readingCount')::int AS reading_count
+        FROM jsonb_array_elements(h.categories) WITH ORDINALITY AS e(elem, ord)`)}) n
+    ),
+    ${writeRecombined(tenantId, settings.tiers)}
+  `.execute(db);
+  const tierChanges = await refreshLatestHealth(db, tenantId, null);
+  return { accountsRescored: rows[0]?.accounts ?? 0, tierChanges };
+}
+
+/**
+ * Recombines every stored health of the tenant under new category weights and tiers from
+ * its stored category scores (no reading is read or written): configured categories in
+ * settings order, then the others alphabetically, as rollupHealth groups them. A category
+ * that leaves the weights takes its name from its first reading again, as a fresh roll-up would.
+ */
+export async function recombineTenantHealth(db: Db, tenantId: string, previous: HealthSettings, settings: HealthSettings): Promise<RecomputeEffect> {
+  const configured = Object.entries(settings.categoryWeights);
+  const configuredKeys = configured.map(([name]) => kpiKey(name));
+  const previousKeys = Object.keys(previous.categoryWeights).map(kpiKey);
+  const key = sql`lower(st.elem->>'category')`;
+  await withoutJit(db);
+  const { rows } = await sql<{ accounts: number }>`
+    WITH configured AS (
+      SELECT * FROM unnest(${configured.map(([name]) => name)}::text[], ${configured.map(([, w]) => w)}::float8[])
+        WITH ORDINALITY AS s(category, weight, ord)
+    ),
+    recombined AS (
+      SELECT h.id, n.categories, n.overall
+      FROM account_health h
+      CROSS JOIN LATERAL (${recombineSql(sql`
+        SELECT s.ord, s.category, (st.elem->>'score')::float8 AS score, s.weight,
+               coalesce((st.elem->>'scoredCount')::int, 0) AS scored_count,
+               coalesce((st.elem->>'readingCount')::int, 0) AS reading_count
+        FROM configured s
+        LEFT JOIN jsonb_array_elements(h.categories) AS st(elem) ON ${key} = lower(s.category)
+        UNION ALL
+        SELECT ${configured.length} + row_number() OVER (ORDER BY ${key} COLLATE "C"),
+               CASE WHEN ${key} = ANY(${previousKeys}::text[]) THEN (
+                 SELECT k.category FROM kpi_readings k
+                 WHERE k.tenant_id = h.tenant_id AND k.account_id = h.account_id AND k.period = h.period
+                   AND k.product_id IS NOT DISTINCT FROM h.product_id AND lower(k.category) = ${key}
+                 ORDER BY k.id LIMIT 1)
+               ELSE st.elem->>'category' END,
+               (st.elem->>'score')::float8, 0::float8,
+               (st.elem->>'scoredCount')::int, (st.elem->>'readingCount')::int
+        FROM jsonb_array_elements(h.categories) AS st(elem)
+        WHERE (st.elem->>'readingCount')::int > 0 AND ${key} <> ALL(${configuredKeys}::text[])`)}) n
+      WHERE h.tenant_id = ${tenantId}
+    ),
+    ${writeRecombined(tenantId, settings.tiers)}
+  `.execute(db);
+  const tierChanges = await refreshLatestHealth(db, tenantId, null);
+  return { accountsRescored: rows[0]?.accounts ?? 0, tierChanges };
+}
+
+/**
+ * Copies each account's newest account-level health onto the account row (for sorting and
+ * lists), with the period before it (for the dashboard's drops); only rows that change are
+ * written. Returns how many accounts changed tier.
+ */
+export async function refreshLatestHealth(db: Db, tenantId: string, accountIds: string[] | null): Promise<number> {
+  const scope = accountIds ? sql`AND a.id = ANY(${accountIds}::uuid[])` : sql``;
+  const { rows } = await sql<{ tier_changes: number }>`
+    WITH latest AS (
+      SELECT a.id, latest.overall, coalesce(latest.tier, 'unknown') AS tier, latest.period,
+             previous.overall AS previous_overall, previous.period AS previous_period
+      FROM accounts a
+      LEFT JOIN LATERAL (
+        SELECT h.overall, h.tier, h.period FROM account_health h
+        WHERE h.tenant_id = a.tenant_id AND h.account_id = a.id AND h.product_id IS NULL
+        ORDER BY h.period DESC LIMIT 1
+      ) latest ON true
+      LEFT JOIN LATERAL (
+        SELECT h.overall, h.period FROM account_health h
+        WHERE h.tenant_id = a.tenant_id AND h.account_id = a.id AND h.product_id IS NULL AND h.period < latest.period
+        ORDER BY h.period DESC LIMIT 1
+      ) previous ON true
+      WHERE a.tenant_id = ${tenantId} ${scope}
+        AND (a.health_overall, a.health_tier, a.health_period, a.health_previous_overall, a.health_previous_period)
+          IS DISTINCT FROM (latest.overall, coalesce(latest.tier, 'unknown'), latest.period, previous.overall, previous.period)
+    ),
+    updated AS (
+      UPDATE accounts a
+      SET health_overall = l.overall, health_tier = l.tier, health_period = l.period,
+          health_previous_overall = l.previous_overall, health_previous_period = l.previous_period
+      FROM latest l, accounts prior
+      WHERE a.tenant_id = ${tenantId} AND a.id = l.id AND prior.tenant_id = a.tenant_id AND prior.id = a.id
+      RETURNING prior.health_tier AS old_tier, a.health_tier AS new_tier
+    )
+    SELECT (count(*) FILTER (WHERE old_tier IS DISTINCT FROM new_tier))::int AS tier_changes FROM updated
+  `.execute(db);
+  return rows[0]?.tier_changes ?? 0;
+}
