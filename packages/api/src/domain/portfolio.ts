@@ -4,6 +4,8 @@ import type { Db, HealthTier } from '@pulse/db';
 export interface PortfolioSummary {
   accounts: number;
   byTier: Record<HealthTier, number>;
+  /** Sum of the accounts' revenue per health tier (accounts without revenue add nothing). */
+  revenueByTier: Record<HealthTier, number>;
   averageHealth: number | null;
   averageTrend: { period: string; average: number | null; accounts: number }[];
   needingAttention: { id: string; name: string; overall: number | null; tier: HealthTier; period: string | null }[];
@@ -17,17 +19,21 @@ const TREND_PERIODS = 12;
 export async function portfolioSummary(db: Db, tenantId: string): Promise<PortfolioSummary> {
   const tiers = await db
     .selectFrom('accounts')
-    .select(['accounts.health_tier', sql<number>`count(*)`.as('n'), sql<number | null>`avg(accounts.health_overall)`.as('avg')])
+    .select(['accounts.health_tier', sql<number>`count(*)`.as('n'), sql<number | null>`avg(accounts.health_overall)`.as('avg'),
+      sql<number>`coalesce(sum(accounts.revenue), 0)`.as('revenue'),
+    ])
     .where('accounts.tenant_id', '=', tenantId)
     .where('accounts.archived_at', 'is', null)
     .groupBy('accounts.health_tier')
     .execute();
   const byTier: Record<HealthTier, number> = { healthy: 0, at_risk: 0, critical: 0, unknown: 0 };
+  const revenueByTier: Record<HealthTier, number> = { healthy: 0, at_risk: 0, critical: 0, unknown: 0 };
   let total = 0;
   let weighted = 0;
   let scoredAccounts = 0;
   for (const t of tiers) {
     byTier[t.health_tier] = Number(t.n);
+    revenueByTier[t.health_tier] = Number(t.revenue);
     total += Number(t.n);
     if (t.avg !== null && t.health_tier !== 'unknown') {
       weighted += Number(t.avg) * Number(t.n);
@@ -89,6 +95,7 @@ export async function portfolioSummary(db: Db, tenantId: string): Promise<Portfo
   return {
     accounts: total,
     byTier,
+    revenueByTier,
     averageHealth: scoredAccounts ? weighted / scoredAccounts : null,
     averageTrend: trend.rows.reverse().map((r) => ({ period: r.period, average: r.average === null ? null : Number(r.average), accounts: Number(r.accounts) })),
     needingAttention: attention.map((a) => ({ id: a.id, name: a.name, overall: a.health_overall, tier: a.health_tier, period: a.health_period })),

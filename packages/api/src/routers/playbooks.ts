@@ -87,6 +87,7 @@ export const playbooksRouter = router({
         .strictObject({
           id: uuid,
           enabled: z.boolean().optional(),
+          createTask: z.boolean().optional(),
           params: z
             .union([
               triggerParamSchemas.health_tier,
@@ -97,7 +98,10 @@ export const playbooksRouter = router({
             ])
             .optional(),
         })
-        .refine((v) => v.enabled !== undefined || v.params !== undefined, { message: 'Change enabled or params.', path: ['params'] }),
+        .refine((v) => v.enabled !== undefined || v.createTask !== undefined || v.params !== undefined, {
+          message: 'Change enabled, createTask or params.',
+          path: ['params'],
+        }),
     )
     .mutation(({ ctx, input }) => updateTrigger(ctx.db, actorOf(ctx), input.id, input)),
 });
