@@ -19,6 +19,7 @@ import {
   type CsvReading,
   type Random,
 } from './readings.js';
+import { seedWorkload } from './workload.js';
 
 export const DEMO_PASSWORD = 'pulse-demo-2026';
 
@@ -169,7 +170,8 @@ async function seedGlobex(db: Db, actor: Actor): Promise<void> {
  * accounts (the real workbooks for the current month, CSVs derived from them before), and 84
  * more accounts; those and the profile accounts get four months of readings. Globex gets six
  * accounts with six months of readings and one range override. Everything is uploaded by the
- * tenant's admin through the same domain functions the procedures call.
+ * tenant's admin through the same domain functions the procedures call. Northwind's demo users
+ * then get their books of accounts, renewals and tasks (workload.ts).
  */
 export async function seedDemoData(db: Db, bcryptCost: number): Promise<boolean> {
   const existing = await db.selectFrom('tenants').select('tenants.id').limit(1).executeTakeFirst();
@@ -180,7 +182,7 @@ export async function seedDemoData(db: Db, bcryptCost: number): Promise<boolean>
     bcryptCost,
     null,
   );
-  await withTenant(db, northwind.tenant.id, (tx) =>
+  const member = await withTenant(db, northwind.tenant.id, (tx) =>
     users.createUser(
       tx,
       { tenantId: northwind.tenant.id, email: 'member@northwind.example', name: 'Max Member', role: 'member', password: DEMO_PASSWORD },
@@ -194,6 +196,7 @@ export async function seedDemoData(db: Db, bcryptCost: number): Promise<boolean>
     null,
   );
   await seedNorthwind(db, { tenantId: northwind.tenant.id, userId: northwind.user.id, ip: null });
+  await seedWorkload(db, { tenantId: northwind.tenant.id, userId: northwind.user.id, ip: null }, member.id);
   await seedGlobex(db, { tenantId: globex.tenant.id, userId: globex.user.id, ip: null });
   return true;
 }
