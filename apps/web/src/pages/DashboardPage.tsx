@@ -5,6 +5,7 @@ import { RecommendationList } from '../components/Recommendations.js';
 import { EmptyState, QueryView } from '../components/states.js';
 import { TrendChart } from '../components/TrendChart.js';
 import { UploadTable } from '../components/UploadTable.js';
+import { WorkdayCards } from '../components/WorkdayCards.js';
 import { formatChange, formatCount, formatPeriod, formatScore } from '../format.js';
 import { tierBands, tierLabels, tierOf, tiers } from '../health.js';
 import { Link } from '../router.js';
@@ -175,6 +176,7 @@ export function DashboardPage({ session }: { session: SignedInSession }) {
           ) : (
             <>
               <TierTiles summary={data} />
+              <WorkdayCards summary={data} />
               <div className="dashboard-grid">
                 <div className="dashboard-column">
                   <AverageHealth summary={data} thresholds={settings.data?.tiers} />
