@@ -39,8 +39,10 @@ async function fitsPhoneWidth(page: Page, regions: Locator[] = []): Promise<void
 }
 
 describe('a member’s working day', () => {
-  it('shows revenue by health and the member’s task counts on the dashboard', async () => {
+  it('shows the member’s own accounts, revenue by health and task counts on the dashboard', async () => {
     const { page } = member;
+    await page.getByText('Account health for Northwind CS, your accounts.').waitFor();
+    expect(await page.getByRole('button', { name: 'My accounts' }).getAttribute('aria-pressed')).toBe('true');
     const revenue = page.getByRole('list', { name: 'Revenue per health tier' });
     await revenue.getByRole('link').first().waitFor();
     expect(await revenue.getByRole('link').allTextContents()).toEqual([
@@ -54,6 +56,9 @@ describe('a member’s working day', () => {
     // workload.ts: six hand-made tasks due -2, 0, 0, 3, 5 and 12 days out.
     expect(await tasks.getByRole('link').allTextContents()).toEqual(['Overdue1', 'Due today2', 'This week4']);
     await fitsPhoneWidth(page, [page.getByRole('region', { name: 'Revenue by health' }), page.getByRole('region', { name: 'My tasks' })]);
+    await page.getByRole('button', { name: 'Everyone’s' }).click();
+    await page.getByText('Account health for Northwind CS.').waitFor();
+    expect(pathOf(page)).toBe('/?who=all');
   });
 
   it('starts the accounts list on the member’s own accounts, with one switch to everyone’s', async () => {

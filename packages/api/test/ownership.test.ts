@@ -69,15 +69,16 @@ describe('owners matched from the free-text owner', () => {
   });
 });
 
+async function book() {
+  const mine = await Promise.all(
+    ['A1', 'A2', 'A3'].map((name, i) => acme.asAdmin.accounts.create({ name, csmOwner: 'member@acme.test', revenue: (i + 1) * 100 })),
+  );
+  const theirs = await acme.asAdmin.accounts.create({ name: 'B1', csmOwner: 'admin@acme.test', revenue: 500 });
+  const nobody = await acme.asAdmin.accounts.create({ name: 'C1', revenue: null });
+  return { mine, theirs, nobody };
+}
+
 describe('accounts.list by owner', () => {
-  async function book() {
-    const mine = await Promise.all(
-      ['A1', 'A2', 'A3'].map((name, i) => acme.asAdmin.accounts.create({ name, csmOwner: 'member@acme.test', revenue: (i + 1) * 100 })),
-    );
-    const theirs = await acme.asAdmin.accounts.create({ name: 'B1', csmOwner: 'admin@acme.test', revenue: 500 });
-    const nobody = await acme.asAdmin.accounts.create({ name: 'C1', revenue: null });
-    return { mine, theirs, nobody };
-  }
 
   it("shows a member their own book with 'me', everyone's with null, and keyset-paginates it", async () => {
     const { mine } = await book();
@@ -104,6 +105,28 @@ describe('accounts.list by owner', () => {
     const rest = await acme.asAdmin.accounts.list({ sort: 'revenue', order: 'desc', limit: 10, cursor: byRevenue.nextCursor });
     expect(rest.items.map((a) => a.name)).toEqual(['A2', 'A1', 'C1']);
     expect((await acme.asAdmin.accounts.list({ minRevenue: 200 })).items.map((a) => a.name)).toEqual(['A2', 'A3', 'B1']);
+  });
+});
+
+describe('one book on the dashboard and in the recommendations', () => {
+  it("narrows health.summary and playbooks.recommendations to the owner's accounts", async () => {
+    const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const { mine, theirs } = await book();
+    await acme.asAdmin.accounts.update({ id: mine[0]?.id as string, renewalDate: soon });
+    await acme.asAdmin.accounts.update({ id: theirs.id, renewalDate: soon });
+    const everyone = await acme.asMember.health.summary();
+    const own = await acme.asMember.health.summary({ owner: 'me' });
+    expect([everyone.accounts, own.accounts]).toEqual([5, 3]);
+    // The member's accounts A1–A3 carry 100 + 200 + 300 of revenue, all unscored.
+    expect(own.revenueByTier).toEqual({ healthy: 0, at_risk: 0, critical: 0, unknown: 600 });
+    expect((await acme.asAdmin.health.summary({ owner: acme.member.id })).accounts).toBe(3);
+    await expectTrpcError(acme.asMember.health.summary({ owner: acme.admin.id }), 'FORBIDDEN');
+
+    await acme.asAdmin.playbooks.evaluate();
+    const renewal = async (owner: 'me' | null) =>
+      (await acme.asMember.playbooks.recommendations({ playbookKey: 'renewal_safeguard', owner })).items.map((r) => r.account.name);
+    expect((await renewal(null)).sort()).toEqual(['A1', 'B1']);
+    expect(await renewal('me')).toEqual(['A1']);
   });
 });
 

@@ -28,6 +28,7 @@ describe('renewals.list', () => {
     await renewing('In 121 days', 121);
     await renewing('5 days ago', -5);
     await acme.asAdmin.accounts.create({ name: 'No date' });
+    await acme.asAdmin.accounts.create({ name: 'Churned already', renewalDate: addDays(today(), 10), status: 'churned' });
     const archived = await renewing('Archived', 10);
     await acme.asAdmin.accounts.archive({ id: archived.id });
     await acme.asMember.tasks.create({ accountId: soon.id, title: 'Prepare the renewal', dueDate: today() });

@@ -364,6 +364,8 @@ function toRecommendation(r: RecommendationRow): Recommendation {
 export interface RecommendationFilters {
   playbookKey?: PlaybookKey | null | undefined;
   accountId?: string | null | undefined;
+  /** Only accounts this user owns (already resolved from 'me'). */
+  ownerUserId?: string | null | undefined;
 }
 
 /**
@@ -399,6 +401,7 @@ export async function listRecommendations(db: Db, tenantId: string, filters: Rec
     );
   if (filters.playbookKey) q = q.where('playbook_recommendations.playbook_key', '=', filters.playbookKey);
   if (filters.accountId) q = q.where('playbook_recommendations.account_id', '=', filters.accountId);
+  if (filters.ownerUserId) q = q.where('accounts.owner_user_id', '=', filters.ownerUserId);
   const result = await paginate(
     q,
     [

@@ -7,7 +7,7 @@ import { addDays, addYear, daysBetween, isoDay } from './dates.js';
 
 /**
  * Renewals: accounts whose renewal date falls in the next N days, and past renewal dates
- * with no outcome recorded (overdue). Recording an outcome keeps it as history; a renewal
+ * with no outcome recorded (overdue); archived and churned accounts renew nothing. Recording an outcome keeps it as history; a renewal
  * (renewed, expanded, contracted) rolls the account's renewal date forward, a churn marks
  * the account churned and closes its renewal.
  */
@@ -65,6 +65,7 @@ function renewalsQuery(db: Db, tenantId: string) {
     ])
     .where('accounts.tenant_id', '=', tenantId)
     .where('accounts.archived_at', 'is', null)
+    .where('accounts.status', '<>', 'churned')
     .where('accounts.renewal_date', 'is not', null)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -152,6 +153,14 @@ function checkOutcome(input: OutcomeInput, account: Account, today: string): str
 
 /** Records the outcome of the account's current renewal and rolls its renewal date forward. */
 export async function recordOutcome(db: Db, actor: Actor, input: OutcomeInput, now = new Date()): Promise<RecordedOutcome> {
+  // One outcome at a time per account: a second request waits and then sees the rolled-forward date.
+  await db
+    .selectFrom('accounts')
+    .select('accounts.id')
+    .where('accounts.tenant_id', '=', actor.tenantId)
+    .where('accounts.id', '=', input.accountId)
+    .forUpdate()
+    .execute();
   const account = await getAccount(db, actor.tenantId, input.accountId);
   if (account.archivedAt) throw conflict(`${account.name} is archived; restore it before recording a renewal.`);
   if (account.status === 'churned') throw conflict(`${account.name} has already churned.`);
