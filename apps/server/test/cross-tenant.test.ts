@@ -28,6 +28,7 @@ interface BIds {
   executionId: string;
   stepId: string;
   triggerId: string;
+  taskId: string;
 }
 
 const NO_IDS = 'takes no tenant data ids; the session decides what it touches (covered by auth and upload tests)';
@@ -46,6 +47,18 @@ const cases: Record<string, Case> = {
   'accounts.archive': { kind: 'id', input: (b) => ({ id: b.accountId }) },
   'accounts.products': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
   'accounts.addProduct': { kind: 'id', input: (b) => ({ accountId: b.accountId, name: 'Injected' }) },
+  'accounts.assignOwner': { kind: 'id', input: (b) => ({ accountIds: [b.accountId], userId: null }) },
+  'accounts.unmatchedOwners': { kind: 'scoped', input: () => ({}) },
+  'accounts.resolveOwner': { kind: 'id', input: (b) => ({ csmOwner: 'Beta Owner', userId: b.memberId }) },
+  'tasks.list': { kind: 'scoped', input: (b) => ({ accountId: b.accountId, assignee: null }) },
+  'tasks.counts': { kind: 'scoped', input: () => ({ assignee: null }) },
+  'tasks.byId': { kind: 'id', input: (b) => ({ id: b.taskId }) },
+  'tasks.create': { kind: 'id', input: (b) => ({ accountId: b.accountId, title: 'Injected', dueDate: '2026-12-24' }) },
+  'tasks.update': { kind: 'id', input: (b) => ({ id: b.taskId, title: 'Hijacked' }) },
+  'tasks.complete': { kind: 'id', input: (b) => ({ id: b.taskId, note: 'done' }) },
+  'renewals.list': { kind: 'scoped', input: () => ({ withinDays: 120 }) },
+  'renewals.recordOutcome': { kind: 'id', input: (b) => ({ accountId: b.accountId, outcome: 'renewed' }) },
+  'renewals.history': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
   'accounts.importProfiles': { kind: 'none', reason: 'multipart; matches accounts by name inside the caller tenant (profiles tests)' },
   'uploads.create': { kind: 'none', reason: 'multipart; creates or matches accounts by name inside the caller tenant (upload tests)' },
   'uploads.list': { kind: 'scoped', input: (b) => ({ accountId: b.accountId }) },
@@ -138,6 +151,9 @@ beforeAll(async () => {
   const product = await data(bClient.mutation<{ id: string }>('accounts.addProduct', { accountId: account.id, name: 'Core' }));
   const execution = await data(bClient.mutation<{ id: string; steps: { id: string }[] }>('playbooks.start', { accountId: account.id, playbookKey: 'voc_sprint' }));
   const triggers = await data(bClient.query<{ items: { id: string }[] }>('playbooks.triggers', {}));
+  const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+  await data(bClient.mutation('accounts.update', { id: account.id, renewalDate: soon, revenue: 1000, csmOwner: 'Beta Owner' }));
+  const tasks = await data(bClient.query<{ items: { id: string }[] }>('tasks.list', { accountId: account.id }));
   b = {
     tenantId: me.tenant.id,
     adminId: me.id,
@@ -149,8 +165,9 @@ beforeAll(async () => {
     executionId: execution.id,
     stepId: (execution.steps[0] as { id: string }).id,
     triggerId: (triggers.items[0] as { id: string }).id,
+    taskId: (tasks.items[0] as { id: string }).id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, 'boss@beta.test', 'bea@beta.test', 'Beta Corp'];
+  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.taskId, 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

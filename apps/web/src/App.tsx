@@ -13,6 +13,8 @@ import { PasswordPage } from './pages/PasswordPage.js';
 import { PlaybooksPage } from './pages/PlaybooksPage.js';
 import { RangesPage } from './pages/RangesPage.js';
 import { RegisterPage } from './pages/RegisterPage.js';
+import { RenewalsPage } from './pages/RenewalsPage.js';
+import { TasksPage } from './pages/TasksPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { UploadPage } from './pages/UploadPage.js';
 import { UsersPage } from './pages/UsersPage.js';
@@ -34,8 +36,10 @@ const guestPages: Record<GuestPath, ReactNode> = {
 
 const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<string, string>, session: SignedInSession) => ReactNode> = {
   '/': (_params, session) => <DashboardPage session={session} />,
-  '/accounts': () => <AccountsPage />,
+  '/accounts': (_params, session) => <AccountsPage session={session} />,
   '/accounts/:id': ({ id = '' }) => <AccountDetailPage key={id} id={id} />,
+  '/tasks': () => <TasksPage />,
+  '/renewals': () => <RenewalsPage />,
   '/upload': (_params, session) => <UploadPage session={session} />,
   '/ranges': (_params, session) => <RangesPage session={session} />,
   '/playbooks': () => <PlaybooksPage />,

@@ -16,6 +16,8 @@ export const routes = [
   { path: '/', access: 'user', nav: 'Dashboard' },
   { path: '/accounts', access: 'user', nav: 'Accounts' },
   { path: '/accounts/:id', access: 'user' },
+  { path: '/tasks', access: 'user', nav: 'My tasks' },
+  { path: '/renewals', access: 'user', nav: 'Renewals' },
   { path: '/upload', access: 'user', nav: 'Upload' },
   { path: '/ranges', access: 'user', nav: 'Ranges' },
   { path: '/playbooks', access: 'user', nav: 'Playbooks' },

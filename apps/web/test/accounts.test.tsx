@@ -76,7 +76,8 @@ describe('accounts list', () => {
     stubIntersectionObserver();
     const { listInputs } = renderAccounts('/accounts?tier=critical&sort=health&dir=desc&status=active');
     await screen.findByRole('link', { name: 'Account 1' });
-    expect(listInputs[0]).toEqual({ limit: 50, search: null, healthTier: 'critical', status: 'active', sort: 'health', order: 'desc', includeArchived: false, direction: 'forward' });
+    // A member starts on their own accounts.
+    expect(listInputs[0]).toEqual({ limit: 50, owner: 'me', search: null, healthTier: 'critical', status: 'active', sort: 'health', order: 'desc', includeArchived: false, direction: 'forward' });
   });
 
   it('asks for the trends of the whole page in one call and draws every sparkline', async () => {

@@ -9,6 +9,8 @@ import { rangesRouter } from './routers/ranges.js';
 import { playbooksRouter } from './routers/playbooks.js';
 import { activityRouter } from './routers/activity.js';
 import { usersRouter } from './routers/users.js';
+import { tasksRouter } from './routers/tasks.js';
+import { renewalsRouter } from './routers/renewals.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -21,6 +23,8 @@ export const appRouter = router({
   playbooks: playbooksRouter,
   activity: activityRouter,
   users: usersRouter,
+  tasks: tasksRouter,
+  renewals: renewalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,7 @@ beforeAll(async () => {
   const [rec] = (await acme.asMember.playbooks.recommendations({ limit: 1 })).items;
   const e = await acme.asMember.playbooks.start({ accountId: rec?.account.id as string, playbookKey: rec?.playbookKey as never, recommendationId: rec?.id });
   await acme.asMember.playbooks.completeStep({ executionId: e.id, stepId: e.steps[0]?.id as string, note: 'Line one\nline "two", with a comma' });
+  await acme.asMember.renewals.recordOutcome({ accountId: e.account.id, outcome: 'churned', reason: 'Moved to a competitor' });
 }, 300_000);
 afterAll(async () => {
   await handle.close();
@@ -99,6 +100,10 @@ describe('exportTenant', () => {
     expect(csv['playbook_executions.csv']).toHaveLength(1);
     expect(csv['playbook_execution_steps.csv']?.find((s) => s.status === 'done')?.note).toBe('Line one\nline "two", with a comma');
     expect(csv['playbook_recommendations.csv']?.length).toBeGreaterThan(10);
+    // One task per step of the started playbook; the first is done with the step's note.
+    expect(csv['tasks.csv']).toHaveLength(csv['playbook_execution_steps.csv']?.length as number);
+    expect(csv['tasks.csv']?.find((t) => t.status === 'done')?.completion_note).toBe('Line one\nline "two", with a comma');
+    expect(csv['renewal_outcomes.csv']).toEqual([expect.objectContaining({ outcome: 'churned', reason: 'Moved to a competitor' })]);
     expect(JSON.parse(csv['playbook_recommendations.csv']?.[0]?.reasons as string)[0]).toHaveProperty('message');
 
     const everything = Object.values(files).join('\n');

@@ -279,6 +279,7 @@ describe('health.summary', () => {
     expect(await acme.asMember.health.summary()).toEqual({
       accounts: 0,
       byTier: { healthy: 0, at_risk: 0, critical: 0, unknown: 0 },
+      revenueByTier: { healthy: 0, at_risk: 0, critical: 0, unknown: 0 },
       averageHealth: null,
       averageTrend: [],
       needingAttention: [],

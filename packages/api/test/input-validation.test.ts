@@ -66,7 +66,7 @@ describe('strict inputs', () => {
     const range = { kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, healthyThreshold: 5, riskThreshold: 15, scaleMax: 100 };
     const bad: [string, Loose, unknown][] = [
       ['limit as text', loose(a.accounts.list), { limit: '5' }],
-      ['unknown sort', loose(a.accounts.list), { sort: 'revenue' }],
+      ['unknown sort', loose(a.accounts.list), { sort: 'popularity' }],
       ['unknown order', loose(a.accounts.list), { order: 'up' }],
       ['paging backward', loose(a.accounts.list), { direction: 'backward' }],
       ['unknown health tier', loose(a.accounts.list), { healthTier: 'great' }],

@@ -30,6 +30,7 @@ function callsWithIds(): { name: string; call: (id: string) => Promise<unknown> 
     { name: 'accounts.archive (restore)', call: (id) => a.accounts.archive({ id, archived: false }) },
     { name: 'accounts.products', call: (accountId) => a.accounts.products({ accountId }) },
     { name: 'accounts.addProduct', call: (accountId) => a.accounts.addProduct({ accountId, name: 'Stolen' }) },
+    { name: 'accounts.assignOwner', call: (accountId) => a.accounts.assignOwner({ accountIds: [accountId], userId: acme.member.id }) },
     { name: 'uploads.byId', call: (id) => a.uploads.byId({ id }) },
     { name: 'kpis.trend', call: (accountId) => a.kpis.trend({ accountId, kpi: 'Customer Retention Rate' }) },
     { name: 'health.account', call: (accountId) => a.health.account({ accountId }) },
@@ -160,6 +161,9 @@ describe('tenant isolation', () => {
     // The profile workbook names TechCorp Solutions and DataCo Inc, which Globex has too.
     const profiles = await acme.asAdmin.accounts.importProfiles(formData({}, { name: 'profiles.xlsx', bytes: readSample('customer-profile.xlsx') }));
     expect(profiles).toMatchObject({ status: 'accepted', created: 34, updated: 2 });
+    // The workbook's owner names match no Acme user; resolving one assigns Acme's accounts only.
+    expect((await acme.asAdmin.accounts.unmatchedOwners({ limit: 100 })).items).toHaveLength(12);
+    expect(await acme.asAdmin.accounts.resolveOwner({ csmOwner: 'Carlos Rodriguez', userId: acme.member.id })).toMatchObject({ assigned: 8 });
 
     expect(await snapshotTenant(handle.db, globex.tenant.id)).toEqual(before);
   });
@@ -174,6 +178,8 @@ describe('the isolation tests', () => {
       'accounts.list',
       'accounts.create',
       'accounts.importProfiles',
+      'accounts.unmatchedOwners',
+      'accounts.resolveOwner',
       'uploads.create',
       'uploads.list',
       'kpis.list',

@@ -112,12 +112,12 @@ describe('triggers', () => {
     const log = await acme.asAdmin.activity.list({ limit: 10, action: 'playbook_trigger.update' });
     expect(log.items.map((e) => [e.before, e.after])).toEqual([
       [
-        { enabled: true, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 18 } },
-        { enabled: false, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 18 } },
+        { enabled: true, createTask: false, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 18 } },
+        { enabled: false, createTask: false, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 18 } },
       ],
       [
-        { enabled: true, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 16 } },
-        { enabled: true, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 18 } },
+        { enabled: true, createTask: false, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 16 } },
+        { enabled: true, createTask: false, params: { kpi: 'Mean Time to Resolution (MTTR)', comparison: 'above', value: 18 } },
       ],
     ]);
   });

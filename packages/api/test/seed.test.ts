@@ -133,4 +133,17 @@ describe('seedDemoData', () => {
     expect(await seedDemoData(handle.db, BCRYPT_COST)).toEqual([]);
     expect(await count()).toEqual(before);
   });
+  it("gives the demo member a book, renewals (two overdue) and tasks for today's screens", async () => {
+    const member = callerOf('member@northwind.example', 'Northwind CS');
+    const mine = await member.accounts.list({ owner: 'me', limit: 100 });
+    expect(mine.items.length).toBeGreaterThanOrEqual(12);
+    const renewals = await member.renewals.list({ withinDays: 30, owner: 'me' });
+    // workload.ts: renewals at -12, -3, 4, 9, 18 and 27 days fall in the 30-day window, two of them overdue.
+    expect(renewals.items.map((r) => r.overdue)).toEqual([true, true, false, false, false, false]);
+    const counts = await member.tasks.counts({});
+    // Six hand-made tasks (due -2, 0, 0, 3, 5, 12 days) and eight renewal-safeguard step tasks due from day 11 on.
+    expect(counts).toMatchObject({ open: 14, overdue: 1, today: 2, week: 4 });
+    expect((await member.accounts.list({ owner: null, limit: 100 })).items.length).toBe(100);
+    expect((await northwind().accounts.unmatchedOwners({})).items.length).toBeGreaterThan(0);
+  });
 });

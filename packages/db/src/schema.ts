@@ -20,6 +20,10 @@ export type ReadingStatus = 'healthy' | 'risk' | 'critical' | 'unknown';
 export type ImpactLevel = 'High' | 'Medium' | 'Low';
 export type ExecutionStatus = 'active' | 'paused' | 'completed' | 'cancelled';
 export type StepStatus = 'pending' | 'done' | 'skipped';
+export type TaskStatus = 'open' | 'done' | 'cancelled';
+export type TaskPriority = 'low' | 'normal' | 'high';
+export type TaskSource = 'manual' | 'playbook_step' | 'trigger';
+export type RenewalOutcome = 'renewed' | 'expanded' | 'contracted' | 'churned';
 
 /** A stored category score: exactly what the scoring package's roll-up produces. */
 export type CategoryScore = CategoryHealth;
@@ -80,7 +84,9 @@ export interface AccountsTable {
   status: Generated<AccountStatus>;
   tier: string | null;
   revenue: number | null;
+  /** The imported free-text owner; owner_user_id is the user it was matched to (or assigned). */
   csm_owner: string | null;
+  owner_user_id: string | null;
   renewal_date: DateOnly;
   lifecycle_stage: string | null;
   champions: string | null;
@@ -195,6 +201,8 @@ export interface PlaybookTriggersTable {
   kind: string;
   params: Json<Record<string, unknown>>;
   enabled: Generated<boolean>;
+  /** When the trigger fires for an account, a task is created for the account's owner. */
+  create_task: Generated<boolean>;
   last_fired_at: TimestampNullable;
   updated_at: Generated<Date>;
 }
@@ -240,6 +248,41 @@ export interface PlaybookExecutionStepsTable {
   completed_at: TimestampNullable;
 }
 
+export interface TasksTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  title: string;
+  assignee_id: string | null;
+  due_date: ColumnType<string, string, string>;
+  priority: Generated<TaskPriority>;
+  status: Generated<TaskStatus>;
+  source: TaskSource;
+  execution_step_id: string | null;
+  trigger_id: string | null;
+  completion_note: string | null;
+  completed_by: string | null;
+  completed_at: TimestampNullable;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RenewalOutcomesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  outcome: RenewalOutcome;
+  /** The renewal date this outcome closed. */
+  renewal_date: DateOnly;
+  amount: number | null;
+  previous_revenue: number | null;
+  reason: string | null;
+  next_renewal_date: DateOnly;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+}
+
 export interface ActivityLogTable {
   tenant_id: string;
   id: Generated<string>;
@@ -271,6 +314,8 @@ export interface Database {
   playbook_recommendations: PlaybookRecommendationsTable;
   playbook_executions: PlaybookExecutionsTable;
   playbook_execution_steps: PlaybookExecutionStepsTable;
+  tasks: TasksTable;
+  renewal_outcomes: RenewalOutcomesTable;
   activity_log: ActivityLogTable;
 }
 

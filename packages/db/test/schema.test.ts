@@ -14,7 +14,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   accounts: [
     'tenant_id', 'id', 'name', 'name_key', 'external_id', 'industry', 'region', 'status', 'tier', 'revenue',
     'csm_owner', 'renewal_date', 'lifecycle_stage', 'champions', 'archived_at', 'health_overall', 'health_tier',
-    'health_period', 'created_at', 'updated_at', 'health_previous_overall', 'health_previous_period',
+    'health_period', 'created_at', 'updated_at', 'health_previous_overall', 'health_previous_period', 'owner_user_id',
   ],
   products: ['tenant_id', 'id', 'account_id', 'name', 'name_key', 'created_at'],
   kpi_uploads: [
@@ -34,7 +34,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'tenant_id', 'id', 'kpi_key', 'kpi_name', 'category', 'unit', 'higher_is_better', 'scale_min', 'risk_threshold',
     'healthy_threshold', 'scale_max', 'updated_by', 'updated_at',
   ],
-  playbook_triggers: ['tenant_id', 'id', 'playbook_key', 'kind', 'params', 'enabled', 'last_fired_at', 'updated_at'],
+  playbook_triggers: ['tenant_id', 'id', 'playbook_key', 'kind', 'params', 'enabled', 'last_fired_at', 'updated_at', 'create_task'],
   playbook_recommendations: [
     'tenant_id', 'id', 'trigger_id', 'playbook_key', 'account_id', 'urgency', 'reasons', 'fired_at',
     'superseded_at',
@@ -45,6 +45,14 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   ],
   playbook_execution_steps: [
     'tenant_id', 'id', 'execution_id', 'position', 'title', 'status', 'note', 'outcome', 'completed_by', 'completed_at',
+  ],
+  tasks: [
+    'tenant_id', 'id', 'account_id', 'title', 'assignee_id', 'due_date', 'priority', 'status', 'source', 'execution_step_id',
+    'trigger_id', 'completion_note', 'completed_by', 'completed_at', 'created_by', 'created_at', 'updated_at',
+  ],
+  renewal_outcomes: [
+    'tenant_id', 'id', 'account_id', 'outcome', 'renewal_date', 'amount', 'previous_revenue', 'reason', 'next_renewal_date',
+    'recorded_by', 'recorded_at',
   ],
   activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at', 'seq'],
 };

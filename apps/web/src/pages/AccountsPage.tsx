@@ -5,37 +5,39 @@ import { Dialog } from '../components/Dialog.js';
 import { Field, SelectField } from '../components/Field.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { InfiniteScroll } from '../components/InfiniteScroll.js';
+import { BulkAssign, OwnerFilter, UnmatchedOwners } from '../components/OwnerControls.js';
 import { Page } from '../components/Page.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.js';
-import { formatDate, formatScore, humanize } from '../format.js';
+import { formatDate, formatMoney, formatScore, humanize } from '../format.js';
 import { heatCell, tierLabels, tiers } from '../health.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
 import { ROW_TREND_PERIODS, usePageTrends, type RowTrend } from '../hooks/usePageTrends.js';
 import { Link, navigate, replaceSearchParams, useLocation } from '../router.js';
-import { trpc, type RouterOutputs } from '../trpc.js';
+import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
 
 type AccountItem = RouterOutputs['accounts']['list']['items'][number];
-type Sort = 'name' | 'health' | 'updated';
+type Sort = 'name' | 'health' | 'updated' | 'revenue';
 type View = 'list' | 'heatmap';
 
 const PAGE_SIZE = 50;
 
-const sortLabels: Record<Sort, string> = { name: 'Name', health: 'Health', updated: 'Last updated' };
+const sortLabels: Record<Sort, string> = { name: 'Name', health: 'Health', updated: 'Last updated', revenue: 'Revenue' };
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
   return allowed.find((item) => item === value) ?? null;
 }
 
-/** Filters live in the URL, so a filtered list can be linked to and survives going back. */
-function useFilters() {
+/** Filters live in the URL, so a filtered list can be linked to and survives going back. Members start on their own accounts. */
+function useFilters(session: SignedInSession) {
   const { searchParams } = useLocation();
   return {
+    owner: searchParams.get('owner') ?? (session.user.role === 'admin' ? 'all' : 'me'),
     search: searchParams.get('q') ?? '',
     healthTier: oneOf(searchParams.get('tier'), tiers),
     status: oneOf(searchParams.get('status'), accountStatuses),
-    sort: oneOf(searchParams.get('sort'), ['name', 'health', 'updated'] as const) ?? 'name',
+    sort: oneOf(searchParams.get('sort'), ['name', 'health', 'updated', 'revenue'] as const) ?? 'name',
     order: oneOf(searchParams.get('dir'), ['asc', 'desc'] as const) ?? 'asc',
     view: oneOf(searchParams.get('view'), ['list', 'heatmap'] as const) ?? 'list',
     includeArchived: searchParams.get('archived') === '1',
@@ -51,10 +53,11 @@ function SearchBox({ initial }: { initial: string }) {
   return <Field label="Search" name="q" type="search" placeholder="Account name" value={value} onChange={(event) => setValue(event.target.value)} />;
 }
 
-function Toolbar({ filters }: { filters: ReturnType<typeof useFilters> }) {
+function Toolbar({ filters, isAdmin }: { filters: ReturnType<typeof useFilters>; isAdmin: boolean }) {
   return (
     <div className="toolbar" role="search" aria-label="Filter accounts">
       <SearchBox initial={filters.search} />
+      <OwnerFilter value={filters.owner} isAdmin={isAdmin} onChange={(owner) => replaceSearchParams({ owner })} />
       <SelectField label="Health" name="tier" value={filters.healthTier ?? ''} onChange={(event) => replaceSearchParams({ tier: event.target.value })}>
         <option value="">All tiers</option>
         {tiers.map((tier) => (
@@ -108,9 +111,14 @@ function ViewSwitch({ view }: { view: View }) {
   );
 }
 
-function AccountRow({ account, trend }: { account: AccountItem; trend: RowTrend }) {
+function AccountRow({ account, trend, selection }: { account: AccountItem; trend: RowTrend; selection: Selection | null }) {
   return (
     <tr>
+      {selection && (
+        <td className="cell-check">
+          <input type="checkbox" aria-label={`Select ${account.name}`} checked={selection.ids.has(account.id)} onChange={() => selection.toggle(account.id)} />
+        </td>
+      )}
       <td className="cell-wrap">
         <Link to={`/accounts/${account.id}`} className="cell-strong">
           {account.name}
@@ -129,7 +137,8 @@ function AccountRow({ account, trend }: { account: AccountItem; trend: RowTrend 
       </td>
       <td>{humanize(account.status)}</td>
       <td>{account.tier ?? '—'}</td>
-      <td>{account.csmOwner ?? '—'}</td>
+      <td>{account.owner?.name ?? account.csmOwner ?? '—'}</td>
+      <td>{formatMoney(account.revenue)}</td>
       <td>{formatDate(account.renewalDate)}</td>
     </tr>
   );
@@ -204,11 +213,30 @@ function CreateAccount({ open, onClose }: { open: boolean; onClose: () => void }
   );
 }
 
-export function AccountsPage() {
-  const filters = useFilters();
+interface Selection {
+  ids: Set<string>;
+  toggle: (id: string) => void;
+}
+
+export function AccountsPage({ session }: { session: SignedInSession }) {
+  const isAdmin = session.user.role === 'admin';
+  const filters = useFilters(session);
   const [creating, setCreating] = useState(false);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const selection: Selection | null = isAdmin
+    ? {
+        ids: selected,
+        toggle: (id) =>
+          setSelected((current) => {
+            const next = new Set(current);
+            if (!next.delete(id)) next.add(id);
+            return next;
+          }),
+      }
+    : null;
   const list = useInfiniteList(trpc.accounts.list, {
     limit: PAGE_SIZE,
+    owner: filters.owner === 'all' ? null : filters.owner,
     search: filters.search || null,
     healthTier: filters.healthTier,
     status: filters.status,
@@ -221,7 +249,7 @@ export function AccountsPage() {
     list.items.map((account) => account.id),
     PAGE_SIZE,
   );
-  const filtered = Boolean(filters.search || filters.healthTier || filters.status);
+  const filtered = Boolean(filters.search || filters.healthTier || filters.status || filters.owner !== 'all');
 
   let content;
   if (list.status === 'pending' || (filters.view === 'heatmap' && settings.isPending)) content = <LoadingState label="Loading accounts…" />;
@@ -277,18 +305,24 @@ export function AccountsPage() {
           <caption className="visually-hidden">Accounts</caption>
           <thead>
             <tr>
+              {selection && (
+                <th scope="col" className="cell-check">
+                  <span className="visually-hidden">Selected</span>
+                </th>
+              )}
               <th scope="col">Account</th>
               <th scope="col">Health</th>
               <th scope="col">Last {ROW_TREND_PERIODS} periods</th>
               <th scope="col">Status</th>
               <th scope="col">Tier</th>
-              <th scope="col">CSM owner</th>
+              <th scope="col">Owner</th>
+              <th scope="col">Revenue</th>
               <th scope="col">Renewal</th>
             </tr>
           </thead>
           <tbody>
             {list.items.map((account) => (
-              <AccountRow key={account.id} account={account} trend={trendOf(account.id)} />
+              <AccountRow key={account.id} account={account} trend={trendOf(account.id)} selection={selection} />
             ))}
           </tbody>
         </table>
@@ -308,9 +342,11 @@ export function AccountsPage() {
     >
       <div className="card card-flush">
         <div className="card-toolbar">
-          <Toolbar filters={filters} />
+          <Toolbar filters={filters} isAdmin={isAdmin} />
           <ViewSwitch view={filters.view} />
         </div>
+        {isAdmin && <UnmatchedOwners />}
+        {selected.size > 0 && <BulkAssign accountIds={[...selected]} onDone={() => setSelected(new Set())} />}
         {content}
         {list.status === 'success' && (
           <InfiniteScroll hasMore={list.hasMore} loading={list.loadingMore} failed={list.loadMoreFailed} onLoadMore={list.loadMore} />

@@ -5,9 +5,10 @@ import { RecommendationList } from '../components/Recommendations.js';
 import { EmptyState, QueryView } from '../components/states.js';
 import { TrendChart } from '../components/TrendChart.js';
 import { UploadTable } from '../components/UploadTable.js';
+import { WorkdayCards } from '../components/WorkdayCards.js';
 import { formatChange, formatCount, formatPeriod, formatScore } from '../format.js';
 import { tierBands, tierLabels, tierOf, tiers } from '../health.js';
-import { Link } from '../router.js';
+import { Link, replaceSearchParams, useLocation } from '../router.js';
 import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
 
 type Summary = RouterOutputs['health']['summary'];
@@ -133,8 +134,8 @@ function RecentUploads() {
   );
 }
 
-function RecommendedPlaybooks() {
-  const recommendations = trpc.playbooks.recommendations.useQuery({ limit: 5 });
+function RecommendedPlaybooks({ owner }: { owner: 'me' | null }) {
+  const recommendations = trpc.playbooks.recommendations.useQuery({ limit: 5, owner });
   return (
     <Card title="Recommended playbooks" description="The most urgent first." actions={<Link to="/playbooks?tab=recommendations">All recommendations</Link>}>
       <QueryView query={recommendations} loadingLabel="Loading recommendations…">
@@ -150,15 +151,49 @@ function RecommendedPlaybooks() {
   );
 }
 
+/** Members start on their own accounts, admins on everyone's; ?who= switches. */
+function BookSwitch({ mine }: { mine: boolean }) {
+  return (
+    <div className="segmented" role="group" aria-label="Whose accounts">
+      <button type="button" className="segmented-option" aria-pressed={mine} onClick={() => replaceSearchParams({ who: 'me' })}>
+        My accounts
+      </button>
+      <button type="button" className="segmented-option" aria-pressed={!mine} onClick={() => replaceSearchParams({ who: 'all' })}>
+        Everyone’s
+      </button>
+    </div>
+  );
+}
+
 export function DashboardPage({ session }: { session: SignedInSession }) {
   const firstName = session.user.name.split(/\s+/)[0];
-  const summary = trpc.health.summary.useQuery();
+  const { searchParams } = useLocation();
+  const mine = (searchParams.get('who') ?? (session.user.role === 'admin' ? 'all' : 'me')) === 'me';
+  const owner = mine ? 'me' : null;
+  const summary = trpc.health.summary.useQuery({ owner });
   const settings = trpc.ranges.settings.useQuery();
   return (
-    <Page title={`${greeting(new Date().getHours())}, ${firstName}`} description={`Account health for ${session.tenant.name}.`}>
+    <Page
+      title={`${greeting(new Date().getHours())}, ${firstName}`}
+      description={`Account health for ${session.tenant.name}${mine ? ', your accounts' : ''}.`}
+      actions={<BookSwitch mine={mine} />}
+    >
       <QueryView query={summary} loadingLabel="Loading account health…" errorTitle="Account health could not be loaded">
         {(data) =>
-          data.accounts === 0 ? (
+          data.accounts === 0 && mine ? (
+            <div className="card">
+              <EmptyState
+                title="No account is yours yet"
+                action={
+                  <button type="button" className="button button-primary" onClick={() => replaceSearchParams({ who: 'all' })}>
+                    See everyone’s accounts
+                  </button>
+                }
+              >
+                An admin assigns owners on the accounts list, or the owner named in a customer profile is matched to you.
+              </EmptyState>
+            </div>
+          ) : data.accounts === 0 ? (
             <div className="card">
               <EmptyState
                 title="No account health yet"
@@ -175,10 +210,11 @@ export function DashboardPage({ session }: { session: SignedInSession }) {
           ) : (
             <>
               <TierTiles summary={data} />
+              <WorkdayCards summary={data} />
               <div className="dashboard-grid">
                 <div className="dashboard-column">
                   <AverageHealth summary={data} thresholds={settings.data?.tiers} />
-                  <RecommendedPlaybooks />
+                  <RecommendedPlaybooks owner={owner} />
                   <RecentUploads />
                 </div>
                 <div className="dashboard-column">

@@ -20,6 +20,7 @@ import {
   type CsvReading,
   type Random,
 } from './readings.js';
+import { seedWorkload } from './workload.js';
 
 export const DEMO_PASSWORD = 'pulse-demo-2026';
 
@@ -126,7 +127,7 @@ function sampleHistory(rows: ImportRow[], index: number, period: string, monthsA
 
 async function seedNorthwind(db: Db, actor: Actor, bcryptCost: number): Promise<void> {
   const random = seededRandom(2026);
-  await withTenant(db, actor.tenantId, (tx) =>
+  const member = await withTenant(db, actor.tenantId, (tx) =>
     users.createUser(
       tx,
       { tenantId: actor.tenantId, email: 'member@northwind.example', name: 'Max Member', role: 'member', password: DEMO_PASSWORD },
@@ -159,6 +160,7 @@ async function seedNorthwind(db: Db, actor: Actor, bcryptCost: number): Promise<
     if (readings.length) await upload(db, actor, { filename: `northwind-kpis-${month}.csv`, bytes: toCsv(readings) });
   }
   for (const w of workbooks) await upload(db, actor, { filename: w.filename, bytes: w.bytes, period });
+  await seedWorkload(db, actor, member.id);
 }
 
 async function seedGlobex(db: Db, actor: Actor): Promise<void> {
@@ -205,7 +207,8 @@ async function countsOf(db: Db, tenantId: string): Promise<Omit<LoadedDemoTenant
  * accounts (the real workbooks for the current month, CSVs derived from them before), and 84
  * more accounts; those and the profile accounts get four months of readings. Globex gets six
  * accounts with six months of readings and one range override. Everything is uploaded by the
- * tenant's admin through the same domain functions the procedures call.
+ * tenant's admin through the same domain functions the procedures call. Northwind's demo users
+ * then get their books of accounts, renewals and tasks (workload.ts).
  */
 export async function seedDemoData(db: Db, bcryptCost: number, onStep: (message: string) => void = () => undefined): Promise<LoadedDemoTenant[]> {
   const emails = DEMO_TENANTS.map((t) => t.email);

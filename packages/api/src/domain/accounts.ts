@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { paginate, type AccountStatus, type Db, type HealthTier, type KeyPart, type Page, type PageRequest } from '@pulse/db';
 import { conflict, isUniqueViolation, notFound } from '../errors.js';
 import { recordActivity } from './activity.js';
+import { mapOwners } from './owners.js';
 
 export interface AccountFields {
   name: string;
@@ -19,13 +20,15 @@ export interface AccountFields {
 
 export interface Account extends AccountFields {
   id: string;
+  /** The user who owns the account (matched from csmOwner or assigned). */
+  owner: { id: string; name: string } | null;
   archivedAt: Date | null;
   health: { overall: number | null; tier: HealthTier; period: string | null };
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type AccountSort = 'name' | 'health' | 'updated';
+export type AccountSort = 'name' | 'health' | 'updated' | 'revenue';
 
 export interface AccountFilters {
   search?: string | null | undefined;
@@ -33,6 +36,9 @@ export interface AccountFilters {
   tier?: string | null | undefined;
   status?: AccountStatus | null | undefined;
   includeArchived?: boolean | undefined;
+  /** Only this user's accounts (already resolved from 'me'); null or absent for everyone's. */
+  ownerUserId?: string | null | undefined;
+  minRevenue?: number | null | undefined;
   sort: AccountSort;
   order: 'asc' | 'desc';
 }
@@ -59,10 +65,17 @@ const columns = [
   'accounts.health_period',
   'accounts.created_at',
   'accounts.updated_at',
+  'accounts.owner_user_id',
 ] as const;
 
+/** The owner's name, read beside the row (also in RETURNING, which cannot join). */
+const ownerName = sql<string | null>`(SELECT users.name FROM users WHERE users.tenant_id = accounts.tenant_id AND users.id = accounts.owner_user_id)`.as(
+  'owner_name',
+);
+const returned = [...columns, ownerName] as const;
+
 function selectAccounts(db: Db, tenantId: string) {
-  return db.selectFrom('accounts').select(columns).where('accounts.tenant_id', '=', tenantId);
+  return db.selectFrom('accounts').select(returned).where('accounts.tenant_id', '=', tenantId);
 }
 
 type AccountRow = Awaited<ReturnType<ReturnType<typeof selectAccounts>['executeTakeFirstOrThrow']>>;
@@ -71,6 +84,7 @@ function toAccount(row: AccountRow): Account {
   return {
     id: row.id,
     name: row.name,
+    owner: row.owner_user_id && row.owner_name ? { id: row.owner_user_id, name: row.owner_name } : null,
     externalId: row.external_id,
     industry: row.industry,
     region: row.region,
@@ -117,6 +131,10 @@ const sortKeys: Record<AccountSort, (direction: 'asc' | 'desc') => KeyPart<Accou
     { column: sql.ref('accounts.updated_at'), value: (r) => r.updated_at.toISOString(), direction },
     { column: sql.ref('accounts.id'), value: (r) => r.id, direction },
   ],
+  revenue: (direction) => [
+    { column: sql`coalesce(accounts.revenue, -1)`, value: (r) => r.revenue ?? -1, direction },
+    { column: sql.ref('accounts.id'), value: (r) => r.id, direction },
+  ],
 };
 
 export async function listAccounts(db: Db, tenantId: string, filters: AccountFilters, page: PageRequest): Promise<Page<Account>> {
@@ -126,6 +144,8 @@ export async function listAccounts(db: Db, tenantId: string, filters: AccountFil
   if (filters.healthTier) q = q.where('accounts.health_tier', '=', filters.healthTier);
   if (filters.tier) q = q.where('accounts.tier', '=', filters.tier);
   if (filters.status) q = q.where('accounts.status', '=', filters.status);
+  if (filters.ownerUserId) q = q.where('accounts.owner_user_id', '=', filters.ownerUserId);
+  if (filters.minRevenue != null) q = q.where('accounts.revenue', '>=', filters.minRevenue);
   const result = await paginate(q, sortKeys[filters.sort](filters.order), page);
   return { items: result.items.map(toAccount), nextCursor: result.nextCursor };
 }
@@ -175,12 +195,13 @@ export async function createAccount(db: Db, actor: Actor, fields: Partial<Accoun
   const row = await db
     .insertInto('accounts')
     .values({ tenant_id: actor.tenantId, name: fields.name.trim(), name_key: accountNameKey(fields.name), ...toColumns(fields) })
-    .returning(columns)
+    .returning(returned)
     .executeTakeFirstOrThrow()
     .catch(orNameTaken(fields.name));
-  const account = toAccount(row);
-  await recordActivity(db, { ...actor, action: 'account.create', resourceType: 'account', resourceId: account.id, after: fields });
-  return account;
+  await recordActivity(db, { ...actor, action: 'account.create', resourceType: 'account', resourceId: row.id, after: fields });
+  if (!fields.csmOwner) return toAccount(row);
+  await mapOwners(db, actor.tenantId, [row.id]);
+  return getAccount(db, actor.tenantId, row.id);
 }
 
 export async function updateAccount(db: Db, actor: Actor, id: string, fields: Partial<AccountFields>): Promise<Account> {
@@ -191,18 +212,20 @@ export async function updateAccount(db: Db, actor: Actor, id: string, fields: Pa
     .set({ ...toColumns(fields), updated_at: new Date() })
     .where('accounts.tenant_id', '=', actor.tenantId)
     .where('accounts.id', '=', id)
-    .returning(columns)
+    .returning(returned)
     .executeTakeFirstOrThrow()
     .catch(orNameTaken(fields.name ?? ''));
-  const after = toAccount(row);
+  if (fields.csmOwner !== undefined) await mapOwners(db, actor.tenantId, [id]);
+  const after = fields.csmOwner !== undefined ? await getAccount(db, actor.tenantId, id) : toAccount(row);
   const changed = Object.keys(fields) as (keyof AccountFields)[];
+  const ownerMapped = fields.csmOwner !== undefined;
   await recordActivity(db, {
     ...actor,
     action: 'account.update',
     resourceType: 'account',
     resourceId: id,
-    before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-    after: fields,
+    before: { ...Object.fromEntries(changed.map((k) => [k, before[k]])), ...(ownerMapped ? { ownerUserId: before.owner?.id ?? null } : {}) },
+    after: { ...fields, ...(ownerMapped ? { ownerUserId: after.owner?.id ?? null } : {}) },
   });
   return after;
 }
@@ -214,7 +237,7 @@ export async function setArchived(db: Db, actor: Actor, id: string, archived: bo
     .set({ archived_at: archived ? new Date() : null, updated_at: new Date() })
     .where('accounts.tenant_id', '=', actor.tenantId)
     .where('accounts.id', '=', id)
-    .returning(columns)
+    .returning(returned)
     .executeTakeFirstOrThrow();
   await recordActivity(db, { ...actor, action: archived ? 'account.archive' : 'account.unarchive', resourceType: 'account', resourceId: id });
   return toAccount(row);

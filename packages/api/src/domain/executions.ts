@@ -5,6 +5,8 @@ import { getAccount, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { playbookFor, type PlaybookKey } from './playbooks.js';
 import { getRecommendation } from './recommendations.js';
+import { closeExecutionTasks, closeStepTasks, createStepTasks } from './step-tasks.js';
+import { isoDay } from './dates.js';
 
 /**
  * Playbook executions, stored only in the database: started for an account (at most one
@@ -246,16 +248,31 @@ export async function startExecution(db: Db, actor: Actor, input: StartInput): P
     .returning('playbook_executions.id')
     .executeTakeFirst();
   if (!started) throw conflict(`${account.name} is already running the ${playbook.name} playbook; finish or cancel it first.`);
-  await db
+  const steps = await db
     .insertInto('playbook_execution_steps')
     .values(playbook.steps.map((s, i) => ({ tenant_id: actor.tenantId, execution_id: started.id, position: i + 1, title: s.title, status: 'pending' as const })))
+    .returning(['playbook_execution_steps.id', 'playbook_execution_steps.position', 'playbook_execution_steps.title'])
     .execute();
   await recordActivity(db, {
     ...actor,
     action: 'playbook.start',
     resourceType: RESOURCE,
     resourceId: started.id,
-    after: { playbook: playbook.key, accountId: account.id, account: account.name, recommendationId: input.recommendationId ?? null, healthAtStart: account.health.overall },
+    after: {
+      playbook: playbook.key,
+      accountId: account.id,
+      account: account.name,
+      recommendationId: input.recommendationId ?? null,
+      healthAtStart: account.health.overall,
+      tasks: steps.length,
+    },
+  });
+  await createStepTasks(db, actor, {
+    accountId: account.id,
+    playbookKey: playbook.key,
+    assigneeId: account.owner?.id ?? actor.userId,
+    startedOn: isoDay(new Date()),
+    steps,
   });
   return getExecution(db, actor.tenantId, started.id);
 }
@@ -310,6 +327,7 @@ async function resolveStep(
     before: { step: step.position, status: step.status },
     after: { step: step.position, title: step.title, status: change.status, note: change.note, outcome: change.outcome },
   });
+  await closeStepTasks(db, actor, [stepId], change.status === 'done' ? 'done' : 'cancelled', change.note);
   return getExecution(db, actor.tenantId, executionId);
 }
 
@@ -364,5 +382,6 @@ export async function transitionExecution(db: Db, actor: Actor, id: string, tran
     before: { status: execution.status },
     after: { status: to, ...(note ? { note } : {}) },
   });
+  if (ends) await closeExecutionTasks(db, actor, id, note);
   return getExecution(db, actor.tenantId, id);
 }

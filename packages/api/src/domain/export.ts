@@ -35,6 +35,7 @@ export const exportSheets: readonly Sheet[] = [
     columns: [
       'id', 'name', 'external_id', 'industry', 'region', 'status', 'tier', 'revenue', 'csm_owner', 'renewal_date',
       'lifecycle_stage', 'champions', 'archived_at', 'health_overall', 'health_tier', 'health_period', 'created_at', 'updated_at',
+      'owner_user_id',
     ],
   },
   { table: 'products', columns: ['id', 'account_id', 'name', 'created_at'] },
@@ -61,7 +62,7 @@ export const exportSheets: readonly Sheet[] = [
       'updated_by', 'updated_at',
     ],
   },
-  { table: 'playbook_triggers', columns: ['id', 'playbook_key', 'kind', 'params', 'enabled', 'last_fired_at', 'updated_at'] },
+  { table: 'playbook_triggers', columns: ['id', 'playbook_key', 'kind', 'params', 'enabled', 'create_task', 'last_fired_at', 'updated_at'] },
   {
     table: 'playbook_recommendations',
     columns: ['id', 'trigger_id', 'playbook_key', 'account_id', 'urgency', 'reasons', 'fired_at', 'superseded_at'],
@@ -76,6 +77,17 @@ export const exportSheets: readonly Sheet[] = [
   {
     table: 'playbook_execution_steps',
     columns: ['id', 'execution_id', 'position', 'title', 'status', 'note', 'outcome', 'completed_by', 'completed_at'],
+  },
+  {
+    table: 'tasks',
+    columns: [
+      'id', 'account_id', 'title', 'assignee_id', 'due_date', 'priority', 'status', 'source', 'execution_step_id', 'trigger_id',
+      'completion_note', 'completed_by', 'completed_at', 'created_by', 'created_at', 'updated_at',
+    ],
+  },
+  {
+    table: 'renewal_outcomes',
+    columns: ['id', 'account_id', 'outcome', 'renewal_date', 'amount', 'previous_revenue', 'reason', 'next_renewal_date', 'recorded_by', 'recorded_at'],
   },
   { table: 'activity_log', columns: ['id', 'created_at', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip'] },
 ];

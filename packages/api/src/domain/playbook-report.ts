@@ -3,6 +3,7 @@ import { slugify } from './filenames.js';
 import { getExecution, type AuditEntry, type Execution } from './executions.js';
 import { playbookFor } from './playbooks.js';
 import { getRecommendation, type Reason } from './recommendations.js';
+import { isoDay } from './dates.js';
 
 /**
  * A Markdown report of a running or finished execution, built from its stored steps,
@@ -23,13 +24,12 @@ function quote(text: string): string {
     .join('\n');
 }
 
-const day = (d: Date): string => d.toISOString().slice(0, 10);
 const minute = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const score = (n: number | null): string => (n === null ? '—' : (Math.round(n * 10) / 10).toFixed(1));
 const monthOf = (d: Date): string => d.toISOString().slice(0, 7);
 
 function reportFilename(e: Pick<Execution, 'playbook' | 'account' | 'startedAt'>): string {
-  return `${e.playbook.key.replace(/_/g, '-')}-${slugify(e.account.name, 'account')}-${day(e.startedAt)}.md`;
+  return `${e.playbook.key.replace(/_/g, '-')}-${slugify(e.account.name, 'account')}-${isoDay(e.startedAt)}.md`;
 }
 
 function auditLine(entry: AuditEntry): string {
@@ -81,9 +81,9 @@ export async function executionReport(db: Db, tenantId: string, id: string, now 
     `_Report generated ${minute(now)}._`,
     '',
     `- **Status:** ${e.status}`,
-    `- **Started:** ${day(e.startedAt)} by ${md(e.startedBy.name)}`,
-    `- **Planned end:** ${day(e.dueAt)} (${playbook.durationDays} days)`,
-    `- **Ended:** ${e.endedAt ? day(e.endedAt) : '—'}`,
+    `- **Started:** ${isoDay(e.startedAt)} by ${md(e.startedBy.name)}`,
+    `- **Planned end:** ${isoDay(e.dueAt)} (${playbook.durationDays} days)`,
+    `- **Ended:** ${e.endedAt ? isoDay(e.endedAt) : '—'}`,
     `- **Progress:** ${e.progress.done + e.progress.skipped} of ${e.progress.total} steps resolved (${e.progress.done} done, ${e.progress.skipped} skipped), ${e.progress.percent}%`,
     '',
     '## Why it started',
@@ -115,7 +115,7 @@ export async function executionReport(db: Db, tenantId: string, id: string, now 
     ...e.steps.flatMap((s) => [
       `### ${s.position}. ${md(s.title)}: ${s.status === 'done' ? 'done' : s.status === 'skipped' ? 'skipped' : 'open'}`,
       '',
-      ...(s.completedAt && s.completedBy ? [`${s.status === 'done' ? 'Done' : 'Skipped'} by ${md(s.completedBy.name)} on ${day(s.completedAt)}.`, ''] : []),
+      ...(s.completedAt && s.completedBy ? [`${s.status === 'done' ? 'Done' : 'Skipped'} by ${md(s.completedBy.name)} on ${isoDay(s.completedAt)}.`, ''] : []),
       ...(s.outcome ? [`**Outcome:** ${md(s.outcome)}`, ''] : []),
       ...(s.note ? [s.status === 'skipped' ? '**Reason:**' : '**Note:**', '', quote(s.note), ''] : []),
     ]),

@@ -3,6 +3,7 @@ import { parseCustomerProfiles, type CustomerProfile, type StructuralProblem } f
 import { accountStatuses, type AccountStatus, type Db } from '@pulse/db';
 import { accountNameKey, ensureProducts, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import { mapOwners } from './owners.js';
 
 export type ProfileImportResult =
   | { status: 'accepted'; created: number; updated: number; products: number }
@@ -122,6 +123,11 @@ export async function importProfiles(db: Db, actor: Actor, bytes: Buffer): Promi
     for (const a of created) idByKey.set(a.name_key, a.id);
   }
   await updateAccounts(db, actor.tenantId, toUpdate);
+  await mapOwners(
+    db,
+    actor.tenantId,
+    values.flatMap((v) => (v.csm_owner ? [idByKey.get(v.name_key) as string] : [])),
+  );
   const { created: products } = await ensureProducts(
     db,
     actor.tenantId,

@@ -7,6 +7,7 @@ import { recordActivity } from './activity.js';
 import { bulkInsert } from './bulk.js';
 import { playbookFor, type PlaybookKey } from './playbooks.js';
 import { loadScoringContext, type EffectiveRange } from './scoring-context.js';
+import { createTriggerTasks } from './step-tasks.js';
 import { describeTrigger, type AnyTriggerParams, type TriggerKind, type TriggerParams } from './triggers.js';
 
 /** One crossed threshold: what was observed, the threshold, and by how much it was crossed. */
@@ -209,6 +210,8 @@ export interface EvaluationResult {
   evaluatedAccounts: number;
   recommendations: number;
   fired: { triggerId: string; playbookKey: string; accounts: number }[];
+  /** Tasks created by triggers whose rule says "create a task". */
+  tasks: number;
 }
 
 /**
@@ -221,24 +224,26 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
   const tenantId = actor.tenantId;
   const triggers = await db
     .selectFrom('playbook_triggers')
-    .select(['playbook_triggers.id', 'playbook_triggers.playbook_key', 'playbook_triggers.kind', 'playbook_triggers.params'])
+    .select(['playbook_triggers.id', 'playbook_triggers.playbook_key', 'playbook_triggers.kind', 'playbook_triggers.params', 'playbook_triggers.create_task'])
     .where('playbook_triggers.tenant_id', '=', tenantId)
     .where('playbook_triggers.enabled', '=', true)
     .orderBy('playbook_triggers.id')
     .execute();
-  const typed = triggers.map((t) => ({ id: t.id, playbookKey: t.playbook_key, ...({ kind: t.kind, params: t.params } as AnyTriggerParams) }));
+  const typed = triggers.map((t) => ({ id: t.id, playbookKey: t.playbook_key, createTask: t.create_task, ...({ kind: t.kind, params: t.params } as AnyTriggerParams) }));
   const kpiKeys = [...new Set(typed.flatMap((t) => (t.kind === 'kpi_threshold' ? [kpiKey(t.params.kpi)] : [])))];
   const [accounts, scoring] = await Promise.all([loadAccountStates(db, tenantId, accountIds, kpiKeys), loadScoringContext(db, tenantId)]);
   const ctx: EvaluationContext = { settings: scoring.settings, ranges: scoring.ranges, today: now };
 
   const rows: { trigger_id: string; playbook_key: string; account_id: string; urgency: number; reasons: Reason[] }[] = [];
   const fired = new Map<string, { triggerId: string; playbookKey: string; accounts: number }>();
+  const taskRequests: { triggerId: string; accountId: string; playbookKey: string }[] = [];
   for (const account of accounts) {
     const byPlaybook = new Map<string, Reason[]>();
     for (const t of typed) {
       const finding = evaluate(t, account, ctx);
       if (!finding) continue;
       byPlaybook.set(t.playbookKey, [...(byPlaybook.get(t.playbookKey) ?? []), { triggerId: t.id, kind: t.kind, trigger: describeTrigger(t), ...finding }]);
+      if (t.createTask) taskRequests.push({ triggerId: t.id, accountId: account.id, playbookKey: t.playbookKey });
       const count = fired.get(t.id) ?? { triggerId: t.id, playbookKey: t.playbookKey, accounts: 0 };
       count.accounts += 1;
       fired.set(t.id, count);
@@ -273,7 +278,8 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
       .where('playbook_triggers.id', 'in', [...fired.keys()])
       .execute();
   }
-  const result: EvaluationResult = { evaluatedAccounts: accounts.length, recommendations: rows.length, fired: [...fired.values()] };
+  const tasks = await createTriggerTasks(db, actor, taskRequests, now);
+  const result: EvaluationResult = { evaluatedAccounts: accounts.length, recommendations: rows.length, fired: [...fired.values()], tasks };
   await recordActivity(db, { ...actor, action: 'playbook.evaluate', resourceType: 'playbook_recommendation', after: result });
   return result;
 }
@@ -358,6 +364,8 @@ function toRecommendation(r: RecommendationRow): Recommendation {
 export interface RecommendationFilters {
   playbookKey?: PlaybookKey | null | undefined;
   accountId?: string | null | undefined;
+  /** Only accounts this user owns (already resolved from 'me'). */
+  ownerUserId?: string | null | undefined;
 }
 
 /**
@@ -393,6 +401,7 @@ export async function listRecommendations(db: Db, tenantId: string, filters: Rec
     );
   if (filters.playbookKey) q = q.where('playbook_recommendations.playbook_key', '=', filters.playbookKey);
   if (filters.accountId) q = q.where('playbook_recommendations.account_id', '=', filters.accountId);
+  if (filters.ownerUserId) q = q.where('accounts.owner_user_id', '=', filters.ownerUserId);
   const result = await paginate(
     q,
     [

@@ -73,6 +73,8 @@ export interface Trigger {
   params: Record<string, unknown>;
   description: string;
   enabled: boolean;
+  /** When it fires, a task is created for the account's owner. */
+  createTask: boolean;
   lastFiredAt: Date | null;
   /** Accounts it fires for in the current recommendations. */
   currentAccounts: number;
@@ -105,6 +107,7 @@ function triggersQuery(db: Db, tenantId: string) {
       'playbook_triggers.kind',
       'playbook_triggers.params',
       'playbook_triggers.enabled',
+      'playbook_triggers.create_task',
       'playbook_triggers.last_fired_at',
       'playbook_triggers.updated_at',
       eb
@@ -130,6 +133,7 @@ function toTrigger(r: TriggerRow): Trigger {
     params: r.params,
     description: describeTrigger(typed),
     enabled: r.enabled,
+    createTask: r.create_task,
     lastFiredAt: r.last_fired_at,
     currentAccounts: Number(r.current_accounts ?? 0),
     updatedAt: r.updated_at,
@@ -177,7 +181,7 @@ export async function updateTrigger(
   db: Db,
   actor: Actor,
   id: string,
-  changes: { enabled?: boolean | undefined; params?: unknown },
+  changes: { enabled?: boolean | undefined; createTask?: boolean | undefined; params?: unknown },
 ): Promise<Trigger> {
   const before = await getTrigger(db, actor.tenantId, id);
   const params = changes.params === undefined ? undefined : await checkParams(db, actor.tenantId, before.kind, changes.params);
@@ -185,6 +189,7 @@ export async function updateTrigger(
     .updateTable('playbook_triggers')
     .set({
       ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+      ...(changes.createTask !== undefined ? { create_task: changes.createTask } : {}),
       ...(params !== undefined ? { params: JSON.stringify(params) } : {}),
       updated_at: new Date(),
     })
@@ -197,8 +202,8 @@ export async function updateTrigger(
     action: 'playbook_trigger.update',
     resourceType: 'playbook_trigger',
     resourceId: id,
-    before: { enabled: before.enabled, params: before.params },
-    after: { enabled: after.enabled, params: after.params },
+    before: { enabled: before.enabled, createTask: before.createTask, params: before.params },
+    after: { enabled: after.enabled, createTask: after.createTask, params: after.params },
   });
   return after;
 }

@@ -4,6 +4,7 @@ import { adminProcedure, protectedProcedure, router } from '../trpc.js';
 import { isoDate, pageInput, uploadedFile, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
 import { importProfiles } from '../domain/profiles.js';
+import { assignOwner, listUnmatchedOwners, resolveBookOwner, resolveOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
 
 const optionalText = (max = 200) => z.string().trim().max(max).nullable().optional();
@@ -34,14 +35,33 @@ export const accountsRouter = router({
         tier: z.string().trim().max(50).nullish(),
         status: z.enum(accountStatuses as [string, ...string[]]).nullish(),
         includeArchived: z.boolean().optional(),
-        sort: z.enum(['name', 'health', 'updated']).default('name'),
+        /** Whose accounts: 'me', a user's id (admins only for other users), or null for everyone. */
+        owner: z.union([z.literal('me'), uuid]).nullish(),
+        minRevenue: z.number().finite().min(0).max(1e15).nullish(),
+        sort: z.enum(['name', 'health', 'updated', 'revenue']).default('name'),
         order: z.enum(['asc', 'desc']).default('asc'),
       }),
     )
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return accounts.listAccounts(ctx.db, ctx.tenant.id, filters as accounts.AccountFilters, { limit, cursor });
+    .query(async ({ ctx, input }) => {
+      const { limit, cursor, owner, ...filters } = input;
+      const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, owner);
+      return accounts.listAccounts(ctx.db, ctx.tenant.id, { ...filters, ownerUserId } as accounts.AccountFilters, { limit, cursor });
     }),
+
+  /** Gives accounts to one user of the organisation (null: to nobody). */
+  assignOwner: adminProcedure
+    .input(z.strictObject({ accountIds: z.array(uuid).min(1, { message: 'Choose at least one account.' }).max(500), userId: uuid.nullable() }))
+    .mutation(({ ctx, input }) => assignOwner(ctx.db, actorOf(ctx), input.accountIds, input.userId)),
+
+  /** Imported owner names that match no user, for an admin to resolve. */
+  unmatchedOwners: adminProcedure
+    .input(z.strictObject({ ...pageInput }))
+    .query(({ ctx, input }) => listUnmatchedOwners(ctx.db, ctx.tenant.id, { limit: input.limit, cursor: input.cursor })),
+
+  /** Gives every unowned account carrying this imported owner name to a user. */
+  resolveOwner: adminProcedure
+    .input(z.strictObject({ csmOwner: name(), userId: uuid }))
+    .mutation(({ ctx, input }) => resolveOwner(ctx.db, actorOf(ctx), input.csmOwner, input.userId)),
 
   byId: protectedProcedure
     .input(z.strictObject({ id: uuid }))

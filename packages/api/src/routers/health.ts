@@ -3,6 +3,7 @@ import { protectedProcedure, router } from '../trpc.js';
 import { period, uuid } from '../validation.js';
 import { accountHealth, explainHealth, healthTrend, healthTrends, productHealth } from '../domain/health.js';
 import { portfolioSummary } from '../domain/portfolio.js';
+import { resolveBookOwner } from '../domain/owners.js';
 
 export const healthRouter = router({
   account: protectedProcedure
@@ -17,7 +18,13 @@ export const healthRouter = router({
     .input(z.strictObject({ accountId: uuid, period: period.nullish() }))
     .query(({ ctx, input }) => productHealth(ctx.db, ctx.tenant.id, input.accountId, input.period)),
 
-  summary: protectedProcedure.query(({ ctx }) => portfolioSummary(ctx.db, ctx.tenant.id)),
+  /** The portfolio; `owner` ('me', a user's id, or null for everyone's) narrows it to one book. */
+  summary: protectedProcedure
+    .input(z.strictObject({ owner: z.union([z.literal('me'), uuid]).nullish() }).optional())
+    .query(async ({ ctx, input }) => {
+      const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, input?.owner);
+      return portfolioSummary(ctx.db, ctx.tenant.id, ownerUserId);
+    }),
 
   trend: protectedProcedure
     .input(z.strictObject({ accountId: uuid, periods: z.number().int().min(1).max(120).default(12) }))

@@ -6,6 +6,7 @@ import { listTriggers, triggerParamSchemas, updateTrigger } from '../domain/trig
 import { evaluatePlaybooks, listRecommendations } from '../domain/recommendations.js';
 import { completeStep, getExecution, listExecutions, skipStep, startExecution, transitionExecution } from '../domain/executions.js';
 import { executionReport } from '../domain/playbook-report.js';
+import { resolveBookOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
 
 const playbookKey = z.enum(playbookKeys);
@@ -17,10 +18,11 @@ export const playbooksRouter = router({
 
   /** Current recommendations, most urgent first, with the thresholds crossed. */
   recommendations: protectedProcedure
-    .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish(), accountId: uuid.nullish() }))
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listRecommendations(ctx.db, ctx.tenant.id, filters, { limit, cursor });
+    .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish(), accountId: uuid.nullish(), owner: z.union([z.literal('me'), uuid]).nullish() }))
+    .query(async ({ ctx, input }) => {
+      const { limit, cursor, owner, playbookKey: key, accountId } = input;
+      const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, owner);
+      return listRecommendations(ctx.db, ctx.tenant.id, { playbookKey: key, accountId, ownerUserId }, { limit, cursor });
     }),
 
   /** Evaluates every trigger for every account now (uploads evaluate their own accounts). */
@@ -87,6 +89,7 @@ export const playbooksRouter = router({
         .strictObject({
           id: uuid,
           enabled: z.boolean().optional(),
+          createTask: z.boolean().optional(),
           params: z
             .union([
               triggerParamSchemas.health_tier,
@@ -97,7 +100,10 @@ export const playbooksRouter = router({
             ])
             .optional(),
         })
-        .refine((v) => v.enabled !== undefined || v.params !== undefined, { message: 'Change enabled or params.', path: ['params'] }),
+        .refine((v) => v.enabled !== undefined || v.createTask !== undefined || v.params !== undefined, {
+          message: 'Change enabled, createTask or params.',
+          path: ['params'],
+        }),
     )
     .mutation(({ ctx, input }) => updateTrigger(ctx.db, actorOf(ctx), input.id, input)),
 });

@@ -1,0 +1,280 @@
+import { sql } from 'kysely';
+import { paginate, users, type Db, type KeyPart, type Page, type PageRequest, type TaskPriority, type TaskSource, type TaskStatus } from '@pulse/db';
+import { conflict, notFound } from '../errors.js';
+import { getAccount, type Actor } from './accounts.js';
+import { recordActivity } from './activity.js';
+import { addDays, isoDay } from './dates.js';
+import { completeStep } from './executions.js';
+
+/**
+ * Tasks: a piece of work on an account for one person, due on a day. People create them
+ * by hand; playbooks and triggers create them too (step-tasks.ts). A task made for a
+ * playbook step is completed through the step, so completing either completes both.
+ */
+
+const RESOURCE = 'task';
+
+export type DueWindow = 'overdue' | 'today' | 'week';
+
+export interface Task {
+  id: string;
+  title: string;
+  account: { id: string; name: string };
+  assignee: { id: string; name: string } | null;
+  dueDate: string;
+  priority: TaskPriority;
+  status: TaskStatus;
+  source: TaskSource;
+  /** For playbook-step tasks: the execution and step it stands for. */
+  playbookStep: { executionId: string; stepId: string } | null;
+  triggerId: string | null;
+  completionNote: string | null;
+  completedAt: Date | null;
+  createdAt: Date;
+  /** Open and due before today. */
+  overdue: boolean;
+}
+
+function tasksQuery(db: Db, tenantId: string) {
+  return db
+    .selectFrom('tasks')
+    .innerJoin('accounts', (j) => j.onRef('accounts.tenant_id', '=', 'tasks.tenant_id').onRef('accounts.id', '=', 'tasks.account_id'))
+    .leftJoin('users as assignee', (j) => j.onRef('assignee.tenant_id', '=', 'tasks.tenant_id').onRef('assignee.id', '=', 'tasks.assignee_id'))
+    .leftJoin('playbook_execution_steps as step', (j) =>
+      j.onRef('step.tenant_id', '=', 'tasks.tenant_id').onRef('step.id', '=', 'tasks.execution_step_id'),
+    )
+    .select([
+      'tasks.id',
+      'tasks.title',
+      'tasks.account_id',
+      'accounts.name as account_name',
+      'tasks.assignee_id',
+      'assignee.name as assignee_name',
+      'tasks.due_date',
+      'tasks.priority',
+      'tasks.status',
+      'tasks.source',
+      'tasks.execution_step_id',
+      'step.execution_id',
+      'tasks.trigger_id',
+      'tasks.completion_note',
+      'tasks.completed_at',
+      'tasks.created_at',
+    ])
+    .where('tasks.tenant_id', '=', tenantId);
+}
+
+type TaskRow = Awaited<ReturnType<ReturnType<typeof tasksQuery>['executeTakeFirstOrThrow']>>;
+
+function toTask(r: TaskRow, today: string): Task {
+  return {
+    id: r.id,
+    title: r.title,
+    account: { id: r.account_id, name: r.account_name },
+    assignee: r.assignee_id && r.assignee_name ? { id: r.assignee_id, name: r.assignee_name } : null,
+    dueDate: r.due_date,
+    priority: r.priority,
+    status: r.status,
+    source: r.source,
+    playbookStep: r.execution_step_id && r.execution_id ? { executionId: r.execution_id, stepId: r.execution_step_id } : null,
+    triggerId: r.trigger_id,
+    completionNote: r.completion_note,
+    completedAt: r.completed_at,
+    createdAt: r.created_at,
+    overdue: r.status === 'open' && r.due_date < today,
+  };
+}
+
+export interface TaskFilters {
+  /** Already resolved from 'me'; null for everyone's. */
+  assigneeId?: string | null | undefined;
+  accountId?: string | null | undefined;
+  status?: TaskStatus | null | undefined;
+  /** Open tasks due before today, today, or in the seven days from today. */
+  due?: DueWindow | null | undefined;
+}
+
+const byDueDate: KeyPart<TaskRow>[] = [
+  { column: sql.ref('tasks.due_date'), value: (r) => r.due_date },
+  { column: sql.ref('tasks.id'), value: (r) => r.id },
+];
+
+/** Tasks by due date (earliest first), keyset-paginated. */
+export async function listTasks(db: Db, tenantId: string, filters: TaskFilters, page: PageRequest, now = new Date()): Promise<Page<Task>> {
+  const today = isoDay(now);
+  let q = tasksQuery(db, tenantId);
+  if (filters.assigneeId) q = q.where('tasks.assignee_id', '=', filters.assigneeId);
+  if (filters.accountId) q = q.where('tasks.account_id', '=', filters.accountId);
+  if (filters.status) q = q.where('tasks.status', '=', filters.status);
+  if (filters.due) {
+    q = q.where('tasks.status', '=', 'open');
+    if (filters.due === 'overdue') q = q.where('tasks.due_date', '<', today);
+    if (filters.due === 'today') q = q.where('tasks.due_date', '=', today);
+    if (filters.due === 'week') q = q.where('tasks.due_date', '>=', today).where('tasks.due_date', '<=', addDays(today, 6));
+  }
+  const result = await paginate(q, byDueDate, page);
+  return { items: result.items.map((r) => toTask(r, today)), nextCursor: result.nextCursor };
+}
+
+export interface TaskCounts {
+  open: number;
+  overdue: number;
+  today: number;
+  /** Due today or in the six days after. */
+  week: number;
+}
+
+/** Counts of open tasks by due window, for the dashboard. */
+export async function taskCounts(db: Db, tenantId: string, assigneeId: string | null, now = new Date()): Promise<TaskCounts> {
+  const today = isoDay(now);
+  let q = db
+    .selectFrom('tasks')
+    .select([
+      sql<number>`count(*)`.as('open'),
+      sql<number>`count(*) FILTER (WHERE tasks.due_date < ${today}::date)`.as('overdue'),
+      sql<number>`count(*) FILTER (WHERE tasks.due_date = ${today}::date)`.as('today'),
+      sql<number>`count(*) FILTER (WHERE tasks.due_date BETWEEN ${today}::date AND ${addDays(today, 6)}::date)`.as('week'),
+    ])
+    .where('tasks.tenant_id', '=', tenantId)
+    .where('tasks.status', '=', 'open');
+  if (assigneeId) q = q.where('tasks.assignee_id', '=', assigneeId);
+  const r = await q.executeTakeFirstOrThrow();
+  return { open: Number(r.open), overdue: Number(r.overdue), today: Number(r.today), week: Number(r.week) };
+}
+
+export async function getTask(db: Db, tenantId: string, id: string, now = new Date()): Promise<Task> {
+  const row = await tasksQuery(db, tenantId).where('tasks.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Task');
+  return toTask(row, isoDay(now));
+}
+
+/** An active user of the tenant who can be given a task. */
+async function assignable(db: Db, tenantId: string, userId: string): Promise<string> {
+  const user = await users.findUser(db, tenantId, userId);
+  if (!user) throw notFound('User');
+  if (!user.active) throw conflict(`${user.name} is deactivated and cannot be given tasks.`);
+  return user.id;
+}
+
+export interface NewTask {
+  accountId: string;
+  title: string;
+  dueDate: string;
+  priority?: TaskPriority | undefined;
+  /** Defaults to the person creating the task. */
+  assigneeId?: string | null | undefined;
+}
+
+export async function createTask(db: Db, actor: Actor, input: NewTask): Promise<Task> {
+  const account = await getAccount(db, actor.tenantId, input.accountId);
+  if (account.archivedAt) throw conflict(`${account.name} is archived; restore it before adding tasks.`);
+  const assigneeId = input.assigneeId === null ? null : await assignable(db, actor.tenantId, input.assigneeId ?? (actor.userId as string));
+  const row = await db
+    .insertInto('tasks')
+    .values({
+      tenant_id: actor.tenantId,
+      account_id: account.id,
+      title: input.title,
+      assignee_id: assigneeId,
+      due_date: input.dueDate,
+      priority: input.priority ?? 'normal',
+      source: 'manual',
+      created_by: actor.userId,
+    })
+    .returning('tasks.id')
+    .executeTakeFirstOrThrow();
+  await recordActivity(db, {
+    ...actor,
+    action: 'task.create',
+    resourceType: RESOURCE,
+    resourceId: row.id,
+    after: { accountId: account.id, title: input.title, dueDate: input.dueDate, priority: input.priority ?? 'normal', assigneeId, source: 'manual' },
+  });
+  return getTask(db, actor.tenantId, row.id);
+}
+
+export interface TaskChanges {
+  title?: string | undefined;
+  dueDate?: string | undefined;
+  priority?: TaskPriority | undefined;
+  assigneeId?: string | null | undefined;
+  /** Reopen a done or cancelled task, or cancel an open one. */
+  status?: 'open' | 'cancelled' | undefined;
+}
+
+async function lockTask(db: Db, tenantId: string, id: string) {
+  const row = await db
+    .selectFrom('tasks')
+    .select(['tasks.id', 'tasks.title', 'tasks.due_date', 'tasks.priority', 'tasks.assignee_id', 'tasks.status', 'tasks.execution_step_id'])
+    .where('tasks.tenant_id', '=', tenantId)
+    .where('tasks.id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('Task');
+  return row;
+}
+
+/** Reschedules, renames, reprioritises, reassigns, cancels or reopens a task. */
+export async function updateTask(db: Db, actor: Actor, id: string, changes: TaskChanges): Promise<Task> {
+  const task = await lockTask(db, actor.tenantId, id);
+  if (changes.status !== undefined && changes.status !== task.status && task.execution_step_id) {
+    throw conflict('This task is a playbook step; complete or skip the step in the playbook instead.');
+  }
+  const assigneeId = changes.assigneeId ? await assignable(db, actor.tenantId, changes.assigneeId) : changes.assigneeId;
+  const reopening = changes.status === 'open' && task.status !== 'open';
+  await db
+    .updateTable('tasks')
+    .set({
+      ...(changes.title !== undefined ? { title: changes.title } : {}),
+      ...(changes.dueDate !== undefined ? { due_date: changes.dueDate } : {}),
+      ...(changes.priority !== undefined ? { priority: changes.priority } : {}),
+      ...(assigneeId !== undefined ? { assignee_id: assigneeId } : {}),
+      ...(changes.status !== undefined ? { status: changes.status } : {}),
+      ...(reopening ? { completion_note: null, completed_by: null, completed_at: null } : {}),
+      updated_at: new Date(),
+    })
+    .where('tasks.tenant_id', '=', actor.tenantId)
+    .where('tasks.id', '=', id)
+    .execute();
+  const before = {
+    title: task.title,
+    dueDate: task.due_date,
+    priority: task.priority,
+    assigneeId: task.assignee_id,
+    status: task.status,
+  };
+  const after = { ...changes, ...(assigneeId !== undefined ? { assigneeId } : {}) };
+  await recordActivity(db, {
+    ...actor,
+    action: 'task.update',
+    resourceType: RESOURCE,
+    resourceId: id,
+    before: Object.fromEntries(Object.keys(after).map((k) => [k, before[k as keyof typeof before]])),
+    after,
+  });
+  return getTask(db, actor.tenantId, id);
+}
+
+/** Marks a task done with an optional note; a playbook-step task completes its step too. */
+export async function completeTask(db: Db, actor: Actor, id: string, note: string | null): Promise<Task> {
+  const task = await lockTask(db, actor.tenantId, id);
+  if (task.status !== 'open') throw conflict(`This task is already ${task.status === 'done' ? 'done' : 'cancelled'}.`);
+  if (task.execution_step_id) {
+    const step = await db
+      .selectFrom('playbook_execution_steps')
+      .select('playbook_execution_steps.execution_id')
+      .where('playbook_execution_steps.tenant_id', '=', actor.tenantId)
+      .where('playbook_execution_steps.id', '=', task.execution_step_id)
+      .executeTakeFirstOrThrow();
+    await completeStep(db, actor, step.execution_id, task.execution_step_id, note ?? 'Completed from the task list.', null);
+    return getTask(db, actor.tenantId, id);
+  }
+  await db
+    .updateTable('tasks')
+    .set({ status: 'done', completion_note: note, completed_by: actor.userId, completed_at: new Date(), updated_at: new Date() })
+    .where('tasks.tenant_id', '=', actor.tenantId)
+    .where('tasks.id', '=', id)
+    .execute();
+  await recordActivity(db, { ...actor, action: 'task.complete', resourceType: RESOURCE, resourceId: id, before: { status: 'open' }, after: { status: 'done', note } });
+  return getTask(db, actor.tenantId, id);
+}

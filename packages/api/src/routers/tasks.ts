@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { protectedProcedure, router } from '../trpc.js';
+import { name, pageInput, uuid } from '../validation.js';
+import { completeTask, createTask, getTask, listTasks, taskCounts, updateTask } from '../domain/tasks.js';
+import { resolveBookOwner } from '../domain/owners.js';
+import { actorOf } from './actor.js';
+
+const day = z.iso.date({ message: 'Use the form YYYY-MM-DD.' });
+const priority = z.enum(['low', 'normal', 'high']);
+const assignee = z.union([z.literal('me'), uuid]).nullish();
+const note = z.string().trim().max(5000).nullish().transform((v) => v || null);
+
+const callerOf = (ctx: { tenant: { id: string }; user: { id: string; role: 'admin' | 'member' } }) => ({
+  tenantId: ctx.tenant.id,
+  userId: ctx.user.id,
+  role: ctx.user.role,
+});
+
+export const tasksRouter = router({
+  list: protectedProcedure
+    .input(
+      z.strictObject({
+        ...pageInput,
+        /** Whose tasks: 'me', a user's id (admins only for other users), or null for everyone's. */
+        assignee,
+        accountId: uuid.nullish(),
+        status: z.enum(['open', 'done', 'cancelled']).nullish(),
+        due: z.enum(['overdue', 'today', 'week']).nullish(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { limit, cursor, assignee: who, accountId, status, due } = input;
+      const assigneeId = await resolveBookOwner(ctx.db, callerOf(ctx), who);
+      return listTasks(ctx.db, ctx.tenant.id, { assigneeId, accountId, status, due }, { limit, cursor });
+    }),
+
+  /** Open tasks by due window (overdue, today, this week) for the dashboard; the caller's own by default. */
+  counts: protectedProcedure
+    .input(z.strictObject({ assignee: z.union([z.literal('me'), uuid]).nullable().default('me') }))
+    .query(async ({ ctx, input }) => taskCounts(ctx.db, ctx.tenant.id, await resolveBookOwner(ctx.db, callerOf(ctx), input.assignee))),
+
+  byId: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => getTask(ctx.db, ctx.tenant.id, input.id)),
+
+  create: protectedProcedure
+    .input(z.strictObject({ accountId: uuid, title: name(), dueDate: day, priority: priority.optional(), assigneeId: uuid.nullish() }))
+    .mutation(({ ctx, input }) => createTask(ctx.db, actorOf(ctx), input)),
+
+  update: protectedProcedure
+    .input(
+      z
+        .strictObject({
+          id: uuid,
+          title: name().optional(),
+          dueDate: day.optional(),
+          priority: priority.optional(),
+          assigneeId: uuid.nullable().optional(),
+          status: z.enum(['open', 'cancelled']).optional(),
+        })
+        .refine((v) => Object.keys(v).length > 1, { message: 'Change at least one field.', path: ['id'] }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { id, ...changes } = input;
+      return updateTask(ctx.db, actorOf(ctx), id, changes);
+    }),
+
+  complete: protectedProcedure
+    .input(z.strictObject({ id: uuid, note }))
+    .mutation(({ ctx, input }) => completeTask(ctx.db, actorOf(ctx), input.id, input.note)),
+});
