@@ -1,10 +1,11 @@
 import ExcelJS from 'exceljs';
 import type { Row, Workbook, Worksheet } from 'exceljs';
 import { cellScalar, cellText } from './cells.js';
-import { detectFormat } from './detect.js';
+import { looksLikeText } from './detect.js';
 import { impactProblem, isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
 import { ProblemList } from './problems.js';
 import type { ImportRow, ParseResult, StructuralProblem } from './types.js';
+import { isZip, readZipDirectory, verifyZipSizes, zipSizeProblem, ZIP_LIMITS, type ZipLimits } from './zip.js';
 
 /** Compares header texts ignoring case and all spacing: 'Weight (%)', 'weight(%)' and 'WEIGHT ( % )' are equal. */
 export function headerKey(text: string): string {
@@ -13,16 +14,20 @@ export function headerKey(text: string): string {
 
 /**
  * Opens an .xlsx file, or returns the problem that stops it from being read. exceljs only
- * accepts zip data, so anything else is turned away before it is tried.
+ * accepts zip data, so anything else is turned away before it is tried, and so is a zip that
+ * would unpack to more than the limits allow (a zip bomb): first by the sizes its central
+ * directory lists, then by inflating each entry to check the directory did not lie.
  */
-export async function openWorkbook(input: Buffer): Promise<Workbook | StructuralProblem> {
-  const unreadable = (reason: string): StructuralProblem => ({
-    sheet: null, row: null, column: null, message: `The file is not a readable .xlsx workbook: ${reason}`,
-  });
-  const format = detectFormat('', input);
-  if (format !== 'xlsx') {
-    return unreadable(format === 'csv' ? 'it is a text (CSV) file; upload it as CSV instead' : 'it is not a zip-based Excel file');
+export async function openWorkbook(input: Buffer, limits: ZipLimits = ZIP_LIMITS): Promise<Workbook | StructuralProblem> {
+  const problem = (message: string): StructuralProblem => ({ sheet: null, row: null, column: null, message });
+  const unreadable = (reason: string) => problem(`The file is not a readable .xlsx workbook: ${reason}`);
+  if (!isZip(input)) {
+    return unreadable(looksLikeText(input) ? 'it is a text (CSV) file; upload it as CSV instead' : 'it is not a zip-based Excel file');
   }
+  const entries = await readZipDirectory(input, limits.maxEntries);
+  if (entries instanceof Error) return unreadable(entries.message);
+  const tooLarge = zipSizeProblem(entries, limits) ?? (await verifyZipSizes(input));
+  if (tooLarge) return problem(tooLarge);
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its own global Buffer type, which a Node Buffer does not match; the data is what it reads.

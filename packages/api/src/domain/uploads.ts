@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { detectFormat, isValidPeriod, parseCsv, parseWorkbook, type ImportRow, type StructuralProblem } from '@pulse/ingest';
+import { inspectUpload, isValidPeriod, parseCsv, parseWorkbookInWorker, type ImportRow, type StructuralProblem, type UploadFormat } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
 import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
 import { MAX_UPLOAD_BYTES } from '../validation.js';
@@ -80,9 +80,31 @@ function nameProblems(rows: ImportRow[]): StructuralProblem[] {
   return problems;
 }
 
-async function parseUpload(input: UploadInput, format: 'csv' | 'xlsx', period: string) {
-  if (format === 'csv') return parseCsv(input.bytes);
-  return parseWorkbook(input.bytes, { period, accountName: input.accountName ?? null });
+/**
+ * An upload checked and parsed, before any database work. A refused upload (too large, not
+ * CSV or XLSX content, a zip bomb) is not stored at all; otherwise problems, when there are
+ * any, reject it and it is stored as rejected.
+ */
+export type ReadUpload =
+  | { refusal: StructuralProblem; format: UploadFormat | null }
+  | { refusal: null; format: UploadFormat; period: string; rows: ImportRow[]; problems: StructuralProblem[] };
+
+/**
+ * Checks and parses an upload without touching the database, so callers run it outside any
+ * transaction: a workbook is parsed in a worker thread (parseWorkbookInWorker), which may
+ * take seconds, and a transaction held meanwhile would hold a connection (on PGlite, the only one).
+ */
+export async function readUpload(input: UploadInput): Promise<ReadUpload> {
+  if (input.bytes.length > MAX_UPLOAD_BYTES) return { refusal: problem('The file is larger than 16 MB.', 'file'), format: null };
+  const { format, refusal } = await inspectUpload(input.filename, input.bytes);
+  if (refusal !== null) return { refusal: problem(refusal, 'file'), format };
+  const period = input.period ?? currentPeriod();
+  const read = (rows: ImportRow[], problems: StructuralProblem[]): ReadUpload => ({ refusal: null, format, period, rows, problems });
+  if (format === 'xlsx' && !isValidPeriod(period)) return read([], [problem(`Period "${period}" is not a month in the form YYYY-MM.`, 'period')]);
+  const parsed = format === 'csv' ? parseCsv(input.bytes) : await parseWorkbookInWorker(input.bytes, { period, accountName: input.accountName ?? null });
+  if (parsed.problems.length) return read([], parsed.problems);
+  if (parsed.rows.length === 0) return read([], [problem('The file contains no readings.')]);
+  return read(parsed.rows, nameProblems(parsed.rows));
 }
 
 /** Finds (and, when allowed, creates) the accounts an upload names; unknown ones are problems. */
@@ -119,14 +141,14 @@ async function resolveAccounts(db: Db, actor: Actor, rows: ImportRow[], create: 
   return { byKey, problems };
 }
 
-async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'csv' | 'xlsx' | null, period: string | null, report: UploadReport) {
+async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: UploadFormat, period: string | null, report: UploadReport) {
   const row = await db
     .insertInto('kpi_uploads')
     .values({
       tenant_id: actor.tenantId,
       uploaded_by: actor.userId as string,
       filename: input.filename,
-      format: format ?? (input.filename.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx'),
+      format,
       content_type: input.contentType,
       size_bytes: input.bytes.length,
       sha256: createHash('sha256').update(input.bytes).digest('hex'),
@@ -149,39 +171,38 @@ async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'cs
 }
 
 /**
- * Imports one file as one transaction (the caller's): parses it, rejects it with every
- * structural problem found, or stores its readings (replacing each account period they
- * cover, as a new version), scores them and recomputes the affected health.
- * Rejected uploads are kept too, so the history shows them and the file can be fetched.
+ * Imports one file as one transaction (the caller's): reads it (readUpload) and saves it (saveUpload).
+ * For callers that already hold a transaction (demo seed, benchmarks); the upload procedure
+ * reads first and opens the transaction only to save.
  */
-export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string; report: UploadReport }> {
-  const format = detectFormat(input.filename, input.bytes);
-  const period = input.period ?? currentPeriod();
-  const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[]) => {
-    const report = rejected(fmt, problems);
-    return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
+export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string | null; report: UploadReport }> {
+  return saveUpload(db, actor, input, await readUpload(input));
+}
+
+/**
+ * Saves what readUpload found, in the caller's transaction: a refused upload is not stored
+ * (uploadId null); one with problems is stored as rejected with every problem; otherwise its
+ * readings are stored (replacing each account period they cover, as a new version), scored,
+ * and the affected health recomputed. Rejected uploads are kept too, so the history shows
+ * them and the file can be fetched.
+ */
+export async function saveUpload(db: Db, actor: Actor, input: UploadInput, read: ReadUpload): Promise<{ uploadId: string | null; report: UploadReport }> {
+  if (read.refusal !== null) return { uploadId: null, report: rejected(read.format, [read.refusal]) };
+  const { format, period } = read;
+  const reject = async (problems: StructuralProblem[]) => {
+    const report = rejected(format, problems);
+    return { uploadId: await storeUpload(db, actor, input, format, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
   };
-  if (input.bytes.length === 0) return reject(format, [problem('The file is empty.', 'file')]);
-  if (input.bytes.length > MAX_UPLOAD_BYTES) return reject(format, [problem('The file is larger than 16 MB.', 'file')]);
-  if (!format) return reject(null, [problem('Unsupported file type: upload an .xlsx workbook or a .csv file.', 'file')]);
-  if (format === 'csv' && input.bytes.includes(0)) return reject(format, [problem('The file is not a text file: it contains NUL bytes.', 'file')]);
-  if (format === 'xlsx' && !isValidPeriod(period)) return reject(format, [problem(`Period "${period}" is not a month in the form YYYY-MM.`, 'period')]);
-
-  const parsed = await parseUpload(input, format, period);
-  if (parsed.problems.length) return reject(format, parsed.problems);
-  if (parsed.rows.length === 0) return reject(format, [problem('The file contains no readings.')]);
-  const tooLong = nameProblems(parsed.rows);
-  if (tooLong.length) return reject(format, tooLong);
-
-  const { byKey: accounts, problems } = await resolveAccounts(db, actor, parsed.rows, input.createAccounts ?? true);
-  if (problems.length) return reject(format, problems);
+  if (read.problems.length) return reject(read.problems);
+  const { byKey: accounts, problems } = await resolveAccounts(db, actor, read.rows, input.createAccounts ?? true);
+  if (problems.length) return reject(problems);
   const accountOf = (r: ImportRow) => accounts.get(accountNameKey(r.account)) as { id: string; name: string; created: boolean };
 
-  const productPairs = parsed.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, name: r.product as string }));
+  const productPairs = read.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, name: r.product as string }));
   const { ids: products } = await ensureProducts(db, actor.tenantId, productPairs);
 
   const ctx = await loadScoringContext(db, actor.tenantId);
-  const scored = parsed.rows.map((r) => {
+  const scored = read.rows.map((r) => {
     const key = kpiKey(r.kpi);
     const effective = ctx.ranges.get(key);
     return { row: r, key, effective, result: scoreReading({ raw: r.raw }, effective?.range) };
