@@ -9,4 +9,4 @@ export type { Detection, UploadFormat } from './detect.js';
 export { ZIP_LIMITS } from './zip.js';
 export type { ZipLimits } from './zip.js';
 export { parseCustomerProfilesInWorker, parseWorkbookInWorker, WORKER_LIMITS } from './worker.js';
-export type { WorkerLimits } from './worker.js';
+export type { WorkerLimits, WorkerReply } from './worker.js';

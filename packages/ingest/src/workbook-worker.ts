@@ -1,21 +1,24 @@
 /**
  * The body of the worker threads that parse workbooks (see worker.ts): each message is one
- * job, answered with its result (or the error that stopped it); the thread then waits for the next.
+ * job, answered with its result or its refusal; the thread then waits for the next.
  */
 import { parentPort } from 'node:worker_threads';
 import { parseCustomerProfiles } from './profiles.js';
 import { parseWorkbook } from './workbook.js';
 import type { WorkbookJob, WorkerReply } from './worker.js';
+import { verifyZipSizes } from './zip.js';
 
-async function run(job: WorkbookJob) {
+async function run(job: WorkbookJob): Promise<WorkerReply<unknown>> {
   const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-  if (job.kind === 'workbook') return parseWorkbook(bytes, { period: job.period, accountName: job.accountName });
-  return parseCustomerProfiles(bytes);
+  const lie = await verifyZipSizes(bytes);
+  if (lie) return { refusal: lie };
+  if (job.kind === 'workbook') return { result: await parseWorkbook(bytes, { period: job.period, accountName: job.accountName }) };
+  return { result: await parseCustomerProfiles(bytes) };
 }
 
 parentPort?.on('message', (job: WorkbookJob) => {
   run(job).then(
-    (result) => parentPort?.postMessage({ result } satisfies WorkerReply<unknown>),
-    (error: unknown) => parentPort?.postMessage({ failure: error instanceof Error ? error.message : String(error) } satisfies WorkerReply<unknown>),
+    (reply) => parentPort?.postMessage(reply),
+    (error: unknown) => parentPort?.postMessage({ refusal: `The workbook could not be read: ${error instanceof Error ? error.message : String(error)}` }),
   );
 });

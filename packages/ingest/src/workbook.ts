@@ -5,7 +5,7 @@ import { looksLikeText } from './detect.js';
 import { impactProblem, isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
 import { ProblemList } from './problems.js';
 import type { ImportRow, ParseResult, StructuralProblem } from './types.js';
-import { isZip, readZipDirectory, verifyZipSizes, zipSizeProblem, ZIP_LIMITS, type ZipLimits } from './zip.js';
+import { isZip, readZipDirectory, zipSizeProblem, ZIP_LIMITS, type ZipLimits } from './zip.js';
 
 /** Compares header texts ignoring case and all spacing: 'Weight (%)', 'weight(%)' and 'WEIGHT ( % )' are equal. */
 export function headerKey(text: string): string {
@@ -14,9 +14,9 @@ export function headerKey(text: string): string {
 
 /**
  * Opens an .xlsx file, or returns the problem that stops it from being read. exceljs only
- * accepts zip data, so anything else is turned away before it is tried, and so is a zip that
- * would unpack to more than the limits allow (a zip bomb): first by the sizes its central
- * directory lists, then by inflating each entry to check the directory did not lie.
+ * accepts zip data, so anything else is turned away before it is tried, and so is a zip whose
+ * central directory lists more than the limits allow (a zip bomb). Whether the directory
+ * tells the truth is checked in the worker thread (workbook-worker.ts) before this runs.
  */
 export async function openWorkbook(input: Buffer, limits: ZipLimits = ZIP_LIMITS): Promise<Workbook | StructuralProblem> {
   const problem = (message: string): StructuralProblem => ({ sheet: null, row: null, column: null, message });
@@ -26,7 +26,7 @@ export async function openWorkbook(input: Buffer, limits: ZipLimits = ZIP_LIMITS
   }
   const entries = await readZipDirectory(input, limits.maxEntries);
   if (entries instanceof Error) return unreadable(entries.message);
-  const tooLarge = zipSizeProblem(entries, limits) ?? (await verifyZipSizes(input));
+  const tooLarge = zipSizeProblem(entries, limits);
   if (tooLarge) return problem(tooLarge);
   const workbook = new ExcelJS.Workbook();
   try {

@@ -1,14 +1,18 @@
 import { Worker } from 'node:worker_threads';
 import type { CustomerProfilesResult } from './profiles.js';
-import type { ParseResult, StructuralProblem } from './types.js';
+import type { ParseResult } from './types.js';
 
 /** What a worker thread is asked to parse (the bytes are copied to it). */
 export type WorkbookJob =
   | { kind: 'workbook'; bytes: Uint8Array; period: string; accountName: string | null }
   | { kind: 'profiles'; bytes: Uint8Array };
 
-/** A worker's answer to one job: the parse result, or why it failed as a sentence. */
-export type WorkerReply<T> = { result: T } | { failure: string };
+/**
+ * A worker's answer to one job: the parse result (which may list problems), or why the file
+ * is refused unread as a sentence: its zip entries unpack to more than their headers say,
+ * or reading it took more time or memory than allowed.
+ */
+export type WorkerReply<T> = { result: T } | { refusal: string };
 
 /** Bounds on one workbook parse: wall-clock time and the worker's JavaScript heap. */
 export interface WorkerLimits {
@@ -73,7 +77,7 @@ function keepWorker(worker: Worker, maxHeapMb: number): void {
 /**
  * Runs one parse in a worker thread. A worker that answered is kept for the next job; one
  * that ran out of time is terminated, and one that ran out of memory or crashed has ended:
- * either way the job's failure comes back as a sentence.
+ * either way the job's refusal comes back as a sentence.
  */
 function runInWorker<T>(job: WorkbookJob, limits: WorkerLimits): Promise<WorkerReply<T>> {
   return new Promise((resolve) => {
@@ -88,14 +92,14 @@ function runInWorker<T>(job: WorkbookJob, limits: WorkerLimits): Promise<WorkerR
       resolve(reply);
     };
     const timer = setTimeout(
-      () => settle({ failure: `The workbook took longer than ${Math.round(limits.timeoutMs / 1000)} seconds to read; it was not imported.` }, false),
+      () => settle({ refusal: `The workbook took longer than ${Math.round(limits.timeoutMs / 1000)} seconds to read; it was not imported.` }, false),
       limits.timeoutMs,
     );
     worker.on('message', (reply: WorkerReply<T>) => settle(reply, true));
     worker.on('error', (error: Error & { code?: string }) =>
       settle(
         {
-          failure:
+          refusal:
             error.code === 'ERR_WORKER_OUT_OF_MEMORY'
               ? `The workbook needs more than ${limits.maxHeapMb} MB of memory to read; it was not imported.`
               : `The file is not a readable .xlsx workbook: ${error.message}`,
@@ -103,30 +107,25 @@ function runInWorker<T>(job: WorkbookJob, limits: WorkerLimits): Promise<WorkerR
         false,
       ),
     );
-    worker.on('exit', () => settle({ failure: 'The workbook could not be read: the reader stopped before it finished.' }, false));
+    worker.on('exit', () => settle({ refusal: 'The workbook could not be read: the reader stopped before it finished.' }, false));
     worker.postMessage(job);
   });
 }
 
-const failed = (failure: string): StructuralProblem[] => [{ sheet: null, row: null, column: null, message: failure }];
-
 /**
  * parseWorkbook in a worker thread, so that a workbook that is slow or heavy to read (a zip
- * bomb that slipped past the size checks, a huge sheet) neither blocks the server's event
- * loop nor takes more than limits.maxHeapMb of heap or limits.timeoutMs of time.
+ * bomb whose headers lie, a huge sheet) neither blocks the server's event loop nor takes more
+ * than limits.maxHeapMb of heap or limits.timeoutMs of time.
  */
-export async function parseWorkbookInWorker(
+export function parseWorkbookInWorker(
   bytes: Buffer,
   opts: { period: string; accountName?: string | null },
   limits: WorkerLimits = WORKER_LIMITS,
-): Promise<ParseResult> {
-  const job: WorkbookJob = { kind: 'workbook', bytes: new Uint8Array(bytes), period: opts.period, accountName: opts.accountName ?? null };
-  const reply = await runInWorker<ParseResult>(job, limits);
-  return 'failure' in reply ? { rows: [], problems: failed(reply.failure), accountName: null } : reply.result;
+): Promise<WorkerReply<ParseResult>> {
+  return runInWorker({ kind: 'workbook', bytes: new Uint8Array(bytes), period: opts.period, accountName: opts.accountName ?? null }, limits);
 }
 
 /** parseCustomerProfiles in a worker thread, under the same limits as parseWorkbookInWorker. */
-export async function parseCustomerProfilesInWorker(bytes: Buffer, limits: WorkerLimits = WORKER_LIMITS): Promise<CustomerProfilesResult> {
-  const reply = await runInWorker<CustomerProfilesResult>({ kind: 'profiles', bytes: new Uint8Array(bytes) }, limits);
-  return 'failure' in reply ? { profiles: [], problems: failed(reply.failure) } : reply.result;
+export function parseCustomerProfilesInWorker(bytes: Buffer, limits: WorkerLimits = WORKER_LIMITS): Promise<WorkerReply<CustomerProfilesResult>> {
+  return runInWorker({ kind: 'profiles', bytes: new Uint8Array(bytes) }, limits);
 }

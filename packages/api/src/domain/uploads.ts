@@ -82,7 +82,8 @@ function nameProblems(rows: ImportRow[]): StructuralProblem[] {
 
 /**
  * An upload checked and parsed, before any database work. A refused upload (too large, not
- * CSV or XLSX content, a zip bomb) is not stored at all; otherwise problems, when there are
+ * CSV or XLSX content, a zip bomb, a workbook that takes too long or too much memory to read)
+ * is not stored at all; otherwise problems, when there are
  * any, reject it and it is stored as rejected.
  */
 export type ReadUpload =
@@ -101,7 +102,9 @@ export async function readUpload(input: UploadInput): Promise<ReadUpload> {
   const period = input.period ?? currentPeriod();
   const read = (rows: ImportRow[], problems: StructuralProblem[]): ReadUpload => ({ refusal: null, format, period, rows, problems });
   if (format === 'xlsx' && !isValidPeriod(period)) return read([], [problem(`Period "${period}" is not a month in the form YYYY-MM.`, 'period')]);
-  const parsed = format === 'csv' ? parseCsv(input.bytes) : await parseWorkbookInWorker(input.bytes, { period, accountName: input.accountName ?? null });
+  const reply = format === 'csv' ? { result: parseCsv(input.bytes) } : await parseWorkbookInWorker(input.bytes, { period, accountName: input.accountName ?? null });
+  if ('refusal' in reply) return { refusal: problem(reply.refusal, 'file'), format };
+  const parsed = reply.result;
   if (parsed.problems.length) return read([], parsed.problems);
   if (parsed.rows.length === 0) return read([], [problem('The file contains no readings.')]);
   return read(parsed.rows, nameProblems(parsed.rows));
@@ -400,13 +403,14 @@ export async function getUpload(db: Db, tenantId: string, id: string): Promise<U
   return { ...toSummary(row), report: row.report as UploadReport, sha256: row.sha256 };
 }
 
-export async function getUploadFile(db: Db, tenantId: string, id: string): Promise<{ filename: string; contentType: string; content: Uint8Array }> {
+/** The stored file of an upload. The type its uploader declared is not returned: it is never served back. */
+export async function getUploadFile(db: Db, tenantId: string, id: string): Promise<{ filename: string; content: Uint8Array }> {
   const row = await db
     .selectFrom('kpi_uploads')
-    .select(['kpi_uploads.filename', 'kpi_uploads.content_type', 'kpi_uploads.content'])
+    .select(['kpi_uploads.filename', 'kpi_uploads.content'])
     .where('kpi_uploads.tenant_id', '=', tenantId)
     .where('kpi_uploads.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('Upload');
-  return { filename: row.filename, contentType: row.content_type, content: row.content };
+  return { filename: row.filename, content: row.content };
 }

@@ -5,6 +5,7 @@ import { pageInput, uploadedFile, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
 import { importProfiles } from '../domain/profiles.js';
 import { actorOf } from './actor.js';
+import { withImportSlot } from './import-slot.js';
 
 const optionalText = (max = 200) => z.string().trim().max(max).nullable().optional();
 const healthTier = z.enum(['healthy', 'at_risk', 'critical', 'unknown']);
@@ -70,9 +71,10 @@ export const accountsRouter = router({
     .input(z.strictObject({ accountId: uuid, name: name() }))
     .mutation(({ ctx, input }) => accounts.addProduct(ctx.db, actorOf(ctx), input.accountId, input.name)),
 
-  /** multipart/form-data: file, the customer-profile workbook (.xlsx). */
+  /** multipart/form-data: file, the customer-profile workbook (.xlsx). Holds an import slot. */
   importProfiles: adminProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const file = uploadedFile(input);
-    return importProfiles(ctx.db, actorOf(ctx), Buffer.from(await file.arrayBuffer()));
+    const bytes = Buffer.from(await file.arrayBuffer());
+    return withImportSlot(ctx, () => importProfiles(ctx.db, actorOf(ctx), bytes));
   }),
 });
