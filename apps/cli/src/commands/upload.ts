@@ -94,11 +94,15 @@ interface UploadOptions {
 async function upload(fileArg: string, opts: UploadOptions): Promise<void> {
   const file = userPath(fileArg);
   const bytes = readUploadFile(file);
-  const session = Session.open();
   const name = path.basename(file);
+  const contentType = CONTENT_TYPES[path.extname(name).toLowerCase()];
+  if (!contentType) {
+    throw new CliError(`${name} is not a .csv or .xlsx file: Pulse imports KPI readings from CSV files (.csv) and Excel workbooks (.xlsx).`);
+  }
+  const session = Session.open();
 
   const form = new FormData();
-  form.set('file', new File([bytes], name, { type: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream' }));
+  form.set('file', new File([bytes], name, { type: contentType }));
   if (opts.period) form.set('period', opts.period);
   if (opts.account) form.set('accountName', opts.account);
   if (opts.createAccounts === false) form.set('createAccounts', 'false');
