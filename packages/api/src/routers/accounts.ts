@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { accountStatuses } from '@pulse/db';
-import { adminProcedure, protectedProcedure, router } from '../trpc.js';
+import { accountStatuses, withTenant } from '@pulse/db';
+import { adminAuthedProcedure, protectedProcedure, router } from '../trpc.js';
 import { pageInput, uploadedFile, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
-import { importProfiles } from '../domain/profiles.js';
+import { readProfiles, saveProfiles } from '../domain/profiles.js';
 import { actorOf } from './actor.js';
 import { withImportSlot } from './import-slot.js';
 
@@ -71,10 +71,16 @@ export const accountsRouter = router({
     .input(z.strictObject({ accountId: uuid, name: name() }))
     .mutation(({ ctx, input }) => accounts.addProduct(ctx.db, actorOf(ctx), input.accountId, input.name)),
 
-  /** multipart/form-data: file, the customer-profile workbook (.xlsx). Holds an import slot. */
-  importProfiles: adminProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+  /**
+   * multipart/form-data: file, the customer-profile workbook (.xlsx). Holds an import slot;
+   * the workbook is read (in a worker thread) before the tenant's transaction opens.
+   */
+  importProfiles: adminAuthedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const file = uploadedFile(input);
     const bytes = Buffer.from(await file.arrayBuffer());
-    return withImportSlot(ctx, () => importProfiles(ctx.db, actorOf(ctx), bytes));
+    return withImportSlot(ctx, async () => {
+      const read = await readProfiles(bytes);
+      return withTenant(ctx.db, ctx.tenant.id, (tx) => saveProfiles(tx, actorOf(ctx), read));
+    });
   }),
 });
