@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CLIENT_HEADER, createPulseClient } from '@pulse/client';
 import { CookieJar } from './cookies.js';
-import { CliError, networkFailure } from './errors.js';
+import { certificateFailure, CliError, networkFailure } from './errors.js';
 import { readSession, sessionFile, writeSession, type StoredSession } from './store.js';
 
 export type PulseClient = ReturnType<typeof createPulseClient>;
@@ -54,6 +54,8 @@ function isTrpcError(error: unknown): error is TrpcLikeError {
 /** Turns what a call threw into a message for the terminal. */
 export function explain(error: unknown, url: string, signedIn: boolean): unknown {
   if (error instanceof CliError) return error;
+  const certificate = certificateFailure(error, url);
+  if (certificate) return new CliError(certificate);
   const network = networkFailure(error);
   if (network) return new CliError(`Cannot reach Pulse at ${url} (${network}): check the URL and that the server is running.`);
   if (!isTrpcError(error)) return error;

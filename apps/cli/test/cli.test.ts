@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, registerTenant, startTestServer, type HttpClient, type TestServer } from '../../server/test/harness.js';
+import { createApp } from '../../server/src/app.js';
+import { PASSWORD, registerTenant, startTestServer, testConfig, type HttpClient, type TestServer } from '../../server/test/harness.js';
 import { repoRoot, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const SAMPLE = path.join(repoRoot, 'packages/db/seed/samples/workbooks/automotive_solutions_kpis.xlsx');
@@ -177,12 +181,21 @@ describe('pulse against a running server', () => {
   it('upload of a file that is missing, a folder, or empty fails clearly before sending anything', async () => {
     const empty = path.join(work, 'empty.csv');
     fs.writeFileSync(empty, '');
-    const [missing, folder, emptyResult, badPeriod] = await Promise.all([
+    const text = path.join(work, 'readings.txt');
+    fs.writeFileSync(text, 'account,period,category,kpi,value\nAcme,2026-01,Support,Ticket Volume,5\n');
+    const uploads = async () => (await app.handle.db.selectFrom('kpi_uploads').select('kpi_uploads.id').execute()).length;
+    const before = await uploads();
+    const [missing, folder, emptyResult, badPeriod, textResult] = await Promise.all([
       pulse(['upload', path.join(work, 'nope.xlsx'), '--period', '2026-01']),
       pulse(['upload', work]),
       pulse(['upload', empty]),
       pulse(['upload', SAMPLE, '--period', '2026-13']),
+      pulse(['upload', text]),
     ]);
+    expect(textResult.code).toBe(1);
+    expect(textResult.stderr).toContain('readings.txt is not a .csv or .xlsx file: Pulse imports KPI readings from CSV files (.csv) and Excel workbooks (.xlsx).');
+    expect(textResult.stderr).not.toContain('Uploading');
+    expect(await uploads()).toBe(before);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`File not found: ${path.join(work, 'nope.xlsx')}`);
     expect(folder.code).toBe(1);
@@ -394,5 +407,43 @@ describe('pulse export (against a stub of GET /api/export)', () => {
     expect(expired.code).toBe(1);
     expect(expired.stderr).toContain('Your session has expired: run pulse login');
     expect(fs.existsSync(path.join(dir, 'expired.zip'))).toBe(false);
+  });
+});
+
+describe('pulse against HTTPS with a certificate this computer does not trust', () => {
+  let tls: { dir: string; cert: string; server: https.Server; url: string };
+
+  beforeAll(async () => {
+    const dir = tempDir('pulse-cli-tls-');
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    await promisify(execFile)('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+    ]);
+    const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, createApp({ db: app.handle.app, config: testConfig() }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    tls = { dir, cert, server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  });
+
+  afterAll(async () => {
+    if (!tls) return;
+    tls.server.closeAllConnections();
+    await new Promise<void>((resolve) => tls.server.close(() => resolve()));
+    fs.rmSync(tls.dir, { recursive: true, force: true });
+  });
+
+  it('says the certificate is self-signed and how to trust it, and works once it is trusted', async () => {
+    const other = path.join(tls.dir, 'config');
+    const login = (env?: Record<string, string>) =>
+      runCli(['login', '--url', tls.url, '--email', EMAIL, '--password-stdin'], { configDir: other, input: PASSWORD, env });
+    const untrusted = await login();
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toContain(`Pulse at ${tls.url} cannot be trusted: its certificate is self-signed, so nothing vouches for it (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS=/path/to/that.pem');
+    expect(untrusted.stderr).not.toContain('Cannot reach Pulse');
+
+    const trusted = await login({ NODE_EXTRA_CA_CERTS: tls.cert });
+    expect(trusted.code, explainFailure(trusted)).toBe(0);
   });
 });

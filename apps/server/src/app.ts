@@ -135,10 +135,14 @@ export function createApp({
       const tenantId = ctx.tenant.id;
       if (!isUuid(String(req.params.id))) return void res.status(404).json({ error: 'Upload not found.' });
       const file = await withTenant(db, tenantId, (tx) => getUploadFile(tx, tenantId, String(req.params.id)));
+      // Never the type the uploader declared: served from Pulse's origin, a file sent as
+      // application/javascript or text/html would otherwise run as script or page here.
       res
         .status(200)
-        .set('Content-Type', file.contentType || 'application/octet-stream')
+        .set('Content-Type', 'application/octet-stream')
         .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .set('X-Content-Type-Options', 'nosniff')
+        .set('Content-Security-Policy', "default-src 'none'; sandbox")
         .send(Buffer.from(file.content));
     } catch (error) {
       if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return void res.status(404).json({ error: 'Upload not found.' });

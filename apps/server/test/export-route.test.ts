@@ -79,6 +79,20 @@ describe('GET /api/export', () => {
     expect(logged).toEqual([{ user_id: admin.id, resource_id: admin.tenantId }]);
   });
 
+  it('answers HEAD with the headers only: no export is built and nothing is logged', async () => {
+    const admin = signedIn.get('admin@northwind.test') as PublicUser;
+    const exports = async () =>
+      (await handle.db.selectFrom('activity_log').select('id').where('tenant_id', '=', admin.tenantId).where('action', '=', 'tenant.export').execute()).length;
+    const before = await exports();
+    const res = await fetch(url, { method: 'HEAD', headers: { 'x-test-user': 'admin@northwind.test' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toContain('attachment; filename="pulse-export-northwind-cs-');
+    expect(await exports()).toBe(before);
+    expect((await fetch(url, { method: 'HEAD', headers: { 'x-test-user': 'member@northwind.test' } })).status).toBe(403);
+    expect((await fetch(url, { method: 'HEAD' })).status).toBe(401);
+  });
+
   it('refuses members and signed-out callers', async () => {
     const member = await fetch(url, { headers: { 'x-test-user': 'member@northwind.test' } });
     expect(member.status).toBe(403);

@@ -72,7 +72,15 @@ export const protectedProcedure = authedProcedure.use(async ({ ctx, next }) => {
   return result as Awaited<ReturnType<typeof run>>;
 });
 
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== 'admin') throw forbidden('Only admins can do this.');
-  return next({ ctx });
+const adminOnly = t.middleware(({ ctx, next }) => {
+  if (ctx.user?.role !== 'admin') throw forbidden('Only admins can do this.');
+  return next();
 });
+
+export const adminProcedure = protectedProcedure.use(adminOnly);
+
+/**
+ * Admins, without the tenant transaction: for imports that read their file (in a worker
+ * thread) first and then open withTenant themselves to save it.
+ */
+export const adminAuthedProcedure = authedProcedure.use(adminOnly);

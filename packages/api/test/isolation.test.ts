@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, truncateAll, type TestDatabase } from '@pulse/db/testing';
 import { appRouter } from '../src/router.js';
 import { formData, readSample, type TestTenant, makeTenant } from './harness.js';
-import { allPages, expectTrpcError, readmeExample, snapshotTenant, uploadCsv, uploadWorkbook } from './kpi-helpers.js';
+import { allPages, expectTrpcError, readmeExample, snapshotTenant, storedId, uploadCsv, uploadWorkbook } from './kpi-helpers.js';
 
 let handle: TestDatabase;
 let acme: TestTenant;
@@ -66,7 +66,7 @@ describe('tenant isolation', () => {
       { header: ['product'], rows: [[''], [''], [''], [''], [''], [''], [''], [''], ['Mobile']] },
     );
     const workbook = await uploadWorkbook(globex.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-02');
-    const rejected = await globex.asAdmin.uploads.create(formData({}, { name: 'empty.csv', bytes: '' }));
+    const rejected = await globex.asAdmin.uploads.create(formData({}, { name: 'no-value.csv', bytes: 'account,period,category,kpi\nGlobex,2026-01,Support,Ticket Volume\n' }));
     const other = await globex.asAdmin.accounts.create({ name: 'DataCo Inc', industry: 'Data', revenue: 1000 });
     await globex.asAdmin.accounts.addProduct({ accountId: other.id, name: 'Analytics' });
     await globex.asAdmin.ranges.update({ kpi: 'Customer Retention Rate', higherIsBetter: true, scaleMin: 0, riskThreshold: 80, healthyThreshold: 95, scaleMax: 100 });
@@ -74,9 +74,9 @@ describe('tenant isolation', () => {
     their = {
       accountId: csv.report.accounts[0]?.id as string,
       otherAccountId: other.id,
-      uploadId: csv.uploadId,
-      rejectedUploadId: rejected.uploadId,
-      workbookUploadId: workbook.uploadId,
+      uploadId: storedId(csv),
+      rejectedUploadId: storedId(rejected),
+      workbookUploadId: storedId(workbook),
     };
 
     acmeAccountId = (await uploadCsv(acme.asAdmin, readmeExample('Acme Corp', '2026-01'))).report.accounts[0]?.id as string;

@@ -18,6 +18,12 @@ export function uploadCsv(caller: Caller, lines: Line[], fields: Record<string, 
   return caller.uploads.create(formData(fields, { name: 'readings.csv', bytes: csv([header, ...rows]), type: 'text/csv' }));
 }
 
+/** The id of an upload that was stored (accepted, or rejected after reading); a refused one fails the test. */
+export function storedId(result: { uploadId: string | null }): string {
+  expect(result.uploadId).not.toBeNull();
+  return result.uploadId as string;
+}
+
 export function uploadWorkbook(caller: Caller, file: string, period: string, fields: Record<string, string> = {}) {
   return caller.uploads.create(formData({ period, ...fields }, { name: file, bytes: readSample(`workbooks/${file}`) }));
 }

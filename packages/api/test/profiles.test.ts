@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@pulse/db/testing';
 import { editSample } from '../../ingest/test/helpers.js';
+import { zipBombWorkbook } from '../../ingest/test/zip-bomb.js';
 import { formData, makeTenant, readSample, type Caller, type TestTenant } from './harness.js';
 
 const PROFILES = 'customer-profile.xlsx';
@@ -32,6 +33,19 @@ async function counts() {
 }
 
 describe('accounts.importProfiles', () => {
+  it('refuses zip bombs, honest or lying about their size, and changes nothing', async () => {
+    const before = await counts();
+    expect(await acme.asAdmin.accounts.importProfiles(upload(zipBombWorkbook(300)))).toEqual({
+      status: 'rejected',
+      problems: [{ sheet: null, row: null, column: null, message: expect.stringMatching(/^The workbook unpacks to 301 MB, more than the 64 MB Pulse reads/) }],
+    });
+    expect(await acme.asAdmin.accounts.importProfiles(upload(zipBombWorkbook(300, { lie: true })))).toEqual({
+      status: 'rejected',
+      problems: [{ sheet: null, row: null, column: 'file', message: expect.stringMatching(/^The workbook's contents do not match its table of contents/) }],
+    });
+    expect(await counts()).toEqual(before);
+  });
+
   it('creates the 36 sample accounts with their profile fields and products', async () => {
     const result = await acme.asAdmin.accounts.importProfiles(upload(readSample(PROFILES)));
     expect(result).toEqual({ status: 'accepted', created: 36, updated: 0, products: 60 });

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { useTestDatabase } from '@pulse/db/testing';
 import { FieldErrors } from '../src/errors.js';
 import { csv, formData, makeTenant, readSample, sampleWorkbooks, type TestTenant } from './harness.js';
-import { README_OVERALL, expectTrpcError, readmeExample, rollupByHand, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
+import { zipBombWorkbook } from '../../ingest/test/zip-bomb.js';
+import { README_OVERALL, expectTrpcError, readmeExample, rollupByHand, storedId, uploadCsv, uploadWorkbook, type Line } from './kpi-helpers.js';
 
 const handle = useTestDatabase();
 let acme: TestTenant;
@@ -57,7 +58,7 @@ describe('workbook uploads', () => {
       const accountId = report.accounts[0]?.id as string;
       const health = await acme.asMember.health.account({ accountId });
       expect(health).toMatchObject({ period: '2026-03', scoredCount: 48, readingCount: 59, coverage: 48 / 59 });
-      expect((await acme.asMember.uploads.byId({ id: uploadId })).accountName).toBe(companies[file]);
+      expect((await acme.asMember.uploads.byId({ id: storedId({ uploadId }) })).accountName).toBe(companies[file]);
     }
     const accounts = await acme.asMember.accounts.list({ limit: 100 });
     expect(accounts.items.map((a) => a.name).sort()).toEqual(Object.values(companies).sort());
@@ -312,7 +313,7 @@ describe('CSV uploads', () => {
     const listed = await acme.asMember.uploads.list({});
     expect(listed.items.map((u) => u.id)).toEqual([third.uploadId, second.uploadId, first.uploadId]);
     expect((await acme.asMember.uploads.list({ accountId })).items).toHaveLength(3);
-    expect((await acme.asMember.uploads.byId({ id: first.uploadId })).report.versions).toMatchObject([{ version: 1 }, { version: 1 }]);
+    expect((await acme.asMember.uploads.byId({ id: storedId(first) })).report.versions).toMatchObject([{ version: 1 }, { version: 1 }]);
     expect(await stored(acme.tenant.id)).toMatchObject({ accounts: 1, uploads: 3, versions: 4, readings: 8, health: 2 });
   });
 
@@ -368,7 +369,7 @@ describe('CSV uploads', () => {
     expect((await acme.asMember.kpis.list({ status: 'unknown' })).items).toHaveLength(4);
     // Only First Response Time is scored: Support = 91.75, overall 91.75, coverage 1/5.
     expect(await acme.asMember.health.account({ accountId })).toMatchObject({ overall: 91.75, tier: 'healthy', coverage: 0.2 });
-    expect((await acme.asMember.uploads.byId({ id: uploadId })).report).toEqual(report);
+    expect((await acme.asMember.uploads.byId({ id: storedId({ uploadId }) })).report).toEqual(report);
   });
 });
 
@@ -458,26 +459,6 @@ describe('rejected uploads', () => {
         problems: [{ row: null, column: 'period', message: expect.stringMatching(/2026-13/) }],
       },
       {
-        label: 'garbage bytes',
-        fd: formData({}, { name: 'w.xlsx', bytes: Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x80, 0x00, 0x13]) }),
-        problems: [{ column: 'file', message: expect.stringMatching(/Unsupported file type/) }],
-      },
-      {
-        label: 'a CSV with NUL bytes',
-        fd: formData({}, { name: 'nul.csv', bytes: 'account,period,category,kpi,value\nAc\u0000me,2026-01,Support,Ticket Volume,5\n' }),
-        problems: [{ row: null, column: 'file', message: 'The file is not a text file: it contains NUL bytes.' }],
-      },
-      {
-        label: 'a truncated workbook',
-        fd: formData({ period: '2026-01' }, { name: 'w.xlsx', bytes: readSample('workbooks/automotive_solutions_kpis.xlsx').subarray(0, 600) }),
-        problems: [{ message: expect.stringMatching(/not a readable \.xlsx/) }],
-      },
-      {
-        label: 'an empty file',
-        fd: formData({}, { name: 'empty.csv', bytes: '' }),
-        problems: [{ row: null, column: 'file', message: 'The file is empty.' }],
-      },
-      {
         label: 'the customer-profile workbook',
         fd: formData({ period: '2026-01' }, { name: 'profiles.xlsx', bytes: readSample('customer-profile.xlsx') }),
         problems: [{ sheet: 'Customer Profile Input', row: null, column: null, message: expect.stringMatching(/^This is a customer-profile workbook .*import it as customer profiles$/) }],
@@ -485,13 +466,14 @@ describe('rejected uploads', () => {
     ];
     const ids: string[] = [];
     for (const c of cases) {
-      const { uploadId, report } = await acme.asAdmin.uploads.create(c.fd);
+      const result = await acme.asAdmin.uploads.create(c.fd);
+      const { report } = result;
       expect(report.status, c.label).toBe('rejected');
       expect(report.problems, c.label).toHaveLength(c.problems.length);
       expect(report.problems, c.label).toMatchObject(c.problems);
       expect(report.counts, c.label).toEqual({ readings: 0, scored: 0, unknown: 0, warnings: 0, accountsCreated: 0 });
-      expect((await acme.asMember.uploads.byId({ id: uploadId })).report, c.label).toEqual(report);
-      ids.push(uploadId);
+      expect((await acme.asMember.uploads.byId({ id: storedId(result) })).report, c.label).toEqual(report);
+      ids.push(storedId(result));
     }
     expect(await stored(acme.tenant.id)).toEqual({ accounts: 0, products: 0, uploads: cases.length, versions: 0, readings: 0, health: 0 });
     const listed = await acme.asMember.uploads.list({ status: 'rejected' });
@@ -500,7 +482,6 @@ describe('rejected uploads', () => {
     // A workbook's period is kept with the upload, but a bad one is not stored as if it were a month.
     const periodOf = async (label: string) => (await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === label)] as string })).period;
     expect(await periodOf('workbook with a bad period')).toBeNull();
-    expect(await periodOf('a truncated workbook')).toBe('2026-01');
     const profileUpload = await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === 'the customer-profile workbook')] as string });
     expect(profileUpload.report.customerProfiles).toBe(true);
     expect((await acme.asMember.uploads.byId({ id: ids[0] as string })).report.customerProfiles).toBeUndefined();
@@ -526,6 +507,45 @@ describe('rejected uploads', () => {
       { sheet: null, row: 4, column: 'account', message: 'Unknown account "Yak Inc" (this upload may not create accounts).' },
     ]);
     expect(await stored(acme.tenant.id)).toMatchObject({ accounts: 0, readings: 0 });
+  });
+
+  it('refuses files that are not CSV or XLSX content (or too large unpacked) and stores nothing of them', async () => {
+    const cases: { label: string; fd: FormData; message: string | RegExp }[] = [
+      { label: 'garbage bytes', fd: formData({}, { name: 'w.xlsx', bytes: Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x80, 0x00, 0x13]) }), message: /^Unsupported file type/ },
+      {
+        label: 'a CSV with NUL bytes',
+        fd: formData({}, { name: 'nul.csv', bytes: 'account,period,category,kpi,value\nAc\u0000me,2026-01,Support,Ticket Volume,5\n' }),
+        message: 'The file is not a text file: it contains NUL bytes.',
+      },
+      {
+        label: 'a truncated workbook',
+        fd: formData({ period: '2026-01' }, { name: 'w.xlsx', bytes: readSample('workbooks/automotive_solutions_kpis.xlsx').subarray(0, 600) }),
+        message: /^The file is not a readable \.xlsx workbook/,
+      },
+      { label: 'an empty file', fd: formData({}, { name: 'empty.csv', bytes: '' }), message: 'The file is empty.' },
+      {
+        label: 'readings in a .txt file',
+        fd: formData({}, { name: 'readings.txt', bytes: csv([header, ['Acme', '2026-01', 'Support', 'Ticket Volume', '5']]) }),
+        message: /^Unsupported file type.*Only files named \.csv are read as CSV\.$/,
+      },
+      {
+        label: 'a script sent as JavaScript',
+        fd: formData({}, { name: 'x.js', bytes: 'alert(document.cookie)', type: 'application/javascript' }),
+        message: /^Unsupported file type/,
+      },
+      {
+        label: 'a zip bomb',
+        fd: formData({ period: '2026-01' }, { name: 'bomb.xlsx', bytes: zipBombWorkbook(300) }),
+        message: /^The workbook unpacks to \d+ MB, more than the 64 MB Pulse reads/,
+      },
+    ];
+    for (const c of cases) {
+      const { uploadId, report } = await acme.asAdmin.uploads.create(c.fd);
+      expect(uploadId, c.label).toBeNull();
+      expect(report, c.label).toMatchObject({ status: 'rejected', problems: [{ sheet: null, row: null, column: 'file', message: expect.stringMatching(c.message) }] });
+    }
+    expect(await stored(acme.tenant.id)).toEqual({ accounts: 0, products: 0, uploads: 0, versions: 0, readings: 0, health: 0 });
+    expect(await handle.db.selectFrom('activity_log').select('id').where('tenant_id', '=', acme.tenant.id).where('resource_type', '=', 'upload').execute()).toEqual([]);
   });
 
   it("with createAccounts 'false', rejects unknown accounts, all of them, and creates nothing", async () => {
@@ -579,7 +599,7 @@ describe('uploads.byId', () => {
   it('returns the summary, the checksum and the report of the upload', async () => {
     const bytes = csv([['account', 'period', 'category', 'kpi', 'value', 'impact'], ...readmeExample('Acme Corp', '2026-01')]);
     const { uploadId, report } = await acme.asMember.uploads.create(formData({}, { name: 'jan.csv', bytes, type: 'text/csv' }));
-    const got = await acme.asAdmin.uploads.byId({ id: uploadId });
+    const got = await acme.asAdmin.uploads.byId({ id: storedId({ uploadId }) });
     expect(got).toMatchObject({
       id: uploadId,
       filename: 'jan.csv',

@@ -1,10 +1,11 @@
 import ExcelJS from 'exceljs';
 import type { Row, Workbook, Worksheet } from 'exceljs';
 import { cellReading, cellScalar, cellText } from './cells.js';
-import { detectFormat } from './detect.js';
+import { looksLikeText } from './detect.js';
 import { isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
 import { ProblemList } from './problems.js';
 import type { ImportRow, ParseResult, StructuralProblem } from './types.js';
+import { isZip, readZipDirectory, zipSizeProblem, ZIP_LIMITS, type ZipLimits } from './zip.js';
 
 /** The sheet that makes a workbook a customer-profile workbook (parseCustomerProfiles), not KPI readings. */
 export const PROFILE_SHEET = 'Customer Profile Input';
@@ -16,16 +17,20 @@ export function headerKey(text: string): string {
 
 /**
  * Opens an .xlsx file, or returns the problem that stops it from being read. exceljs only
- * accepts zip data, so anything else is turned away before it is tried.
+ * accepts zip data, so anything else is turned away before it is tried, and so is a zip whose
+ * central directory lists more than the limits allow (a zip bomb). Whether the directory
+ * tells the truth is checked in the worker thread (workbook-worker.ts) before this runs.
  */
-export async function openWorkbook(input: Buffer): Promise<Workbook | StructuralProblem> {
-  const unreadable = (reason: string): StructuralProblem => ({
-    sheet: null, row: null, column: null, message: `The file is not a readable .xlsx workbook: ${reason}`,
-  });
-  const format = detectFormat('', input);
-  if (format !== 'xlsx') {
-    return unreadable(format === 'csv' ? 'it is a text (CSV) file; upload it as CSV instead' : 'it is not a zip-based Excel file');
+export async function openWorkbook(input: Buffer, limits: ZipLimits = ZIP_LIMITS): Promise<Workbook | StructuralProblem> {
+  const problem = (message: string): StructuralProblem => ({ sheet: null, row: null, column: null, message });
+  const unreadable = (reason: string) => problem(`The file is not a readable .xlsx workbook: ${reason}`);
+  if (!isZip(input)) {
+    return unreadable(looksLikeText(input) ? 'it is a text (CSV) file; upload it as CSV instead' : 'it is not a zip-based Excel file');
   }
+  const entries = await readZipDirectory(input, limits.maxEntries);
+  if (entries instanceof Error) return unreadable(entries.message);
+  const tooLarge = zipSizeProblem(entries, limits);
+  if (tooLarge) return problem(tooLarge);
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its own global Buffer type, which a Node Buffer does not match; the data is what it reads.

@@ -124,8 +124,11 @@ interface UploadOptions {
 async function upload(fileArg: string, opts: UploadOptions): Promise<void> {
   const file = userPath(fileArg);
   const bytes = readUploadFile(file);
-  const session = Session.open();
   const name = path.basename(file);
+  if (!CONTENT_TYPES[path.extname(name).toLowerCase()]) {
+    throw new CliError(`${name} is not a .csv or .xlsx file: Pulse imports KPI readings from CSV files (.csv) and Excel workbooks (.xlsx).`);
+  }
+  const session = Session.open();
   const fields: Record<string, string> = {};
   if (opts.period) fields.period = opts.period;
   if (opts.account) fields.accountName = opts.account;

@@ -1,5 +1,5 @@
-import { Router } from 'express';
-import { exportFilename, exportTenant, recordExport } from '@pulse/api';
+import { Router, type Request, type Response } from 'express';
+import { exportFilename, exportTenant, recordExport, type Context } from '@pulse/api';
 import type { Db } from '@pulse/db';
 import type { ContextResolver } from '../app.js';
 
@@ -9,23 +9,56 @@ export interface ExportRouteDeps {
   contextFor: ContextResolver;
 }
 
+interface Exporter {
+  user: NonNullable<Context['user']>;
+  tenant: NonNullable<Context['tenant']>;
+  ip: Context['ip'];
+}
+
+/** The signed-in admin an export is for; otherwise the refusal (401 or 403) is sent and null returned. */
+async function exporter(req: Request, res: Response, contextFor: ContextResolver): Promise<Exporter | null> {
+  const { user, tenant, ip } = await contextFor(req, res);
+  if (!user || !tenant) {
+    res.status(401).json({ error: 'Please sign in.' });
+    return null;
+  }
+  if (user.role !== 'admin') {
+    res.status(403).json({ error: 'Only admins can export the organisation’s data.' });
+    return null;
+  }
+  return { user, tenant, ip };
+}
+
+function zipHeaders(res: Response, { tenant }: Exporter): Response {
+  return res
+    .status(200)
+    .set('Content-Type', 'application/zip')
+    .set('Content-Disposition', `attachment; filename="${exportFilename(tenant.name)}"`);
+}
+
 /**
  * GET /api/export: an admin downloads all of their organisation's data as a zip of CSV
- * files, streamed. Mount after the session middleware: app.use(exportRouter(deps)).
+ * files, streamed. HEAD answers the same status and headers without building the export or
+ * logging it (Express would otherwise run the GET handler for HEAD). Mount after the session
+ * middleware: app.use(exportRouter(deps)).
  */
 export function exportRouter({ db, contextFor }: ExportRouteDeps): Router {
   const router = Router();
+  router.head('/api/export', async (req, res, next) => {
+    try {
+      const caller = await exporter(req, res, contextFor);
+      if (caller) zipHeaders(res, caller).end();
+    } catch (error) {
+      next(error);
+    }
+  });
   router.get('/api/export', async (req, res, next) => {
     try {
-      const ctx = await contextFor(req, res);
-      if (!ctx.user || !ctx.tenant) return void res.status(401).json({ error: 'Please sign in.' });
-      if (ctx.user.role !== 'admin') return void res.status(403).json({ error: 'Only admins can export the organisation’s data.' });
-      await recordExport(db, { tenantId: ctx.tenant.id, userId: ctx.user.id, ip: ctx.ip });
-      res
-        .status(200)
-        .set('Content-Type', 'application/zip')
-        .set('Content-Disposition', `attachment; filename="${exportFilename(ctx.tenant.name)}"`);
-      await exportTenant(db, ctx.tenant.id, res);
+      const caller = await exporter(req, res, contextFor);
+      if (!caller) return;
+      await recordExport(db, { tenantId: caller.tenant.id, userId: caller.user.id, ip: caller.ip });
+      zipHeaders(res, caller);
+      await exportTenant(db, caller.tenant.id, res);
     } catch (error) {
       if (!res.headersSent) return next(error);
       res.destroy(error instanceof Error ? error : new Error(String(error)));

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { parseCustomerProfiles, type CustomerProfile, type StructuralProblem } from '@pulse/ingest';
+import { parseCustomerProfilesInWorker, type CustomerProfile, type CustomerProfilesResult, type StructuralProblem, type WorkerReply } from '@pulse/ingest';
 import { accountStatuses, type AccountStatus, type Db } from '@pulse/db';
 import { accountNameKey, ensureProducts, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -80,13 +80,28 @@ async function updateAccounts(db: Db, tenantId: string, rows: (AccountValues & {
 }
 
 /**
- * Imports the customer-profile workbook in the caller's transaction. Any problem in any cell
- * rejects the whole file and changes nothing. Otherwise each profile creates its account or
- * updates the account of the same name (ignoring case), adds the products it lists, and one
- * activity-log row records the import.
+ * Parses the customer-profile workbook in a worker thread (parseCustomerProfilesInWorker),
+ * under its time and memory limits, without touching the database: callers run it before
+ * opening the transaction that saves the result (saveProfiles).
  */
+export async function readProfiles(bytes: Buffer): Promise<WorkerReply<CustomerProfilesResult>> {
+  return parseCustomerProfilesInWorker(bytes);
+}
+
+/** Reads and saves the customer-profile workbook in the caller's transaction (the demo seed). */
 export async function importProfiles(db: Db, actor: Actor, bytes: Buffer): Promise<ProfileImportResult> {
-  const parsed = await parseCustomerProfiles(bytes);
+  return saveProfiles(db, actor, await readProfiles(bytes));
+}
+
+/**
+ * Saves what readProfiles found, in the caller's transaction. A refused workbook, or any
+ * problem in any cell, rejects the whole file and changes nothing. Otherwise each profile
+ * creates its account or updates the account of the same name (ignoring case), adds the
+ * products it lists, and one activity-log row records the import.
+ */
+export async function saveProfiles(db: Db, actor: Actor, read: WorkerReply<CustomerProfilesResult>): Promise<ProfileImportResult> {
+  if ('refusal' in read) return { status: 'rejected', problems: [{ sheet: null, row: null, column: 'file', message: read.refusal }] };
+  const parsed = read.result;
   const problems = [...parsed.problems];
   const statuses = parsed.profiles.map((p) => {
     const status = p.status === null ? null : accountStatus(p.status);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { detectFormat, isValidPeriod, parseCsv, parseWorkbook, type ImportRow, type StructuralProblem } from '@pulse/ingest';
+import { inspectUpload, isValidPeriod, parseCsv, parseWorkbookInWorker, type ImportRow, type StructuralProblem, type UploadFormat } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
 import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
 import { MAX_UPLOAD_BYTES } from '../validation.js';
@@ -84,9 +84,33 @@ function nameProblems(rows: ImportRow[]): StructuralProblem[] {
   return problems;
 }
 
-async function parseUpload(input: UploadInput, format: 'csv' | 'xlsx', period: string) {
-  if (format === 'csv') return parseCsv(input.bytes);
-  return parseWorkbook(input.bytes, { period, accountName: input.accountName ?? null });
+/**
+ * An upload checked and parsed, before any database work. A refused upload (too large, not
+ * CSV or XLSX content, a zip bomb, a workbook that takes too long or too much memory to read)
+ * is not stored at all; otherwise problems, when there are
+ * any, reject it and it is stored as rejected.
+ */
+export type ReadUpload =
+  | { refusal: StructuralProblem; format: UploadFormat | null }
+  | { refusal: null; format: UploadFormat; period: string; rows: ImportRow[]; problems: StructuralProblem[]; customerProfiles: boolean };
+
+/**
+ * Checks and parses an upload without touching the database, so callers run it outside any
+ * transaction: a workbook is parsed in a worker thread (parseWorkbookInWorker), which may
+ * take seconds, and a transaction held meanwhile would hold a connection (on PGlite, the only one).
+ * Every structural problem is reported together: the file's, over-long names and no readings.
+ */
+export async function readUpload(input: UploadInput): Promise<ReadUpload> {
+  if (input.bytes.length > MAX_UPLOAD_BYTES) return { refusal: problem('The file is larger than 16 MB.', 'file'), format: null };
+  const { format, refusal } = await inspectUpload(input.filename, input.bytes);
+  if (refusal !== null) return { refusal: problem(refusal, 'file'), format };
+  const period = input.period ?? currentPeriod();
+  const reply = format === 'csv' ? { result: parseCsv(input.bytes) } : await parseWorkbookInWorker(input.bytes, { period, accountName: input.accountName ?? null });
+  if ('refusal' in reply) return { refusal: problem(reply.refusal, 'file'), format };
+  const parsed = reply.result;
+  const problems = [...parsed.problems, ...nameProblems(parsed.rows)];
+  if (parsed.problems.length === 0 && parsed.rows.length === 0) problems.push(problem('The file contains no readings.'));
+  return { refusal: null, format, period, rows: parsed.rows, problems, customerProfiles: parsed.layout === 'customer_profiles' };
 }
 
 /**
@@ -126,14 +150,14 @@ async function resolveAccounts(db: Db, actor: Actor, rows: ImportRow[], create: 
   return { byKey, problems };
 }
 
-async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'csv' | 'xlsx' | null, period: string | null, report: UploadReport) {
+async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: UploadFormat, period: string | null, report: UploadReport) {
   const row = await db
     .insertInto('kpi_uploads')
     .values({
       tenant_id: actor.tenantId,
       uploaded_by: actor.userId as string,
       filename: input.filename,
-      format: format ?? (input.filename.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx'),
+      format,
       content_type: input.contentType,
       size_bytes: input.bytes.length,
       sha256: createHash('sha256').update(input.bytes).digest('hex'),
@@ -156,39 +180,40 @@ async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: 'cs
 }
 
 /**
- * Imports one file as one transaction (the caller's): parses it, rejects it with every
- * structural problem found, or stores its readings (replacing each account period they
- * cover, as a new version), scores them and recomputes the affected health.
- * Rejected uploads are kept too, so the history shows them and the file can be fetched.
+ * Imports one file as one transaction (the caller's): reads it (readUpload) and saves it (saveUpload).
+ * For callers that already hold a transaction (demo seed, benchmarks); the upload procedure
+ * reads first and opens the transaction only to save.
  */
-export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string; report: UploadReport }> {
-  const format = detectFormat(input.filename, input.bytes);
-  const period = input.period ?? currentPeriod();
-  const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[], extra: Pick<UploadReport, 'customerProfiles'> = {}) => {
-    const report = { ...rejected(fmt, problems), ...extra };
-    return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
-  };
-  if (input.bytes.length === 0) return reject(format, [problem('The file is empty.', 'file')]);
-  if (input.bytes.length > MAX_UPLOAD_BYTES) return reject(format, [problem('The file is larger than 16 MB.', 'file')]);
-  if (!format) return reject(null, [problem('Unsupported file type: upload an .xlsx workbook or a .csv file.', 'file')]);
-  if (format === 'csv' && input.bytes.includes(0)) return reject(format, [problem('The file is not a text file: it contains NUL bytes.', 'file')]);
+export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string | null; report: UploadReport }> {
+  return saveUpload(db, actor, input, await readUpload(input));
+}
 
-  // Every structural problem is reported together: the file's, over-long names and unknown accounts.
-  const parsed = await parseUpload(input, format, period);
-  if (parsed.layout === 'customer_profiles') return reject(format, parsed.problems, { customerProfiles: true });
-  const structural = [...parsed.problems, ...nameProblems(parsed.rows)];
-  if (parsed.problems.length === 0 && parsed.rows.length === 0) structural.push(problem('The file contains no readings.'));
+/**
+ * Saves what readUpload found, in the caller's transaction: a refused upload is not stored
+ * (uploadId null); one with problems is stored as rejected with every problem; otherwise its
+ * readings are stored (replacing each account period they cover, as a new version), scored,
+ * and the affected health recomputed. Rejected uploads are kept too, so the history shows
+ * them and the file can be fetched.
+ */
+export async function saveUpload(db: Db, actor: Actor, input: UploadInput, read: ReadUpload): Promise<{ uploadId: string | null; report: UploadReport }> {
+  if (read.refusal !== null) return { uploadId: null, report: rejected(read.format, [read.refusal]) };
+  const { format, period } = read;
+  const reject = async (problems: StructuralProblem[], extra: Pick<UploadReport, 'customerProfiles'> = {}) => {
+    const report = { ...rejected(format, problems), ...extra };
+    return { uploadId: await storeUpload(db, actor, input, format, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
+  };
+  if (read.customerProfiles) return reject(read.problems, { customerProfiles: true });
   const create = input.createAccounts ?? true;
-  if (structural.length && create) return reject(format, structural);
-  const { byKey: accounts, problems } = await resolveAccounts(db, actor, parsed.rows, create);
-  if (structural.length || problems.length) return reject(format, [...structural, ...problems]);
+  if (read.problems.length && create) return reject(read.problems);
+  const { byKey: accounts, problems } = await resolveAccounts(db, actor, read.rows, create);
+  if (read.problems.length || problems.length) return reject([...read.problems, ...problems]);
   const accountOf = (r: ImportRow) => accounts.get(accountNameKey(r.account)) as { id: string; name: string; created: boolean };
 
-  const productPairs = parsed.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, name: r.product as string }));
+  const productPairs = read.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, name: r.product as string }));
   const { ids: products } = await ensureProducts(db, actor.tenantId, productPairs);
 
   const ctx = await loadScoringContext(db, actor.tenantId);
-  const scored = parsed.rows.map((r) => {
+  const scored = read.rows.map((r) => {
     const key = kpiKey(r.kpi);
     const effective = ctx.ranges.get(key);
     return { row: r, key, effective, result: scoreReading({ raw: r.raw }, effective?.range) };
@@ -382,13 +407,14 @@ export async function getUpload(db: Db, tenantId: string, id: string): Promise<U
   return { ...toSummary(row), report: row.report as UploadReport, sha256: row.sha256 };
 }
 
-export async function getUploadFile(db: Db, tenantId: string, id: string): Promise<{ filename: string; contentType: string; content: Uint8Array }> {
+/** The stored file of an upload. The type its uploader declared is not returned: it is never served back. */
+export async function getUploadFile(db: Db, tenantId: string, id: string): Promise<{ filename: string; content: Uint8Array }> {
   const row = await db
     .selectFrom('kpi_uploads')
-    .select(['kpi_uploads.filename', 'kpi_uploads.content_type', 'kpi_uploads.content'])
+    .select(['kpi_uploads.filename', 'kpi_uploads.content'])
     .where('kpi_uploads.tenant_id', '=', tenantId)
     .where('kpi_uploads.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('Upload');
-  return { filename: row.filename, contentType: row.content_type, content: row.content };
+  return { filename: row.filename, content: row.content };
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { accountStatuses } from '@pulse/db';
-import { adminProcedure, protectedProcedure, router } from '../trpc.js';
+import { accountStatuses, withTenant } from '@pulse/db';
+import { adminAuthedProcedure, adminProcedure, protectedProcedure, router } from '../trpc.js';
 import { isoDate, pageInput, uploadedFile, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
-import { importProfiles } from '../domain/profiles.js';
+import { readProfiles, saveProfiles } from '../domain/profiles.js';
 import { assignOwner, listUnmatchedOwners, resolveBookOwner, resolveOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
+import { withImportSlot } from './import-slot.js';
 
 const optionalText = (max = 200) => z.string().trim().max(max).nullable().optional();
 const healthTier = z.enum(['healthy', 'at_risk', 'critical', 'unknown']);
@@ -90,9 +91,16 @@ export const accountsRouter = router({
     .input(z.strictObject({ accountId: uuid, name: name() }))
     .mutation(({ ctx, input }) => accounts.addProduct(ctx.db, actorOf(ctx), input.accountId, input.name)),
 
-  /** multipart/form-data: file, the customer-profile workbook (.xlsx). */
-  importProfiles: adminProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+  /**
+   * multipart/form-data: file, the customer-profile workbook (.xlsx). Holds an import slot;
+   * the workbook is read (in a worker thread) before the tenant's transaction opens.
+   */
+  importProfiles: adminAuthedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const file = uploadedFile(input);
-    return importProfiles(ctx.db, actorOf(ctx), Buffer.from(await file.arrayBuffer()));
+    const bytes = Buffer.from(await file.arrayBuffer());
+    return withImportSlot(ctx, async () => {
+      const read = await readProfiles(bytes);
+      return withTenant(ctx.db, ctx.tenant.id, (tx) => saveProfiles(tx, actorOf(ctx), read));
+    });
   }),
 });

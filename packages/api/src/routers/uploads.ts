@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { protectedProcedure, router } from '../trpc.js';
+import { withTenant } from '@pulse/db';
+import { authedProcedure, protectedProcedure, router } from '../trpc.js';
 import { badRequest } from '../errors.js';
 import { pageInput, uploadedFile, uuid } from '../validation.js';
-import { getUpload, importUpload, listUploads } from '../domain/uploads.js';
+import { getUpload, listUploads, readUpload, saveUpload, type UploadInput } from '../domain/uploads.js';
 import { actorOf } from './actor.js';
+import { withImportSlot } from './import-slot.js';
 
 const fields = z.strictObject({
   // Not checked here: a bad period is a structural problem, so the import rejects the
@@ -14,8 +16,12 @@ const fields = z.strictObject({
 });
 
 export const uploadsRouter = router({
-  /** multipart/form-data: file, period (YYYY-MM, workbooks), accountName (workbooks), createAccounts. */
-  create: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+  /**
+   * multipart/form-data: file, period (YYYY-MM, workbooks), accountName (workbooks), createAccounts.
+   * Holds an import slot; the file is read (a workbook in a worker thread) before the
+   * tenant's transaction opens, and saved inside it.
+   */
+  create: authedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const file = uploadedFile(input);
     const rest: Record<string, string> = {};
     for (const [key, value] of input.entries()) {
@@ -25,13 +31,17 @@ export const uploadsRouter = router({
     if (!parsed.success) {
       throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
     }
-    return importUpload(ctx.db, actorOf(ctx), {
+    const upload: UploadInput = {
       filename: file.name || 'upload',
       contentType: file.type || 'application/octet-stream',
       bytes: Buffer.from(await file.arrayBuffer()),
       period: parsed.data.period ?? null,
       accountName: parsed.data.accountName ?? null,
       createAccounts: parsed.data.createAccounts !== 'false',
+    };
+    return withImportSlot(ctx, async () => {
+      const read = await readUpload(upload);
+      return withTenant(ctx.db, ctx.tenant.id, (tx) => saveUpload(tx, actorOf(ctx), upload, read));
     });
   }),
 
