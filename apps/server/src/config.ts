@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -21,6 +21,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PULSE_DATA_DIR: z.string().min(1).optional(),
   SESSION_SECRET: z.string().optional(),
+  API_TOKEN_KEY: z.string().optional().or(z.literal('').transform(() => undefined)),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
   PULSE_DEMO_DATA: bool.optional(),
@@ -39,6 +40,8 @@ export interface Config {
   poolSize: number;
   dataDir: string;
   sessionSecrets: string[];
+  /** Key of the keyed hash API tokens are stored under. */
+  tokenKey: string;
   trustProxy: number;
   bcryptCost: number;
   demoData: boolean;
@@ -82,6 +85,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecrets = [developmentSecret(dataDir)];
   }
 
+  if (e.API_TOKEN_KEY !== undefined && Buffer.byteLength(e.API_TOKEN_KEY) < 32) throw new ConfigError('API_TOKEN_KEY must be at least 32 bytes.');
+  const tokenKey = e.API_TOKEN_KEY ?? createHmac('sha256', sessionSecrets[0] as string).update('pulse api token key').digest('base64url');
+
   const bcryptCost = e.BCRYPT_COST ?? 12;
   if (production && bcryptCost < 10) throw new ConfigError('BCRYPT_COST must be at least 10 in production.');
   if (e.NODE_ENV === 'development' && bcryptCost < 10) throw new ConfigError('BCRYPT_COST below 10 is allowed in tests only.');
@@ -101,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     dataDir,
     sessionSecrets,
+    tokenKey,
     trustProxy: e.TRUST_PROXY,
     bcryptCost,
     demoData: e.PULSE_DEMO_DATA ?? !production,

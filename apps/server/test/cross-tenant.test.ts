@@ -28,6 +28,7 @@ interface BIds {
   executionId: string;
   stepId: string;
   triggerId: string;
+  tokenId: string;
 }
 
 const NO_IDS = 'takes no tenant data ids; the session decides what it touches (covered by auth and upload tests)';
@@ -89,6 +90,9 @@ const cases: Record<string, Case> = {
   'users.updateRole': { kind: 'id', input: (b) => ({ id: b.memberId, role: 'admin' }) },
   'users.setActive': { kind: 'id', input: (b) => ({ id: b.memberId, active: false }) },
   'users.changePassword': { kind: 'none', reason: 'changes the caller own password only (users tests)' },
+  'tokens.create': { kind: 'scoped', input: () => ({ name: 'Feed', scope: 'read' }) },
+  'tokens.list': { kind: 'scoped', input: () => ({}) },
+  'tokens.revoke': { kind: 'id', input: (b) => ({ id: b.tokenId }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -136,6 +140,7 @@ beforeAll(async () => {
   const product = await data(bClient.mutation<{ id: string }>('accounts.addProduct', { accountId: account.id, name: 'Core' }));
   const execution = await data(bClient.mutation<{ id: string; steps: { id: string }[] }>('playbooks.start', { accountId: account.id, playbookKey: 'voc_sprint' }));
   const triggers = await data(bClient.query<{ items: { id: string }[] }>('playbooks.triggers', {}));
+  const token = await data(bClient.mutation<{ id: string }>('tokens.create', { name: 'Beta feed', scope: 'read-write' }));
   b = {
     tenantId: me.tenant.id,
     adminId: me.id,
@@ -147,8 +152,9 @@ beforeAll(async () => {
     executionId: execution.id,
     stepId: (execution.steps[0] as { id: string }).id,
     triggerId: (triggers.items[0] as { id: string }).id,
+    tokenId: token.id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, 'boss@beta.test', 'bea@beta.test', 'Beta Corp'];
+  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

@@ -6,3 +6,4 @@ export * from './errors.js';
 export { seedDemoData, demoLogins, DEMO_PASSWORD } from './demo/seed.js';
 export { getUploadFile } from './domain/uploads.js';
 export { exportTenant, exportFilename, recordExport } from './domain/export.js';
+export { tokenThrottle, TOKEN_PREFIX } from './domain/tokens.js';

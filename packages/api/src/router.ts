@@ -9,6 +9,7 @@ import { rangesRouter } from './routers/ranges.js';
 import { playbooksRouter } from './routers/playbooks.js';
 import { activityRouter } from './routers/activity.js';
 import { usersRouter } from './routers/users.js';
+import { tokensRouter } from './routers/tokens.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   playbooks: playbooksRouter,
   activity: activityRouter,
   users: usersRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,7 @@ import { users, type Db, type PublicUser } from '@pulse/db';
 import type { TestDatabase } from '@pulse/db/testing';
 import { createCallerFactory } from '../src/trpc.js';
 import { appRouter } from '../src/router.js';
-import type { CurrentSession, SessionPort, Tenant } from '../src/context.js';
+import type { AuthSettings, CurrentSession, SessionPort, Tenant } from '../src/context.js';
 import { defaultSessionPolicy } from '../src/session-policy.js';
 import { registerTenant } from '../src/domain/tenants.js';
 
@@ -19,6 +19,7 @@ export const readSample = (name: string): Buffer => fs.readFileSync(path.join(sa
 const createCaller = createCallerFactory(appRouter);
 export const BCRYPT_COST = 4;
 export const PASSWORD = 'correct horse battery';
+export const testAuth: AuthSettings = { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false, tokenKey: 'test-token-key' };
 
 /** A signed-in session for procedure tests; starting or ending sessions is the HTTP tests' job. */
 function sessionFor(user: PublicUser, tenant: Tenant): SessionPort {
@@ -44,7 +45,7 @@ export type Caller = ReturnType<typeof createCaller>;
 export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string | null = '127.0.0.1'): Caller {
   return createCaller({
     db,
-    auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
+    auth: testAuth,
     session: sessionFor(user, tenant),
     user,
     tenant,
@@ -57,7 +58,7 @@ export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string |
 export function anonymousCaller(db: Db): Caller {
   return createCaller({
     db,
-    auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
+    auth: testAuth,
     session: { current: null, start: () => Promise.reject(new Error('no')), end: () => Promise.resolve() },
     user: null,
     tenant: null,

@@ -249,6 +249,28 @@ export interface ActivityLogTable {
   ip: string | null;
   created_at: Generated<Date>;
   seq: Generated<number>;
+  /** The API token that acted; null when a person acted through a session. */
+  api_token_id: string | null;
+}
+
+export type TokenScope = 'read' | 'read-write';
+
+export interface ApiTokensTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  scope: TokenScope;
+  /** Keyed hash (HMAC-SHA256) of the secret; the secret itself is never stored. */
+  token_hash: string;
+  /** The first characters of the secret, so people can tell their tokens apart. */
+  hint: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: TimestampNullable;
+  last_used_at: TimestampNullable;
+  revoked_at: TimestampNullable;
+  window_started_at: TimestampNullable;
+  window_count: Generated<number>;
 }
 
 export interface Database {
@@ -269,6 +291,7 @@ export interface Database {
   playbook_executions: PlaybookExecutionsTable;
   playbook_execution_steps: PlaybookExecutionStepsTable;
   activity_log: ActivityLogTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type TableName = keyof Database;

@@ -46,7 +46,11 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   playbook_execution_steps: [
     'tenant_id', 'id', 'execution_id', 'position', 'title', 'status', 'note', 'outcome', 'completed_by', 'completed_at',
   ],
-  activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at', 'seq'],
+  activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at', 'seq', 'api_token_id'],
+  api_tokens: [
+    'tenant_id', 'id', 'name', 'scope', 'token_hash', 'hint', 'created_by', 'created_at', 'expires_at', 'last_used_at',
+    'revoked_at', 'window_started_at', 'window_count',
+  ],
 };
 
 let handle: DatabaseHandle;

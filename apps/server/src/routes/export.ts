@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { exportFilename, exportTenant, recordExport } from '@pulse/api';
 import type { Db } from '@pulse/db';
 import type { ContextResolver } from '../app.js';
+import { refuse } from '../http-session.js';
 
 export interface ExportRouteDeps {
   db: Db;
@@ -18,9 +19,9 @@ export function exportRouter({ db, contextFor }: ExportRouteDeps): Router {
   router.get('/api/export', async (req, res, next) => {
     try {
       const ctx = await contextFor(req, res);
-      if (!ctx.user || !ctx.tenant) return void res.status(401).json({ error: 'Please sign in.' });
+      if (!ctx.user || !ctx.tenant) return void refuse(res, ctx);
       if (ctx.user.role !== 'admin') return void res.status(403).json({ error: 'Only admins can export the organisation’s data.' });
-      await recordExport(db, { tenantId: ctx.tenant.id, userId: ctx.user.id, ip: ctx.ip });
+      await recordExport(db, { tenantId: ctx.tenant.id, userId: ctx.user.id, ip: ctx.ip, tokenId: ctx.token?.id ?? null });
       res
         .status(200)
         .set('Content-Type', 'application/zip')

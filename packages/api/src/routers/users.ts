@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adminProcedure, protectedProcedure, router } from '../trpc.js';
+import { router, sessionAdminProcedure, sessionProtectedProcedure } from '../trpc.js';
 import { email, name, pageInput, password, uuid } from '../validation.js';
 import { changePassword, changeRole, createMember, listMembers, setActive } from '../domain/users.js';
 import type { CurrentSession } from '../context.js';
@@ -9,7 +9,7 @@ const role = z.enum(['admin', 'member']);
 
 export const usersRouter = router({
   /** The organisation's users by name, with their last sign-in. */
-  list: adminProcedure
+  list: sessionAdminProcedure
     .input(z.strictObject({ ...pageInput, role: role.nullish(), active: z.boolean().nullish() }))
     .query(({ ctx, input }) => {
       const { limit, cursor, ...filters } = input;
@@ -17,21 +17,21 @@ export const usersRouter = router({
     }),
 
   /** Adds a user with an initial password. */
-  create: adminProcedure
+  create: sessionAdminProcedure
     .input(z.strictObject({ name: name(), email, role, password }))
     .mutation(({ ctx, input }) => createMember(ctx.db, actorOf(ctx), input, ctx.auth.bcryptCost)),
 
-  updateRole: adminProcedure
+  updateRole: sessionAdminProcedure
     .input(z.strictObject({ id: uuid, role }))
     .mutation(({ ctx, input }) => changeRole(ctx.db, actorOf(ctx), input.id, input.role)),
 
   /** Deactivating ends the user's sessions at once. */
-  setActive: adminProcedure
+  setActive: sessionAdminProcedure
     .input(z.strictObject({ id: uuid, active: z.boolean() }))
     .mutation(({ ctx, input }) => setActive(ctx.db, actorOf(ctx), input.id, input.active)),
 
   /** The signed-in user's own password; other sessions end unless endOtherSessions is false. */
-  changePassword: protectedProcedure
+  changePassword: sessionProtectedProcedure
     .input(z.strictObject({ currentPassword: z.string().max(1024), newPassword: password, endOtherSessions: z.boolean().default(true) }))
     .mutation(({ ctx, input }) =>
       changePassword(
