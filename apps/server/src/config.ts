@@ -27,6 +27,7 @@ const envSchema = z.object({
   PULSE_DEMO_DATA: bool.optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   PULSE_WEB_DIST: z.string().optional(),
+  PULSE_JOBS: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -48,6 +49,8 @@ export interface Config {
   allowedOrigins: string[];
   webDist: string;
   logLevel: string;
+  /** Run the scheduled jobs (job queue workers) in this process. */
+  jobs: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -114,5 +117,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins,
     webDist: path.resolve(e.PULSE_WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    jobs: e.PULSE_JOBS ?? true,
   };
 }

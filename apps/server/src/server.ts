@@ -1,9 +1,10 @@
 import type http from 'node:http';
 import path from 'node:path';
 import { asAppRole, connect, migrateToLatest, type DatabaseHandle } from '@pulse/db';
-import { seedDemoData } from '@pulse/api';
+import { defaultSessionPolicy, scheduledJobs, seedDemoData, startQueue } from '@pulse/api';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
+import { createLogger } from './logging.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -13,14 +14,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Connects, migrates, seeds demo data when enabled, and listens. */
+/** Connects, migrates, seeds demo data when enabled, starts the scheduled jobs (PULSE_JOBS), and listens. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const options = { url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: config.poolSize };
   const owner = await connect({ ...options, poolSize: 2 });
   await migrateToLatest(owner.db);
   const seeded = config.demoData ? await seedDemoData(owner.db, config.bcryptCost) : false;
   const database = await asAppRole(owner, options);
-  const app = createApp({ db: database.db, config });
+  const logger = createLogger(config.logLevel);
+  const app = createApp({ db: database.db, config, logger });
+  const queue = config.jobs
+    ? await startQueue({
+        db: database.db,
+        jobs: scheduledJobs(defaultSessionPolicy),
+        onError: (err) => logger.error({ err }, 'job queue error'),
+      })
+    : null;
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -38,6 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await queue?.stop();
       await database.close();
     },
   };

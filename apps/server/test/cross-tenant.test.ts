@@ -93,6 +93,7 @@ const cases: Record<string, Case> = {
   'tokens.create': { kind: 'scoped', input: () => ({ name: 'Feed', scope: 'read' }) },
   'tokens.list': { kind: 'scoped', input: () => ({}) },
   'tokens.revoke': { kind: 'id', input: (b) => ({ id: b.tokenId }) },
+  'jobs.list': { kind: 'scoped', input: () => undefined },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;

@@ -7,3 +7,5 @@ export { seedDemoData, demoLogins, DEMO_PASSWORD } from './demo/seed.js';
 export { getUploadFile } from './domain/uploads.js';
 export { exportTenant, exportFilename, recordExport } from './domain/export.js';
 export { tokenThrottle, TOKEN_PREFIX } from './domain/tokens.js';
+export { startQueue, type JobQueue, type QueueOptions } from './queue.js';
+export { scheduledJobs, type ScheduledJob } from './domain/jobs.js';

@@ -10,6 +10,7 @@ import { playbooksRouter } from './routers/playbooks.js';
 import { activityRouter } from './routers/activity.js';
 import { usersRouter } from './routers/users.js';
 import { tokensRouter } from './routers/tokens.js';
+import { jobsRouter } from './routers/jobs.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   activity: activityRouter,
   users: usersRouter,
   tokens: tokensRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

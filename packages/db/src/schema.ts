@@ -273,6 +273,20 @@ export interface ApiTokensTable {
   window_count: Generated<number>;
 }
 
+/** One run (attempt) of a scheduled job; not tenant data. */
+export interface JobRunsTable {
+  id: Generated<string>;
+  job: string;
+  /** pg-boss's job id: its retries share it, each with the next attempt number. */
+  job_id: string;
+  attempt: number;
+  status: 'running' | 'completed' | 'failed';
+  started_at: Timestamp;
+  finished_at: TimestampNullable;
+  duration_ms: number | null;
+  error: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -292,6 +306,7 @@ export interface Database {
   playbook_execution_steps: PlaybookExecutionStepsTable;
   activity_log: ActivityLogTable;
   api_tokens: ApiTokensTable;
+  job_runs: JobRunsTable;
 }
 
 export type TableName = keyof Database;

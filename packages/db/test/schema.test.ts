@@ -51,6 +51,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'tenant_id', 'id', 'name', 'scope', 'token_hash', 'hint', 'created_by', 'created_at', 'expires_at', 'last_used_at',
     'revoked_at', 'window_started_at', 'window_count',
   ],
+  job_runs: ['id', 'job', 'job_id', 'attempt', 'status', 'started_at', 'finished_at', 'duration_ms', 'error'],
 };
 
 let handle: DatabaseHandle;
