@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import path from 'node:path';
 import { asAppRole, connect, migrateToLatest, type DatabaseHandle } from '@pulse/db';
-import { defaultSessionPolicy, scheduledJobs, seedDemoData, startQueue } from '@pulse/api';
+import { defaultSessionPolicy, queueWorkers, scheduledJobs, seedDemoData, startQueue } from '@pulse/api';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
 import { createLogger } from './logging.js';
@@ -27,6 +27,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ? await startQueue({
         db: database.db,
         jobs: scheduledJobs(defaultSessionPolicy),
+        workers: queueWorkers,
         onError: (err) => logger.error({ err }, 'job queue error'),
       })
     : null;

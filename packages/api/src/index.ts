@@ -8,4 +8,5 @@ export { getUploadFile } from './domain/uploads.js';
 export { exportTenant, exportFilename, recordExport } from './domain/export.js';
 export { tokenThrottle, TOKEN_PREFIX } from './domain/tokens.js';
 export { startQueue, type JobQueue, type QueueOptions } from './queue.js';
-export { scheduledJobs, type ScheduledJob } from './domain/jobs.js';
+export { queueWorkers, scheduledJobs, type ScheduledJob } from './domain/jobs.js';
+export { signature as webhookSignature } from './domain/webhooks.js';

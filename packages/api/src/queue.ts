@@ -1,12 +1,20 @@
 import PgBoss from 'pg-boss';
-import { CompiledQuery } from 'kysely';
 import type { Db } from '@pulse/db';
 import { runRecorded, type ScheduledJob } from './domain/jobs.js';
+import { sqlThrough } from './send-jobs.js';
+
+/** A queue whose jobs are sent by the app (e.g. one per webhook delivery); the queue itself is created by a migration. */
+export interface QueueWorker {
+  name: string;
+  /** One attempt; throwing fails it, and pg-boss retries it with the queue's backoff. */
+  work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => Promise<void>;
+}
 
 export interface QueueOptions {
   /** The app's database (pulse_app); pg-boss's schema was created by a migration. */
   db: Db;
   jobs: ScheduledJob[];
+  workers?: QueueWorker[];
   /** How often each worker asks for work (default 2 s; pg-boss's minimum is 0.5 s). */
   pollingIntervalSeconds?: number;
   /** How often an instance checks the schedules (default 30 s). */
@@ -35,7 +43,7 @@ export async function startQueue(options: QueueOptions): Promise<JobQueue> {
   const { db, jobs, pollingIntervalSeconds = 2, retryLimit = 3, retryDelaySeconds = 60 } = options;
   const onError = options.onError ?? ((error: Error) => console.error(`Job queue: ${error.message}`));
   const boss = new PgBoss({
-    db: { executeSql: (text: string, values: unknown[] = []) => db.executeQuery(CompiledQuery.raw(text, values)) },
+    db: sqlThrough(db),
     schema: 'pgboss',
     migrate: false,
     cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds ?? 30,
@@ -49,6 +57,11 @@ export async function startQueue(options: QueueOptions): Promise<JobQueue> {
     await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
     await boss.work(job.name, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async ([item]) => {
       if (item) await runRecorded(db, job, { jobId: item.id, attempt: item.retryCount + 1 });
+    });
+  }
+  for (const worker of options.workers ?? []) {
+    await boss.work(worker.name, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async ([item]) => {
+      if (item) await worker.work(db, item.data, { number: item.retryCount + 1, last: item.retryCount >= item.retryLimit });
     });
   }
   return {

@@ -11,6 +11,7 @@ import { activityRouter } from './routers/activity.js';
 import { usersRouter } from './routers/users.js';
 import { tokensRouter } from './routers/tokens.js';
 import { jobsRouter } from './routers/jobs.js';
+import { webhooksRouter } from './routers/webhooks.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   users: usersRouter,
   tokens: tokensRouter,
   jobs: jobsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

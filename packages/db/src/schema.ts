@@ -287,6 +287,39 @@ export interface JobRunsTable {
   error: string | null;
 }
 
+export type WebhookEvent = 'account.tier_changed' | 'recommendation.fired' | 'task.overdue' | 'upload.rejected';
+export const webhookEvents: WebhookEvent[] = ['account.tier_changed', 'recommendation.fired', 'task.overdue', 'upload.rejected'];
+
+export interface WebhooksTable {
+  tenant_id: string;
+  id: Generated<string>;
+  url: string;
+  events: WebhookEvent[];
+  format: 'json' | 'slack';
+  /** The HMAC signing secret: kept to sign every delivery, shown to the admin only at creation. */
+  secret: string;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  webhook_id: string;
+  event: WebhookEvent;
+  dedupe_key: string | null;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  response_code: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  last_attempt_at: TimestampNullable;
+  delivered_at: TimestampNullable;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -307,6 +340,8 @@ export interface Database {
   activity_log: ActivityLogTable;
   api_tokens: ApiTokensTable;
   job_runs: JobRunsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type TableName = keyof Database;

@@ -52,6 +52,11 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'revoked_at', 'window_started_at', 'window_count',
   ],
   job_runs: ['id', 'job', 'job_id', 'attempt', 'status', 'started_at', 'finished_at', 'duration_ms', 'error'],
+  webhooks: ['tenant_id', 'id', 'url', 'events', 'format', 'secret', 'active', 'created_by', 'created_at', 'updated_at'],
+  webhook_deliveries: [
+    'tenant_id', 'id', 'webhook_id', 'event', 'dedupe_key', 'payload', 'status', 'attempts', 'response_code', 'last_error',
+    'created_at', 'last_attempt_at', 'delivered_at',
+  ],
 };
 
 let handle: DatabaseHandle;

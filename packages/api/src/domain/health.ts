@@ -4,6 +4,7 @@ import type { AccountHealthTable, CategoryScore, Db, HealthTier } from '@pulse/d
 import { loadScoringContext, type ScoringContext } from './scoring-context.js';
 import { getAccount } from './accounts.js';
 import { notFound } from '../errors.js';
+import { emitEvents } from './webhooks.js';
 
 export interface AccountPeriod {
   accountId: string;
@@ -85,7 +86,7 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
  */
 async function refreshLatestHealth(db: Db, tenantId: string, accountIds: string[] | null): Promise<void> {
   const scope = accountIds ? sql`AND a.id = ANY(${accountIds}::uuid[])` : sql``;
-  await sql`
+  const { rows } = await sql<{ id: string; name: string; tier: HealthTier; previous_tier: HealthTier; overall: number | null; period: string | null }>`
     UPDATE accounts a
     SET health_overall = latest.overall,
         health_tier = coalesce(latest.tier, 'unknown'),
@@ -104,7 +105,19 @@ async function refreshLatestHealth(db: Db, tenantId: string, accountIds: string[
       ORDER BY h.period DESC LIMIT 1
     ) previous ON true
     WHERE a.tenant_id = ${tenantId} AND a2.tenant_id = a.tenant_id AND a2.id = a.id ${scope}
+    RETURNING a.id, a.name, a.health_tier AS tier, a2.health_tier AS previous_tier, a.health_overall AS overall, a.health_period AS period
   `.execute(db);
+  await emitEvents(
+    db,
+    tenantId,
+    rows
+      .filter((r) => r.tier !== r.previous_tier)
+      .map((r) => ({
+        event: 'account.tier_changed' as const,
+        summary: `${r.name} is now ${r.tier.replace('_', ' ')} (was ${r.previous_tier.replace('_', ' ')})${r.overall === null ? '' : `, health ${Math.round(r.overall)}`}.`,
+        data: { accountId: r.id, accountName: r.name, tier: r.tier, previousTier: r.previous_tier, overall: r.overall, period: r.period },
+      })),
+  );
 }
 
 /** Re-scores stored readings (after a range change) and recomputes all health of the tenant. */

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { withTenant, type Db } from '@pulse/db';
 import type { SessionPolicy } from '../session-policy.js';
 import { evaluatePlaybooks } from './recommendations.js';
+import { playbookFor } from './playbooks.js';
+import { attemptDelivery, DELIVER_QUEUE, emitEvents } from './webhooks.js';
 
 /** A job the queue runs on a schedule (cron in UTC, at most once per occurrence across every instance). */
 export interface ScheduledJob {
@@ -30,7 +32,10 @@ export async function evaluateAllTenants(db: Db, now: Date): Promise<{ tenants: 
   let failed = 0;
   for (const tenantId of ids) {
     try {
-      const result = await withTenant(db, tenantId, (tx) => evaluatePlaybooks(tx, { tenantId, userId: null, ip: null }, 'all', now));
+      const result = await withTenant(db, tenantId, async (tx) => {
+        await announceOverdueSteps(tx, tenantId, now);
+        return evaluatePlaybooks(tx, { tenantId, userId: null, ip: null }, 'all', now);
+      });
       recommendations += result.recommendations;
     } catch {
       failed += 1;
@@ -38,6 +43,38 @@ export async function evaluateAllTenants(db: Db, now: Date): Promise<{ tenants: 
   }
   if (failed > 0) throw new Error(`Evaluating triggers failed for ${failed} of ${ids.length} organisations.`);
   return { tenants: ids.length, recommendations };
+}
+
+/**
+ * task.overdue for pending steps of active playbook executions past their due date: the
+ * playbook's duration is spread evenly over its steps, so step n of N is due n/N of the
+ * way through. Each step is announced once (its id is the delivery's dedupe key).
+ */
+export async function announceOverdueSteps(db: Db, tenantId: string, now: Date): Promise<number> {
+  const steps = await db
+    .selectFrom('playbook_execution_steps as s')
+    .innerJoin('playbook_executions as e', (j) => j.onRef('e.tenant_id', '=', 's.tenant_id').onRef('e.id', '=', 's.execution_id'))
+    .innerJoin('accounts as a', (j) => j.onRef('a.tenant_id', '=', 'e.tenant_id').onRef('a.id', '=', 'e.account_id'))
+    .select(['s.id', 's.title', 's.position', 'e.id as execution_id', 'e.playbook_key', 'e.started_at', 'a.id as account_id', 'a.name as account_name'])
+    .select(sql<number>`(SELECT count(*) FROM playbook_execution_steps c WHERE c.tenant_id = s.tenant_id AND c.execution_id = s.execution_id)`.as('step_count'))
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.status', '=', 'pending')
+    .where('e.status', '=', 'active')
+    .execute();
+  const overdue = steps.flatMap((step) => {
+    const playbook = playbookFor(step.playbook_key);
+    const due = new Date(step.started_at.getTime() + (playbook.durationDays * 86_400_000 * step.position) / Math.max(1, step.step_count));
+    if (due >= now) return [];
+    return [
+      {
+        event: 'task.overdue' as const,
+        dedupeKey: step.id,
+        summary: `"${step.title}" (${playbook.name}, ${step.account_name}) was due on ${due.toISOString().slice(0, 10)}.`,
+        data: { stepId: step.id, title: step.title, executionId: step.execution_id, playbookKey: step.playbook_key, accountId: step.account_id, accountName: step.account_name, dueAt: due.toISOString() },
+      },
+    ];
+  });
+  return emitEvents(db, tenantId, overdue, now);
 }
 
 const RUN_RETENTION_MS = 30 * 24 * 60 * 60_000;
@@ -140,3 +177,11 @@ export async function runRecorded(db: Db, job: ScheduledJob, run: { jobId: strin
     throw error;
   }
 }
+
+/** The queues the app sends jobs to: one job per webhook delivery attempt series. */
+export const queueWorkers = [
+  {
+    name: DELIVER_QUEUE,
+    work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => attemptDelivery(db, data as { tenantId: string; deliveryId: string }, attempt),
+  },
+];

@@ -7,6 +7,7 @@ import { MAX_UPLOAD_BYTES } from '../validation.js';
 import { notFound } from '../errors.js';
 import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import { emitEvents } from './webhooks.js';
 import { bulkInsert } from './bulk.js';
 import { recomputeHealth, type AccountPeriod } from './health.js';
 import { evaluatePlaybooks } from './recommendations.js';
@@ -159,7 +160,15 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
   const period = input.period ?? currentPeriod();
   const reject = async (fmt: UploadReport['format'], problems: StructuralProblem[]) => {
     const report = rejected(fmt, problems);
-    return { uploadId: await storeUpload(db, actor, input, fmt, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
+    const uploadId = await storeUpload(db, actor, input, fmt, format === 'xlsx' && isValidPeriod(period) ? period : null, report);
+    await emitEvents(db, actor.tenantId, [
+      {
+        event: 'upload.rejected',
+        summary: `The upload ${input.filename} was rejected: ${problems[0]?.message ?? 'it has problems'}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
+        data: { uploadId, filename: input.filename, problems: problems.slice(0, 20).map((p) => p.message), problemCount: problems.length },
+      },
+    ]);
+    return { uploadId, report };
   };
   if (input.bytes.length === 0) return reject(format, [problem('The file is empty.', 'file')]);
   if (input.bytes.length > MAX_UPLOAD_BYTES) return reject(format, [problem('The file is larger than 16 MB.', 'file')]);
