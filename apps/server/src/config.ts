@@ -28,6 +28,12 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   PULSE_WEB_DIST: z.string().optional(),
   PULSE_JOBS: bool.optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SMTP_FROM: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -51,6 +57,8 @@ export interface Config {
   logLevel: string;
   /** Run the scheduled jobs (job queue workers) in this process. */
   jobs: boolean;
+  /** Outgoing email (SMTP_URL, SMTP_FROM); null sends none. */
+  mail: { url: string; from: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -118,5 +126,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDist: path.resolve(e.PULSE_WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     jobs: e.PULSE_JOBS ?? true,
+    mail: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM || 'Pulse <pulse@localhost>' } : null,
   };
 }

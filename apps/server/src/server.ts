@@ -27,7 +27,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ? await startQueue({
         db: database.db,
         jobs: scheduledJobs(defaultSessionPolicy),
-        workers: queueWorkers,
+        workers: queueWorkers(config.mail),
         onError: (err) => logger.error({ err }, 'job queue error'),
       })
     : null;

@@ -102,6 +102,8 @@ const cases: Record<string, Case> = {
   'webhooks.delete': { kind: 'id', input: (b) => ({ id: b.webhookId }) },
   'webhooks.deliveries': { kind: 'id', input: (b) => ({ webhookId: b.webhookId }) },
   'webhooks.resend': { kind: 'id', input: (b) => ({ deliveryId: b.deliveryId }) },
+  'notifications.preferences': { kind: 'scoped', input: () => undefined },
+  'notifications.updatePreferences': { kind: 'scoped', input: () => ({ dailyDigest: false }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;

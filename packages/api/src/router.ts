@@ -12,6 +12,7 @@ import { usersRouter } from './routers/users.js';
 import { tokensRouter } from './routers/tokens.js';
 import { jobsRouter } from './routers/jobs.js';
 import { webhooksRouter } from './routers/webhooks.js';
+import { notificationsRouter } from './routers/notifications.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -27,6 +28,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   jobs: jobsRouter,
   webhooks: webhooksRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

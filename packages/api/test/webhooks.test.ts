@@ -51,7 +51,7 @@ afterEach(async () => {
 });
 
 async function deliveringQueue(db = handle.app): Promise<JobQueue> {
-  const queue = await startQueue({ db, jobs: [], workers: queueWorkers, pollingIntervalSeconds: 0.5 });
+  const queue = await startQueue({ db, jobs: [], workers: queueWorkers(null), pollingIntervalSeconds: 0.5 });
   cleanups.push(() => queue.stop());
   return queue;
 }

@@ -320,6 +320,23 @@ export interface WebhookDeliveriesTable {
   delivered_at: TimestampNullable;
 }
 
+export interface NotificationEventsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  event: WebhookEvent;
+  summary: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface EmailPreferencesTable {
+  tenant_id: string;
+  user_id: string;
+  daily_digest: Generated<boolean>;
+  critical_alerts: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -342,6 +359,8 @@ export interface Database {
   job_runs: JobRunsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  notification_events: NotificationEventsTable;
+  email_preferences: EmailPreferencesTable;
 }
 
 export type TableName = keyof Database;

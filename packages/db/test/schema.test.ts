@@ -57,6 +57,8 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'tenant_id', 'id', 'webhook_id', 'event', 'dedupe_key', 'payload', 'status', 'attempts', 'response_code', 'last_error',
     'created_at', 'last_attempt_at', 'delivered_at',
   ],
+  notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at'],
+  email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
 };
 
 let handle: DatabaseHandle;

@@ -4,6 +4,7 @@ import type { SessionPolicy } from '../session-policy.js';
 import { evaluatePlaybooks } from './recommendations.js';
 import { playbookFor } from './playbooks.js';
 import { attemptDelivery, DELIVER_QUEUE, emitEvents } from './webhooks.js';
+import { emailWorker, queueDailyDigests, type MailSettings } from './email.js';
 
 /** A job the queue runs on a schedule (cron in UTC, at most once per occurrence across every instance). */
 export interface ScheduledJob {
@@ -98,6 +99,12 @@ export function scheduledJobs(policy: SessionPolicy): ScheduledJob[] {
       run: evaluateAllTenants,
     },
     {
+      name: 'email.daily-digest',
+      cron: '0 7 * * *',
+      description: 'Every day at 07:00 UTC: emails each admin who wants it a digest of the last 24 hours (tier changes, new recommendations, overdue steps, rejected uploads).',
+      run: async (db, now) => ({ emails: await queueDailyDigests(db, await tenantIds(db), now) }),
+    },
+    {
       name: 'sessions.sweep',
       cron: '*/15 * * * *',
       description: 'Every 15 minutes: deletes expired sessions and job runs older than 30 days.',
@@ -178,10 +185,13 @@ export async function runRecorded(db: Db, job: ScheduledJob, run: { jobId: strin
   }
 }
 
-/** The queues the app sends jobs to: one job per webhook delivery attempt series. */
-export const queueWorkers = [
-  {
-    name: DELIVER_QUEUE,
-    work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => attemptDelivery(db, data as { tenantId: string; deliveryId: string }, attempt),
-  },
-];
+/** The queues the app sends jobs to: webhook deliveries and emails (sent only with SMTP settings). */
+export function queueWorkers(mail: MailSettings | null) {
+  return [
+    {
+      name: DELIVER_QUEUE,
+      work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => attemptDelivery(db, data as { tenantId: string; deliveryId: string }, attempt),
+    },
+    emailWorker(mail),
+  ];
+}

@@ -5,6 +5,7 @@ import { notFound } from '../errors.js';
 import { sendJobs } from '../send-jobs.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import { queueCriticalAlerts } from './email.js';
 
 export const DELIVER_QUEUE = 'webhooks.deliver';
 /** How long a receiver has to answer one attempt. */
@@ -202,11 +203,18 @@ export interface PulseEvent {
 }
 
 /**
- * Records events for every active webhook of the tenant subscribed to them and queues
- * their delivery, in the caller's transaction (so they exist exactly when the change does).
+ * Records events (for the daily digest), queues the immediate emails they call for, and
+ * records a delivery for every active webhook of the tenant subscribed to them and queues
+ * it, all in the caller's transaction (so they exist exactly when the change does).
+ * Returns the number of webhook deliveries.
  */
 export async function emitEvents(db: Db, tenantId: string, events: PulseEvent[], now = new Date()): Promise<number> {
   if (events.length === 0) return 0;
+  await db
+    .insertInto('notification_events')
+    .values(events.map((e) => ({ tenant_id: tenantId, event: e.event, summary: e.summary, data: JSON.stringify(e.data), created_at: now })))
+    .execute();
+  await queueCriticalAlerts(db, tenantId, events);
   const hooks = await db
     .selectFrom('webhooks')
     .select(['webhooks.id', 'webhooks.events'])
