@@ -70,11 +70,25 @@ export function explain(error: unknown, url: string, signedIn: boolean): unknown
   return new CliError([error.message, ...fields].join('\n'));
 }
 
-/** A tRPC client for one server whose requests carry (and update) the cookies in jar. */
-export function clientFor(url: string, jar: CookieJar, wrap?: (base: typeof fetch) => typeof fetch): PulseClient {
+/**
+ * A tRPC client for one server whose requests carry (and update) the cookies in jar, or,
+ * given an API token, carry `Authorization: Bearer` and no cookies.
+ */
+export function clientFor(url: string, jar: CookieJar, wrap?: (base: typeof fetch) => typeof fetch, token?: string): PulseClient {
   const base: typeof fetch = (input, init) => globalThis.fetch(input, init);
-  return createPulseClient({ baseUrl: url, fetch: jar.fetch(wrap ? wrap(base) : base) });
+  const wrapped = wrap ? wrap(base) : base;
+  return createPulseClient({ baseUrl: url, fetch: token ? wrapped : jar.fetch(wrapped), token });
 }
+
+let tokenFlag: string | undefined;
+
+/** The --token option of this run (set before a command's action runs); PULSE_TOKEN otherwise. */
+export function setTokenFlag(token: string | undefined): void {
+  tokenFlag = token;
+}
+
+export const TOKEN_REFUSED = 'The API token was refused: it may have been revoked or have expired (create a new one in Pulse).';
+export const TOKEN_NEEDS_URL = 'Give the server address in PULSE_URL when using an API token, e.g. PULSE_URL=http://127.0.0.1:3000';
 
 /** Signed-out calls (login): errors explained, nothing saved. */
 export async function anonymousCall<T>(url: string, fn: () => Promise<T>): Promise<T> {
@@ -93,47 +107,60 @@ export class Session {
   constructor(
     readonly file: string,
     readonly stored: StoredSession,
+    /** An API token (--token or PULSE_TOKEN): then it identifies the caller and no cookie is sent or saved. */
+    readonly token?: string,
   ) {
-    this.jar = new CookieJar(new URL(stored.url).origin, { ...stored.cookies });
-    this.client = clientFor(stored.url, this.jar);
+    this.jar = new CookieJar(new URL(stored.url).origin, token ? {} : { ...stored.cookies });
+    this.client = clientFor(stored.url, this.jar, undefined, token);
   }
 
   get url(): string {
     return this.stored.url;
   }
 
-  /** Requires a signed-in session: the CLI's other commands start here. */
+  /**
+   * The CLI's other commands start here: with an API token (--token or PULSE_TOKEN) on the
+   * server in PULSE_URL (or the one last logged in to), else the session saved by login.
+   */
   static open(file = sessionFile()): Session {
+    const token = tokenFlag ?? (process.env.PULSE_TOKEN || undefined);
+    if (token) {
+      const rawUrl = process.env.PULSE_URL ?? readSession(file)?.url;
+      if (!rawUrl) throw new CliError(TOKEN_NEEDS_URL);
+      return new Session(file, { url: normaliseUrl(rawUrl), email: '', cookies: {}, savedAt: new Date().toISOString() }, token);
+    }
     const stored = readSession(file);
     if (!stored) throw new CliError(NOT_LOGGED_IN);
     if (Object.keys(stored.cookies).length === 0) throw new SessionExpired();
     return new Session(file, stored);
   }
 
-  /** Another client on the same cookies, with its fetch wrapped (upload progress). */
+  /** Another client on the same credentials, with its fetch wrapped (upload progress). */
   clientWith(wrap: (base: typeof fetch) => typeof fetch): PulseClient {
-    return clientFor(this.url, this.jar, wrap);
+    return clientFor(this.url, this.jar, wrap, this.token);
   }
 
-  /** Runs calls; a refused session is forgotten (the URL and email stay for the next login). */
+  /** Runs calls; refused credentials end in expire(). */
   async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
       const explained = explain(error, this.url, true);
-      if (explained instanceof SessionExpired) this.jar.clear();
+      if (explained instanceof SessionExpired) throw this.expire();
       throw explained;
     } finally {
       this.save();
     }
   }
 
-  /** A plain HTTP request to the server with the session cookie (for non-tRPC endpoints). */
+  /** A plain HTTP request to the server with the session cookie or token (for non-tRPC endpoints). */
   async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set(CLIENT_HEADER.name, CLIENT_HEADER.value);
+    if (this.token) headers.set('authorization', `Bearer ${this.token}`);
+    const send = this.token ? globalThis.fetch : this.jar.fetch();
     try {
-      return await this.jar.fetch()(`${this.url}${pathname}`, { ...init, headers });
+      return await send(`${this.url}${pathname}`, { ...init, headers });
     } catch (error) {
       throw explain(error, this.url, true);
     } finally {
@@ -141,7 +168,9 @@ export class Session {
     }
   }
 
-  expire(): SessionExpired {
+  /** The error for credentials the server refused; a refused session is forgotten (URL and email stay for the next login). */
+  expire(): CliError {
+    if (this.token) return new CliError(TOKEN_REFUSED);
     this.jar.clear();
     this.save();
     return new SessionExpired();

@@ -5,6 +5,7 @@ import { registerExport } from './commands/export.js';
 import { registerHealth } from './commands/health.js';
 import { registerUpload } from './commands/upload.js';
 import { CliError, EXIT } from './errors.js';
+import { setTokenFlag } from './connection.js';
 
 const VERSION = '0.1.0';
 
@@ -18,8 +19,13 @@ export function buildProgram(): Command {
       `
 Start with:  pulse login --url http://127.0.0.1:3000 --email you@example.com
 Every command has --help. Settings: PULSE_CONFIG_DIR (where the session is kept),
-PULSE_URL, PULSE_EMAIL and PULSE_PASSWORD (defaults for login).`,
-    );
+PULSE_URL, PULSE_EMAIL and PULSE_PASSWORD (defaults for login).
+
+Scripts and cron jobs can skip login with an API token (an admin creates one in Pulse):
+  PULSE_URL=http://127.0.0.1:3000 PULSE_TOKEN=pulse_… pulse upload kpis.xlsx --period 2026-01`,
+    )
+    .option('--token <token>', 'act with this API token instead of the saved session (default: $PULSE_TOKEN)')
+    .hook('preAction', (command) => setTokenFlag(command.opts<{ token?: string }>().token));
   registerAuth(program);
   registerUpload(program);
   registerAccounts(program);

@@ -15,7 +15,7 @@ export interface CliResult {
 /** The environment the CLI sees: ours, less anything that would change its defaults. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['PULSE_PASSWORD', 'PULSE_URL', 'PULSE_EMAIL', 'PULSE_DEBUG', 'npm_lifecycle_event', 'INIT_CWD', 'XDG_CONFIG_HOME']) {
+  for (const name of ['PULSE_PASSWORD', 'PULSE_TOKEN', 'PULSE_URL', 'PULSE_EMAIL', 'PULSE_DEBUG', 'npm_lifecycle_event', 'INIT_CWD', 'XDG_CONFIG_HOME']) {
     delete env[name];
   }
   return { ...env, NO_COLOR: '1', ...extra };

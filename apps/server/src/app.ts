@@ -17,8 +17,8 @@ import {
 import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db } from '@pulse/db';
 import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
-import { cookieSettings, expressSessionPort } from './http-session.js';
-import { corsPolicy, csrfGuard, jsonDepthLimit, refuseDeepJsonBody } from './security.js';
+import { bearerSessionPort, cookieSettings, expressSessionPort, refuse } from './http-session.js';
+import { corsPolicy, csrfGuard, jsonDepthLimit, refuseDeepJsonBody, usesAuthorization } from './security.js';
 import { exportRouter } from './routes/export.js';
 import { createLogger, requestLogger, type RequestLogFields } from './logging.js';
 import type { Logger } from 'pino';
@@ -90,7 +90,18 @@ export function createApp({
   });
 
   const cookie = cookieSettings(config.production);
-  const auth: AuthSettings = { bcryptCost: config.bcryptCost, sessionPolicy, production: config.production };
+  const auth: AuthSettings = { bcryptCost: config.bcryptCost, sessionPolicy, production: config.production, tokenKey: config.tokenKey };
+  const sessions = session({
+    name: cookie.name,
+    secret: config.sessionSecrets,
+    store: new KyselySessionStore(db, sessionPolicy),
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    unset: 'destroy',
+    proxy: config.trustProxy > 0,
+    cookie: { httpOnly: true, sameSite: 'strict', secure: cookie.secure, path: '/' },
+  });
 
   app.use(
     '/api',
@@ -100,25 +111,17 @@ export function createApp({
     },
     corsPolicy(config.allowedOrigins),
     csrfGuard(config.allowedOrigins),
-    session({
-      name: cookie.name,
-      secret: config.sessionSecrets,
-      store: new KyselySessionStore(db, sessionPolicy),
-      resave: false,
-      saveUninitialized: false,
-      rolling: false,
-      unset: 'destroy',
-      proxy: config.trustProxy > 0,
-      cookie: { httpOnly: true, sameSite: 'strict', secure: cookie.secure, path: '/' },
-    }),
+    (req, res, next) => (usesAuthorization(req) ? next() : sessions(req, res, next)),
   );
 
   const contextFor: ContextResolver = async (req, res) => {
     const log = res.locals.log as RequestLogFields;
+    const bearer = usesAuthorization(req);
     const ctx = await createContext({
       db,
       auth,
-      session: expressSessionPort(req, res, sessionPolicy, cookie),
+      session: bearer ? bearerSessionPort() : expressSessionPort(req, res, sessionPolicy, cookie),
+      authorization: bearer ? req.get('authorization') : undefined,
       ip: req.ip ?? null,
       requestId: log.requestId,
       setHeader: (name, value) => res.set(name, value),
@@ -131,7 +134,7 @@ export function createApp({
   app.get('/api/uploads/:id/file', async (req, res, next) => {
     try {
       const ctx = await contextFor(req, res);
-      if (!ctx.tenant) return void res.status(401).json({ error: 'Please sign in.' });
+      if (!ctx.tenant) return void refuse(res, ctx);
       const tenantId = ctx.tenant.id;
       if (!isUuid(String(req.params.id))) return void res.status(404).json({ error: 'Upload not found.' });
       const file = await withTenant(db, tenantId, (tx) => getUploadFile(tx, tenantId, String(req.params.id)));

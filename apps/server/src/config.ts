@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -25,11 +25,19 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PULSE_DATA_DIR: z.string().min(1).optional(),
   SESSION_SECRET: z.string().optional(),
+  API_TOKEN_KEY: z.string().optional().or(z.literal('').transform(() => undefined)),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
   PULSE_DEMO_DATA: bool.optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   PULSE_WEB_DIST: z.string().optional(),
+  PULSE_JOBS: bool.optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SMTP_FROM: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -49,12 +57,18 @@ export interface Config {
   poolSize: number;
   dataDir: string;
   sessionSecrets: string[];
+  /** Key of the keyed hash API tokens are stored under. */
+  tokenKey: string;
   trustProxy: number;
   bcryptCost: number;
   demoData: boolean;
   allowedOrigins: string[];
   webDist: string;
   logLevel: string;
+  /** Run the scheduled jobs (job queue workers) in this process. */
+  jobs: boolean;
+  /** Outgoing email (SMTP_URL, SMTP_FROM); null sends none. */
+  mail: { url: string; from: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +119,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecrets = [developmentSecret(dataDir)];
   }
 
+  if (e.API_TOKEN_KEY !== undefined && Buffer.byteLength(e.API_TOKEN_KEY) < 32) throw new ConfigError('API_TOKEN_KEY must be at least 32 bytes.');
+  const tokenKey = e.API_TOKEN_KEY ?? createHmac('sha256', sessionSecrets[0] as string).update('pulse api token key').digest('base64url');
+
   const bcryptCost = e.BCRYPT_COST ?? 12;
   if (production && bcryptCost < 10) throw new ConfigError('BCRYPT_COST must be at least 10 in production.');
   if (e.NODE_ENV === 'development' && bcryptCost < 10) throw new ConfigError('BCRYPT_COST below 10 is allowed in tests only.');
@@ -125,11 +142,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     dataDir,
     sessionSecrets,
+    tokenKey,
     trustProxy: e.TRUST_PROXY,
     bcryptCost,
     demoData: e.PULSE_DEMO_DATA ?? !production,
     allowedOrigins,
     webDist: path.resolve(e.PULSE_WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    jobs: e.PULSE_JOBS ?? true,
+    mail: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM || 'Pulse <pulse@localhost>' } : null,
   };
 }

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
-import type { CurrentSession, SessionPolicy, SessionPort } from '@pulse/api';
-import { absoluteExpiry } from '@pulse/api';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { Context, CurrentSession, SessionPolicy, SessionPort } from '@pulse/api';
+import { absoluteExpiry, forbidden } from '@pulse/api';
 
 export interface CookieSettings {
   name: string;
@@ -55,4 +56,22 @@ export function expressSessionPort(req: Request, res: Response, policy: SessionP
     },
   };
   return port;
+}
+
+/**
+ * The SessionPort of a request that authenticates with `Authorization: Bearer`: no session
+ * is read or written (no cookies are involved), so signing in through it is refused.
+ */
+export function bearerSessionPort(): SessionPort {
+  return {
+    current: null,
+    start: () => Promise.reject(forbidden('Sign in without an Authorization header: API tokens do not open sessions.')),
+    end: () => Promise.resolve(),
+  };
+}
+
+/** The answer of a route outside tRPC to a caller without a session or a valid API token. */
+export function refuse(res: Response, ctx: Context): void {
+  const error = ctx.refusal;
+  res.status(error ? getHTTPStatusCodeFromError(error) : 401).json({ error: error?.message ?? 'Please sign in.' });
 }

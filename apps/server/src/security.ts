@@ -101,6 +101,15 @@ export function corsPolicy(allowed: readonly string[]) {
 }
 
 /**
+ * Whether the request authenticates with an Authorization header (an API token) instead of
+ * the session cookie. Such a request never uses the session, and a cross-site page cannot
+ * send the header: a browser needs a preflight for it, which corsPolicy refuses.
+ */
+export function usesAuthorization(req: Request): boolean {
+  return req.get('authorization') !== undefined;
+}
+
+/**
  * Fetch metadata: browsers say where a request comes from in `Sec-Fetch-Site`
  * (same-origin, same-site, none for a user-typed address, cross-site). A cross-site
  * request is refused unless its Origin is one the operator listed in ALLOWED_ORIGINS
@@ -119,11 +128,12 @@ function crossSiteRefused(req: Request, allowed: readonly string[]): boolean {
  * carry the client header (which a cross-site form cannot set), an Origin from the
  * allow-list or the server's own origin when the browser sends one (non-browser clients
  * send none), and a JSON body (multipart only for uploads). Anything else is FORBIDDEN
- * before the session or any procedure is touched.
+ * before the session or any procedure is touched. Bearer requests need none of this: no
+ * cookies are involved.
  */
 export function csrfGuard(allowed: readonly string[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || usesAuthorization(req)) return next();
     if (crossSiteRefused(req, allowed)) return forbidden(res, 'Cross-site request refused.');
     const origin = req.get('origin');
     if (origin !== undefined && !originAllowed(origin, req, allowed)) return forbidden(res, 'Cross-origin request refused.');

@@ -2,9 +2,10 @@ import type http from 'node:http';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { APP_ROLE, asAppRole, connect, inspectLoginRole, migrateToLatest, type DatabaseHandle } from '@pulse/db';
-import { seedDemoData } from '@pulse/api';
+import { defaultSessionPolicy, queueWorkers, scheduledJobs, seedDemoData, startQueue } from '@pulse/api';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
+import { createLogger } from './logging.js';
 import { makePrivate, openDataDir } from './data-dir.js';
 import { quietStartup, StartupError, type StartupLog } from './startup.js';
 
@@ -86,7 +87,10 @@ export async function connectOwner(config: Config): Promise<DatabaseHandle> {
   return handle;
 }
 
-/** Locks the data folder, connects, migrates, seeds demo data when enabled, and listens; says each step. */
+/**
+ * Locks the data folder, connects, migrates, seeds demo data when enabled, starts the scheduled
+ * jobs (PULSE_JOBS), and listens; says each step.
+ */
 export async function startServer(config: Config, log: StartupLog = quietStartup): Promise<RunningServer> {
   if (config.production && config.trustProxy === 0) log.warn(PLAIN_HTTP_WARNING);
   const embedded = !config.databaseUrl;
@@ -109,10 +113,19 @@ export async function startServer(config: Config, log: StartupLog = quietStartup
     }
     open = await openAppPool(open, config, dataDir);
     const database = open;
-    const app = createApp({ db: database.db, config });
+    const logger = createLogger(config.logLevel);
+    const app = createApp({ db: database.db, config, logger });
     const server = await new Promise<http.Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error) => (error ? reject(listenError(error, config)) : resolve(s)));
     });
+    const queue = config.jobs
+      ? await startQueue({
+          db: database.db,
+          jobs: scheduledJobs(defaultSessionPolicy),
+          workers: queueWorkers(config.mail),
+          onError: (err) => logger.error({ err }, 'job queue error'),
+        })
+      : null;
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     return {
@@ -124,6 +137,7 @@ export async function startServer(config: Config, log: StartupLog = quietStartup
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await queue?.stop();
         await database.close();
         lock.release();
       },

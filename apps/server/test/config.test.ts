@@ -34,6 +34,16 @@ describe('configuration', () => {
     ).toThrow(/BCRYPT_COST/);
   });
 
+  it('takes SMTP settings only as an smtp(s):// URL, and API_TOKEN_KEY of at least 32 bytes', () => {
+    expect(() => loadConfig({ ...base, SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://mail.example.com:587', SMTP_FROM: 'Pulse <p@example.com>' }).mail).toEqual({
+      url: 'smtp://mail.example.com:587',
+      from: 'Pulse <p@example.com>',
+    });
+    expect(loadConfig(base).mail).toBeNull();
+    expect(() => loadConfig({ ...base, API_TOKEN_KEY: 'short' })).toThrow(/API_TOKEN_KEY must be at least 32 bytes/);
+  });
+
   it('accepts several secrets for rotation, the first one signing', () => {
     const config = loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: `${SECRET_A},${SECRET_B}` });
     expect(config.sessionSecrets).toEqual([SECRET_A, SECRET_B]);

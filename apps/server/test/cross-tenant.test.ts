@@ -29,6 +29,9 @@ interface BIds {
   stepId: string;
   triggerId: string;
   taskId: string;
+  tokenId: string;
+  webhookId: string;
+  deliveryId: string;
 }
 
 const NO_IDS = 'takes no tenant data ids; the session decides what it touches (covered by auth and upload tests)';
@@ -104,6 +107,18 @@ const cases: Record<string, Case> = {
   'users.updateRole': { kind: 'id', input: (b) => ({ id: b.memberId, role: 'admin' }) },
   'users.setActive': { kind: 'id', input: (b) => ({ id: b.memberId, active: false }) },
   'users.changePassword': { kind: 'none', reason: 'changes the caller own password only (users tests)' },
+  'tokens.create': { kind: 'scoped', input: () => ({ name: 'Feed', scope: 'read' }) },
+  'tokens.list': { kind: 'scoped', input: () => ({}) },
+  'tokens.revoke': { kind: 'id', input: (b) => ({ id: b.tokenId }) },
+  'jobs.list': { kind: 'scoped', input: () => undefined },
+  'webhooks.create': { kind: 'scoped', input: () => ({ url: 'http://127.0.0.1:9/acme', events: ['upload.rejected'] }) },
+  'webhooks.list': { kind: 'scoped', input: () => ({}) },
+  'webhooks.update': { kind: 'id', input: (b) => ({ id: b.webhookId, url: 'http://127.0.0.1:9/hijacked' }) },
+  'webhooks.delete': { kind: 'id', input: (b) => ({ id: b.webhookId }) },
+  'webhooks.deliveries': { kind: 'id', input: (b) => ({ webhookId: b.webhookId }) },
+  'webhooks.resend': { kind: 'id', input: (b) => ({ deliveryId: b.deliveryId }) },
+  'notifications.preferences': { kind: 'scoped', input: () => undefined },
+  'notifications.updatePreferences': { kind: 'scoped', input: () => ({ dailyDigest: false }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -138,6 +153,7 @@ beforeAll(async () => {
   const bClient = await registerTenant(app.url, 'Beta Corp', 'boss@beta.test');
   const me = await data(bClient.query<{ id: string; tenant: { id: string } }>('auth.me'));
   const member = await data(bClient.mutation<{ id: string }>('users.create', { name: 'Bea', email: 'bea@beta.test', role: 'member', password: 'member password' }));
+  const webhook = await data(bClient.mutation<{ id: string }>('webhooks.create', { url: 'http://127.0.0.1:9/beta', events: ['account.tier_changed'] }));
   const form = new FormData();
   form.set('period', '2026-03');
   form.set('file', new File([sample], 'automotive.xlsx'));
@@ -154,6 +170,8 @@ beforeAll(async () => {
   const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
   await data(bClient.mutation('accounts.update', { id: account.id, renewalDate: soon, revenue: 1000, csmOwner: 'Beta Owner' }));
   const tasks = await data(bClient.query<{ items: { id: string }[] }>('tasks.list', { accountId: account.id }));
+  const token = await data(bClient.mutation<{ id: string }>('tokens.create', { name: 'Beta feed', scope: 'read-write' }));
+  const deliveries = await data(bClient.query<{ items: { id: string }[] }>('webhooks.deliveries', { webhookId: webhook.id }));
   b = {
     tenantId: me.tenant.id,
     adminId: me.id,
@@ -166,8 +184,11 @@ beforeAll(async () => {
     stepId: (execution.steps[0] as { id: string }).id,
     triggerId: (triggers.items[0] as { id: string }).id,
     taskId: (tasks.items[0] as { id: string }).id,
+    tokenId: token.id,
+    webhookId: webhook.id,
+    deliveryId: (deliveries.items[0] as { id: string }).id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.taskId, 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
+  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

@@ -39,7 +39,7 @@ beforeAll(async () => {
   const contextFor: ContextResolver = (req) =>
     createContext({
       db: handle.db,
-      auth: { bcryptCost: 4, sessionPolicy: defaultSessionPolicy, production: false },
+      auth: { bcryptCost: 4, sessionPolicy: defaultSessionPolicy, production: false, tokenKey: 'test-token-key' },
       session: sessionOf(signedIn.get(req.get('x-test-user') ?? '')),
       ip: req.ip ?? null,
       requestId: 'test',

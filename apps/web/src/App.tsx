@@ -18,6 +18,7 @@ import { TasksPage } from './pages/TasksPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { UploadPage } from './pages/UploadPage.js';
 import { UsersPage } from './pages/UsersPage.js';
+import { AutomationPage } from './pages/AutomationPage.js';
 import { Redirect, useLocation } from './router.js';
 import { matchRoute, type AppRoute, type RoutePath } from './routes.js';
 import { endSession, safeNext, useSessionStatus } from './session.js';
@@ -48,6 +49,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/users': (_params, session) => <UsersPage session={session} />,
   '/settings': () => <SettingsPage />,
   '/settings/password': () => <PasswordPage />,
+  '/automation': () => <AutomationPage />,
 };
 
 function FullPageLoading() {

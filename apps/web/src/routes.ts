@@ -25,6 +25,7 @@ export const routes = [
   { path: '/activity', access: 'admin', nav: 'Activity' },
   { path: '/users', access: 'admin', nav: 'Users' },
   { path: '/settings', access: 'admin', nav: 'Settings' },
+  { path: '/automation', access: 'admin', nav: 'Automation' },
   { path: '/settings/password', access: 'user' },
 ] as const satisfies readonly RouteDef[];
 

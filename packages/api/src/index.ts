@@ -7,3 +7,8 @@ export { seedDemoData, demoLogins, DEMO_PASSWORD } from './demo/seed.js';
 export { getUploadFile } from './domain/uploads.js';
 export { exportTenant, exportFilename, recordExport } from './domain/export.js';
 export { throttlePolicy } from './domain/throttle.js';
+export { tokenThrottle, TOKEN_PREFIX } from './domain/tokens.js';
+export { startQueue, type JobQueue, type QueueOptions } from './queue.js';
+export { queueWorkers, scheduledJobs, type ScheduledJob } from './domain/jobs.js';
+export { signature as webhookSignature } from './domain/webhooks.js';
+export type { MailSettings } from './domain/email.js';

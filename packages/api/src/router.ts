@@ -11,6 +11,10 @@ import { activityRouter } from './routers/activity.js';
 import { usersRouter } from './routers/users.js';
 import { tasksRouter } from './routers/tasks.js';
 import { renewalsRouter } from './routers/renewals.js';
+import { tokensRouter } from './routers/tokens.js';
+import { jobsRouter } from './routers/jobs.js';
+import { webhooksRouter } from './routers/webhooks.js';
+import { notificationsRouter } from './routers/notifications.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -25,6 +29,10 @@ export const appRouter = router({
   users: usersRouter,
   tasks: tasksRouter,
   renewals: renewalsRouter,
+  tokens: tokensRouter,
+  jobs: jobsRouter,
+  webhooks: webhooksRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

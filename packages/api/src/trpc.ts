@@ -41,11 +41,18 @@ const ROLLBACK = Symbol('rollback');
 
 /**
  * Signed-in calls that read no tenant data (who am I, keep the session alive):
- * UNAUTHORIZED without a live session; activity is recorded at most once a minute.
+ * UNAUTHORIZED without a live session or API token; activity is recorded at most once a
+ * minute. A token scoped `read` may only call queries.
  */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { user, tenant, session } = ctx;
-  if (!user || !tenant || !session.current) throw unauthorized();
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
+  const { user, tenant, session, token } = ctx;
+  if (ctx.refusal) throw ctx.refusal;
+  if (!user || !tenant) throw unauthorized();
+  if (token) {
+    if (token.scope === 'read' && type !== 'query') throw forbidden('This API token can only read: create a read-write token to change data.');
+    return next({ ctx: { ...ctx, user, tenant } });
+  }
+  if (!session.current) throw unauthorized();
   const now = new Date();
   if (activityDue(ctx.auth.sessionPolicy, session.current.lastSeenAt, now)) {
     await sessions.touchSession(ctx.db, session.current.sid, now);
@@ -84,3 +91,13 @@ export const adminProcedure = protectedProcedure.use(adminOnly);
  * thread) first and then open withTenant themselves to save it.
  */
 export const adminAuthedProcedure = authedProcedure.use(adminOnly);
+
+/** What only a person in a browser session may do (password, tokens, users): API tokens are refused. */
+const sessionOnly = t.middleware(({ ctx, next }) => {
+  if (ctx.token) throw forbidden('API tokens cannot do this: sign in to Pulse as a person.');
+  return next();
+});
+
+export const sessionAuthedProcedure = authedProcedure.use(sessionOnly);
+export const sessionProtectedProcedure = protectedProcedure.use(sessionOnly);
+export const sessionAdminProcedure = adminProcedure.use(sessionOnly);

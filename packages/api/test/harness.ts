@@ -6,7 +6,7 @@ import { sessions, users, type Db, type PublicUser } from '@pulse/db';
 import type { TestDatabase } from '@pulse/db/testing';
 import { createCallerFactory } from '../src/trpc.js';
 import { appRouter } from '../src/router.js';
-import type { CurrentSession, SessionPort, Tenant } from '../src/context.js';
+import type { AuthSettings, CurrentSession, SessionPort, Tenant } from '../src/context.js';
 import { defaultSessionPolicy } from '../src/session-policy.js';
 import { registerTenant } from '../src/domain/tenants.js';
 
@@ -20,6 +20,7 @@ export const readSample = (name: string): Buffer => fs.readFileSync(path.join(sa
 const createCaller = createCallerFactory(appRouter);
 export const BCRYPT_COST = 4;
 export const PASSWORD = 'correct horse battery';
+export const testAuth: AuthSettings = { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false, tokenKey: 'test-token-key' };
 
 /**
  * A signed-in session for procedure tests. Starting one replaces the current id and writes
@@ -56,7 +57,7 @@ export type Caller = ReturnType<typeof createCaller>;
 export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string | null = '127.0.0.1'): Caller {
   return createCaller({
     db,
-    auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
+    auth: testAuth,
     session: sessionFor(db, user, tenant),
     user,
     tenant,
@@ -69,7 +70,7 @@ export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string |
 export function anonymousCaller(db: Db): Caller {
   return createCaller({
     db,
-    auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
+    auth: testAuth,
     session: { current: null, start: () => Promise.reject(new Error('no')), end: () => Promise.resolve() },
     user: null,
     tenant: null,

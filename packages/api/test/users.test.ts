@@ -2,10 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@pulse/db/testing';
 import { sessions, users, type PublicUser } from '@pulse/db';
-import { BCRYPT_COST, PASSWORD, anonymousCaller, makeTenant, type TestTenant } from './harness.js';
+import { BCRYPT_COST, PASSWORD, anonymousCaller, makeTenant, testAuth, type TestTenant } from './harness.js';
 import { allPages, expectTrpcError } from './kpi-helpers.js';
 import { createContext } from '../src/context.js';
-import { defaultSessionPolicy } from '../src/session-policy.js';
 import { throttlePolicy } from '../src/domain/throttle.js';
 
 const handle = useTestDatabase();
@@ -165,7 +164,7 @@ describe('users.setActive', () => {
     const now = new Date();
     const ctx = await createContext({
       db: handle.db,
-      auth: { bcryptCost: BCRYPT_COST, sessionPolicy: defaultSessionPolicy, production: false },
+      auth: testAuth,
       session: {
         current: { sid: 'member-late', user: late!.user, tenant: late!.tenant, rememberMe: false, createdAt: now, lastSeenAt: now, expiresAt: now },
         start: () => Promise.reject(new Error('unused')),

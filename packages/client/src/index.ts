@@ -15,21 +15,30 @@ export interface PulseLinkOptions {
   baseUrl: string;
   /** Defaults to the global fetch, looked up on each call. */
   fetch?: typeof fetch;
-  /** Extra headers. Identity never travels in headers: the session cookie alone carries it. */
+  /** Extra headers (never the client header or Authorization, which this sets). */
   headers?: () => Record<string, string>;
+  /**
+   * An API token (`pulse_…`, created by an admin): sent as `Authorization: Bearer`, and then
+   * no cookies are sent. Without it the session cookie alone carries identity.
+   */
+  token?: string | undefined;
 }
 
 /**
  * The links every Pulse client uses: uploads (FormData and other non-JSON inputs) go one
- * per request through httpLink, everything else is batched. Each request sends the session
- * cookie (`credentials: 'include'`) and the client header, which callers cannot override.
+ * per request through httpLink, everything else is batched. Each request sends the client
+ * header and either the session cookie (`credentials: 'include'`) or, with a token option,
+ * `Authorization: Bearer` and no cookies; callers cannot override either header.
  */
 export function pulseLinks(opts: PulseLinkOptions): TRPCLink<AppRouter>[] {
   const url = `${opts.baseUrl.replace(/\/+$/, '')}/api/trpc`;
-  const withCredentials: typeof fetch = (input, init) => (opts.fetch ?? fetch)(input, { ...init, credentials: 'include' });
+  const credentials = opts.token ? ('omit' as const) : ('include' as const);
+  const withCredentials: typeof fetch = (input, init) => (opts.fetch ?? fetch)(input, { ...init, credentials });
+  const reserved = new Set([CLIENT_HEADER.name, 'authorization']);
   const headers = () => ({
-    ...Object.fromEntries(Object.entries(opts.headers?.() ?? {}).filter(([name]) => name.toLowerCase() !== CLIENT_HEADER.name)),
+    ...Object.fromEntries(Object.entries(opts.headers?.() ?? {}).filter(([name]) => !reserved.has(name.toLowerCase()))),
     [CLIENT_HEADER.name]: CLIENT_HEADER.value,
+    ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
   });
   return [
     splitLink({

@@ -81,6 +81,23 @@ describe('pulseLinks', () => {
     expect(server.sent[0]!.headers).toEqual({ 'accept-language': 'en-GB', 'x-pulse-client': 'web' });
   });
 
+  it('with a token: Authorization Bearer on every request, no cookies, and callers cannot replace it', async () => {
+    const server = fakeServer();
+    const headers = () => ({ Authorization: 'Bearer forged' });
+    const client = createPulseClient({ baseUrl: '', fetch: server.fetch, token: 'pulse_secret', headers });
+    const form = new FormData();
+    form.set('file', new Blob(['account,period\n']), 'kpis.csv');
+
+    await client.accounts.list.query({});
+    await untyped({ baseUrl: '', fetch: server.fetch, token: 'pulse_secret', headers }).mutation('uploads.create', form);
+
+    for (const request of server.sent) {
+      expect(request.init.credentials).toBe('omit');
+      expect(request.headers).toMatchObject({ authorization: 'Bearer pulse_secret', 'x-pulse-client': 'web' });
+    }
+    expect(server.sent).toHaveLength(2);
+  });
+
   it('uses the global fetch when none is given', async () => {
     const server = fakeServer();
     vi.stubGlobal('fetch', server.fetch);

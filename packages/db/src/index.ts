@@ -6,5 +6,6 @@ export * from './tenancy.js';
 export * from './login-role.js';
 export * as users from './repos/users.js';
 export * as sessions from './repos/sessions.js';
+export * as tokens from './repos/tokens.js';
 export type { PublicUser } from './repos/users.js';
 export { passwordProblem, normaliseEmail, MIN_PASSWORD_BYTES, MAX_PASSWORD_BYTES } from './repos/users.js';

@@ -295,6 +295,92 @@ export interface ActivityLogTable {
   ip: string | null;
   created_at: Generated<Date>;
   seq: Generated<number>;
+  /** The API token that acted; null when a person acted through a session. */
+  api_token_id: string | null;
+}
+
+export type TokenScope = 'read' | 'read-write';
+
+export interface ApiTokensTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  scope: TokenScope;
+  /** Keyed hash (HMAC-SHA256) of the secret; the secret itself is never stored. */
+  token_hash: string;
+  /** The first characters of the secret, so people can tell their tokens apart. */
+  hint: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: TimestampNullable;
+  last_used_at: TimestampNullable;
+  revoked_at: TimestampNullable;
+  window_started_at: TimestampNullable;
+  window_count: Generated<number>;
+}
+
+/** One run (attempt) of a scheduled job; not tenant data. */
+export interface JobRunsTable {
+  id: Generated<string>;
+  job: string;
+  /** pg-boss's job id: its retries share it, each with the next attempt number. */
+  job_id: string;
+  attempt: number;
+  status: 'running' | 'completed' | 'failed';
+  started_at: Timestamp;
+  finished_at: TimestampNullable;
+  duration_ms: number | null;
+  error: string | null;
+}
+
+export type WebhookEvent = 'account.tier_changed' | 'recommendation.fired' | 'task.overdue' | 'upload.rejected';
+export const webhookEvents: WebhookEvent[] = ['account.tier_changed', 'recommendation.fired', 'task.overdue', 'upload.rejected'];
+
+export interface WebhooksTable {
+  tenant_id: string;
+  id: Generated<string>;
+  url: string;
+  events: WebhookEvent[];
+  format: 'json' | 'slack';
+  /** The HMAC signing secret: kept to sign every delivery, shown to the admin only at creation. */
+  secret: string;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  webhook_id: string;
+  event: WebhookEvent;
+  dedupe_key: string | null;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  response_code: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  last_attempt_at: TimestampNullable;
+  delivered_at: TimestampNullable;
+}
+
+export interface NotificationEventsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  event: WebhookEvent;
+  summary: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface EmailPreferencesTable {
+  tenant_id: string;
+  user_id: string;
+  daily_digest: Generated<boolean>;
+  critical_alerts: Generated<boolean>;
+  updated_at: Generated<Date>;
 }
 
 export interface Database {
@@ -317,6 +403,12 @@ export interface Database {
   tasks: TasksTable;
   renewal_outcomes: RenewalOutcomesTable;
   activity_log: ActivityLogTable;
+  api_tokens: ApiTokensTable;
+  job_runs: JobRunsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  notification_events: NotificationEventsTable;
+  email_preferences: EmailPreferencesTable;
 }
 
 export type TableName = keyof Database;

@@ -54,7 +54,19 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'tenant_id', 'id', 'account_id', 'outcome', 'renewal_date', 'amount', 'previous_revenue', 'reason', 'next_renewal_date',
     'recorded_by', 'recorded_at',
   ],
-  activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at', 'seq'],
+  activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at', 'seq', 'api_token_id'],
+  api_tokens: [
+    'tenant_id', 'id', 'name', 'scope', 'token_hash', 'hint', 'created_by', 'created_at', 'expires_at', 'last_used_at',
+    'revoked_at', 'window_started_at', 'window_count',
+  ],
+  job_runs: ['id', 'job', 'job_id', 'attempt', 'status', 'started_at', 'finished_at', 'duration_ms', 'error'],
+  webhooks: ['tenant_id', 'id', 'url', 'events', 'format', 'secret', 'active', 'created_by', 'created_at', 'updated_at'],
+  webhook_deliveries: [
+    'tenant_id', 'id', 'webhook_id', 'event', 'dedupe_key', 'payload', 'status', 'attempts', 'response_code', 'last_error',
+    'created_at', 'last_attempt_at', 'delivered_at',
+  ],
+  notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at'],
+  email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
 };
 
 let handle: DatabaseHandle;

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { exportFilename, exportTenant, recordExport, type Context } from '@pulse/api';
 import type { Db } from '@pulse/db';
 import type { ContextResolver } from '../app.js';
+import { refuse } from '../http-session.js';
 
 export interface ExportRouteDeps {
   db: Db;
@@ -13,20 +14,22 @@ interface Exporter {
   user: NonNullable<Context['user']>;
   tenant: NonNullable<Context['tenant']>;
   ip: Context['ip'];
+  token: Context['token'];
 }
 
 /** The signed-in admin an export is for; otherwise the refusal (401 or 403) is sent and null returned. */
 async function exporter(req: Request, res: Response, contextFor: ContextResolver): Promise<Exporter | null> {
-  const { user, tenant, ip } = await contextFor(req, res);
+  const ctx = await contextFor(req, res);
+  const { user, tenant, ip, token } = ctx;
   if (!user || !tenant) {
-    res.status(401).json({ error: 'Please sign in.' });
+    refuse(res, ctx);
     return null;
   }
   if (user.role !== 'admin') {
     res.status(403).json({ error: 'Only admins can export the organisation’s data.' });
     return null;
   }
-  return { user, tenant, ip };
+  return { user, tenant, ip, token };
 }
 
 function zipHeaders(res: Response, { tenant }: Exporter): Response {
@@ -56,7 +59,7 @@ export function exportRouter({ db, contextFor }: ExportRouteDeps): Router {
     try {
       const caller = await exporter(req, res, contextFor);
       if (!caller) return;
-      await recordExport(db, { tenantId: caller.tenant.id, userId: caller.user.id, ip: caller.ip });
+      await recordExport(db, { tenantId: caller.tenant.id, userId: caller.user.id, ip: caller.ip, tokenId: caller.token?.id ?? null });
       zipHeaders(res, caller);
       await exportTenant(db, caller.tenant.id, res);
     } catch (error) {

@@ -188,6 +188,8 @@ export interface Actor {
   tenantId: string;
   userId: string | null;
   ip: string | null;
+  /** The API token acting for userId, when the request came with one. */
+  tokenId?: string | null;
 }
 
 export async function createAccount(db: Db, actor: Actor, fields: Partial<AccountFields> & { name: string }): Promise<Account> {

@@ -11,6 +11,8 @@ export interface ActivityEntry {
   before?: unknown;
   after?: unknown;
   ip?: string | null;
+  /** The API token that acted, when a bearer request did this. */
+  tokenId?: string | null;
 }
 
 /** Writes one activity-log row; call it with the same transaction as the change it records. */
@@ -26,6 +28,7 @@ export async function recordActivity(db: Db, entry: ActivityEntry): Promise<void
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
       ip: entry.ip ?? null,
+      api_token_id: entry.tokenId ?? null,
     })
     .execute();
 }
@@ -44,6 +47,8 @@ export interface ActivityItem {
   id: string;
   at: Date;
   user: { id: string; name: string; email: string } | null;
+  /** The API token the user's change went through; null when they acted in a session. */
+  token: { id: string; name: string } | null;
   action: string;
   resourceType: string;
   resourceId: string | null;
@@ -56,6 +61,9 @@ function activityQuery(db: Db, tenantId: string, filters: ActivityFilters) {
   let q = db
     .selectFrom('activity_log')
     .leftJoin('users', (j) => j.onRef('users.tenant_id', '=', 'activity_log.tenant_id').onRef('users.id', '=', 'activity_log.user_id'))
+    .leftJoin('api_tokens', (j) =>
+      j.onRef('api_tokens.tenant_id', '=', 'activity_log.tenant_id').onRef('api_tokens.id', '=', 'activity_log.api_token_id'),
+    )
     .select([
       'activity_log.id',
       'activity_log.created_at',
@@ -68,6 +76,8 @@ function activityQuery(db: Db, tenantId: string, filters: ActivityFilters) {
       'activity_log.ip',
       'users.name as user_name',
       'users.email as user_email',
+      'activity_log.api_token_id',
+      'api_tokens.name as token_name',
     ])
     .where('activity_log.tenant_id', '=', tenantId);
   if (filters.userId) q = q.where('activity_log.user_id', '=', filters.userId);
@@ -90,6 +100,7 @@ function toItem(r: ActivityRow): ActivityItem {
     id: r.id,
     at: r.created_at,
     user: r.user_id && r.user_name && r.user_email ? { id: r.user_id, name: r.user_name, email: r.user_email } : null,
+    token: r.api_token_id && r.token_name ? { id: r.api_token_id, name: r.token_name } : null,
     action: r.action,
     resourceType: r.resource_type,
     resourceId: r.resource_id,

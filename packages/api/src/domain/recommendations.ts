@@ -4,6 +4,7 @@ import { paginate, type Db, type HealthTier, type Page, type PageRequest } from 
 import { notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import { emitEvents } from './webhooks.js';
 import { bulkInsert } from './bulk.js';
 import { playbookFor, type PlaybookKey } from './playbooks.js';
 import { loadScoringContext, type EffectiveRange } from './scoring-context.js';
@@ -260,6 +261,7 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
     }
   }
 
+  const alreadyCurrent = await currentPairs(db, tenantId, accountIds);
   await supersede(db, tenantId, accountIds, now);
   await bulkInsert(db, 'playbook_recommendations', [
     { name: 'tenant_id', type: 'uuid', values: rows.map(() => tenantId) },
@@ -278,10 +280,44 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
       .where('playbook_triggers.id', 'in', [...fired.keys()])
       .execute();
   }
+  await announceNew(db, tenantId, rows.filter((r) => !alreadyCurrent.has(`${r.account_id}|${r.playbook_key}`)));
   const tasks = await createTriggerTasks(db, actor, taskRequests, now);
   const result: EvaluationResult = { evaluatedAccounts: accounts.length, recommendations: rows.length, fired: [...fired.values()], tasks };
   await recordActivity(db, { ...actor, action: 'playbook.evaluate', resourceType: 'playbook_recommendation', after: result });
   return result;
+}
+
+/** The (account, playbook) pairs recommended now, before an evaluation replaces them. */
+async function currentPairs(db: Db, tenantId: string, accountIds: string[] | 'all'): Promise<Set<string>> {
+  if (accountIds !== 'all' && accountIds.length === 0) return new Set();
+  let q = db
+    .selectFrom('playbook_recommendations')
+    .select(['playbook_recommendations.account_id', 'playbook_recommendations.playbook_key'])
+    .where('playbook_recommendations.tenant_id', '=', tenantId)
+    .where('playbook_recommendations.superseded_at', 'is', null);
+  if (accountIds !== 'all') q = q.where(sql<boolean>`playbook_recommendations.account_id = ANY(${accountIds}::uuid[])`);
+  return new Set((await q.execute()).map((r) => `${r.account_id}|${r.playbook_key}`));
+}
+
+/** recommendation.fired for recommendations that were not current before this evaluation (a daily re-evaluation announces nothing new). */
+async function announceNew(db: Db, tenantId: string, rows: { playbook_key: string; account_id: string; urgency: number; reasons: Reason[] }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const names = await db
+    .selectFrom('accounts')
+    .select(['accounts.id', 'accounts.name'])
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.id', 'in', [...new Set(rows.map((r) => r.account_id))])
+    .execute();
+  const nameOf = new Map(names.map((n) => [n.id, n.name]));
+  await emitEvents(
+    db,
+    tenantId,
+    rows.map((r) => ({
+      event: 'recommendation.fired' as const,
+      summary: `Playbook ${r.playbook_key} is recommended for ${nameOf.get(r.account_id) ?? 'an account'}: ${r.reasons[0]?.message ?? ''}`,
+      data: { accountId: r.account_id, accountName: nameOf.get(r.account_id) ?? null, playbookKey: r.playbook_key, urgency: r.urgency, reasons: r.reasons.map((x) => x.message) },
+    })),
+  );
 }
 
 /**

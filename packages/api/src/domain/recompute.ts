@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { bandShapes, impactWeights, kpiKey, type BandShape, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
-import type { Db } from '@pulse/db';
+import type { Db, HealthTier } from '@pulse/db';
+import { emitEvents } from './webhooks.js';
 
 /**
  * Re-scoring after a range or settings change, done inside PostgreSQL so the process never
@@ -222,11 +223,12 @@ export async function recombineTenantHealth(db: Db, tenantId: string, previous: 
 /**
  * Copies each account's newest account-level health onto the account row (for sorting and
  * lists), with the period before it (for the dashboard's drops); only rows that change are
- * written. Returns how many accounts changed tier.
+ * written. Each tier change is announced (account.tier_changed). Returns how many accounts
+ * changed tier.
  */
 export async function refreshLatestHealth(db: Db, tenantId: string, accountIds: string[] | null): Promise<number> {
   const scope = accountIds ? sql`AND a.id = ANY(${accountIds}::uuid[])` : sql``;
-  const { rows } = await sql<{ tier_changes: number }>`
+  const { rows } = await sql<{ id: string; name: string; tier: HealthTier; previous_tier: HealthTier; overall: number | null; period: string | null }>`
     WITH latest AS (
       SELECT a.id, latest.overall, coalesce(latest.tier, 'unknown') AS tier, latest.period,
              previous.overall AS previous_overall, previous.period AS previous_period
@@ -251,9 +253,19 @@ export async function refreshLatestHealth(db: Db, tenantId: string, accountIds: 
           health_previous_overall = l.previous_overall, health_previous_period = l.previous_period
       FROM latest l, accounts prior
       WHERE a.tenant_id = ${tenantId} AND a.id = l.id AND prior.tenant_id = a.tenant_id AND prior.id = a.id
-      RETURNING prior.health_tier AS old_tier, a.health_tier AS new_tier
+      RETURNING a.id, a.name, a.health_tier AS tier, prior.health_tier AS previous_tier, a.health_overall AS overall, a.health_period AS period
     )
-    SELECT (count(*) FILTER (WHERE old_tier IS DISTINCT FROM new_tier))::int AS tier_changes FROM updated
+    SELECT id, name, tier, previous_tier, overall, period FROM updated WHERE tier IS DISTINCT FROM previous_tier
   `.execute(db);
-  return rows[0]?.tier_changes ?? 0;
+  const label = (tier: HealthTier) => tier.replace('_', ' ');
+  await emitEvents(
+    db,
+    tenantId,
+    rows.map((r) => ({
+      event: 'account.tier_changed' as const,
+      summary: `${r.name} is now ${label(r.tier)} (was ${label(r.previous_tier)})${r.overall === null ? '' : `, health ${Math.round(r.overall)}`}.`,
+      data: { accountId: r.id, accountName: r.name, tier: r.tier, previousTier: r.previous_tier, overall: r.overall, period: r.period },
+    })),
+  );
+  return rows.length;
 }

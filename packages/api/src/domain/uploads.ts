@@ -7,6 +7,7 @@ import { MAX_UPLOAD_BYTES } from '../validation.js';
 import { notFound } from '../errors.js';
 import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import { emitEvents } from './webhooks.js';
 import { bulkInsert } from './bulk.js';
 import { recomputeHealth, type AccountPeriod } from './health.js';
 import { evaluatePlaybooks } from './recommendations.js';
@@ -200,7 +201,15 @@ export async function saveUpload(db: Db, actor: Actor, input: UploadInput, read:
   const { format, period } = read;
   const reject = async (problems: StructuralProblem[], extra: Pick<UploadReport, 'customerProfiles'> = {}) => {
     const report = { ...rejected(format, problems), ...extra };
-    return { uploadId: await storeUpload(db, actor, input, format, format === 'xlsx' && isValidPeriod(period) ? period : null, report), report };
+    const uploadId = await storeUpload(db, actor, input, format, format === 'xlsx' && isValidPeriod(period) ? period : null, report);
+    await emitEvents(db, actor.tenantId, [
+      {
+        event: 'upload.rejected',
+        summary: `The upload ${input.filename} was rejected: ${problems[0]?.message ?? 'it has problems'}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
+        data: { uploadId, filename: input.filename, problems: problems.slice(0, 20).map((p) => p.message), problemCount: problems.length },
+      },
+    ]);
+    return { uploadId, report };
   };
   if (read.customerProfiles) return reject(read.problems, { customerProfiles: true });
   const create = input.createAccounts ?? true;

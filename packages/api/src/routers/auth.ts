@@ -62,7 +62,7 @@ export const authRouter = router({
    * because destroying the session uses the store's own connection. */
   logout: publicProcedure.mutation(async ({ ctx }) => {
     const { user, tenant } = ctx;
-    if (user && tenant) {
+    if (user && tenant && !ctx.token) {
       await withTenant(ctx.db, tenant.id, (tx) =>
         recordActivity(tx, {
           tenantId: tenant.id,

@@ -1,6 +1,6 @@
 import { sessions, type PublicUser } from '@pulse/db';
 import type { Context, CurrentSession, Tenant } from '../context.js';
-import { authedProcedure, publicProcedure, router } from '../trpc.js';
+import { publicProcedure, router, sessionAuthedProcedure } from '../trpc.js';
 import { idleExpiry } from '../session-policy.js';
 
 export type SessionStatus =
@@ -32,7 +32,7 @@ export const sessionRouter = router({
   status: publicProcedure.query(({ ctx }) => sessionStatus(ctx.session.current, ctx)),
 
   /** Counts as activity now; never extends past the absolute limit. */
-  refresh: authedProcedure.mutation(async ({ ctx }) => {
+  refresh: sessionAuthedProcedure.mutation(async ({ ctx }) => {
     const current = ctx.session.current as CurrentSession;
     const now = new Date();
     await sessions.touchSession(ctx.db, current.sid, now);

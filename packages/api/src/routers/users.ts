@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { withTenant } from '@pulse/db';
-import { adminProcedure, authedProcedure, router } from '../trpc.js';
+import { router, sessionAdminProcedure, sessionAuthedProcedure } from '../trpc.js';
 import { email, name, pageInput, password, uuid } from '../validation.js';
 import { changePassword, changeRole, createMember, listMembers, setActive } from '../domain/users.js';
 import { clearAttempts, passwordChangeRule, reserveAttempt } from '../domain/throttle.js';
@@ -11,7 +11,7 @@ const role = z.enum(['admin', 'member']);
 
 export const usersRouter = router({
   /** The organisation's users by name, with their last sign-in. */
-  list: adminProcedure
+  list: sessionAdminProcedure
     .input(z.strictObject({ ...pageInput, role: role.nullish(), active: z.boolean().nullish() }))
     .query(({ ctx, input }) => {
       const { limit, cursor, ...filters } = input;
@@ -19,16 +19,16 @@ export const usersRouter = router({
     }),
 
   /** Adds a user with an initial password. */
-  create: adminProcedure
+  create: sessionAdminProcedure
     .input(z.strictObject({ name: name(), email, role, password }))
     .mutation(({ ctx, input }) => createMember(ctx.db, actorOf(ctx), input, ctx.auth.bcryptCost)),
 
-  updateRole: adminProcedure
+  updateRole: sessionAdminProcedure
     .input(z.strictObject({ id: uuid, role }))
     .mutation(({ ctx, input }) => changeRole(ctx.db, actorOf(ctx), input.id, input.role)),
 
   /** Deactivating ends the user's sessions at once. */
-  setActive: adminProcedure
+  setActive: sessionAdminProcedure
     .input(z.strictObject({ id: uuid, active: z.boolean() }))
     .mutation(({ ctx, input }) => setActive(ctx.db, actorOf(ctx), input.id, input.active)),
 
@@ -38,7 +38,7 @@ export const usersRouter = router({
    * transaction so a wrong guess stays counted; a success clears the count and, as at
    * login, gives the caller a new session id.
    */
-  changePassword: authedProcedure
+  changePassword: sessionAuthedProcedure
     .input(z.strictObject({ currentPassword: z.string().max(1024), newPassword: password, endOtherSessions: z.boolean().default(true) }))
     .mutation(async ({ ctx, input }) => {
       const rule = passwordChangeRule(ctx.user.id);

@@ -1,0 +1,310 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { paginate, withTenant, type Db, type KeyPart, type Page, type PageRequest, type WebhookEvent } from '@pulse/db';
+import { notFound } from '../errors.js';
+import { sendJobs } from '../send-jobs.js';
+import type { Actor } from './accounts.js';
+import { recordActivity } from './activity.js';
+import { queueCriticalAlerts } from './email.js';
+
+export const DELIVER_QUEUE = 'webhooks.deliver';
+/** How long a receiver has to answer one attempt. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+export type WebhookFormat = 'json' | 'slack';
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  format: WebhookFormat;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const columns = [
+  'webhooks.id',
+  'webhooks.url',
+  'webhooks.events',
+  'webhooks.format',
+  'webhooks.active',
+  'webhooks.created_at',
+  'webhooks.updated_at',
+] as const;
+
+type WebhookRow = { id: string; url: string; events: WebhookEvent[]; format: WebhookFormat; active: boolean; created_at: Date; updated_at: Date };
+
+function toWebhook(r: WebhookRow): Webhook {
+  return { id: r.id, url: r.url, events: r.events, format: r.format, active: r.active, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+/**
+ * X-Pulse-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>, with the
+ * timestamp (Unix seconds) sent as X-Pulse-Timestamp.
+ */
+export function signature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export async function createWebhook(
+  db: Db,
+  actor: Actor,
+  input: { url: string; events: WebhookEvent[]; format?: WebhookFormat | undefined },
+): Promise<{ id: string; secret: string }> {
+  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  const row = await db
+    .insertInto('webhooks')
+    .values({
+      tenant_id: actor.tenantId,
+      url: input.url,
+      events: sql<WebhookEvent[]>`${[...new Set(input.events)]}::text[]` as unknown as WebhookEvent[],
+      format: input.format ?? 'json',
+      secret,
+      created_by: actor.userId,
+    })
+    .returning(['webhooks.id'])
+    .executeTakeFirstOrThrow();
+  await recordActivity(db, { ...actor, action: 'webhook.create', resourceType: 'webhook', resourceId: row.id, after: { url: input.url, events: input.events } });
+  return { id: row.id, secret };
+}
+
+const newestFirst: KeyPart<WebhookRow>[] = [
+  { column: sql.ref('webhooks.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
+  { column: sql.ref('webhooks.id'), value: (r) => r.id, direction: 'desc' },
+];
+
+export async function listWebhooks(db: Db, tenantId: string, page: PageRequest): Promise<Page<Webhook>> {
+  const q = db.selectFrom('webhooks').select(columns).where('webhooks.tenant_id', '=', tenantId);
+  const result = await paginate(q, newestFirst, page);
+  return { items: result.items.map(toWebhook), nextCursor: result.nextCursor };
+}
+
+export async function updateWebhook(
+  db: Db,
+  actor: Actor,
+  id: string,
+  changes: { url?: string | undefined; events?: WebhookEvent[] | undefined; format?: WebhookFormat | undefined; active?: boolean | undefined },
+): Promise<Webhook> {
+  const row = await db
+    .updateTable('webhooks')
+    .set({
+      ...(changes.url !== undefined ? { url: changes.url } : {}),
+      ...(changes.events !== undefined ? { events: sql<WebhookEvent[]>`${[...new Set(changes.events)]}::text[]` as unknown as WebhookEvent[] } : {}),
+      ...(changes.format !== undefined ? { format: changes.format } : {}),
+      ...(changes.active !== undefined ? { active: changes.active } : {}),
+      updated_at: new Date(),
+    })
+    .where('webhooks.tenant_id', '=', actor.tenantId)
+    .where('webhooks.id', '=', id)
+    .returning(columns)
+    .executeTakeFirst();
+  if (!row) throw notFound('Webhook');
+  await recordActivity(db, { ...actor, action: 'webhook.update', resourceType: 'webhook', resourceId: id, after: changes });
+  return toWebhook(row);
+}
+
+export async function deleteWebhook(db: Db, actor: Actor, id: string): Promise<{ id: string }> {
+  const row = await db
+    .deleteFrom('webhooks')
+    .where('webhooks.tenant_id', '=', actor.tenantId)
+    .where('webhooks.id', '=', id)
+    .returning(['webhooks.id'])
+    .executeTakeFirst();
+  if (!row) throw notFound('Webhook');
+  await recordActivity(db, { ...actor, action: 'webhook.delete', resourceType: 'webhook', resourceId: id });
+  return { id };
+}
+
+export interface Delivery {
+  id: string;
+  event: WebhookEvent;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  responseCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  lastAttemptAt: Date | null;
+  deliveredAt: Date | null;
+  payload: Record<string, unknown>;
+}
+
+function deliveryQuery(db: Db, tenantId: string) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .select([
+      'webhook_deliveries.id',
+      'webhook_deliveries.webhook_id',
+      'webhook_deliveries.event',
+      'webhook_deliveries.status',
+      'webhook_deliveries.attempts',
+      'webhook_deliveries.response_code',
+      'webhook_deliveries.last_error',
+      'webhook_deliveries.created_at',
+      'webhook_deliveries.last_attempt_at',
+      'webhook_deliveries.delivered_at',
+      'webhook_deliveries.payload',
+    ])
+    .where('webhook_deliveries.tenant_id', '=', tenantId);
+}
+
+type DeliveryRow = Awaited<ReturnType<ReturnType<typeof deliveryQuery>['executeTakeFirstOrThrow']>>;
+
+const deliveriesNewestFirst: KeyPart<DeliveryRow>[] = [
+  { column: sql.ref('webhook_deliveries.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
+  { column: sql.ref('webhook_deliveries.id'), value: (r) => r.id, direction: 'desc' },
+];
+
+function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    id: r.id,
+    event: r.event,
+    status: r.status,
+    attempts: r.attempts,
+    responseCode: r.response_code,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    lastAttemptAt: r.last_attempt_at,
+    deliveredAt: r.delivered_at,
+    payload: r.payload,
+  };
+}
+
+/** A webhook's delivery log, newest first. */
+export async function listDeliveries(db: Db, tenantId: string, webhookId: string, page: PageRequest): Promise<Page<Delivery>> {
+  const exists = await db.selectFrom('webhooks').select('webhooks.id').where('webhooks.tenant_id', '=', tenantId).where('webhooks.id', '=', webhookId).executeTakeFirst();
+  if (!exists) throw notFound('Webhook');
+  const result = await paginate(deliveryQuery(db, tenantId).where('webhook_deliveries.webhook_id', '=', webhookId), deliveriesNewestFirst, page);
+  return { items: result.items.map(toDelivery), nextCursor: result.nextCursor };
+}
+
+/** Sends a delivery again (whatever its status): it goes back to pending and is queued. */
+export async function resendDelivery(db: Db, actor: Actor, deliveryId: string): Promise<Delivery> {
+  const row = await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', last_error: null })
+    .where('webhook_deliveries.tenant_id', '=', actor.tenantId)
+    .where('webhook_deliveries.id', '=', deliveryId)
+    .returning(['webhook_deliveries.id'])
+    .executeTakeFirst();
+  if (!row) throw notFound('Delivery');
+  await sendJobs(db, DELIVER_QUEUE, [{ tenantId: actor.tenantId, deliveryId }]);
+  await recordActivity(db, { ...actor, action: 'webhook.resend', resourceType: 'webhook_delivery', resourceId: deliveryId });
+  return toDelivery(await deliveryQuery(db, actor.tenantId).where('webhook_deliveries.id', '=', deliveryId).executeTakeFirstOrThrow());
+}
+
+export interface PulseEvent {
+  event: WebhookEvent;
+  /** What happened, in one sentence (the Slack text). */
+  summary: string;
+  data: Record<string, unknown>;
+  /** Repeated detections of the same fact (an overdue step) with one key give one delivery per webhook. */
+  dedupeKey?: string;
+}
+
+/**
+ * Records events (for the daily digest), queues the immediate emails they call for, and
+ * records a delivery for every active webhook of the tenant subscribed to them and queues
+ * it, all in the caller's transaction (so they exist exactly when the change does).
+ * Returns the number of webhook deliveries.
+ */
+export async function emitEvents(db: Db, tenantId: string, events: PulseEvent[], now = new Date()): Promise<number> {
+  if (events.length === 0) return 0;
+  await db
+    .insertInto('notification_events')
+    .values(events.map((e) => ({ tenant_id: tenantId, event: e.event, summary: e.summary, data: JSON.stringify(e.data), created_at: now })))
+    .execute();
+  await queueCriticalAlerts(db, tenantId, events);
+  const hooks = await db
+    .selectFrom('webhooks')
+    .select(['webhooks.id', 'webhooks.events'])
+    .where('webhooks.tenant_id', '=', tenantId)
+    .where('webhooks.active', '=', true)
+    .execute();
+  const rows = hooks.flatMap((h) =>
+    events
+      .filter((e) => h.events.includes(e.event))
+      .map((e) => ({
+        tenant_id: tenantId,
+        webhook_id: h.id,
+        event: e.event,
+        dedupe_key: e.dedupeKey ?? null,
+        payload: JSON.stringify({ event: e.event, occurredAt: now.toISOString(), summary: e.summary, data: e.data }),
+      })),
+  );
+  if (rows.length === 0) return 0;
+  const inserted = await db
+    .insertInto('webhook_deliveries')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .returning(['webhook_deliveries.id'])
+    .execute();
+  await sendJobs(db, DELIVER_QUEUE, inserted.map((r) => ({ tenantId, deliveryId: r.id })));
+  return inserted.length;
+}
+
+/** The request body a webhook receives: Pulse's JSON, or Slack's incoming-webhook shape. */
+export function deliveryBody(format: WebhookFormat, deliveryId: string, payload: Record<string, unknown>): string {
+  if (format === 'slack') return JSON.stringify({ text: `Pulse: ${String(payload.summary)}` });
+  return JSON.stringify({ id: deliveryId, ...payload });
+}
+
+/**
+ * One delivery attempt (a job of the webhooks.deliver queue): POSTs the signed body and
+ * records the attempt. A 2xx answer marks it delivered; anything else throws so pg-boss
+ * retries it with exponential backoff, and the last attempt marks it failed. A delivery
+ * already delivered (a duplicate job) is not sent again.
+ */
+export async function attemptDelivery(db: Db, job: { tenantId: string; deliveryId: string }, attempt: { last: boolean }, now = new Date()): Promise<void> {
+  const target = await withTenant(db, job.tenantId, (tx) =>
+    tx
+      .selectFrom('webhook_deliveries')
+      .innerJoin('webhooks', (j) => j.onRef('webhooks.tenant_id', '=', 'webhook_deliveries.tenant_id').onRef('webhooks.id', '=', 'webhook_deliveries.webhook_id'))
+      .select(['webhook_deliveries.status', 'webhook_deliveries.payload', 'webhooks.url', 'webhooks.secret', 'webhooks.format', 'webhooks.active'])
+      .where('webhook_deliveries.tenant_id', '=', job.tenantId)
+      .where('webhook_deliveries.id', '=', job.deliveryId)
+      .executeTakeFirst(),
+  );
+  if (!target || target.status === 'delivered' || !target.active) return;
+  const body = deliveryBody(target.format, job.deliveryId, target.payload);
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  let code: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await fetch(target.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Pulse-Webhooks',
+        'x-pulse-delivery': job.deliveryId,
+        'x-pulse-timestamp': timestamp,
+        'x-pulse-signature': signature(target.secret, timestamp, body),
+      },
+      body,
+    });
+    code = res.status;
+    await res.body?.cancel();
+    if (res.status < 200 || res.status >= 300) error = `The receiver answered HTTP ${res.status}.`;
+  } catch (e) {
+    error = `The receiver could not be reached (${e instanceof Error ? e.message : String(e)}).`;
+  }
+  const status = error === null ? 'delivered' : attempt.last ? 'failed' : 'pending';
+  await withTenant(db, job.tenantId, (tx) =>
+    tx
+      .updateTable('webhook_deliveries')
+      .set({
+        status,
+        attempts: sql<number>`webhook_deliveries.attempts + 1`,
+        response_code: code,
+        last_error: error,
+        last_attempt_at: new Date(),
+        ...(status === 'delivered' ? { delivered_at: new Date() } : {}),
+      })
+      .where('webhook_deliveries.tenant_id', '=', job.tenantId)
+      .where('webhook_deliveries.id', '=', job.deliveryId)
+      .execute(),
+  );
+  if (error !== null) throw new Error(error);
+}
