@@ -80,7 +80,7 @@ describe('signing up, in and out', () => {
 
     await page.getByText('Please correct the highlighted fields.').waitFor();
     expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
-    await page.getByText('Password must be at least 8 bytes.').waitFor();
+    await page.getByRole('list').getByText('Use at least 8 characters.').waitFor();
     await closePage(tested);
   });
 });

@@ -6,4 +6,5 @@ export * from './tenancy.js';
 export * as users from './repos/users.js';
 export * as sessions from './repos/sessions.js';
 export type { PublicUser } from './repos/users.js';
-export { passwordProblem, normaliseEmail, MIN_PASSWORD_BYTES, MAX_PASSWORD_BYTES } from './repos/users.js';
+export { passwordProblem, normaliseEmail } from './repos/users.js';
+export { MIN_PASSWORD_CHARACTERS, MAX_PASSWORD_BYTES } from './limits.js';

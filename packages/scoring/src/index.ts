@@ -37,4 +37,4 @@ export {
   type HealthRollup,
   type RollupReading,
 } from './rollup.js';
-export { validateRange, validateSettings } from './validate.js';
+export { validateRange, validateSettings, type ValidationProblem } from './validate.js';

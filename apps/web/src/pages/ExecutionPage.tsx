@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { textLimits } from '@pulse/api/limits';
 import { Card } from '../components/Card.js';
 import { Dialog } from '../components/Dialog.js';
 import { ExecutionStatusTag } from '../components/ExecutionCard.js';
@@ -66,11 +67,11 @@ function StepForm({ execution, step, mode, onDone }: { execution: Execution; ste
       <FormError message={message} />
       {mode === 'complete' ? (
         <>
-          <TextAreaField label="Note" name="note" required hint="What was done, with whom, and what came of it." errors={fieldErrors.note} autoFocus />
-          <Field label="Outcome (optional)" name="outcome" hint="e.g. Sponsor agreed, 5 interviews booked." errors={fieldErrors.outcome} />
+          <TextAreaField label="Note" name="note" required maxLength={textLimits.stepNote} hint="What was done, with whom, and what came of it." errors={fieldErrors.note} autoFocus />
+          <Field label="Outcome (optional)" name="outcome" maxLength={textLimits.stepOutcome} hint="e.g. Sponsor agreed, 5 interviews booked." errors={fieldErrors.outcome} />
         </>
       ) : (
-        <TextAreaField label="Reason for skipping" name="reason" required errors={fieldErrors.reason} autoFocus />
+        <TextAreaField label="Reason for skipping" name="reason" required maxLength={textLimits.reason} errors={fieldErrors.reason} autoFocus />
       )}
       <div className="form-actions">
         <button type="button" className="button button-secondary" onClick={onDone}>
@@ -161,6 +162,7 @@ function TransitionDialog({ execution, transition, onClose }: { execution: Execu
           label={transition === 'cancel' ? 'Why is it cancelled?' : 'Closing summary (optional)'}
           name="text"
           required={transition === 'cancel'}
+          maxLength={transition === 'cancel' ? textLimits.reason : textLimits.summary}
           errors={transition === 'cancel' ? fieldErrors.reason : fieldErrors.summary}
         />
         <div className="modal-actions">

@@ -1,6 +1,6 @@
 import { defaultCatalogue, defaultRangeFor, kpiKey, validateRange, validateSettings, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
 import type { Db } from '@pulse/db';
-import { badRequest, notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { rescoreTenant } from './health.js';
@@ -27,8 +27,8 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
   const base = defaultRangeFor(kpiName);
   if (!base) throw notFound('KPI');
   const next: ReferenceRange = { ...base, ...thresholds };
-  const errors = validateRange(next);
-  if (errors.length) throw badRequest(errors.join(' '), { thresholds: errors });
+  const problems = validateRange(next);
+  if (problems.length) throw invalid(problems);
   const key = kpiKey(base.kpiName);
   const before = (await listRanges(db, actor.tenantId)).find((r) => r.key === key);
   const columns = {
@@ -78,8 +78,8 @@ export async function getSettings(db: Db, tenantId: string): Promise<HealthSetti
 
 /** Sets category weights and tier thresholds, then recomputes every stored health of the tenant. */
 export async function updateSettings(db: Db, actor: Actor, settings: HealthSettings): Promise<HealthSettings> {
-  const errors = validateSettings(settings);
-  if (errors.length) throw badRequest(errors.join(' '), { settings: errors });
+  const problems = validateSettings(settings);
+  if (problems.length) throw invalid(problems);
   const before = await loadSettings(db, actor.tenantId);
   await db
     .insertInto('tenant_settings')

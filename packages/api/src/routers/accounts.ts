@@ -5,21 +5,22 @@ import { pageInput, uploadedFile, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
 import { importProfiles } from '../domain/profiles.js';
 import { actorOf } from './actor.js';
+import { textLimits } from '../limits.js';
 
-const optionalText = (max = 200) => z.string().trim().max(max).nullable().optional();
+const optionalText = (max: number = textLimits.text) => z.string().trim().max(max).nullable().optional();
 const healthTier = z.enum(['healthy', 'at_risk', 'critical', 'unknown']);
 
 const accountFields = {
-  externalId: optionalText(100),
+  externalId: optionalText(textLimits.externalId),
   industry: optionalText(),
   region: optionalText(),
   status: z.enum(accountStatuses as [string, ...string[]]).optional(),
-  tier: optionalText(50),
+  tier: optionalText(textLimits.accountTier),
   revenue: z.number().finite().min(0).max(1e15).nullable().optional(),
   csmOwner: optionalText(),
   renewalDate: z.iso.date({ message: 'Use the form YYYY-MM-DD.' }).nullable().optional(),
-  lifecycleStage: optionalText(100),
-  champions: optionalText(1000),
+  lifecycleStage: optionalText(textLimits.lifecycleStage),
+  champions: optionalText(textLimits.champions),
 };
 
 type Fields = Partial<accounts.AccountFields>;

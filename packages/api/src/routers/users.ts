@@ -4,6 +4,7 @@ import { email, name, pageInput, password, uuid } from '../validation.js';
 import { changePassword, changeRole, createMember, listMembers, setActive } from '../domain/users.js';
 import type { CurrentSession } from '../context.js';
 import { actorOf } from './actor.js';
+import { textLimits } from '../limits.js';
 
 const role = z.enum(['admin', 'member']);
 
@@ -32,7 +33,7 @@ export const usersRouter = router({
 
   /** The signed-in user's own password; other sessions end unless endOtherSessions is false. */
   changePassword: protectedProcedure
-    .input(z.strictObject({ currentPassword: z.string().max(1024), newPassword: password, endOtherSessions: z.boolean().default(true) }))
+    .input(z.strictObject({ currentPassword: z.string().max(textLimits.password), newPassword: password, endOtherSessions: z.boolean().default(true) }))
     .mutation(({ ctx, input }) =>
       changePassword(
         ctx.db,
