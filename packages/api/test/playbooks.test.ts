@@ -176,6 +176,8 @@ describe('evaluation on the sample workbooks', () => {
       ['Automotive Solutions', 12.1, ['Health score is below 50: 47.9 (by 2.1)']],
       ['Global Manufacturing Inc', 12.1, ['Health score is below 50: 47.9 (by 2.1)']],
     ]);
+    expect((await ranked(acme.asMember, 'renewal_safeguard')).map((r) => r.urgencyReasons)).toEqual([['health 2.1 points below 50'], ['health 2.1 points below 50']]);
+    expect((await ranked(acme.asMember, 'sla_stabiliser')).at(-1)?.urgencyReasons).toEqual(['Mean Time to Resolution (MTTR) is above 16, by 3 hours']);
     expect(summary(await ranked(acme.asMember, 'expansion_timing'))).toEqual([
       ['Financial Services Group', 50, ['Upsell and Cross-sell Revenue is above 20: 26 (by 6)']],
       ['Consulting Partners', 23.3, ['Upsell and Cross-sell Revenue is above 20: 22 (by 2)']],
@@ -230,6 +232,8 @@ describe('evaluation on the sample workbooks', () => {
     ]);
     expect(northstar?.reasons[1]).toMatchObject({ kind: 'health_drop', observed: 20.4, threshold: 10, margin: 10.4, severity: 20.4 });
     expect(northstar?.urgency).toBe(60.4);
+    // Most severe first: the CSAT reason weighs 60.4 − 20.4 = 40, the drop 20.4.
+    expect(northstar?.urgencyReasons).toEqual(['Customer Satisfaction (CSAT) is below 3.5, by 0.3', 'health fell 20.4 points in a period']);
 
     await uploadWorkbook(acme.asMember, WORKBOOKS.biotech, '2026-04', { accountName: 'Northstar' });
     expect(await ranked(acme.asMember, 'voc_sprint')).toEqual([]);
@@ -248,6 +252,7 @@ describe('evaluation on the sample workbooks', () => {
     const [rec] = await ranked(acme.asMember, 'renewal_safeguard');
     expect(rec).toMatchObject({ account: { id: soon.id, renewalDate: daysFromNow(30) }, urgency: 76.7 });
     expect(rec?.reasons[0]?.message).toBe(`Renews on ${daysFromNow(30)}, in 30 days (window: 90 days).`);
+    expect(rec?.urgencyReasons).toEqual(['renews in 30 days']);
 
     const renewal = await triggerOf(acme.asAdmin, 'Renewal is within 90 days');
     await acme.asAdmin.playbooks.updateTrigger({ id: renewal.id, enabled: false });

@@ -6,9 +6,10 @@ import { Field, SelectField } from '../components/Field.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { InfiniteScroll } from '../components/InfiniteScroll.js';
 import { Page } from '../components/Page.js';
+import { RenewalDate } from '../components/RenewalDate.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.js';
-import { formatDate, formatScore, humanize } from '../format.js';
+import { formatScore, humanize } from '../format.js';
 import { heatCell, tierLabels, tiers } from '../health.js';
 import { ROW_TREND_PERIODS, useAccountTrend } from '../hooks/useAccountTrend.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
@@ -139,7 +140,9 @@ function AccountRow({ account }: { account: AccountItem }) {
       <td>{humanize(account.status)}</td>
       <td>{account.tier ?? '—'}</td>
       <td>{account.csmOwner ?? '—'}</td>
-      <td>{formatDate(account.renewalDate)}</td>
+      <td>
+        <RenewalDate date={account.renewalDate} />
+      </td>
     </tr>
   );
 }
