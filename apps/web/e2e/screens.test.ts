@@ -34,6 +34,7 @@ describe('the console, as the demo admin', () => {
       expect.stringMatching(/^Critical\d+/),
       expect.stringMatching(/^Unknown\d+/),
     ]);
+    await page.getByRole('region', { name: 'Average health' }).getByText(/^across the \d+ accounts scored in both \w{3} \d{4} and \w{3} \d{4}$/).waitFor();
     await page.getByRole('region', { name: 'Needing attention' }).getByRole('link').first().waitFor();
     await page.getByRole('region', { name: 'Biggest drops since last period' }).waitFor();
     await page.getByRole('region', { name: 'Recommended playbooks' }).getByRole('button', { name: /^Start/ }).first().waitFor();
@@ -119,7 +120,7 @@ describe('the console, as the demo admin', () => {
     await page.getByLabel('Risk threshold of Churn Rate').fill('2');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('alert').filter({ hasText: 'lower is better' }).waitFor();
-    expect(await page.getByLabel('Risk threshold of Churn Rate').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Healthy threshold of Churn Rate').getAttribute('aria-invalid')).toBe('true');
 
     await page.getByLabel('Risk threshold of Churn Rate').fill('20');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -47,16 +47,19 @@ function TierTiles({ summary }: { summary: Summary }) {
 
 function AverageHealth({ summary, thresholds }: { summary: Summary; thresholds: Thresholds | undefined }) {
   const trend = summary.averageTrend;
-  const last = trend.at(-1)?.average ?? null;
-  const previous = trend.at(-2)?.average ?? null;
+  const change = summary.averageChange;
   const tierFor = (score: number | null) => (thresholds ? tierOf(score, thresholds) : 'unknown');
   return (
     <Card title="Average health" description={`Across ${formatCount(summary.accounts)} active accounts, latest period of each.`} className="average-card">
       <div className="average-figure">
         <HealthBadge score={summary.averageHealth === null ? null : Math.round(summary.averageHealth * 10) / 10} tier={tierFor(summary.averageHealth)} />
-        {last !== null && previous !== null && (
+        {change && (
           <span className="trend-change">
-            {formatChange(last - previous)} since {formatPeriod(trend.at(-2)?.period)}
+            {formatChange(change.change)} since {formatPeriod(change.previousPeriod)}
+            <span className="trend-change-basis">
+              {change.accounts === 1 ? 'for the one account' : `across the ${formatCount(change.accounts)} accounts`} scored in both {formatPeriod(change.previousPeriod)}{' '}
+              and {formatPeriod(change.period)}
+            </span>
           </span>
         )}
       </div>

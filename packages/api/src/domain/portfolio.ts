@@ -6,6 +6,11 @@ export interface PortfolioSummary {
   byTier: Record<HealthTier, number>;
   averageHealth: number | null;
   averageTrend: { period: string; average: number | null; accounts: number }[];
+  /**
+   * How the average moved between the trend's last two periods, over only the accounts scored
+   * in both (so new or missing accounts do not move it); null without two periods or such accounts.
+   */
+  averageChange: { period: string; previousPeriod: string; accounts: number; change: number } | null;
   needingAttention: { id: string; name: string; overall: number | null; tier: HealthTier; period: string | null }[];
   biggestDrops: { id: string; name: string; period: string; previousPeriod: string; overall: number; previous: number; change: number }[];
 }
@@ -86,11 +91,15 @@ export async function portfolioSummary(db: Db, tenantId: string): Promise<Portfo
     ORDER BY h.period DESC
   `.execute(db);
 
+  const periods = trend.rows.map((r) => r.period);
+  const averageChange = periods.length >= 2 ? await changeBetween(db, tenantId, periods[0] as string, periods[1] as string) : null;
+
   return {
     accounts: total,
     byTier,
     averageHealth: scoredAccounts ? weighted / scoredAccounts : null,
     averageTrend: trend.rows.reverse().map((r) => ({ period: r.period, average: r.average === null ? null : Number(r.average), accounts: Number(r.accounts) })),
+    averageChange,
     needingAttention: attention.map((a) => ({ id: a.id, name: a.name, overall: a.health_overall, tier: a.health_tier, period: a.health_period })),
     biggestDrops: drops.map((d) => ({
       id: d.id,
@@ -102,4 +111,24 @@ export async function portfolioSummary(db: Db, tenantId: string): Promise<Portfo
       change: (d.health_overall as number) - (d.health_previous_overall as number),
     })),
   };
+}
+
+/** The mean change of the accounts (not archived) scored in both periods, and how many they are. */
+async function changeBetween(db: Db, tenantId: string, period: string, previousPeriod: string): Promise<PortfolioSummary['averageChange']> {
+  const row = await db
+    .selectFrom('account_health as cur')
+    .innerJoin('account_health as prev', (j) =>
+      j.onRef('prev.tenant_id', '=', 'cur.tenant_id').onRef('prev.account_id', '=', 'cur.account_id').on('prev.product_id', 'is', null).on('prev.period', '=', previousPeriod),
+    )
+    .innerJoin('accounts', (j) => j.onRef('accounts.tenant_id', '=', 'cur.tenant_id').onRef('accounts.id', '=', 'cur.account_id'))
+    .select([sql<number>`count(*)`.as('accounts'), sql<number | null>`avg(cur.overall - prev.overall)`.as('change')])
+    .where('cur.tenant_id', '=', tenantId)
+    .where('cur.product_id', 'is', null)
+    .where('cur.period', '=', period)
+    .where('cur.overall', 'is not', null)
+    .where('prev.overall', 'is not', null)
+    .where('accounts.archived_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  const accounts = Number(row.accounts);
+  return accounts > 0 && row.change !== null ? { period, previousPeriod, accounts, change: Number(row.change) } : null;
 }
