@@ -42,6 +42,26 @@ describe('the console, as the demo admin', () => {
     await screenshot(page, 'dashboard.png');
   });
 
+  it('lets keyboard users skip to the navigation or the content', async () => {
+    const { page } = tested;
+    await page.goto('/ranges');
+    await page.getByRole('heading', { name: 'Reference ranges', level: 1 }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    for (const [link, target] of [
+      ['Skip to navigation', 'navigation'],
+      ['Skip to content', 'main'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).focus();
+      expect(await page.getByRole('link', { name: link }).isVisible()).toBe(true);
+      await page.keyboard.press('Enter');
+      expect(await focused()).toBe(target);
+    }
+    await page.getByRole('link', { name: 'Skip to navigation' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Dashboard');
+  });
+
   it('scrolls the accounts list past its first page and filters it', async () => {
     const { page } = tested;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
@@ -74,6 +94,7 @@ describe('the console, as the demo admin', () => {
     await page.getByRole('heading', { name: 'How the score was formed' }).waitFor();
     await page.getByRole('list', { name: 'Category scores' }).waitFor();
     await page.getByRole('region', { name: 'KPI readings' }).getByRole('table').first().waitFor();
+    await page.getByRole('region', { name: 'KPI readings' }).getByText(/healthy 67–100\); the account’s own score uses your organisation’s tiers \(healthy from \d+, at risk from \d+\)\.$/).waitFor();
     await screenshot(page, 'account-detail.png');
 
     const kpi = page.getByRole('region', { name: 'KPI readings' }).getByRole('button').first();

@@ -1,21 +1,14 @@
 import { parseValue, type ParseResult } from './parse.js';
 import type { Band, ParsedUnit, ReadingStatus, ReferenceRange } from './types.js';
 import { parsedUnitFor, toCatalogueUnit } from './units.js';
+import { readingBands, type BandShape } from './bands.js';
 
 export interface BandScore {
   band: Band;
   score: number;
 }
 
-interface BandShape {
-  band: Band;
-  floor: number;
-  ceiling: number;
-}
-
-const healthy: BandShape = { band: 'healthy', floor: 67, ceiling: 100 };
-const risk: BandShape = { band: 'risk', floor: 34, ceiling: 66 };
-const critical: BandShape = { band: 'critical', floor: 0, ceiling: 33 };
+const { healthy, risk, critical } = readingBands;
 
 /** Places `distance / width` of the way up the band, clamped to it; a zero width gives the ceiling. */
 function interpolate(shape: BandShape, distance: number, width: number): BandScore {

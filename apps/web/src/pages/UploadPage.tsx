@@ -159,7 +159,7 @@ function UploadForm() {
         </form>
       </Card>
       {upload.state.phase === 'done' && (
-        <Card title={`Report: ${file?.name ?? 'upload'}`} className="report-card">
+        <Card title={`Report: ${file?.name ?? 'upload'}`} className="report-card" focusTitle>
           <UploadReportView report={upload.state.result.report} />
         </Card>
       )}
