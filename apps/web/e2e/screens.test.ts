@@ -163,6 +163,8 @@ describe('the console, as the demo admin', () => {
     const [playbook, account] = label.replace(/^Start\s+/, '').split(' for ');
     await page.getByRole('heading', { name: `${playbook}: ${account}`, level: 1 }).waitFor();
 
+    expect(await page.getByRole('button', { name: 'Complete…' }).count()).toBe(0);
+    await page.getByText(/^Complete or skip the \d+ open steps to finish this playbook\.$/).waitFor();
     await page.getByRole('button', { name: 'Complete step 1' }).click();
     await page.getByLabel('Note').fill('Read the health explanation and wrote three hypotheses.');
     await page.getByLabel('Outcome (optional)').fill('Hypotheses shared with the team');

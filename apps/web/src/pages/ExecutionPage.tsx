@@ -86,7 +86,7 @@ function StepForm({ execution, step, mode, onDone }: { execution: Execution; ste
 }
 
 function StepItem({ execution, step, open, onOpen, onClose }: { execution: Execution; step: Step; open: 'complete' | 'skip' | null; onOpen: (mode: 'complete' | 'skip') => void; onClose: () => void }) {
-  const workable = execution.status === 'active' && step.status === 'pending';
+  const workable = execution.allowedActions.includes('resolveSteps') && step.status === 'pending';
   return (
     <li className={`step step-${step.status}`}>
       <span className="step-marker" aria-hidden="true">
@@ -130,8 +130,6 @@ function StepItem({ execution, step, open, onOpen, onClose }: { execution: Execu
     </li>
   );
 }
-
-type Transition = 'pause' | 'resume' | 'cancel' | 'complete';
 
 function TransitionDialog({ execution, transition, onClose }: { execution: Execution; transition: 'cancel' | 'complete' | null; onClose: () => void }) {
   const update = useExecutionUpdate();
@@ -196,8 +194,8 @@ function ExecutionActions({ execution }: { execution: Execution }) {
       setReportError(errorMessage(failure as Error & { data?: null }));
     }
   };
-  const can = (transition: Transition) =>
-    ({ pause: execution.status === 'active', resume: execution.status === 'paused', cancel: execution.status === 'active' || execution.status === 'paused', complete: execution.status === 'active' })[transition];
+  /** The server says which actions would succeed now. */
+  const can = (action: Execution['allowedActions'][number]) => execution.allowedActions.includes(action);
 
   return (
     <div className="execution-actions">
@@ -224,6 +222,11 @@ function ExecutionActions({ execution }: { execution: Execution }) {
       <button type="button" className="button button-secondary" onClick={() => void download()}>
         Download report
       </button>
+      {!can('complete') && can('resolveSteps') && execution.progress.pending > 0 && (
+        <p className="execution-actions-hint">
+          Complete or skip the {execution.progress.pending === 1 ? 'open step' : `${execution.progress.pending} open steps`} to finish this playbook.
+        </p>
+      )}
       {(error || reportError) && (
         <p className="form-error execution-actions-error" role="alert">
           {reportError ?? (error ? errorMessage(error) : '')}
