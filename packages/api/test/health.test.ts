@@ -248,8 +248,21 @@ describe('health.summary', () => {
       averageHealth: null,
       averageTrend: [],
       averageChange: null,
+      setup: { profiles: false, kpis: false, ranges: false, teammates: true },
       needingAttention: [],
       biggestDrops: [],
     });
+  });
+
+  it('ticks the setup checklist as the organisation does each step', async () => {
+    const setup = async () => (await acme.asMember.health.summary()).setup;
+    await uploadCsv(acme.asAdmin, readmeExample('Acme Corp', '2026-02'));
+    expect(await setup()).toEqual({ profiles: false, kpis: true, ranges: false, teammates: true });
+    await acme.asAdmin.accounts.create({ name: 'Beta LLC', csmOwner: 'Ada' });
+    await acme.asAdmin.ranges.update({ kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, healthyThreshold: 5, riskThreshold: 20, scaleMax: 100 });
+    expect(await setup()).toEqual({ profiles: true, kpis: true, ranges: true, teammates: true });
+    // Another organisation's progress is not this one's.
+    const globex = await makeTenant(handle, 'Globex');
+    expect((await globex.asMember.health.summary()).setup).toEqual({ profiles: false, kpis: false, ranges: false, teammates: true });
   });
 });

@@ -11,8 +11,21 @@ export interface PortfolioSummary {
    * in both (so new or missing accounts do not move it); null without two periods or such accounts.
    */
   averageChange: { period: string; previousPeriod: string; accounts: number; change: number } | null;
+  /** The first steps of a new organisation, each true once done (the dashboard's setup checklist). */
+  setup: SetupStatus;
   needingAttention: { id: string; name: string; overall: number | null; tier: HealthTier; period: string | null }[];
   biggestDrops: { id: string; name: string; period: string; previousPeriod: string; overall: number; previous: number; change: number }[];
+}
+
+export interface SetupStatus {
+  /** Customer profiles are in: imported, or typed in (an account has an industry, CSM owner or renewal date). */
+  profiles: boolean;
+  /** A KPI workbook or CSV was accepted. */
+  kpis: boolean;
+  /** An admin changed or reset a reference range, or saved the weights and tiers. */
+  ranges: boolean;
+  /** The organisation has more than one user. */
+  teammates: boolean;
 }
 
 const LIST_SIZE = 10;
@@ -94,12 +107,15 @@ export async function portfolioSummary(db: Db, tenantId: string): Promise<Portfo
   const periods = trend.rows.map((r) => r.period);
   const averageChange = periods.length >= 2 ? await changeBetween(db, tenantId, periods[0] as string, periods[1] as string) : null;
 
+  const setup = await setupStatus(db, tenantId);
+
   return {
     accounts: total,
     byTier,
     averageHealth: scoredAccounts ? weighted / scoredAccounts : null,
     averageTrend: trend.rows.reverse().map((r) => ({ period: r.period, average: r.average === null ? null : Number(r.average), accounts: Number(r.accounts) })),
     averageChange,
+    setup,
     needingAttention: attention.map((a) => ({ id: a.id, name: a.name, overall: a.health_overall, tier: a.health_tier, period: a.health_period })),
     biggestDrops: drops.map((d) => ({
       id: d.id,
@@ -131,4 +147,35 @@ async function changeBetween(db: Db, tenantId: string, period: string, previousP
     .executeTakeFirstOrThrow();
   const accounts = Number(row.accounts);
   return accounts > 0 && row.change !== null ? { period, previousPeriod, accounts, change: Number(row.change) } : null;
+}
+
+/** Four existence checks in one statement; each stops at its first row. */
+async function setupStatus(db: Db, tenantId: string): Promise<SetupStatus> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('accounts')
+            .select('accounts.id')
+            .where('accounts.tenant_id', '=', tenantId)
+            .where((w) => w.or([w('accounts.industry', 'is not', null), w('accounts.csm_owner', 'is not', null), w('accounts.renewal_date', 'is not', null)])),
+        )
+        .as('profiles'),
+      eb
+        .exists(eb.selectFrom('kpi_uploads').select('kpi_uploads.id').where('kpi_uploads.tenant_id', '=', tenantId).where('kpi_uploads.status', '=', 'accepted'))
+        .as('kpis'),
+      eb
+        .exists(
+          eb
+            .selectFrom('activity_log')
+            .select('activity_log.id')
+            .where('activity_log.tenant_id', '=', tenantId)
+            .where('activity_log.resource_type', 'in', ['range', 'settings']),
+        )
+        .as('ranges'),
+      eb.exists(eb.selectFrom('users').select('users.id').where('users.tenant_id', '=', tenantId).offset(1)).as('teammates'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { profiles: Boolean(row.profiles), kpis: Boolean(row.kpis), ranges: Boolean(row.ranges), teammates: Boolean(row.teammates) };
 }
