@@ -31,7 +31,7 @@ export interface SetupStatus {
 const LIST_SIZE = 10;
 const TREND_PERIODS = 12;
 
-/** The tenant's portfolio from stored health: four statements whatever the number of accounts. */
+/** The tenant's portfolio from stored health: six statements whatever the number of accounts. */
 export async function portfolioSummary(db: Db, tenantId: string): Promise<PortfolioSummary> {
   const tiers = await db
     .selectFrom('accounts')
