@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { textLimits } from '@pulse/api/limits';
 import type { Tier, TierThresholds } from '@pulse/scoring';
 import { AccountForm, accountStatuses } from '../components/AccountForm.js';
 import { Dialog } from '../components/Dialog.js';
@@ -50,7 +51,7 @@ function SearchBox({ initial }: { initial: string }) {
   useEffect(() => {
     if (settled !== (new URLSearchParams(window.location.search).get('q') ?? '')) replaceSearchParams({ q: settled });
   }, [settled]);
-  return <Field label="Search" name="q" type="search" placeholder="Account name" value={value} onChange={(event) => setValue(event.target.value)} />;
+  return <Field label="Search" name="q" type="search" placeholder="Account name" maxLength={textLimits.name} value={value} onChange={(event) => setValue(event.target.value)} />;
 }
 
 function Toolbar({ filters }: { filters: ReturnType<typeof useFilters> }) {

@@ -30,7 +30,7 @@ export const accountsRouter = router({
     .input(
       z.strictObject({
         ...pageInput,
-        search: z.string().trim().max(200).nullish(),
+        search: z.string().trim().max(textLimits.name).nullish(),
         healthTier: healthTier.nullish(),
         tier: z.string().trim().max(50).nullish(),
         status: z.enum(accountStatuses as [string, ...string[]]).nullish(),
