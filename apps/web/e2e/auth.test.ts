@@ -26,6 +26,23 @@ describe('signing up, in and out', () => {
     expect(await page.locator('.top-bar').textContent()).toContain('Lovelace Analytics');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).waitFor();
 
+    const setup = page.getByRole('region', { name: 'Set up Pulse' });
+    await setup.getByText('0 of 4 done.').waitFor();
+    expect(await setup.getByRole('listitem').locator('strong').allTextContents()).toEqual([
+      'Import customer profiles',
+      'Upload KPIs',
+      'Review ranges and weights',
+      'Invite teammates',
+    ]);
+    await setup.getByRole('link', { name: 'Review ranges' }).click();
+    await page.getByRole('heading', { name: 'Reference ranges', level: 1 }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await setup.getByText('1 of 4 done.').waitFor();
+    expect(await setup.getByRole('listitem').filter({ hasText: '(done)' }).locator('strong').allTextContents()).toEqual(['Review ranges and weights']);
+
     await page.getByRole('button', { name: 'Ada Lovelace' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You have signed out.').waitFor();
@@ -80,7 +97,7 @@ describe('signing up, in and out', () => {
 
     await page.getByText('Please correct the highlighted fields.').waitFor();
     expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
-    await page.getByText('Password must be at least 8 bytes.').waitFor();
+    await page.getByRole('list').getByText('Use at least 8 characters.').waitFor();
     await closePage(tested);
   });
 });

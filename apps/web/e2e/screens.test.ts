@@ -34,11 +34,32 @@ describe('the console, as the demo admin', () => {
       expect.stringMatching(/^Critical\d+/),
       expect.stringMatching(/^Unknown\d+/),
     ]);
+    await page.getByRole('region', { name: 'Average health' }).getByText(/^across the \d+ accounts scored in both \w{3} \d{4} and \w{3} \d{4}$/).waitFor();
     await page.getByRole('region', { name: 'Needing attention' }).getByRole('link').first().waitFor();
     await page.getByRole('region', { name: 'Biggest drops since last period' }).waitFor();
     await page.getByRole('region', { name: 'Recommended playbooks' }).getByRole('button', { name: /^Start/ }).first().waitFor();
     await page.getByRole('region', { name: 'Recent uploads' }).getByRole('link', { name: /^Download/ }).first().waitFor();
     await screenshot(page, 'dashboard.png');
+  });
+
+  it('lets keyboard users skip to the navigation or the content', async () => {
+    const { page } = tested;
+    await page.goto('/ranges');
+    await page.getByRole('heading', { name: 'Reference ranges', level: 1 }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    for (const [link, target] of [
+      ['Skip to navigation', 'navigation'],
+      ['Skip to content', 'main'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).focus();
+      expect(await page.getByRole('link', { name: link }).isVisible()).toBe(true);
+      await page.keyboard.press('Enter');
+      expect(await focused()).toBe(target);
+    }
+    await page.getByRole('link', { name: 'Skip to navigation' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Dashboard');
   });
 
   it('scrolls the accounts list past its first page and filters it', async () => {
@@ -73,6 +94,7 @@ describe('the console, as the demo admin', () => {
     await page.getByRole('heading', { name: 'How the score was formed' }).waitFor();
     await page.getByRole('list', { name: 'Category scores' }).waitFor();
     await page.getByRole('region', { name: 'KPI readings' }).getByRole('table').first().waitFor();
+    await page.getByRole('region', { name: 'KPI readings' }).getByText(/healthy 67–100\); the account’s own score uses your organisation’s tiers \(healthy from \d+, at risk from \d+\)\.$/).waitFor();
     await screenshot(page, 'account-detail.png');
 
     const kpi = page.getByRole('region', { name: 'KPI readings' }).getByRole('button').first();
@@ -119,7 +141,7 @@ describe('the console, as the demo admin', () => {
     await page.getByLabel('Risk threshold of Churn Rate').fill('2');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('alert').filter({ hasText: 'lower is better' }).waitFor();
-    expect(await page.getByLabel('Risk threshold of Churn Rate').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Healthy threshold of Churn Rate').getAttribute('aria-invalid')).toBe('true');
 
     await page.getByLabel('Risk threshold of Churn Rate').fill('20');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -141,6 +163,8 @@ describe('the console, as the demo admin', () => {
     const [playbook, account] = label.replace(/^Start\s+/, '').split(' for ');
     await page.getByRole('heading', { name: `${playbook}: ${account}`, level: 1 }).waitFor();
 
+    expect(await page.getByRole('button', { name: 'Complete…' }).count()).toBe(0);
+    await page.getByText(/^Complete or skip the \d+ open steps to finish this playbook\.$/).waitFor();
     await page.getByRole('button', { name: 'Complete step 1' }).click();
     await page.getByLabel('Note').fill('Read the health explanation and wrote three hypotheses.');
     await page.getByLabel('Outcome (optional)').fill('Hypotheses shared with the team');

@@ -9,43 +9,48 @@ export interface ErrorLike {
 
 const UNREACHABLE = 'Pulse could not be reached. Check your connection and try again.';
 
-/** What a person reads for an answer whose message is only an error code (tRPC's own errors, such as a body over the limit). */
-const CODE_SENTENCES: Record<string, string> = {
+/**
+ * Sentences for the API's error codes, used when an answer's message is not itself a sentence
+ * (an error raised by the transport, such as PAYLOAD_TOO_LARGE, carries only its code).
+ */
+const codeSentences: Record<string, string> = {
+  BAD_REQUEST: 'Pulse could not accept this. Check what you entered and try again.',
+  PARSE_ERROR: 'Pulse could not read this request. Reload the page and try again.',
+  UNAUTHORIZED: 'Your session has ended. Sign in again.',
+  FORBIDDEN: 'You do not have permission to do this.',
+  NOT_FOUND: 'This no longer exists. It may have been deleted; reload the page.',
+  CONFLICT: 'Someone changed this at the same time. Reload the page and try again.',
   PAYLOAD_TOO_LARGE: `The file is larger than ${formatBytes(MAX_UPLOAD_BYTES)}, the most Pulse takes in one upload. Split it into smaller files.`,
-  TOO_MANY_REQUESTS: 'Pulse is busy right now. Wait a moment and try again.',
+  TOO_MANY_REQUESTS: 'Too many attempts in a short time. Wait a few minutes and try again.',
   TIMEOUT: 'Pulse took too long to answer. Try again.',
-  UNAUTHORIZED: 'Your session has ended. Please sign in again.',
-  FORBIDDEN: 'You are not allowed to do this.',
-  NOT_FOUND: 'This was not found. It may have been removed.',
-  CONFLICT: 'Someone changed this at the same time. Reload and try again.',
-  UNSUPPORTED_MEDIA_TYPE: 'Pulse cannot read this kind of request.',
+  INTERNAL_SERVER_ERROR: 'Something went wrong in Pulse. Try again; if it keeps happening, tell your administrator.',
 };
-const GENERIC = 'Something went wrong on the server. Try again in a moment.';
+const FALLBACK = 'Something went wrong. Try again; if it keeps happening, tell your administrator.';
 
-/** A message that is a code (PAYLOAD_TOO_LARGE) or empty, rather than a sentence for a person. */
-function isCode(message: string): boolean {
-  return /^[A-Z][A-Z0-9_]*$/.test(message.trim()) || message.trim() === '';
+/** The API's own messages are sentences ("Account not found."); codes and internal texts are not. */
+function isSentence(text: string): boolean {
+  return /^[A-Z"‘“(]/.test(text) && /[.!?]["’”)]?$/.test(text) && !/\b[A-Z]+_[A-Z_]+\b/.test(text);
 }
 
-/**
- * The sentence to show for an error. Errors without data never got a tRPC answer (network
- * failure, proxy error page); an answer whose message is a bare code gets a sentence for it.
- */
+/** The one mapping from a server error to what a person reads. Errors without data never got a tRPC answer (network failure, proxy error page). */
 export function errorMessage(error: ErrorLike): string {
   if (!error.data) return UNREACHABLE;
-  if (!isCode(error.message)) return error.message;
-  return CODE_SENTENCES[error.message.trim()] ?? CODE_SENTENCES[error.data.code ?? ''] ?? GENERIC;
+  if (isSentence(error.message)) return error.message;
+  return codeSentences[error.data.code ?? ''] ?? FALLBACK;
 }
 
 export interface FormErrors {
   /** Shown above the form: what went wrong, or a pointer to the fields. */
   message: string | null;
+  /** Sentences by field; nested fields are named by their path ("tiers.healthy"). */
   fieldErrors: Record<string, string[]>;
 }
+
+export const CORRECT_FIELDS = 'Please correct the highlighted fields.';
 
 export function formErrors(error: ErrorLike | null): FormErrors {
   if (!error) return { message: null, fieldErrors: {} };
   const fieldErrors = error.data?.fieldErrors ?? {};
-  const message = Object.keys(fieldErrors).length > 0 ? 'Please correct the highlighted fields.' : errorMessage(error);
+  const message = Object.keys(fieldErrors).length > 0 ? CORRECT_FIELDS : errorMessage(error);
   return { message, fieldErrors };
 }

@@ -66,6 +66,12 @@ export function previousMonth(now = new Date()): string {
   return `${month.getFullYear()}-${String(month.getMonth() + 1).padStart(2, '0')}`;
 }
 
+/** Phrases as one sentence: "renews in 3 days; health fell 12 points in a period" as "Renews in 3 days; health fell …". */
+export function sentence(phrases: readonly string[]): string {
+  const text = phrases.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
 /** "at_risk" as "At risk". */
 export function humanize(value: string): string {
   const words = value.replace(/[_.]/g, ' ');

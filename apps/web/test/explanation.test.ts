@@ -47,7 +47,7 @@ describe('parseThresholds', () => {
     });
     expect(parseThresholds({ scaleMin: '', riskThreshold: 'abc', healthyThreshold: '1', scaleMax: '2' })).toEqual({
       numbers: null,
-      errors: { scaleMin: ['Enter a number.'], riskThreshold: ['Enter a number.'] },
+      errors: { scaleMin: ['Enter a number as the scale min.'], riskThreshold: ['Enter a number as the risk threshold.'] },
     });
   });
 });

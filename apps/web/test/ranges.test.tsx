@@ -54,9 +54,7 @@ describe('reference ranges', () => {
 
   it('shows the server validation messages on the row being edited', async () => {
     const calls = renderRanges('admin', () => {
-      throw badRequest({
-        thresholds: ['healthyThreshold (5) is greater than riskThreshold (2); expected scaleMin ≤ healthyThreshold ≤ riskThreshold ≤ scaleMax when lower is better'],
-      });
+      throw badRequest({ healthyThreshold: ['When lower is better, the healthy threshold (5) must not be above the risk threshold (2).'] });
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     const risk = screen.getByLabelText('Risk threshold of Churn Rate');
@@ -64,11 +62,11 @@ describe('reference ranges', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
 
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toBe(
-      'healthyThreshold (5) is greater than riskThreshold (2); expected scaleMin ≤ healthyThreshold ≤ riskThreshold ≤ scaleMax when lower is better',
-    );
-    expect(risk.getAttribute('aria-invalid')).toBe('true');
-    expect(risk.getAttribute('aria-describedby')).toBe(alert.id);
+    expect(alert.textContent).toBe('When lower is better, the healthy threshold (5) must not be above the risk threshold (2).');
+    const healthy = screen.getByLabelText('Healthy threshold of Churn Rate');
+    expect(healthy.getAttribute('aria-invalid')).toBe('true');
+    expect(healthy.getAttribute('aria-describedby')).toBe(alert.id);
+    expect(risk.getAttribute('aria-invalid')).toBeNull();
     expect(calls).toEqual([{ kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, riskThreshold: 2, healthyThreshold: 5, scaleMax: 100 }]);
   });
 
@@ -77,7 +75,7 @@ describe('reference ranges', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     fireEvent.change(screen.getByLabelText('Scale max of Churn Rate'), { target: { value: 'lots' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Scale max: Enter a number.');
+    expect((await screen.findByRole('alert')).textContent).toBe('Enter a number as the scale max.');
     expect(screen.getByLabelText('Scale max of Churn Rate').getAttribute('aria-invalid')).toBe('true');
     expect(calls).toEqual([]);
   });

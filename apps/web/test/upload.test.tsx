@@ -82,8 +82,11 @@ const accepted: UploadReport = {
   status: 'accepted',
   format: 'xlsx',
   problems: [],
-  counts: { readings: 16, scored: 15, unknown: 1, warnings: 1, accountsCreated: 1 },
-  warnings: [{ sheet: 'KPIs', row: 12, column: null, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' }],
+  counts: { readings: 16, scored: 14, unknown: 2, warnings: 2, accountsCreated: 1 },
+  warnings: [
+    { sheet: 'KPIs', row: 12, column: null, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' },
+    { sheet: 'KPIs', row: 13, column: null, account: 'Acme Rockets', kpi: 'Churn Rate', code: 'unit_mismatch', message: '"80" is in count, but Churn Rate is measured in %' },
+  ],
   accounts: [{ id: 'acc-1', name: 'Acme Rockets', created: true }],
   versions: [{ accountId: 'acc-1', account: 'Acme Rockets', period: '2026-03', version: 2, readings: 16 }],
 };
@@ -189,11 +192,17 @@ describe('upload screen', () => {
 
     const report = await screen.findByRole('region', { name: 'Report: kpis.xlsx' });
     const stats = Object.fromEntries([...report.querySelectorAll('.stat')].map((stat) => [stat.querySelector('dt')?.textContent, stat.querySelector('dd')?.textContent]));
-    expect(stats).toEqual({ Readings: '16', Scored: '15', Unknown: '1', Warnings: '1', 'Accounts created': '1' });
+    expect(stats).toEqual({ Readings: '16', Scored: '14', Unknown: '2', Warnings: '2', 'Accounts created': '1' });
+    expect(document.activeElement).toBe(within(report).getByRole('heading', { name: 'Report: kpis.xlsx' }));
     expect(within(report).getByRole('link', { name: 'Acme Rockets' }).getAttribute('href')).toBe('/accounts/acc-1');
     expect(within(report).getByText('New account')).toBeTruthy();
     expect(within(report).getByRole('table', { name: /Account periods/ }).textContent).toContain('Mar 2026');
-    expect(within(report).getByRole('table', { name: 'Readings imported with a warning' }).textContent).toContain('Unknown KPI "Mystery KPI": not scored.');
+    const warnings = within(report).getByRole('table', { name: 'Readings imported with a warning' });
+    expect(warnings.textContent).toContain('Unknown KPI "Mystery KPI": not scored.');
+    const mismatch = within(warnings).getByRole('row', { name: /Churn Rate is measured in %/ });
+    expect(mismatch.textContent).toContain('Correct the cell and upload the file again, or, if the value is right, check the unit Churn Rate is measured in under Ranges.');
+    expect(within(mismatch).getByRole('link', { name: 'Ranges' }).getAttribute('href')).toBe('/ranges');
+    expect(within(warnings).getAllByRole('link')).toHaveLength(1);
   });
 
   it('shows the server message when the upload fails, and refuses other file types', async () => {

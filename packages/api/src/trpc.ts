@@ -2,23 +2,22 @@ import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { sessions, withTenant, type Db } from '@pulse/db';
 import type { Context } from './context.js';
-import { FieldErrors, forbidden, fromDataError, unauthorized } from './errors.js';
+import { FieldErrors, forbidden, fromDataError, inputErrors, inputProblem, unauthorized } from './errors.js';
 import { activityDue } from './session-policy.js';
+
+/** Input problems without a message of their own read as sentences (see inputProblem). */
+z.config({ customError: inputProblem });
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
-    const fieldErrors =
-      cause instanceof ZodError
-        ? (z.flattenError(cause).fieldErrors as Record<string, string[]>)
-        : cause instanceof FieldErrors
-          ? cause.fieldErrors
-          : undefined;
+    const input = cause instanceof ZodError ? inputErrors(cause) : null;
+    const fieldErrors = input ? input.fieldErrors : cause instanceof FieldErrors ? cause.fieldErrors : undefined;
     const hideInternals = error.code === 'INTERNAL_SERVER_ERROR' && ctx?.auth.production !== false;
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      message: hideInternals ? 'Internal server error' : cause instanceof ZodError ? 'Invalid input' : shape.message,
+      message: hideInternals ? 'Internal server error' : (input?.message ?? shape.message),
       data: {
         ...data,
         ...(fieldErrors ? { fieldErrors } : {}),

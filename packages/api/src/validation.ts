@@ -1,21 +1,18 @@
 import { z } from 'zod';
-import { MAX_PASSWORD_BYTES, MIN_PASSWORD_BYTES } from '@pulse/db';
+import { passwordProblem } from '@pulse/db';
 import { badRequest } from './errors.js';
+import { textLimits } from './limits.js';
 
 /** Shared input pieces; every procedure input is a strict object built from these. */
 
-export const email = z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Enter a valid email address.' }));
+export const email = z.string().trim().toLowerCase().max(textLimits.email).pipe(z.email({ message: 'Enter a valid email address.' }));
 
-export const password = z
-  .string()
-  .refine((p) => Buffer.byteLength(p, 'utf8') >= MIN_PASSWORD_BYTES, {
-    message: `Password must be at least ${MIN_PASSWORD_BYTES} bytes.`,
-  })
-  .refine((p) => Buffer.byteLength(p, 'utf8') <= MAX_PASSWORD_BYTES, {
-    message: `Password must be at most ${MAX_PASSWORD_BYTES} bytes.`,
-  });
+export const password = z.string().superRefine((p, ctx) => {
+  const problem = passwordProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
-export const name = (max = 200) => z.string().trim().min(1, { message: 'Required.' }).max(max);
+export const name = (max: number = textLimits.name) => z.string().trim().min(1, { message: 'Required.' }).max(max);
 
 export const uuid = z.uuid({ message: 'Not a valid id.' });
 

@@ -238,6 +238,9 @@ describe('health.summary', () => {
     ]);
     expect(summary.averageTrend[0]?.average).toBeCloseTo((81.85 + README_OVERALL + 34) / 3, 9); // 60.942
     expect(summary.averageTrend[1]?.average).toBeCloseTo((34 + 62.8 + 100 + epsilon) / 4, 9);
+    // Only the three accounts scored in both periods move the average (Epsilon is new, Delta unscored):
+    // ((34 − 81.85) + (62.8 − 66.976) + (100 − 34)) / 3 = 13.974 / 3 = 4.658
+    expect(summary.averageChange).toEqual({ period: '2026-03', previousPeriod: '2026-02', accounts: 3, change: expect.closeTo((34 - 81.85 + (62.8 - README_OVERALL) + (100 - 34)) / 3, 9) });
     // Worst first.
     expect(summary.needingAttention).toEqual([
       { id: id('Acme Corp'), name: 'Acme Corp', overall: 34, tier: 'critical', period: '2026-03' },
@@ -257,6 +260,8 @@ describe('health.summary', () => {
     expect(after.byTier).toEqual({ healthy: 1, at_risk: 1, critical: 0, unknown: 1 });
     expect(after.needingAttention.map((a) => a.name)).toEqual(['Beta LLC']);
     expect(after.biggestDrops.map((a) => a.name)).toEqual(['Beta LLC']);
+    // Archived Acme Corp leaves the comparison: (62.8 − 66.976) + (100 − 34) over 2.
+    expect(after.averageChange).toMatchObject({ accounts: 2, change: expect.closeTo((62.8 - README_OVERALL + (100 - 34)) / 2, 9) });
   });
 
   it('trends the newest 12 periods; a drop compares with the period just before the latest, whenever that was uploaded', async () => {
@@ -282,9 +287,23 @@ describe('health.summary', () => {
       revenueByTier: { healthy: 0, at_risk: 0, critical: 0, unknown: 0 },
       averageHealth: null,
       averageTrend: [],
+      averageChange: null,
+      setup: { profiles: false, kpis: false, ranges: false, teammates: true },
       needingAttention: [],
       biggestDrops: [],
     });
+  });
+
+  it('ticks the setup checklist as the organisation does each step', async () => {
+    const setup = async () => (await acme.asMember.health.summary()).setup;
+    await uploadCsv(acme.asAdmin, readmeExample('Acme Corp', '2026-02'));
+    expect(await setup()).toEqual({ profiles: false, kpis: true, ranges: false, teammates: true });
+    await acme.asAdmin.accounts.create({ name: 'Beta LLC', csmOwner: 'Ada' });
+    await acme.asAdmin.ranges.update({ kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, healthyThreshold: 5, riskThreshold: 20, scaleMax: 100 });
+    expect(await setup()).toEqual({ profiles: true, kpis: true, ranges: true, teammates: true });
+    // Another organisation's progress is not this one's.
+    const globex = await makeTenant(handle, 'Globex');
+    expect((await globex.asMember.health.summary()).setup).toEqual({ profiles: false, kpis: false, ranges: false, teammates: true });
   });
 });
 

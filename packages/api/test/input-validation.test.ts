@@ -161,19 +161,19 @@ describe('accounts.create and accounts.update', () => {
     expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
   });
 
-  it('validate each field with BAD_REQUEST and the field named', async () => {
+  it('validate each field with BAD_REQUEST, the field named and a sentence a person can act on', async () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
-      [{ name: '' }, 'name', /Required/],
-      [{ name: '   ' }, 'name', /Required/],
-      [{ name: 'x'.repeat(201) }, 'name', /200/],
-      [{ name: 'A', industry: 'x'.repeat(201) }, 'industry', /200/],
-      [{ name: 'A', externalId: 'x'.repeat(101) }, 'externalId', /100/],
-      [{ name: 'A', champions: 'x'.repeat(1001) }, 'champions', /1000/],
-      [{ name: 'A', status: 'gone' }, 'status', /./],
-      [{ name: 'A', revenue: -1 }, 'revenue', /./],
-      [{ name: 'A', revenue: Number.NaN }, 'revenue', /./],
-      [{ name: 'A', revenue: 1e16 }, 'revenue', /./],
-      [{ name: 'A', revenue: '100' }, 'revenue', /./],
+      [{ name: '' }, 'name', /^Required\.$/],
+      [{ name: '   ' }, 'name', /^Required\.$/],
+      [{ name: 'x'.repeat(201) }, 'name', /^Use at most 200 characters\.$/],
+      [{ name: 'A', industry: 'x'.repeat(201) }, 'industry', /^Use at most 200 characters\.$/],
+      [{ name: 'A', externalId: 'x'.repeat(101) }, 'externalId', /^Use at most 100 characters\.$/],
+      [{ name: 'A', champions: 'x'.repeat(1001) }, 'champions', /^Use at most 1000 characters\.$/],
+      [{ name: 'A', status: 'gone' }, 'status', /^Choose one of: prospect, onboarding, /],
+      [{ name: 'A', revenue: -1 }, 'revenue', /^Enter 0 or more\.$/],
+      [{ name: 'A', revenue: Number.NaN }, 'revenue', /^Enter a number\.$/],
+      [{ name: 'A', revenue: 1e16 }, 'revenue', /^Enter 1000000000000000 or less\.$/],
+      [{ name: 'A', revenue: '100' }, 'revenue', /^Enter a number\.$/],
       [{ name: 'A', renewalDate: '31/12/2026' }, 'renewalDate', /Use the form YYYY-MM-DD\./],
       [{ name: 'A', renewalDate: '2026-02-30' }, 'renewalDate', /Use the form YYYY-MM-DD\./],
       [{ name: 'A', renewalDate: '2026-13-01' }, 'renewalDate', /Use the form YYYY-MM-DD\./],

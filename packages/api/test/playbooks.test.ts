@@ -176,6 +176,8 @@ describe('evaluation on the sample workbooks', () => {
       ['Automotive Solutions', 12.1, ['Health score is below 50: 47.9 (by 2.1)']],
       ['Global Manufacturing Inc', 12.1, ['Health score is below 50: 47.9 (by 2.1)']],
     ]);
+    expect((await ranked(acme.asMember, 'renewal_safeguard')).map((r) => r.urgencyReasons)).toEqual([['health 2.1 points below 50'], ['health 2.1 points below 50']]);
+    expect((await ranked(acme.asMember, 'sla_stabiliser')).at(-1)?.urgencyReasons).toEqual(['Mean Time to Resolution (MTTR) is above 16, by 3 hours']);
     expect(summary(await ranked(acme.asMember, 'expansion_timing'))).toEqual([
       ['Financial Services Group', 50, ['Upsell and Cross-sell Revenue is above 20: 26 (by 6)']],
       ['Consulting Partners', 23.3, ['Upsell and Cross-sell Revenue is above 20: 22 (by 2)']],
@@ -230,6 +232,8 @@ describe('evaluation on the sample workbooks', () => {
     ]);
     expect(northstar?.reasons[1]).toMatchObject({ kind: 'health_drop', observed: 20.4, threshold: 10, margin: 10.4, severity: 20.4 });
     expect(northstar?.urgency).toBe(60.4);
+    // Most severe first: the CSAT reason weighs 60.4 − 20.4 = 40, the drop 20.4.
+    expect(northstar?.urgencyReasons).toEqual(['Customer Satisfaction (CSAT) is below 3.5, by 0.3', 'health fell 20.4 points in a period']);
 
     await uploadWorkbook(acme.asMember, WORKBOOKS.biotech, '2026-04', { accountName: 'Northstar' });
     expect(await ranked(acme.asMember, 'voc_sprint')).toEqual([]);
@@ -248,6 +252,7 @@ describe('evaluation on the sample workbooks', () => {
     const [rec] = await ranked(acme.asMember, 'renewal_safeguard');
     expect(rec).toMatchObject({ account: { id: soon.id, renewalDate: daysFromNow(30) }, urgency: 76.7 });
     expect(rec?.reasons[0]?.message).toBe(`Renews on ${daysFromNow(30)}, in 30 days (window: 90 days).`);
+    expect(rec?.urgencyReasons).toEqual(['renews in 30 days']);
 
     const renewal = await triggerOf(acme.asAdmin, 'Renewal is within 90 days');
     await acme.asAdmin.playbooks.updateTrigger({ id: renewal.id, enabled: false });
@@ -296,6 +301,8 @@ describe('executions', () => {
       progress: { total: 7, done: 0, skipped: 0, pending: 7, percent: 0 },
     });
     expect(started.healthAtStart).toBeCloseTo(50.37, 2);
+    // Completing needs every step resolved, so it is not offered yet.
+    expect(started.allowedActions).toEqual(['pause', 'cancel', 'resolveSteps']);
     expect(started.dueAt.getTime() - started.startedAt.getTime()).toBe(14 * 86_400_000);
     expect(started.steps.map((s) => [s.position, s.status])).toEqual([1, 2, 3, 4, 5, 6, 7].map((p) => [p, 'pending']));
     expect(started.steps[0]).toMatchObject({ title: 'Triage the backlog', guidance: expect.stringContaining('day one') });
@@ -312,7 +319,8 @@ describe('executions', () => {
     expect(skipped.progress).toEqual({ total: 7, done: 1, skipped: 1, pending: 5, percent: 29 });
     await expectTrpcError(acme.asMember.playbooks.completeStep({ executionId: started.id, stepId: s1 as string, note: 'again' }), 'CONFLICT', 'Step 1 is already done.');
 
-    expect((await acme.asMember.playbooks.pause({ id: started.id, reason: 'Customer freeze week' })).status).toBe('paused');
+    const paused = await acme.asMember.playbooks.pause({ id: started.id, reason: 'Customer freeze week' });
+    expect(paused).toMatchObject({ status: 'paused', allowedActions: ['resume', 'cancel'] });
     await expectTrpcError(
       acme.asMember.playbooks.completeStep({ executionId: started.id, stepId: rest[0] as string, note: 'x' }),
       'CONFLICT',
@@ -320,13 +328,14 @@ describe('executions', () => {
     );
     await expectTrpcError(acme.asMember.playbooks.pause({ id: started.id }), 'CONFLICT', 'This playbook is paused and cannot be paused.');
     await expectTrpcError(acme.asMember.playbooks.complete({ id: started.id }), 'CONFLICT', 'This playbook is paused and cannot be completed; resume it first.');
-    expect((await acme.asMember.playbooks.resume({ id: started.id })).status).toBe('active');
+    expect(await acme.asMember.playbooks.resume({ id: started.id })).toMatchObject({ status: 'active', allowedActions: ['pause', 'cancel', 'resolveSteps'] });
     await expectTrpcError(acme.asMember.playbooks.resume({ id: started.id }), 'CONFLICT', 'This playbook is active and cannot be resumed.');
     await expectTrpcError(acme.asMember.playbooks.complete({ id: started.id }), 'CONFLICT', '5 steps are still open; complete or skip them first.');
 
     for (const stepId of rest) await acme.asAdmin.playbooks.completeStep({ executionId: started.id, stepId, note: 'Done as planned' });
+    expect((await acme.asMember.playbooks.byId({ id: started.id })).allowedActions).toEqual(['pause', 'cancel', 'complete', 'resolveSteps']);
     const done = await acme.asAdmin.playbooks.complete({ id: started.id, summary: 'SLA back at 97% over the last 7 days.' });
-    expect(done).toMatchObject({ status: 'completed', closingNote: 'SLA back at 97% over the last 7 days.', progress: { percent: 100 } });
+    expect(done).toMatchObject({ status: 'completed', closingNote: 'SLA back at 97% over the last 7 days.', progress: { percent: 100 }, allowedActions: [] });
     expect(done.endedAt).toBeInstanceOf(Date);
     await expectTrpcError(acme.asAdmin.playbooks.cancel({ id: started.id, reason: 'late' }), 'CONFLICT', 'This playbook is completed and cannot be cancelled.');
     expect(done.audit.map((a) => [a.action, a.user?.id])).toEqual([
@@ -349,7 +358,7 @@ describe('executions', () => {
     const restarted = await acme.asMember.playbooks.start({ accountId: ids.consulting as string, playbookKey: 'sla_stabiliser' });
     expect(restarted.id).not.toBe(started.id);
     const cancelled = await acme.asMember.playbooks.cancel({ id: restarted.id, reason: 'Handled in the renewal playbook instead' });
-    expect(cancelled).toMatchObject({ status: 'cancelled', closingNote: 'Handled in the renewal playbook instead' });
+    expect(cancelled).toMatchObject({ status: 'cancelled', closingNote: 'Handled in the renewal playbook instead', allowedActions: [] });
   });
 
   it('refuses bad starts: unknown playbooks, mismatched recommendations, archived accounts', async () => {

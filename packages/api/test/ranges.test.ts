@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@pulse/db/testing';
-import { FieldErrors } from '../src/errors.js';
+import type { ZodError } from 'zod';
+import { FieldErrors, inputErrors } from '../src/errors.js';
 import { makeTenant, type TestTenant } from './harness.js';
 import { README_OVERALL, expectTrpcError, readmeExample, snapshotTenant, uploadCsv } from './kpi-helpers.js';
 
@@ -98,22 +99,22 @@ describe('ranges.update', () => {
     const higher = await expectTrpcError(
       acme.asAdmin.ranges.update({ ...CRR, riskThreshold: 90, healthyThreshold: 80 }),
       'BAD_REQUEST',
-      'riskThreshold (90) is greater than healthyThreshold (80); expected scaleMin ≤ riskThreshold ≤ healthyThreshold ≤ scaleMax when higher is better',
+      'When higher is better, the risk threshold (90) must not be above the healthy threshold (80).',
     );
-    expect((higher.cause as FieldErrors).fieldErrors).toEqual({ thresholds: [higher.message] });
+    expect((higher.cause as FieldErrors).fieldErrors).toEqual({ riskThreshold: [higher.message] });
     // First Response Time is lower-is-better: healthy must not exceed risk.
     await expectTrpcError(
       acme.asAdmin.ranges.update({ kpi: 'First Response Time', higherIsBetter: false, scaleMin: 0, healthyThreshold: 10, riskThreshold: 5, scaleMax: 999 }),
       'BAD_REQUEST',
-      /^healthyThreshold \(10\) is greater than riskThreshold \(5\); expected .* when lower is better$/,
+      'When lower is better, the healthy threshold (10) must not be above the risk threshold (5).',
     );
     // The same numbers are fine the other way round.
     await expectTrpcError(
       acme.asAdmin.ranges.update({ kpi: 'First Response Time', higherIsBetter: true, scaleMin: 0, healthyThreshold: 10, riskThreshold: 5, scaleMax: 4 }),
       'BAD_REQUEST',
-      /healthyThreshold \(10\) is greater than scaleMax \(4\)/,
+      /the healthy threshold \(10\) must not be above the scale maximum \(4\)/,
     );
-    await expectTrpcError(acme.asAdmin.ranges.update({ ...CRR, scaleMin: 100, scaleMax: 100, riskThreshold: 100, healthyThreshold: 100 }), 'BAD_REQUEST', /scaleMin \(100\) must be less than scaleMax \(100\)/);
+    await expectTrpcError(acme.asAdmin.ranges.update({ ...CRR, scaleMin: 100, scaleMax: 100, riskThreshold: 100, healthyThreshold: 100 }), 'BAD_REQUEST', /The scale minimum \(100\) must be below the scale maximum \(100\)/);
     await expectTrpcError(acme.asAdmin.ranges.update({ ...CRR, riskThreshold: Number.NaN, healthyThreshold: 91 }), 'BAD_REQUEST');
 
     const state = await acmeState();
@@ -198,11 +199,11 @@ describe('ranges.updateSettings', () => {
 
   it('rejects invalid settings with BAD_REQUEST and keeps the stored health', async () => {
     const weights = { 'Product Usage': 30, Support: 20 };
-    await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 70, atRisk: 75 } }), 'BAD_REQUEST', /tiers\.atRisk \(75\) is greater than tiers\.healthy \(70\)/);
+    await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 70, atRisk: 75 } }), 'BAD_REQUEST', 'The at-risk threshold (75) must not be above the healthy threshold (70).');
     await expectTrpcError(
       acme.asAdmin.ranges.updateSettings({ categoryWeights: { Support: 0 }, tiers: { healthy: 80, atRisk: 60 } }),
       'BAD_REQUEST',
-      'At least one category weight must be greater than 0',
+      'Give at least one category a weight above 0.',
     );
     await expectTrpcError(
       acme.asAdmin.ranges.updateSettings({ categoryWeights: { Support: 1, ' support ': 2 }, tiers: { healthy: 80, atRisk: 60 } }),
@@ -210,7 +211,10 @@ describe('ranges.updateSettings', () => {
       /duplicates/,
     );
     await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: { Support: -1 }, tiers: { healthy: 80, atRisk: 60 } }), 'BAD_REQUEST');
-    await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 101, atRisk: 60 } }), 'BAD_REQUEST');
+    const outOfScale = await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 101, atRisk: 60 } }), 'BAD_REQUEST');
+    expect(inputErrors(outOfScale.cause as ZodError)).toEqual({ message: 'Some fields are not valid.', fieldErrors: { 'tiers.healthy': ['Enter 100 or less.'] } });
+    const crossed = await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 70, atRisk: 75 } }), 'BAD_REQUEST');
+    expect((crossed.cause as FieldErrors).fieldErrors).toEqual({ 'tiers.atRisk': ['The at-risk threshold (75) must not be above the healthy threshold (70).'] });
     expect((await acmeState()).health?.overall).toBeCloseTo(README_OVERALL, 9);
   });
 });

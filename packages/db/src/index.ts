@@ -8,4 +8,5 @@ export * as users from './repos/users.js';
 export * as sessions from './repos/sessions.js';
 export * as tokens from './repos/tokens.js';
 export type { PublicUser } from './repos/users.js';
-export { passwordProblem, normaliseEmail, MIN_PASSWORD_BYTES, MAX_PASSWORD_BYTES } from './repos/users.js';
+export { passwordProblem, normaliseEmail } from './repos/users.js';
+export { MIN_PASSWORD_CHARACTERS, MAX_PASSWORD_BYTES } from './limits.js';

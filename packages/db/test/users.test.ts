@@ -74,8 +74,12 @@ describe('credentials', () => {
     expect(await verifyCredentials(handle.db, 'ada@acme.test', 'right password', 5)).not.toBeNull();
   });
 
-  it('refuses passwords outside 8..72 bytes when creating users', async () => {
-    await expect(createUser(handle.db, { tenantId, email: 'b@acme.test', name: 'B', role: 'member', password: 'short' }, 4)).rejects.toThrow(/at least 8 bytes/);
-    await expect(createUser(handle.db, { tenantId, email: 'b@acme.test', name: 'B', role: 'member', password: 'ü'.repeat(37) }, 4)).rejects.toThrow(/at most 72 bytes/);
+  it('refuses passwords under 8 characters or over 72 UTF-8 bytes when creating users', async () => {
+    const create = (password: string) => createUser(handle.db, { tenantId, email: 'b@acme.test', name: 'B', role: 'member', password }, 4);
+    await expect(create('short')).rejects.toThrow(/at least 8 characters/);
+    // 'é' is two bytes: 4 characters are 8 bytes, still under the minimum of 8 characters.
+    await expect(create('é'.repeat(4))).rejects.toThrow(/at least 8 characters/);
+    // 37 × 'ü' (2 bytes each) = 74 bytes > 72, although only 37 characters.
+    await expect(create('ü'.repeat(37))).rejects.toThrow(/at most 72 characters, fewer with accented letters/);
   });
 });

@@ -25,12 +25,12 @@ export {
   scoreReading,
   scoreValue,
   type BandScore,
-  type BandShape,
   type ReadingInput,
   type ReadingWarning,
   type ReadingWarningCode,
   type ScoredReading,
 } from './score.js';
+export type { BandShape } from './bands.js';
 export {
   normaliseImpact,
   rollupHealth,
@@ -39,4 +39,4 @@ export {
   type HealthRollup,
   type RollupReading,
 } from './rollup.js';
-export { validateRange, validateSettings } from './validate.js';
+export { validateRange, validateSettings, type ValidationProblem } from './validate.js';

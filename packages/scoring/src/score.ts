@@ -1,21 +1,14 @@
 import { hasDecimalComma, parseValue, type ParseResult } from './parse.js';
 import type { Band, ParsedUnit, ReadingStatus, ReferenceRange } from './types.js';
 import { parsedUnitFor, toCatalogueUnit } from './units.js';
+import { readingBands, type BandShape } from './bands.js';
 
 export interface BandScore {
   band: Band;
   score: number;
 }
 
-export interface BandShape {
-  band: Band;
-  floor: number;
-  ceiling: number;
-}
-
-const healthy: BandShape = { band: 'healthy', floor: 67, ceiling: 100 };
-const risk: BandShape = { band: 'risk', floor: 34, ceiling: 66 };
-const critical: BandShape = { band: 'critical', floor: 0, ceiling: 33 };
+const { healthy, risk, critical } = readingBands;
 
 /** The three bands a reading's score falls in (what a SQL re-score builds its expression from). */
 export const bandShapes: Readonly<Record<Band, BandShape>> = { healthy, risk, critical };

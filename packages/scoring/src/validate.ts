@@ -2,86 +2,108 @@ import { kpiKey } from './catalogue.js';
 import type { HealthSettings, ReferenceRange } from './types.js';
 import { catalogueUnits, isCatalogueUnit } from './units.js';
 
+/** One problem, as a sentence a person can act on, and the input field it concerns ("tiers.healthy"). */
+export interface ValidationProblem {
+  field: string;
+  message: string;
+}
+
 interface Bound {
+  field: string | null;
+  /** How the sentence names the bound: "the risk threshold (97)", "100". */
   label: string;
   value: number;
 }
 
-const field = (name: string, value: number): Bound => ({ label: `${name} (${value})`, value });
-const constant = (value: number): Bound => ({ label: String(value), value });
+const bound = (field: string, name: string, value: number): Bound => ({ field, label: `the ${name} (${value})`, value });
+const constant = (value: number): Bound => ({ field: null, label: String(value), value });
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** One message per neighbouring pair that is out of order (each must be ≤ the next). */
-function orderErrors(bounds: readonly Bound[], rule: string): string[] {
+/** One problem per neighbouring pair out of order (each must be ≤ the next), on the field that is not a constant. */
+function orderProblems(bounds: readonly Bound[], condition: string): ValidationProblem[] {
   return bounds.slice(1).flatMap((upper, i) => {
     const lower = bounds[i];
-    return lower && lower.value > upper.value ? [`${lower.label} is greater than ${upper.label}; expected ${rule}`] : [];
+    if (!lower || lower.value <= upper.value) return [];
+    const field = lower.field ?? upper.field ?? '';
+    const sentence = lower.field ? `${lower.label} must not be above ${upper.label}` : `${upper.label} must not be below ${lower.label}`;
+    return [{ field, message: `${condition}${condition ? sentence : capitalise(sentence)}.` }];
   });
 }
 
-function finiteErrors(values: Record<string, number>): string[] {
+function finiteProblems(values: Record<string, { name: string; value: number }>): ValidationProblem[] {
   return Object.entries(values)
-    .filter(([, value]) => !Number.isFinite(value))
-    .map(([name]) => `${name} must be a finite number`);
+    .filter(([, { value }]) => !Number.isFinite(value))
+    .map(([field, { name }]) => ({ field, message: `${capitalise(name)} must be a number.` }));
 }
 
-/** Human-readable problems with a reference range; empty when it is valid. */
-export function validateRange(range: ReferenceRange): string[] {
-  return [...describeErrors(range), ...numberErrors(range)];
+/** What is wrong with a reference range; empty when it is valid. */
+export function validateRange(range: ReferenceRange): ValidationProblem[] {
+  return [...describeProblems(range), ...numberProblems(range)];
 }
 
-function describeErrors(range: ReferenceRange): string[] {
-  const errors: string[] = [];
-  if (range.kpiName.trim() === '') errors.push('kpiName must not be empty');
-  if (range.category.trim() === '') errors.push('category must not be empty');
-  if (!isCatalogueUnit(range.unit)) errors.push(`unit must be one of ${catalogueUnits.join(', ')}`);
-  return errors;
+function describeProblems(range: ReferenceRange): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (range.kpiName.trim() === '') problems.push({ field: 'kpiName', message: 'The KPI needs a name.' });
+  if (range.category.trim() === '') problems.push({ field: 'category', message: 'The KPI needs a category.' });
+  if (!isCatalogueUnit(range.unit)) problems.push({ field: 'unit', message: `The unit must be one of ${catalogueUnits.join(', ')}.` });
+  return problems;
 }
 
-function numberErrors(range: ReferenceRange): string[] {
+function numberProblems(range: ReferenceRange): ValidationProblem[] {
   const { scaleMin, riskThreshold, healthyThreshold, scaleMax } = range;
-  const notFinite = finiteErrors({ scaleMin, riskThreshold, healthyThreshold, scaleMax });
+  const notFinite = finiteProblems({
+    scaleMin: { name: 'the scale minimum', value: scaleMin },
+    riskThreshold: { name: 'the risk threshold', value: riskThreshold },
+    healthyThreshold: { name: 'the healthy threshold', value: healthyThreshold },
+    scaleMax: { name: 'the scale maximum', value: scaleMax },
+  });
   if (notFinite.length > 0) return notFinite;
-  const L = field('scaleMin', scaleMin);
-  const r = field('riskThreshold', riskThreshold);
-  const h = field('healthyThreshold', healthyThreshold);
-  const H = field('scaleMax', scaleMax);
-  const scaleErrors = scaleMin >= scaleMax ? [`${L.label} must be less than ${H.label}`] : [];
+  const L = bound('scaleMin', 'scale minimum', scaleMin);
+  const r = bound('riskThreshold', 'risk threshold', riskThreshold);
+  const h = bound('healthyThreshold', 'healthy threshold', healthyThreshold);
+  const H = bound('scaleMax', 'scale maximum', scaleMax);
+  const scale = scaleMin >= scaleMax ? [{ field: 'scaleMin', message: `${capitalise(L.label)} must be below ${H.label}.` }] : [];
   const ordered = range.higherIsBetter
-    ? orderErrors([L, r, h, H], 'scaleMin ≤ riskThreshold ≤ healthyThreshold ≤ scaleMax when higher is better')
-    : orderErrors([L, h, r, H], 'scaleMin ≤ healthyThreshold ≤ riskThreshold ≤ scaleMax when lower is better');
-  return [...scaleErrors, ...ordered];
+    ? orderProblems([L, r, h, H], 'When higher is better, ')
+    : orderProblems([L, h, r, H], 'When lower is better, ');
+  return [...scale, ...ordered];
 }
 
-/** Human-readable problems with category weights and tier thresholds; empty when valid. */
-export function validateSettings(settings: HealthSettings): string[] {
-  return [...weightErrors(settings.categoryWeights), ...tierErrors(settings.tiers)];
+/** What is wrong with category weights and tier thresholds; empty when they are valid. */
+export function validateSettings(settings: HealthSettings): ValidationProblem[] {
+  return [...weightProblems(settings.categoryWeights), ...tierProblems(settings.tiers)];
 }
 
-function weightErrors(weights: Record<string, number>): string[] {
+function weightProblems(weights: Record<string, number>): ValidationProblem[] {
   const entries = Object.entries(weights);
-  const errors = entries
+  const problems = entries
     .filter(([, weight]) => !Number.isFinite(weight) || weight < 0)
-    .map(([category, weight]) => `Weight of "${category}" (${weight}) must be a finite number ≥ 0`);
+    .map(([category, weight]) => ({ field: `categoryWeights.${category}`, message: `The weight of ${category} (${weight}) must be a number of 0 or more.` }));
   if (!entries.some(([, weight]) => weight > 0 && Number.isFinite(weight))) {
-    errors.push('At least one category weight must be greater than 0');
+    problems.push({ field: 'categoryWeights', message: 'Give at least one category a weight above 0.' });
   }
-  return [...errors, ...duplicateCategoryErrors(entries.map(([category]) => category))];
+  return [...problems, ...duplicateCategoryProblems(entries.map(([category]) => category))];
 }
 
-function duplicateCategoryErrors(categories: readonly string[]): string[] {
+function duplicateCategoryProblems(categories: readonly string[]): ValidationProblem[] {
   const seen = new Map<string, string>();
   return categories.flatMap((category) => {
     const first = seen.get(kpiKey(category));
     seen.set(kpiKey(category), first ?? category);
-    return first === undefined ? [] : [`Category "${category}" duplicates "${first}" (names ignore case and spacing)`];
+    return first === undefined
+      ? []
+      : [{ field: `categoryWeights.${category}`, message: `The category "${category}" duplicates "${first}" (names ignore case and spacing).` }];
   });
 }
 
-function tierErrors(tiers: HealthSettings['tiers']): string[] {
-  const notFinite = finiteErrors({ 'tiers.healthy': tiers.healthy, 'tiers.atRisk': tiers.atRisk });
+function tierProblems(tiers: HealthSettings['tiers']): ValidationProblem[] {
+  const notFinite = finiteProblems({
+    'tiers.healthy': { name: 'the healthy threshold', value: tiers.healthy },
+    'tiers.atRisk': { name: 'the at-risk threshold', value: tiers.atRisk },
+  });
   if (notFinite.length > 0) return notFinite;
-  return orderErrors(
-    [constant(0), field('tiers.atRisk', tiers.atRisk), field('tiers.healthy', tiers.healthy), constant(100)],
-    '0 ≤ tiers.atRisk ≤ tiers.healthy ≤ 100',
+  return orderProblems(
+    [constant(0), bound('tiers.atRisk', 'at-risk threshold', tiers.atRisk), bound('tiers.healthy', 'healthy threshold', tiers.healthy), constant(100)],
+    '',
   );
 }

@@ -23,49 +23,49 @@ describe('validateRange', () => {
 
   it('rejects thresholds out of order when higher is better', () => {
     expect(validateRange({ ...higher, riskThreshold: 97 })).toEqual([
-      'riskThreshold (97) is greater than healthyThreshold (96); expected scaleMin ≤ riskThreshold ≤ healthyThreshold ≤ scaleMax when higher is better',
+      { field: 'riskThreshold', message: 'When higher is better, the risk threshold (97) must not be above the healthy threshold (96).' },
     ]);
   });
 
   it('rejects thresholds out of order when lower is better', () => {
     expect(validateRange({ ...lower, healthyThreshold: 20 })).toEqual([
-      'healthyThreshold (20) is greater than riskThreshold (15); expected scaleMin ≤ healthyThreshold ≤ riskThreshold ≤ scaleMax when lower is better',
+      { field: 'healthyThreshold', message: 'When lower is better, the healthy threshold (20) must not be above the risk threshold (15).' },
     ]);
   });
 
   it('rejects thresholds meant for the other direction', () => {
     const errors = validateRange({ ...higher, higherIsBetter: false });
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('riskThreshold (81)');
+    expect(errors[0]?.message).toContain('the risk threshold (81)');
   });
 
   it('rejects thresholds outside the scale', () => {
     const errors = validateRange({ ...higher, riskThreshold: -1, healthyThreshold: 101 });
     expect(errors).toEqual([
-      expect.stringContaining('scaleMin (0) is greater than riskThreshold (-1)'),
-      expect.stringContaining('healthyThreshold (101) is greater than scaleMax (100)'),
+      { field: 'scaleMin', message: expect.stringContaining('the scale minimum (0) must not be above the risk threshold (-1)') },
+      { field: 'healthyThreshold', message: expect.stringContaining('the healthy threshold (101) must not be above the scale maximum (100)') },
     ]);
   });
 
   it('rejects an empty or inverted scale', () => {
     expect(validateRange({ ...higher, scaleMin: 100, riskThreshold: 100, healthyThreshold: 100 })).toEqual([
-      'scaleMin (100) must be less than scaleMax (100)',
+      { field: 'scaleMin', message: 'The scale minimum (100) must be below the scale maximum (100).' },
     ]);
   });
 
   it('rejects non-finite numbers, naming the field', () => {
     expect(validateRange({ ...higher, scaleMax: Number.NaN, riskThreshold: Number.POSITIVE_INFINITY })).toEqual([
-      'riskThreshold must be a finite number',
-      'scaleMax must be a finite number',
+      { field: 'riskThreshold', message: 'The risk threshold must be a number.' },
+      { field: 'scaleMax', message: 'The scale maximum must be a number.' },
     ]);
   });
 
   it('rejects an unknown unit and empty names', () => {
     const bad = { ...higher, kpiName: ' ', category: '', unit: 'furlongs' } as unknown as ReferenceRange;
     expect(validateRange(bad)).toEqual([
-      'kpiName must not be empty',
-      'category must not be empty',
-      'unit must be one of %, $, hours, days, count, score, ratio',
+      { field: 'kpiName', message: 'The KPI needs a name.' },
+      { field: 'category', message: 'The KPI needs a category.' },
+      { field: 'unit', message: 'The unit must be one of %, $, hours, days, count, score, ratio.' },
     ]);
   });
 });
@@ -79,36 +79,36 @@ describe('validateSettings', () => {
   it('rejects negative or non-finite weights', () => {
     const errors = validateSettings({ ...defaultSettings, categoryWeights: { Support: -1, Usage: Number.NaN, Value: 5 } });
     expect(errors).toEqual([
-      'Weight of "Support" (-1) must be a finite number ≥ 0',
-      'Weight of "Usage" (NaN) must be a finite number ≥ 0',
+      { field: 'categoryWeights.Support', message: 'The weight of Support (-1) must be a number of 0 or more.' },
+      { field: 'categoryWeights.Usage', message: 'The weight of Usage (NaN) must be a number of 0 or more.' },
     ]);
   });
 
   it('requires at least one positive weight', () => {
-    const expected = ['At least one category weight must be greater than 0'];
+    const expected = [{ field: 'categoryWeights', message: 'Give at least one category a weight above 0.' }];
     expect(validateSettings({ ...defaultSettings, categoryWeights: { Support: 0 } })).toEqual(expected);
     expect(validateSettings({ ...defaultSettings, categoryWeights: {} })).toEqual(expected);
   });
 
   it('rejects category names that differ only by case or spacing', () => {
     expect(validateSettings({ ...defaultSettings, categoryWeights: { Support: 1, ' support': 2 } })).toEqual([
-      'Category " support" duplicates "Support" (names ignore case and spacing)',
+      { field: 'categoryWeights. support', message: 'The category " support" duplicates "Support" (names ignore case and spacing).' },
     ]);
   });
 
   it('rejects tiers out of order or outside 0–100', () => {
     expect(validateSettings({ ...defaultSettings, tiers: { healthy: 60, atRisk: 80 } })).toEqual([
-      'tiers.atRisk (80) is greater than tiers.healthy (60); expected 0 ≤ tiers.atRisk ≤ tiers.healthy ≤ 100',
+      { field: 'tiers.atRisk', message: 'The at-risk threshold (80) must not be above the healthy threshold (60).' },
     ]);
     expect(validateSettings({ ...defaultSettings, tiers: { healthy: 101, atRisk: -1 } })).toEqual([
-      '0 is greater than tiers.atRisk (-1); expected 0 ≤ tiers.atRisk ≤ tiers.healthy ≤ 100',
-      'tiers.healthy (101) is greater than 100; expected 0 ≤ tiers.atRisk ≤ tiers.healthy ≤ 100',
+      { field: 'tiers.atRisk', message: 'The at-risk threshold (-1) must not be below 0.' },
+      { field: 'tiers.healthy', message: 'The healthy threshold (101) must not be above 100.' },
     ]);
   });
 
   it('rejects non-finite tiers', () => {
     expect(validateSettings({ ...defaultSettings, tiers: { healthy: Number.NaN, atRisk: 60 } })).toEqual([
-      'tiers.healthy must be a finite number',
+      { field: 'tiers.healthy', message: 'The healthy threshold must be a number.' },
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { formErrors, type ErrorLike } from '../errors.js';
+import { textLimits } from '@pulse/api/limits';
+import { CORRECT_FIELDS, formErrors, type ErrorLike } from '../errors.js';
 import { humanize } from '../format.js';
 import type { RouterInputs, RouterOutputs } from '../trpc.js';
 import { Field, FormError, SelectField, TextAreaField } from './Field.js';
@@ -47,7 +48,7 @@ export interface AccountFormProps {
 export function AccountForm({ account, submitLabel, pending, error, onSubmit, onCancel }: AccountFormProps) {
   const [notANumber, setNotANumber] = useState(false);
   const server = formErrors(error);
-  const message = notANumber ? 'Please correct the highlighted fields.' : server.message;
+  const message = notANumber ? CORRECT_FIELDS : server.message;
   const fieldErrors = notANumber ? { revenue: ['Enter an amount, e.g. 250000.'] } : server.fieldErrors;
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -59,7 +60,7 @@ export function AccountForm({ account, submitLabel, pending, error, onSubmit, on
     <form className="form" onSubmit={submit} noValidate>
       <FormError message={message} />
       <div className="form-grid">
-        <Field label="Name" name="name" required defaultValue={account?.name} errors={fieldErrors.name} fieldClassName="span-2" />
+        <Field label="Name" name="name" required maxLength={textLimits.name} defaultValue={account?.name} errors={fieldErrors.name} fieldClassName="span-2" />
         <SelectField label="Status" name="status" defaultValue={account?.status ?? 'active'} errors={fieldErrors.status}>
           {accountStatuses.map((status) => (
             <option key={status} value={status}>
@@ -67,15 +68,15 @@ export function AccountForm({ account, submitLabel, pending, error, onSubmit, on
             </option>
           ))}
         </SelectField>
-        <Field label="External ID" name="externalId" defaultValue={account?.externalId ?? ''} errors={fieldErrors.externalId} />
-        <Field label="Industry" name="industry" defaultValue={account?.industry ?? ''} errors={fieldErrors.industry} />
-        <Field label="Region" name="region" defaultValue={account?.region ?? ''} errors={fieldErrors.region} />
-        <Field label="Tier" name="tier" hint="e.g. Enterprise, Mid-Market" defaultValue={account?.tier ?? ''} errors={fieldErrors.tier} />
+        <Field label="External ID" name="externalId" maxLength={textLimits.externalId} defaultValue={account?.externalId ?? ''} errors={fieldErrors.externalId} />
+        <Field label="Industry" name="industry" maxLength={textLimits.text} defaultValue={account?.industry ?? ''} errors={fieldErrors.industry} />
+        <Field label="Region" name="region" maxLength={textLimits.text} defaultValue={account?.region ?? ''} errors={fieldErrors.region} />
+        <Field label="Tier" name="tier" maxLength={textLimits.accountTier} hint="e.g. Enterprise, Mid-Market" defaultValue={account?.tier ?? ''} errors={fieldErrors.tier} />
         <Field label="Annual revenue (USD)" name="revenue" inputMode="decimal" defaultValue={account?.revenue ?? ''} errors={fieldErrors.revenue} />
-        <Field label="CSM owner" name="csmOwner" defaultValue={account?.csmOwner ?? ''} errors={fieldErrors.csmOwner} />
+        <Field label="CSM owner" name="csmOwner" maxLength={textLimits.text} defaultValue={account?.csmOwner ?? ''} errors={fieldErrors.csmOwner} />
         <Field label="Renewal date" name="renewalDate" type="date" defaultValue={account?.renewalDate ?? ''} errors={fieldErrors.renewalDate} />
-        <Field label="Lifecycle stage" name="lifecycleStage" defaultValue={account?.lifecycleStage ?? ''} errors={fieldErrors.lifecycleStage} />
-        <TextAreaField label="Champions" name="champions" defaultValue={account?.champions ?? ''} errors={fieldErrors.champions} fieldClassName="span-3" />
+        <Field label="Lifecycle stage" name="lifecycleStage" maxLength={textLimits.lifecycleStage} defaultValue={account?.lifecycleStage ?? ''} errors={fieldErrors.lifecycleStage} />
+        <TextAreaField label="Champions" name="champions" maxLength={textLimits.champions} defaultValue={account?.champions ?? ''} errors={fieldErrors.champions} fieldClassName="span-3" />
       </div>
       <div className="form-actions">
         <button type="button" className="button button-secondary" onClick={onCancel}>

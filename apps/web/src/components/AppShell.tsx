@@ -87,7 +87,7 @@ function SideNav({ isAdmin }: { isAdmin: boolean }) {
   const items = navRoutes(isAdmin);
   const adminItems = items.filter((route) => route.access === 'admin');
   return (
-    <nav className="side-nav" aria-label="Main">
+    <nav id="navigation" className="side-nav" aria-label="Main" tabIndex={-1}>
       <div className="side-nav-inner">
         <NavList routes={items.filter((route) => route.access !== 'admin')} pathname={pathname} />
         {adminItems.length > 0 && (
@@ -105,9 +105,14 @@ function SideNav({ isAdmin }: { isAdmin: boolean }) {
 export function AppShell({ session, children }: { session: SignedInSession; children: ReactNode }) {
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
+      <nav className="skip-links" aria-label="Skip links">
+        <a className="skip-link" href="#navigation">
+          Skip to navigation
+        </a>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+      </nav>
       <header className="top-bar">
         <Link to="/" className="brand" aria-label="Pulse dashboard">
           <span className="brand-mark" aria-hidden="true" />
@@ -118,7 +123,7 @@ export function AppShell({ session, children }: { session: SignedInSession; chil
       </header>
       <div className="shell-body">
         <SideNav isAdmin={session.user.role === 'admin'} />
-        <main id="main" className="shell-main">
+        <main id="main" className="shell-main" tabIndex={-1}>
           {children}
         </main>
       </div>

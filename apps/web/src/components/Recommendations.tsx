@@ -1,8 +1,9 @@
 import { errorMessage } from '../errors.js';
-import { formatDate } from '../format.js';
+import { sentence } from '../format.js';
 import { navigate, Link } from '../router.js';
 import { trpc, type RouterInputs, type RouterOutputs } from '../trpc.js';
 import { HealthBadge } from './HealthBadge.js';
+import { RenewalDate } from './RenewalDate.js';
 
 export type Recommendation = RouterOutputs['playbooks']['recommendations']['items'][number];
 export type PlaybookKey = RouterInputs['playbooks']['start']['playbookKey'];
@@ -48,8 +49,8 @@ function RecommendationItem({ recommendation, showAccount, compact }: { recommen
         {!compact && (
           <p className="recommendation-meta">
             <HealthBadge score={recommendation.account.healthOverall} tier={recommendation.account.healthTier} />
-            {recommendation.account.renewalDate && <span>Renews {formatDate(recommendation.account.renewalDate)}</span>}
-            <span>Urgency {Math.round(recommendation.urgency)}</span>
+            {recommendation.account.renewalDate && <RenewalDate date={recommendation.account.renewalDate} prefix="Renews " />}
+            {recommendation.urgencyReasons.length > 0 && <span>Why now: {sentence(recommendation.urgencyReasons)}</span>}
           </p>
         )}
         {start.error && (

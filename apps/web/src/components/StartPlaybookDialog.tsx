@@ -1,3 +1,4 @@
+import { textLimits } from '@pulse/api/limits';
 import { useState, type FormEvent } from 'react';
 import { formErrors } from '../errors.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
@@ -14,7 +15,7 @@ function AccountPicker({ value, onChange, errors }: { value: string; onChange: (
   return (
     <fieldset className="picker">
       <legend className="field-label">Account</legend>
-      <Field label="Find an account" name="accountSearch" type="search" placeholder="Account name" value={search} onChange={(event) => setSearch(event.target.value)} />
+      <Field label="Find an account" name="accountSearch" type="search" placeholder="Account name" maxLength={textLimits.name} value={search} onChange={(event) => setSearch(event.target.value)} />
       <div className="picker-options" aria-live="polite">
         {matches.isPending && <p className="cell-muted">Searching…</p>}
         {matches.data?.items.length === 0 && <p className="cell-muted">No account matches.</p>}

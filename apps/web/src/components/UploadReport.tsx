@@ -127,7 +127,15 @@ function Imported({ report }: { report: UploadReport }) {
                     <td>{warning.column ?? DASH}</td>
                     <td className="cell-wrap">{warning.account}</td>
                     <td className="cell-wrap">{warning.kpi}</td>
-                    <td className="cell-wrap">{warning.message}</td>
+                    <td className="cell-wrap">
+                      {warning.message}
+                      {warning.code === 'unit_mismatch' && (
+                        <span className="cell-sub">
+                          Correct the cell and upload the file again, or, if the value is right, check the unit {warning.kpi} is measured in under{' '}
+                          <Link to="/ranges">Ranges</Link>.
+                        </span>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>

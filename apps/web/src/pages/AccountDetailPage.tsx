@@ -2,6 +2,7 @@ import { Card } from '../components/Card.js';
 import { HealthBadge } from '../components/HealthBadge.js';
 import { Page } from '../components/Page.js';
 import { EmptyState, ErrorState, LoadingState, QueryView } from '../components/states.js';
+import { RenewalDate } from '../components/RenewalDate.js';
 import { Tag } from '../components/Tag.js';
 import { formatDate, formatPeriod } from '../format.js';
 import { Link, replaceSearchParams, useLocation } from '../router.js';
@@ -107,7 +108,7 @@ export function AccountDetailPage({ id }: { id: string }) {
           <HealthBadge score={data.health.overall === null ? null : Math.round(data.health.overall * 10) / 10} tier={data.health.tier} />
           {data.archivedAt && <Tag tone="warning">Archived {formatDate(data.archivedAt)}</Tag>}
           {data.industry && <span>{data.industry}</span>}
-          {data.renewalDate && <span>Renews {formatDate(data.renewalDate)}</span>}
+          {data.renewalDate && <RenewalDate date={data.renewalDate} prefix="Renews " />}
         </span>
       }
       actions={

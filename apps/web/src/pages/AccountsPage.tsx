@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { textLimits } from '@pulse/api/limits';
 import type { Tier, TierThresholds } from '@pulse/scoring';
 import { AccountForm, accountStatuses } from '../components/AccountForm.js';
 import { Dialog } from '../components/Dialog.js';
@@ -7,9 +8,10 @@ import { HealthBadge } from '../components/HealthBadge.js';
 import { InfiniteScroll } from '../components/InfiniteScroll.js';
 import { BulkAssign, OwnerFilter, UnmatchedOwners } from '../components/OwnerControls.js';
 import { Page } from '../components/Page.js';
+import { RenewalDate } from '../components/RenewalDate.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.js';
-import { formatDate, formatMoney, formatScore, humanize } from '../format.js';
+import { formatMoney, formatScore, humanize } from '../format.js';
 import { heatCell, tierLabels, tiers } from '../health.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
@@ -50,7 +52,7 @@ function SearchBox({ initial }: { initial: string }) {
   useEffect(() => {
     if (settled !== (new URLSearchParams(window.location.search).get('q') ?? '')) replaceSearchParams({ q: settled });
   }, [settled]);
-  return <Field label="Search" name="q" type="search" placeholder="Account name" value={value} onChange={(event) => setValue(event.target.value)} />;
+  return <Field label="Search" name="q" type="search" placeholder="Account name" maxLength={textLimits.name} value={value} onChange={(event) => setValue(event.target.value)} />;
 }
 
 function Toolbar({ filters, isAdmin }: { filters: ReturnType<typeof useFilters>; isAdmin: boolean }) {
@@ -139,7 +141,9 @@ function AccountRow({ account, trend, selection }: { account: AccountItem; trend
       <td>{account.tier ?? '—'}</td>
       <td>{account.owner?.name ?? account.csmOwner ?? '—'}</td>
       <td>{formatMoney(account.revenue)}</td>
-      <td>{formatDate(account.renewalDate)}</td>
+      <td>
+        <RenewalDate date={account.renewalDate} />
+      </td>
     </tr>
   );
 }

@@ -48,16 +48,19 @@ function TierTiles({ summary }: { summary: Summary }) {
 
 function AverageHealth({ summary, thresholds }: { summary: Summary; thresholds: Thresholds | undefined }) {
   const trend = summary.averageTrend;
-  const last = trend.at(-1)?.average ?? null;
-  const previous = trend.at(-2)?.average ?? null;
+  const change = summary.averageChange;
   const tierFor = (score: number | null) => (thresholds ? tierOf(score, thresholds) : 'unknown');
   return (
     <Card title="Average health" description={`Across ${formatCount(summary.accounts)} active accounts, latest period of each.`} className="average-card">
       <div className="average-figure">
         <HealthBadge score={summary.averageHealth === null ? null : Math.round(summary.averageHealth * 10) / 10} tier={tierFor(summary.averageHealth)} />
-        {last !== null && previous !== null && (
+        {change && (
           <span className="trend-change">
-            {formatChange(last - previous)} since {formatPeriod(trend.at(-2)?.period)}
+            {formatChange(change.change)} since {formatPeriod(change.previousPeriod)}
+            <span className="trend-change-basis">
+              {change.accounts === 1 ? 'for the one account' : `across the ${formatCount(change.accounts)} accounts`} scored in both {formatPeriod(change.previousPeriod)}{' '}
+              and {formatPeriod(change.period)}
+            </span>
           </span>
         )}
       </div>
@@ -117,6 +120,58 @@ function BiggestDrops({ summary }: { summary: Summary }) {
   );
 }
 
+type SetupStep = keyof Summary['setup'];
+
+const setupSteps: { step: SetupStep; title: string; detail: string; to: string; action: string; adminOnly: boolean }[] = [
+  {
+    step: 'profiles',
+    title: 'Import customer profiles',
+    detail: 'Your accounts with their industry, CSM owner and renewal date.',
+    to: '/accounts',
+    action: 'Go to Accounts',
+    adminOnly: false,
+  },
+  { step: 'kpis', title: 'Upload KPIs', detail: 'A KPI workbook or CSV file per period; Pulse scores each account.', to: '/upload', action: 'Upload KPIs', adminOnly: false },
+  {
+    step: 'ranges',
+    title: 'Review ranges and weights',
+    detail: 'Check the reference ranges and how much each category counts.',
+    to: '/ranges',
+    action: 'Review ranges',
+    adminOnly: true,
+  },
+  { step: 'teammates', title: 'Invite teammates', detail: 'Add the people who work on your accounts.', to: '/users', action: 'Add users', adminOnly: true },
+];
+
+/** The first steps of a new organisation; each ticks itself once done, and the list goes away when all are. */
+function SetupChecklist({ setup, isAdmin }: { setup: Summary['setup']; isAdmin: boolean }) {
+  const done = setupSteps.filter(({ step }) => setup[step]).length;
+  if (done === setupSteps.length) return null;
+  return (
+    <Card title="Set up Pulse" description={`${done} of ${setupSteps.length} done.`} className="setup-card">
+      <ol className="setup-list">
+        {setupSteps.map(({ step, title, detail, to, action, adminOnly }) => (
+          <li key={step} className={setup[step] ? 'setup-step setup-step-done' : 'setup-step'}>
+            <span className="setup-mark" aria-hidden="true">
+              {setup[step] ? '✓' : ''}
+            </span>
+            <span className="setup-text">
+              <strong>{title}</strong>
+              <span className="visually-hidden">{setup[step] ? ' (done)' : ' (to do)'}</span>
+              <span className="setup-detail">{detail}</span>
+            </span>
+            {!setup[step] && (isAdmin || !adminOnly) && (
+              <Link to={to} className="button button-secondary button-small">
+                {action}
+              </Link>
+            )}
+          </li>
+        ))}
+      </ol>
+    </Card>
+  );
+}
+
 function RecentUploads() {
   const uploads = trpc.uploads.list.useQuery({ limit: 5 });
   return (
@@ -172,6 +227,7 @@ export function DashboardPage({ session }: { session: SignedInSession }) {
   const owner = mine ? 'me' : null;
   const summary = trpc.health.summary.useQuery({ owner });
   const settings = trpc.ranges.settings.useQuery();
+  const isAdmin = session.user.role === 'admin';
   return (
     <Page
       title={`${greeting(new Date().getHours())}, ${firstName}`}
@@ -194,21 +250,25 @@ export function DashboardPage({ session }: { session: SignedInSession }) {
               </EmptyState>
             </div>
           ) : data.accounts === 0 ? (
-            <div className="card">
-              <EmptyState
-                title="No account health yet"
-                action={
-                  <Link to="/upload" className="button button-primary">
-                    Upload KPI workbooks
-                  </Link>
-                }
-              >
-                Upload your customers&rsquo; KPI workbooks and Pulse will score each account, so you can see at a glance who is
-                healthy and who needs attention.
-              </EmptyState>
-            </div>
+            <>
+              <SetupChecklist setup={data.setup} isAdmin={isAdmin} />
+              <div className="card">
+                <EmptyState
+                  title="No account health yet"
+                  action={
+                    <Link to="/upload" className="button button-primary">
+                      Upload KPI workbooks
+                    </Link>
+                  }
+                >
+                  Upload your customers&rsquo; KPI workbooks and Pulse will score each account, so you can see at a glance who is
+                  healthy and who needs attention.
+                </EmptyState>
+              </div>
+            </>
           ) : (
             <>
+              <SetupChecklist setup={data.setup} isAdmin={isAdmin} />
               <TierTiles summary={data} />
               <WorkdayCards summary={data} />
               <div className="dashboard-grid">

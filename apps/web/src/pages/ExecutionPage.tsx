@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { textLimits } from '@pulse/api/limits';
 import { Card } from '../components/Card.js';
 import { Dialog } from '../components/Dialog.js';
 import { ExecutionStatusTag } from '../components/ExecutionCard.js';
@@ -66,11 +67,11 @@ function StepForm({ execution, step, mode, onDone }: { execution: Execution; ste
       <FormError message={message} />
       {mode === 'complete' ? (
         <>
-          <TextAreaField label="Note" name="note" required hint="What was done, with whom, and what came of it." errors={fieldErrors.note} autoFocus />
-          <Field label="Outcome (optional)" name="outcome" hint="e.g. Sponsor agreed, 5 interviews booked." errors={fieldErrors.outcome} />
+          <TextAreaField label="Note" name="note" required maxLength={textLimits.stepNote} hint="What was done, with whom, and what came of it." errors={fieldErrors.note} autoFocus />
+          <Field label="Outcome (optional)" name="outcome" maxLength={textLimits.stepOutcome} hint="e.g. Sponsor agreed, 5 interviews booked." errors={fieldErrors.outcome} />
         </>
       ) : (
-        <TextAreaField label="Reason for skipping" name="reason" required errors={fieldErrors.reason} autoFocus />
+        <TextAreaField label="Reason for skipping" name="reason" required maxLength={textLimits.reason} errors={fieldErrors.reason} autoFocus />
       )}
       <div className="form-actions">
         <button type="button" className="button button-secondary" onClick={onDone}>
@@ -85,7 +86,7 @@ function StepForm({ execution, step, mode, onDone }: { execution: Execution; ste
 }
 
 function StepItem({ execution, step, open, onOpen, onClose }: { execution: Execution; step: Step; open: 'complete' | 'skip' | null; onOpen: (mode: 'complete' | 'skip') => void; onClose: () => void }) {
-  const workable = execution.status === 'active' && step.status === 'pending';
+  const workable = execution.allowedActions.includes('resolveSteps') && step.status === 'pending';
   return (
     <li className={`step step-${step.status}`}>
       <span className="step-marker" aria-hidden="true">
@@ -130,8 +131,6 @@ function StepItem({ execution, step, open, onOpen, onClose }: { execution: Execu
   );
 }
 
-type Transition = 'pause' | 'resume' | 'cancel' | 'complete';
-
 function TransitionDialog({ execution, transition, onClose }: { execution: Execution; transition: 'cancel' | 'complete' | null; onClose: () => void }) {
   const update = useExecutionUpdate();
   const onSuccess = async (updated: Execution) => {
@@ -161,6 +160,7 @@ function TransitionDialog({ execution, transition, onClose }: { execution: Execu
           label={transition === 'cancel' ? 'Why is it cancelled?' : 'Closing summary (optional)'}
           name="text"
           required={transition === 'cancel'}
+          maxLength={transition === 'cancel' ? textLimits.reason : textLimits.summary}
           errors={transition === 'cancel' ? fieldErrors.reason : fieldErrors.summary}
         />
         <div className="modal-actions">
@@ -194,8 +194,8 @@ function ExecutionActions({ execution }: { execution: Execution }) {
       setReportError(errorMessage(failure as Error & { data?: null }));
     }
   };
-  const can = (transition: Transition) =>
-    ({ pause: execution.status === 'active', resume: execution.status === 'paused', cancel: execution.status === 'active' || execution.status === 'paused', complete: execution.status === 'active' })[transition];
+  /** The server says which actions would succeed now. */
+  const can = (action: Execution['allowedActions'][number]) => execution.allowedActions.includes(action);
 
   return (
     <div className="execution-actions">
@@ -222,6 +222,11 @@ function ExecutionActions({ execution }: { execution: Execution }) {
       <button type="button" className="button button-secondary" onClick={() => void download()}>
         Download report
       </button>
+      {!can('complete') && can('resolveSteps') && execution.progress.pending > 0 && (
+        <p className="execution-actions-hint">
+          Complete or skip the {execution.progress.pending === 1 ? 'open step' : `${execution.progress.pending} open steps`} to finish this playbook.
+        </p>
+      )}
       {(error || reportError) && (
         <p className="form-error execution-actions-error" role="alert">
           {reportError ?? (error ? errorMessage(error) : '')}

@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { textLimits } from '@pulse/api/limits';
 import { useQueryClient } from '@tanstack/react-query';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { Field, FormError } from '../components/Field.js';
@@ -45,8 +46,8 @@ export function LoginPage() {
       )}
       <form className="form" onSubmit={submit} noValidate>
         <FormError message={message} />
-        <Field label="Email" name="email" type="email" autoComplete="username" required errors={fieldErrors.email} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={fieldErrors.password} />
+        <Field label="Email" name="email" type="email" autoComplete="username" required maxLength={textLimits.email} errors={fieldErrors.email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required maxLength={textLimits.password} errors={fieldErrors.password} />
         <label className="checkbox">
           <input type="checkbox" name="rememberMe" />
           <span>

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { MAX_PASSWORD_BYTES, PASSWORD_RULE, textLimits } from '@pulse/api/limits';
 import { Card } from '../components/Card.js';
 import { Field, FormError } from '../components/Field.js';
 import { Page } from '../components/Page.js';
-import { formErrors } from '../errors.js';
+import { CORRECT_FIELDS, formErrors } from '../errors.js';
 import { trpc } from '../trpc.js';
 
 /** Any signed-in user changes their own password (reached from the user menu). */
@@ -11,7 +12,7 @@ export function PasswordPage() {
   const change = trpc.users.changePassword.useMutation();
   const server = formErrors(change.error);
   const fieldErrors = mismatch ? { ...server.fieldErrors, confirmPassword: ['The two new passwords differ.'] } : server.fieldErrors;
-  const message = mismatch ? 'Please correct the highlighted fields.' : server.message;
+  const message = mismatch ? CORRECT_FIELDS : server.message;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -19,6 +20,7 @@ export function PasswordPage() {
     const form = new FormData(formElement);
     const newPassword = String(form.get('newPassword'));
     const differ = newPassword !== String(form.get('confirmPassword'));
+    change.reset();
     setMismatch(differ);
     if (differ) return;
     change.mutate(
@@ -37,17 +39,18 @@ export function PasswordPage() {
               Your password has been changed{change.data.otherSessionsEnded ? ' and your other sessions have ended' : ''}.
             </p>
           )}
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={fieldErrors.currentPassword} />
+          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required maxLength={textLimits.password} errors={fieldErrors.currentPassword} />
           <Field
             label="New password"
             name="newPassword"
             type="password"
             autoComplete="new-password"
             required
-            hint="At least 8 characters."
+            maxLength={MAX_PASSWORD_BYTES}
+            hint={PASSWORD_RULE}
             errors={fieldErrors.newPassword}
           />
-          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={fieldErrors.confirmPassword} />
+          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required maxLength={MAX_PASSWORD_BYTES} errors={fieldErrors.confirmPassword} />
           <label className="checkbox">
             <input type="checkbox" name="endOtherSessions" defaultChecked />
             <span>

@@ -37,7 +37,7 @@ export function parseThresholds(values: Record<ThresholdField, string>): { numbe
   for (const field of thresholdFields) {
     const text = values[field].trim();
     const value = Number(text);
-    if (text === '' || !Number.isFinite(value)) errors[field] = ['Enter a number.'];
+    if (text === '' || !Number.isFinite(value)) errors[field] = [`Enter a number as the ${fieldLabels[field].toLowerCase()}.`];
     else numbers[field] = value;
   }
   return { numbers: Object.keys(errors).length ? null : numbers, errors };
@@ -72,11 +72,8 @@ function RangeEditor({ range, onDone, onSaving }: { range: Range; onDone: () => 
   });
   const server = formErrors(update.error);
   const fieldErrors = { ...server.fieldErrors, ...localErrors };
-  const messages = [
-    ...thresholdFields.flatMap((field) => (fieldErrors[field] ?? []).map((message) => `${fieldLabels[field]}: ${message}`)),
-    ...(fieldErrors.thresholds ?? []),
-    ...(Object.keys(fieldErrors).length === 0 && server.message ? [server.message] : []),
-  ];
+  const fieldMessages = Object.values(fieldErrors).flat();
+  const messages = [...new Set(fieldMessages.length > 0 ? fieldMessages : server.message ? [server.message] : [])];
   const errorId = `range-errors-${range.key}`;
 
   const submit = (event: { preventDefault: () => void }) => {
@@ -111,7 +108,7 @@ function RangeEditor({ range, onDone, onSaving }: { range: Range; onDone: () => 
               className="input input-compact input-number"
               inputMode="decimal"
               aria-label={`${fieldLabels[field]} of ${range.kpiName}`}
-              aria-invalid={fieldErrors[field] || fieldErrors.thresholds ? true : undefined}
+              aria-invalid={fieldErrors[field] ? true : undefined}
               aria-describedby={messages.length ? errorId : undefined}
               value={values[field]}
               onChange={(event) => setValues((current) => ({ ...current, [field]: event.target.value }))}

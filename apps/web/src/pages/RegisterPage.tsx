@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { MAX_PASSWORD_BYTES, PASSWORD_RULE, textLimits } from '@pulse/api/limits';
 import { useQueryClient } from '@tanstack/react-query';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { Field, FormError } from '../components/Field.js';
@@ -35,16 +36,17 @@ export function RegisterPage() {
       <p className="auth-lead">You will be the first admin of your organisation&rsquo;s workspace.</p>
       <form className="form" onSubmit={submit} noValidate>
         <FormError message={message} />
-        <Field label="Organisation name" name="organisationName" autoComplete="organization" required errors={fieldErrors.organisationName} />
-        <Field label="Your name" name="name" autoComplete="name" required errors={fieldErrors.name} />
-        <Field label="Work email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
+        <Field label="Organisation name" name="organisationName" autoComplete="organization" required maxLength={textLimits.name} errors={fieldErrors.organisationName} />
+        <Field label="Your name" name="name" autoComplete="name" required maxLength={textLimits.name} errors={fieldErrors.name} />
+        <Field label="Work email" name="email" type="email" autoComplete="email" required maxLength={textLimits.email} errors={fieldErrors.email} />
         <Field
           label="Password"
           name="password"
           type="password"
           autoComplete="new-password"
           required
-          hint="At least 8 characters."
+          maxLength={MAX_PASSWORD_BYTES}
+          hint={PASSWORD_RULE}
           errors={fieldErrors.password}
         />
         <button type="submit" className="button button-primary button-block" disabled={register.isPending}>

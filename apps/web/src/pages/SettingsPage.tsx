@@ -4,7 +4,7 @@ import { Card } from '../components/Card.js';
 import { Field, FormError } from '../components/Field.js';
 import { Page } from '../components/Page.js';
 import { QueryView } from '../components/states.js';
-import { formErrors } from '../errors.js';
+import { CORRECT_FIELDS, formErrors } from '../errors.js';
 import { formatPercent } from '../format.js';
 import { Link } from '../router.js';
 import { RecomputeNotice, type RecomputeEffect } from '../components/RecomputeNotice.js';
@@ -31,8 +31,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
   });
   const server = formErrors(update.error);
   const fieldErrors = { ...server.fieldErrors, ...localErrors };
-  const general = [...(fieldErrors.settings ?? []), ...(fieldErrors.categoryWeights ?? []), ...(fieldErrors.tiers ?? [])];
-  const message = Object.keys(localErrors).length ? 'Please correct the highlighted fields.' : general.length ? null : server.message;
+  const general = fieldErrors.categoryWeights ?? [];
+  const message = Object.keys(localErrors).length ? CORRECT_FIELDS : server.message;
 
   const numbers = Object.fromEntries(Object.entries(weights).map(([category, text]) => [category, asNumber(text)]));
   const total = Object.values(numbers).reduce((sum, weight) => sum + (Number.isFinite(weight) && weight > 0 ? weight : 0), 0);
@@ -42,9 +42,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
     event.preventDefault();
     setEffect(null);
     const errors: Record<string, string[]> = {};
-    for (const [category, weight] of Object.entries(numbers)) if (!Number.isFinite(weight)) errors[`weight:${category}`] = ['Enter a number.'];
-    if (!Number.isFinite(tiers.healthy)) errors.healthy = ['Enter a number.'];
-    if (!Number.isFinite(tiers.atRisk)) errors.atRisk = ['Enter a number.'];
+    for (const [category, weight] of Object.entries(numbers)) if (!Number.isFinite(weight)) errors[`categoryWeights.${category}`] = ['Enter a number.'];
+    if (!Number.isFinite(tiers.healthy)) errors['tiers.healthy'] = ['Enter a number.'];
+    if (!Number.isFinite(tiers.atRisk)) errors['tiers.atRisk'] = ['Enter a number.'];
     setLocalErrors(errors);
     if (Object.keys(errors).length === 0) update.mutate({ categoryWeights: numbers, tiers });
   };
@@ -71,7 +71,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
                   inputMode="decimal"
                   value={weights[category]}
                   onChange={(event) => setWeights((current) => ({ ...current, [category]: event.target.value }))}
-                  errors={fieldErrors[`weight:${category}`]}
+                  errors={fieldErrors[`categoryWeights.${category}`]}
                 />
                 <span className="weight-share" aria-label={`Share of ${category}`}>
                   {total > 0 && Number.isFinite(numbers[category]) ? formatPercent((numbers[category] ?? 0) / total) : '—'}
@@ -82,8 +82,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
         </Card>
         <Card title="Tier thresholds" description="The lowest overall score of each tier, from 0 to 100.">
           <div className="form">
-            <Field label="Healthy from" name="healthy" inputMode="decimal" value={healthy} onChange={(event) => setHealthy(event.target.value)} errors={fieldErrors.healthy} />
-            <Field label="At risk from" name="atRisk" inputMode="decimal" value={atRisk} onChange={(event) => setAtRisk(event.target.value)} errors={fieldErrors.atRisk} hint="Below this, an account is critical." />
+            <Field label="Healthy from" name="healthy" inputMode="decimal" value={healthy} onChange={(event) => setHealthy(event.target.value)} errors={fieldErrors['tiers.healthy']} />
+            <Field label="At risk from" name="atRisk" inputMode="decimal" value={atRisk} onChange={(event) => setAtRisk(event.target.value)} errors={fieldErrors['tiers.atRisk']} hint="Below this, an account is critical." />
             {Number.isFinite(tiers.healthy) && Number.isFinite(tiers.atRisk) && (
               <div className="tier-preview">
                 <BandBar range={{ higherIsBetter: true, scaleMin: 0, riskThreshold: tiers.atRisk, healthyThreshold: tiers.healthy, scaleMax: 100 }} />

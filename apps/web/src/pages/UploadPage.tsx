@@ -235,7 +235,7 @@ function UploadForm({ isAdmin }: { isAdmin: boolean }) {
         </form>
       </Card>
       {report && (
-        <Card title={`Report: ${file?.name ?? 'upload'}`} className="report-card">
+        <Card title={`Report: ${file?.name ?? 'upload'}`} className="report-card" focusTitle>
           <UploadReportView
             report={report}
             profileAction={
@@ -253,7 +253,7 @@ function UploadForm({ isAdmin }: { isAdmin: boolean }) {
         </Card>
       )}
       {profiles.data && (
-        <Card title={`Profiles: ${file?.name ?? 'upload'}`} className="report-card">
+        <Card title={`Profiles: ${file?.name ?? 'upload'}`} className="report-card" focusTitle>
           <div className="upload-report">
             <ProfileResult result={profiles.data} />
           </div>

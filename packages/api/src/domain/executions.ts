@@ -59,7 +59,12 @@ export interface AuditEntry {
   details: unknown;
 }
 
+/** What can be done to an execution now: one of the transitions, or working its open steps. */
+export type ExecutionAction = Transition | 'resolveSteps';
+
 export interface Execution extends ExecutionSummary {
+  /** The actions that would succeed now, so clients offer only those (the state machine lives here). */
+  allowedActions: ExecutionAction[];
   closingNote: string | null;
   healthNow: number | null;
   steps: ExecutionStep[];
@@ -212,7 +217,8 @@ export async function getExecution(db: Db, tenantId: string, id: string): Promis
   const row = await executionsQuery(db, tenantId).where('playbook_executions.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Playbook execution');
   const [steps, audit] = await Promise.all([loadSteps(db, tenantId, id, row.playbook_key), loadAudit(db, tenantId, id)]);
-  return { ...toSummary(row), closingNote: row.closing_note, healthNow: row.health_overall, steps, audit };
+  const summary = toSummary(row);
+  return { ...summary, allowedActions: allowedActions(summary.status, summary.progress.pending), closingNote: row.closing_note, healthNow: row.health_overall, steps, audit };
 }
 
 export interface StartInput {
@@ -339,7 +345,7 @@ export function skipStep(db: Db, actor: Actor, executionId: string, stepId: stri
   return resolveStep(db, actor, executionId, stepId, { status: 'skipped', note: reason, outcome: null });
 }
 
-type Transition = 'pause' | 'resume' | 'cancel' | 'complete';
+export type Transition = 'pause' | 'resume' | 'cancel' | 'complete';
 
 const transitions: Record<Transition, { from: ExecutionStatus[]; to: ExecutionStatus; verb: string }> = {
   pause: { from: ['active'], to: 'paused', verb: 'paused' },
@@ -347,6 +353,14 @@ const transitions: Record<Transition, { from: ExecutionStatus[]; to: ExecutionSt
   cancel: { from: ['active', 'paused'], to: 'cancelled', verb: 'cancelled' },
   complete: { from: ['active'], to: 'completed', verb: 'completed' },
 };
+
+/** The transitions from this status (complete only once no step is open), and step work while active. */
+function allowedActions(status: ExecutionStatus, pendingSteps: number): ExecutionAction[] {
+  const allowed = (Object.keys(transitions) as Transition[]).filter(
+    (transition) => transitions[transition].from.includes(status) && (transition !== 'complete' || pendingSteps === 0),
+  );
+  return status === 'active' ? [...allowed, 'resolveSteps'] : allowed;
+}
 
 /** Moves an execution to its next status; the note is kept as the closing note when it ends. */
 export async function transitionExecution(db: Db, actor: Actor, id: string, transition: Transition, note: string | null): Promise<Execution> {

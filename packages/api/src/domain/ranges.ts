@@ -1,6 +1,6 @@
 import { defaultCatalogue, defaultRangeFor, kpiKey, validateRange, validateSettings, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
 import type { Db } from '@pulse/db';
-import { badRequest, notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { recombineTenantHealth, rescoreKpis, type RecomputeEffect } from './recompute.js';
@@ -31,8 +31,8 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
   const base = defaultRangeFor(kpiName);
   if (!base) throw notFound('KPI');
   const next: ReferenceRange = { ...base, ...thresholds };
-  const errors = validateRange(next);
-  if (errors.length) throw badRequest(errors.join(' '), { thresholds: errors });
+  const problems = validateRange(next);
+  if (problems.length) throw invalid(problems);
   const key = kpiKey(base.kpiName);
   const before = (await listRanges(db, actor.tenantId)).find((r) => r.key === key);
   const columns = {
@@ -87,8 +87,8 @@ export interface UpdatedSettings extends HealthSettings {
 
 /** Sets category weights and tier thresholds, then recombines every stored health of the tenant from its category scores. */
 export async function updateSettings(db: Db, actor: Actor, settings: HealthSettings): Promise<UpdatedSettings> {
-  const errors = validateSettings(settings);
-  if (errors.length) throw badRequest(errors.join(' '), { settings: errors });
+  const problems = validateSettings(settings);
+  if (problems.length) throw invalid(problems);
   const before = await loadSettings(db, actor.tenantId);
   await db
     .insertInto('tenant_settings')

@@ -358,8 +358,30 @@ export interface Recommendation {
   playbookName: string;
   account: { id: string; name: string; healthOverall: number | null; healthTier: HealthTier; renewalDate: string | null };
   urgency: number;
+  /** Why it is urgent, in words, most severe first ("renews in 23 days", "12.5 points below the healthy threshold"). */
+  urgencyReasons: string[];
   reasons: Reason[];
   firedAt: Date;
+}
+
+/** How far past its threshold one reason is, as a phrase. */
+export function urgencyPhrase(reason: Reason): string {
+  const margin = formatMargin(reason.margin, reason.unit === 'points' ? '%' : reason.unit);
+  const observed = typeof reason.observed === 'number' ? reason.observed : null;
+  const threshold = typeof reason.threshold === 'number' ? reason.threshold : null;
+  switch (reason.kind) {
+    case 'renewal_within':
+      return observed === 0 ? 'renews today' : `renews in ${String(observed)} day${observed === 1 ? '' : 's'}`;
+    case 'health_tier':
+      if (reason.margin <= 0 || reason.observed === 'healthy') return `health is ${tierLabel(String(reason.observed))}`;
+      return `${margin} below the ${reason.observed === 'critical' ? 'at-risk' : 'healthy'} threshold`;
+    case 'health_score':
+      return `health ${margin} ${observed !== null && threshold !== null && observed > threshold ? 'above' : 'below'} ${String(threshold)}`;
+    case 'health_drop':
+      return `health fell ${String(observed)} points in a period`;
+    case 'kpi_threshold':
+      return `${reason.trigger}, by ${margin}`;
+  }
 }
 
 function recommendationsQuery(db: Db, tenantId: string) {
@@ -392,6 +414,7 @@ function toRecommendation(r: RecommendationRow): Recommendation {
     playbookName: playbookFor(r.playbook_key).name,
     account: { id: r.account_id, name: r.account_name, healthOverall: r.health_overall, healthTier: r.health_tier, renewalDate: r.renewal_date },
     urgency: r.urgency,
+    urgencyReasons: [...(r.reasons as Reason[])].sort((a, b) => b.severity - a.severity).map(urgencyPhrase),
     reasons: r.reasons as Reason[],
     firedAt: r.fired_at,
   };

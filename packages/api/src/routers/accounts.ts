@@ -7,21 +7,22 @@ import { readProfiles, saveProfiles } from '../domain/profiles.js';
 import { assignOwner, listUnmatchedOwners, resolveBookOwner, resolveOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
 import { withImportSlot } from './import-slot.js';
+import { textLimits } from '../limits.js';
 
-const optionalText = (max = 200) => z.string().trim().max(max).nullable().optional();
+const optionalText = (max: number = textLimits.text) => z.string().trim().max(max).nullable().optional();
 const healthTier = z.enum(['healthy', 'at_risk', 'critical', 'unknown']);
 
 const accountFields = {
-  externalId: optionalText(100),
+  externalId: optionalText(textLimits.externalId),
   industry: optionalText(),
   region: optionalText(),
   status: z.enum(accountStatuses as [string, ...string[]]).optional(),
-  tier: optionalText(50),
+  tier: optionalText(textLimits.accountTier),
   revenue: z.number().finite().min(0).max(1e15).nullable().optional(),
   csmOwner: optionalText(),
   renewalDate: isoDate.nullable().optional(),
-  lifecycleStage: optionalText(100),
-  champions: optionalText(1000),
+  lifecycleStage: optionalText(textLimits.lifecycleStage),
+  champions: optionalText(textLimits.champions),
 };
 
 type Fields = Partial<accounts.AccountFields>;
@@ -31,7 +32,7 @@ export const accountsRouter = router({
     .input(
       z.strictObject({
         ...pageInput,
-        search: z.string().trim().max(200).nullish(),
+        search: z.string().trim().max(textLimits.name).nullish(),
         healthTier: healthTier.nullish(),
         tier: z.string().trim().max(50).nullish(),
         status: z.enum(accountStatuses as [string, ...string[]]).nullish(),

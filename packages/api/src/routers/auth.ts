@@ -8,6 +8,7 @@ import { recordActivity } from '../domain/activity.js';
 import { recordFailedLogin } from '../domain/users.js';
 import { email, name, password } from '../validation.js';
 import { sessionStatus } from './session.js';
+import { textLimits } from '../limits.js';
 
 const INVALID_LOGIN = 'Invalid email or password.';
 
@@ -23,8 +24,8 @@ export const authRouter = router({
   login: publicProcedure
     .input(
       z.strictObject({
-        email: z.string().trim().toLowerCase().max(254),
-        password: z.string().max(1024),
+        email: z.string().trim().toLowerCase().max(textLimits.email),
+        password: z.string().max(textLimits.password),
         rememberMe: z.boolean().default(false),
       }),
     )

@@ -8,6 +8,7 @@ import { completeStep, getExecution, listExecutions, skipStep, startExecution, t
 import { executionReport } from '../domain/playbook-report.js';
 import { resolveBookOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
+import { textLimits } from '../limits.js';
 
 const playbookKey = z.enum(playbookKeys);
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((v) => v || null);
@@ -49,15 +50,15 @@ export const playbooksRouter = router({
     }),
 
   completeStep: protectedProcedure
-    .input(z.strictObject({ executionId: uuid, stepId: uuid, note: requiredText(5000), outcome: optionalText(500) }))
+    .input(z.strictObject({ executionId: uuid, stepId: uuid, note: requiredText(textLimits.stepNote), outcome: optionalText(textLimits.stepOutcome) }))
     .mutation(({ ctx, input }) => completeStep(ctx.db, actorOf(ctx), input.executionId, input.stepId, input.note, input.outcome)),
 
   skipStep: protectedProcedure
-    .input(z.strictObject({ executionId: uuid, stepId: uuid, reason: requiredText(2000) }))
+    .input(z.strictObject({ executionId: uuid, stepId: uuid, reason: requiredText(textLimits.reason) }))
     .mutation(({ ctx, input }) => skipStep(ctx.db, actorOf(ctx), input.executionId, input.stepId, input.reason)),
 
   pause: protectedProcedure
-    .input(z.strictObject({ id: uuid, reason: optionalText(2000) }))
+    .input(z.strictObject({ id: uuid, reason: optionalText(textLimits.reason) }))
     .mutation(({ ctx, input }) => transitionExecution(ctx.db, actorOf(ctx), input.id, 'pause', input.reason)),
 
   resume: protectedProcedure
@@ -65,11 +66,11 @@ export const playbooksRouter = router({
     .mutation(({ ctx, input }) => transitionExecution(ctx.db, actorOf(ctx), input.id, 'resume', null)),
 
   cancel: protectedProcedure
-    .input(z.strictObject({ id: uuid, reason: requiredText(2000) }))
+    .input(z.strictObject({ id: uuid, reason: requiredText(textLimits.reason) }))
     .mutation(({ ctx, input }) => transitionExecution(ctx.db, actorOf(ctx), input.id, 'cancel', input.reason)),
 
   complete: protectedProcedure
-    .input(z.strictObject({ id: uuid, summary: optionalText(5000) }))
+    .input(z.strictObject({ id: uuid, summary: optionalText(textLimits.summary) }))
     .mutation(({ ctx, input }) => transitionExecution(ctx.db, actorOf(ctx), input.id, 'complete', input.summary)),
 
   /** Markdown report of a running or finished execution: { filename, markdown }. */

@@ -6,6 +6,7 @@ import { changePassword, changeRole, createMember, listMembers, setActive } from
 import { clearAttempts, passwordChangeRule, reserveAttempt } from '../domain/throttle.js';
 import type { CurrentSession } from '../context.js';
 import { actorOf } from './actor.js';
+import { textLimits } from '../limits.js';
 
 const role = z.enum(['admin', 'member']);
 
@@ -39,7 +40,7 @@ export const usersRouter = router({
    * login, gives the caller a new session id.
    */
   changePassword: sessionAuthedProcedure
-    .input(z.strictObject({ currentPassword: z.string().max(1024), newPassword: password, endOtherSessions: z.boolean().default(true) }))
+    .input(z.strictObject({ currentPassword: z.string().max(textLimits.password), newPassword: password, endOtherSessions: z.boolean().default(true) }))
     .mutation(async ({ ctx, input }) => {
       const rule = passwordChangeRule(ctx.user.id);
       await reserveAttempt(ctx.db, [rule], { reason: 'Too many wrong current passwords.', setHeader: ctx.setHeader });

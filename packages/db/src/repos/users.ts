@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
 import { withTenant } from '../tenancy.js';
 import type { Database, UserRole } from '../schema.js';
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARACTERS, PASSWORD_RULE } from '../limits.js';
 
 /**
  * bcrypt runs on libuv's thread pool (4 threads), so four logins at once would take every
@@ -48,13 +49,12 @@ export interface PublicUser {
 
 type Q = Kysely<Database>;
 
-export const MIN_PASSWORD_BYTES = 8;
-export const MAX_PASSWORD_BYTES = 72;
-
+/** What is wrong with a new password, in the words the web app's hint uses; null when it is fine. */
 export function passwordProblem(password: string): string | null {
-  const bytes = Buffer.byteLength(password, 'utf8');
-  if (bytes < MIN_PASSWORD_BYTES) return `Password must be at least ${MIN_PASSWORD_BYTES} bytes.`;
-  if (bytes > MAX_PASSWORD_BYTES) return `Password must be at most ${MAX_PASSWORD_BYTES} bytes (bcrypt's limit); it is never truncated.`;
+  if ([...password].length < MIN_PASSWORD_CHARACTERS) return PASSWORD_RULE;
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
+    return `Use a shorter password: at most ${MAX_PASSWORD_BYTES} characters, fewer with accented letters or symbols, which count two to four each.`;
+  }
   return null;
 }
 

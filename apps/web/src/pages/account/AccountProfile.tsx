@@ -1,13 +1,14 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { AccountForm, type Account } from '../../components/AccountForm.js';
 import { Card } from '../../components/Card.js';
 import { Dialog } from '../../components/Dialog.js';
+import { RenewalDate } from '../../components/RenewalDate.js';
 import { errorMessage } from '../../errors.js';
-import { DASH, formatDate, formatMoney, humanize } from '../../format.js';
+import { DASH, formatMoney, humanize } from '../../format.js';
 import { trpc } from '../../trpc.js';
 
 function ProfileFacts({ account }: { account: Account }) {
-  const facts: [string, string][] = [
+  const facts: [string, ReactNode][] = [
     ['Status', humanize(account.status)],
     ['External ID', account.externalId ?? DASH],
     ['Industry', account.industry ?? DASH],
@@ -15,7 +16,7 @@ function ProfileFacts({ account }: { account: Account }) {
     ['Tier', account.tier ?? DASH],
     ['Annual revenue', formatMoney(account.revenue)],
     ['CSM owner', account.csmOwner ?? DASH],
-    ['Renewal date', formatDate(account.renewalDate)],
+    ['Renewal date', <RenewalDate key="renewal" date={account.renewalDate} />],
     ['Lifecycle stage', account.lifecycleStage ?? DASH],
   ];
   return (

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { readingBands } from '@pulse/scoring/bands';
 import { BandBar } from '../../components/BandBar.js';
 import { Card } from '../../components/Card.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -105,6 +106,21 @@ function ReadingRow({ reading, onShowTrend }: { reading: Reading; onShowTrend: (
   );
 }
 
+const { critical, risk, healthy } = readingBands;
+
+/** Why a reading of 71.7 is healthy while an account of 71.7 may not be: two scales, said in one line. */
+function ScalesNote() {
+  const settings = trpc.ranges.settings.useQuery();
+  const tiers = settings.data?.tiers;
+  return (
+    <p className="scales-note">
+      A reading&rsquo;s score places it in its KPI&rsquo;s band (critical {critical.floor}–{critical.ceiling}, at risk {risk.floor}–{risk.ceiling}, healthy{' '}
+      {healthy.floor}–{healthy.ceiling}); the account&rsquo;s own score uses your organisation&rsquo;s tiers
+      {tiers ? ` (healthy from ${formatNumber(tiers.healthy)}, at risk from ${formatNumber(tiers.atRisk)})` : ''}.
+    </p>
+  );
+}
+
 /** KPI readings of the period grouped by category, each with the band it falls in and the range used. */
 export function KpiReadings({ explanation }: { explanation: Explanation }) {
   const [selected, setSelected] = useState<Reading | null>(null);
@@ -117,32 +133,35 @@ export function KpiReadings({ explanation }: { explanation: Explanation }) {
       {groups.length === 0 ? (
         <EmptyState title="No readings in this period" />
       ) : (
-        <div className="reading-groups">
-          {groups.map((group) => (
-            <div key={group.category} className="table-wrap">
-              <table className="table readings-table">
-                <caption className="table-caption">{group.category}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">KPI</th>
-                    <th scope="col">Raw</th>
-                    <th scope="col" className="numeric">
-                      Value
-                    </th>
-                    <th scope="col">Band</th>
-                    <th scope="col">Impact</th>
-                    <th scope="col">Range used</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {group.readings.map((reading) => (
-                    <ReadingRow key={reading.id} reading={reading} onShowTrend={() => setSelected(reading)} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
-        </div>
+        <>
+          <ScalesNote />
+          <div className="reading-groups">
+            {groups.map((group) => (
+              <div key={group.category} className="table-wrap">
+                <table className="table readings-table">
+                  <caption className="table-caption">{group.category}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">KPI</th>
+                      <th scope="col">Raw</th>
+                      <th scope="col" className="numeric">
+                        Value
+                      </th>
+                      <th scope="col">Band</th>
+                      <th scope="col">Impact</th>
+                      <th scope="col">Range used</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {group.readings.map((reading) => (
+                      <ReadingRow key={reading.id} reading={reading} onShowTrend={() => setSelected(reading)} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ))}
+          </div>
+        </>
       )}
       <KpiTrend accountId={explanation.accountId} reading={selected} onClose={() => setSelected(null)} />
     </Card>
