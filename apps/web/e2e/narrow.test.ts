@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closePage, launchBrowser, openPage, signIn, type TestPage } from './browser.js';
+import { closePage, launchBrowser, openPage, screenshot, signIn, type TestPage } from './browser.js';
 
 /** A small phone: every screen must fit it without scrolling the page sideways. */
 const PHONE = { width: 360, height: 740 };
@@ -12,6 +12,8 @@ interface Screen {
   follow?: (page: Page) => Promise<void>;
   /** Resolves once the screen has its data. */
   ready: (page: Page) => Promise<void>;
+  /** The phone-sized screenshot taken of it (docs/screenshots). */
+  shot?: string;
 }
 
 const heading = (name: string | RegExp) => (page: Page) => page.getByRole('heading', { name, level: 1 }).waitFor();
@@ -29,6 +31,7 @@ const signedInScreens: Screen[] = [
     name: 'dashboard',
     path: '/',
     ready: (page) => page.getByRole('region', { name: 'Recent uploads' }).getByRole('link', { name: /^Download/ }).first().waitFor(),
+    shot: 'dashboard-phone.png',
   },
   { name: 'accounts', path: '/accounts', ready: (page) => page.locator('.accounts-table tbody tr').first().getByRole('img').waitFor() },
   { name: 'accounts heatmap', path: '/accounts?view=heatmap', ready: (page) => page.locator('.heat-cell').first().waitFor() },
@@ -50,6 +53,9 @@ const signedInScreens: Screen[] = [
   },
   { name: 'activity', path: '/activity', ready: (page) => page.getByRole('table', { name: 'Activity log' }).getByRole('row').nth(1).waitFor() },
   { name: 'users', path: '/users', ready: (page) => page.getByRole('row', { name: /Max Member/ }).waitFor() },
+  { name: 'my tasks', path: '/tasks', ready: heading('My tasks') },
+  { name: 'renewals', path: '/renewals', ready: heading('Renewals') },
+  { name: 'automation', path: '/automation', ready: heading('Automation') },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
   { name: 'change password', path: '/settings/password', ready: heading('Change password') },
   { name: 'not found', path: '/no-such-page', ready: heading('Page not found') },
@@ -122,6 +128,7 @@ describe(`every screen at ${PHONE.width}×${PHONE.height}`, () => {
     it.each(signedInScreens)('fits the $name screen', async (screen) => {
       await visit(tested.page, screen);
       await expectNoSidewaysScroll(tested.page, screen);
+      if (screen.shot) await screenshot(tested.page, screen.shot);
     });
   });
 });

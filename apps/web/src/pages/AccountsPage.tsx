@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { textLimits } from '@pulse/api/limits';
 import type { Tier, TierThresholds } from '@pulse/scoring';
 import { AccountForm, accountStatuses } from '../components/AccountForm.js';
