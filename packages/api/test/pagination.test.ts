@@ -9,6 +9,9 @@ import { allPages, expectTrpcError, uploadCsv, type Line } from './kpi-helpers.j
 let handle: TestDatabase;
 let acme: TestTenant;
 let globex: TestTenant;
+/** A CSV with its header and no rows: stored as a rejected upload ("The file contains no readings."). */
+const NO_READINGS = 'account,period,category,kpi,value\n';
+
 beforeAll(async () => {
   handle = await createTestDatabase();
   await truncateAll(handle);
@@ -42,8 +45,9 @@ async function seedAcme() {
   for (let i = 100; i < 120; i++) {
     await acme.asAdmin.accounts.create({ name: accountName(i), status: i < 105 ? 'churned' : i < 110 ? 'onboarding' : 'active' });
   }
-  // Ten rejected uploads, so the upload list has more than two pages of five.
-  for (let i = 0; i < 10; i++) await acme.asAdmin.uploads.create(formData({}, { name: `empty-${i}.csv`, bytes: '' }));
+  // Ten rejected uploads (a CSV with no readings is stored as rejected; an empty file is refused
+  // and not stored), so the upload list has more than two pages of five.
+  for (let i = 0; i < 10; i++) await acme.asAdmin.uploads.create(formData({}, { name: `empty-${i}.csv`, bytes: NO_READINGS }));
   // PostgreSQL's clock has microseconds; give the accounts timestamps 0.4 ms apart, several
   // within one millisecond, as rows written in quick succession have.
   await sql`
@@ -58,7 +62,7 @@ async function seedGlobex() {
   // cursor lands in the middle of Acme's list.
   const lines: Line[] = Array.from({ length: 60 }, (_, i) => [`Account ${pad(i)} Globex`, '2026-03', 'Support', 'Ticket Volume', '100', 'High']);
   await uploadCsv(globex.asAdmin, lines);
-  for (let i = 0; i < 6; i++) await globex.asAdmin.uploads.create(formData({}, { name: `g-${i}.csv`, bytes: '' }));
+  for (let i = 0; i < 6; i++) await globex.asAdmin.uploads.create(formData({}, { name: `g-${i}.csv`, bytes: NO_READINGS }));
 }
 
 type AccountItem = Awaited<ReturnType<TestTenant['asAdmin']['accounts']['list']>>['items'][number];
