@@ -80,7 +80,7 @@ describe('the console, as the demo admin', () => {
     expect(pathOf(page)).toBe('/accounts?view=heatmap');
     await page.getByRole('button', { name: 'List' }).click();
 
-    await page.getByLabel('Search').fill('automotive');
+    await page.getByRole('searchbox', { name: 'Search' }).fill('automotive');
     await page.waitForURL('**/accounts?q=automotive');
     await rows.filter({ hasText: 'Automotive Solutions' }).waitFor();
     expect(await rows.count()).toBe(1);

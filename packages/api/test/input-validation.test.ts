@@ -45,6 +45,7 @@ describe('strict inputs', () => {
       ['health.explain', loose(a.health.explain), { accountId }],
       ['health.products', loose(a.health.products), { accountId }],
       ['health.trend', loose(a.health.trend), { accountId }],
+      ['health.summary', loose(a.health.summary), {}],
       ['ranges.update', loose(a.ranges.update), { kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, healthyThreshold: 5, riskThreshold: 15, scaleMax: 100 }],
       ['ranges.reset', loose(a.ranges.reset), { all: true }],
       ['ranges.updateSettings', loose(a.ranges.updateSettings), { categoryWeights: { Support: 1 }, tiers: { healthy: 80, atRisk: 60 } }],
@@ -56,8 +57,8 @@ describe('strict inputs', () => {
     // Nested objects are strict too.
     await expectTrpcError(loose(a.ranges.updateSettings)({ categoryWeights: { Support: 1 }, tiers: { healthy: 80, atRisk: 60, tenantId } }), 'BAD_REQUEST');
     // Procedures without input ignore whatever is sent: the tenant is the session's.
-    const summary = (await loose(a.health.summary)({ tenantId })) as { accounts: number };
-    expect(summary.accounts).toBe(1);
+    const settings = (await loose(a.ranges.settings)({ tenantId })) as { tiers: { healthy: number } };
+    expect(settings.tiers.healthy).toBe(80);
     expect(await handle.db.selectFrom('accounts').select('name').where('tenant_id', '=', tenantId).execute()).toEqual([]);
   });
 
