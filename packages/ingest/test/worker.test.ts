@@ -72,7 +72,15 @@ console.log(JSON.stringify({ rows: result.rows.length, problems: result.problems
         bundle: true,
         format: 'esm',
         platform: 'node',
-        packages: 'external',
+        // npm packages stay external; workspace packages (@pulse/scoring) are bundled, as their exports are TypeScript sources.
+        plugins: [
+          {
+            name: 'npm-external',
+            setup(b) {
+              b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@pulse/') ? undefined : { path: args.path, external: true }));
+            },
+          },
+        ],
         logLevel: 'silent',
       });
       fs.writeFileSync(path.join(out, 'run.js'), script('./index.js'));
