@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, UserRole } from '../schema.js';
-import { toPublic, type PublicUser } from './users.js';
+import type { Database } from '../schema.js';
+import { principalOf, type PrincipalRow, type PublicUser } from './users.js';
 
 type Q = Kysely<Database>;
 
@@ -28,23 +28,16 @@ export interface SessionContext {
  * A request resolves its session, user and tenant in this one statement.
  */
 export async function findSessionContext(db: Q, sid: string): Promise<SessionContext | null> {
-  const { rows } = await sql<{
-    sid: string;
-    tenant_id: string;
-    user_id: string;
-    data: Record<string, unknown>;
-    remember_me: boolean;
-    created_at: Date;
-    last_seen_at: Date;
-    expires_at: Date;
-    email: string;
-    name: string;
-    role: UserRole;
-    active: boolean;
-    last_login_at: Date | null;
-    user_created_at: Date;
-    tenant_name: string;
-  }>`
+  const { rows } = await sql<
+    PrincipalRow & {
+      sid: string;
+      data: Record<string, unknown>;
+      remember_me: boolean;
+      created_at: Date;
+      last_seen_at: Date;
+      expires_at: Date;
+    }
+  >`
     SELECT sid, tenant_id, user_id, data, remember_me, created_at, last_seen_at, expires_at,
            email, name, role, active, last_login_at, user_created_at, tenant_name
     FROM pulse_session_context(${sid})
@@ -62,17 +55,7 @@ export async function findSessionContext(db: Q, sid: string): Promise<SessionCon
       lastSeenAt: row.last_seen_at,
       expiresAt: row.expires_at,
     },
-    user: toPublic({
-      id: row.user_id,
-      tenant_id: row.tenant_id,
-      email: row.email,
-      name: row.name,
-      role: row.role,
-      active: row.active,
-      last_login_at: row.last_login_at,
-      created_at: row.user_created_at,
-    }),
-    tenant: { id: row.tenant_id, name: row.tenant_name },
+    ...principalOf(row),
   };
 }
 

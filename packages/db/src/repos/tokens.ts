@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, TokenScope, UserRole } from '../schema.js';
-import { toPublic, type PublicUser } from './users.js';
+import type { Database, TokenScope } from '../schema.js';
+import { principalOf, type PrincipalRow, type PublicUser } from './users.js';
 
 /** A bearer token's principal: the token, the user who created it, and their tenant. */
 export interface TokenContext {
@@ -16,21 +16,7 @@ export interface TokenContext {
  * that hash.
  */
 export async function useToken(db: Kysely<Database>, hash: string, now: Date, windowMs: number): Promise<TokenContext | null> {
-  const { rows } = await sql<{
-    token_id: string;
-    scope: TokenScope;
-    window_count: number;
-    window_started_at: Date;
-    tenant_id: string;
-    tenant_name: string;
-    user_id: string;
-    email: string;
-    name: string;
-    role: UserRole;
-    active: boolean;
-    last_login_at: Date | null;
-    user_created_at: Date;
-  }>`
+  const { rows } = await sql<PrincipalRow & { token_id: string; scope: TokenScope; window_count: number; window_started_at: Date }>`
     SELECT token_id, scope, window_count, window_started_at, tenant_id, tenant_name,
            user_id, email, name, role, active, last_login_at, user_created_at
     FROM pulse_token_use(${hash}, ${now}, ${windowMs})
@@ -39,16 +25,6 @@ export async function useToken(db: Kysely<Database>, hash: string, now: Date, wi
   if (!row) return null;
   return {
     token: { id: row.token_id, scope: row.scope, windowCount: row.window_count, windowStartedAt: row.window_started_at },
-    user: toPublic({
-      id: row.user_id,
-      tenant_id: row.tenant_id,
-      email: row.email,
-      name: row.name,
-      role: row.role,
-      active: row.active,
-      last_login_at: row.last_login_at,
-      created_at: row.user_created_at,
-    }),
-    tenant: { id: row.tenant_id, name: row.tenant_name },
+    ...principalOf(row),
   };
 }

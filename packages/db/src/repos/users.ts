@@ -97,6 +97,36 @@ export function toPublic(row: PublicRow): PublicUser {
   };
 }
 
+/** The user and tenant columns that the pre-tenant lookups (pulse_session_context, pulse_token_use) return. */
+export interface PrincipalRow {
+  tenant_id: string;
+  tenant_name: string;
+  user_id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  active: boolean;
+  last_login_at: Date | null;
+  user_created_at: Date;
+}
+
+/** The signed-in user and their tenant, from a pre-tenant lookup's row. */
+export function principalOf(row: PrincipalRow): { user: PublicUser; tenant: { id: string; name: string } } {
+  return {
+    user: toPublic({
+      id: row.user_id,
+      tenant_id: row.tenant_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      active: row.active,
+      last_login_at: row.last_login_at,
+      created_at: row.user_created_at,
+    }),
+    tenant: { id: row.tenant_id, name: row.tenant_name },
+  };
+}
+
 async function hashPassword(password: string, cost: number): Promise<string> {
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
