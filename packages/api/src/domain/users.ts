@@ -1,5 +1,5 @@
 import { sessions, users, withTenant, type Db, type Page, type PageRequest, type PublicUser, type UserRole } from '@pulse/db';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, conflict, isUniqueViolation, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 
@@ -36,7 +36,6 @@ export interface NewMember {
   password: string;
 }
 
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
 
 /**
  * Adds a user to the admin's tenant with an initial password they pass on to the person.
