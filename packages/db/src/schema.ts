@@ -143,7 +143,10 @@ export interface KpiReadingsTable {
   id: Generated<string>;
   account_id: string;
   product_id: string | null;
-  upload_id: string;
+  /** The upload that brought the reading; null for a manager's sentiment (sentiment_id). */
+  upload_id: string | null;
+  /** The sentiment entry this reading is the current value of; null for uploaded readings. */
+  sentiment_id: string | null;
   period: string;
   category: string;
   kpi_name: string;
@@ -383,6 +386,38 @@ export interface EmailPreferencesTable {
   updated_at: Generated<Date>;
 }
 
+export type NoteKind = 'call' | 'meeting' | 'email' | 'note';
+export const noteKinds: NoteKind[] = ['call', 'meeting', 'email', 'note'];
+
+export interface NotesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  author_id: string;
+  kind: NoteKind;
+  occurred_at: Timestamp;
+  participants: ColumnType<string[], string[] | undefined, string[]>;
+  /** Markdown, rendered safely by the web app. */
+  body: string;
+  /** Generated: notes_document(body, participants), the full-text search vector. */
+  search: ColumnType<string, never, never>;
+  created_at: Generated<Date>;
+}
+
+export interface SentimentEntriesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  period: string;
+  /** 1 (red) to 5 (green). */
+  value: number;
+  /** The period's value before this entry; null when it had none. */
+  previous_value: number | null;
+  comment: string;
+  set_by: string;
+  set_at: Generated<Date>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -409,6 +444,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   notification_events: NotificationEventsTable;
   email_preferences: EmailPreferencesTable;
+  notes: NotesTable;
+  sentiment_entries: SentimentEntriesTable;
 }
 
 export type TableName = keyof Database;

@@ -24,7 +24,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   kpi_upload_versions: ['tenant_id', 'id', 'upload_id', 'account_id', 'period', 'version', 'reading_count', 'created_at'],
   kpi_readings: [
     'tenant_id', 'id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'kpi_key', 'raw',
-    'value', 'unit', 'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning', 'displayed',
+    'value', 'unit', 'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning', 'displayed', 'sentiment_id',
   ],
   account_health: [
     'tenant_id', 'id', 'account_id', 'product_id', 'period', 'overall', 'tier', 'coverage', 'scored_count',
@@ -67,6 +67,8 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   ],
   notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at'],
   email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
+  notes: ['tenant_id', 'id', 'account_id', 'author_id', 'kind', 'occurred_at', 'participants', 'body', 'search', 'created_at'],
+  sentiment_entries: ['tenant_id', 'id', 'account_id', 'period', 'value', 'previous_value', 'comment', 'set_by', 'set_at'],
 };
 
 let handle: DatabaseHandle;
