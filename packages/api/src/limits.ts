@@ -20,4 +20,13 @@ export const textLimits = {
   stepOutcome: 500,
   reason: 2000,
   summary: 5000,
+  /** A note's Markdown body. */
+  noteBody: 20000,
+  /** A sentiment's required comment. */
+  sentimentComment: 2000,
+  /** A notes search. */
+  searchQuery: 200,
 } as const;
+
+/** Most participants a note may name. */
+export const MAX_NOTE_PARTICIPANTS = 20;

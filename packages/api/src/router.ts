@@ -15,6 +15,9 @@ import { tokensRouter } from './routers/tokens.js';
 import { jobsRouter } from './routers/jobs.js';
 import { webhooksRouter } from './routers/webhooks.js';
 import { notificationsRouter } from './routers/notifications.js';
+import { notesRouter } from './routers/notes.js';
+import { timelineRouter } from './routers/timeline.js';
+import { sentimentRouter } from './routers/sentiment.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -33,6 +36,9 @@ export const appRouter = router({
   jobs: jobsRouter,
   webhooks: webhooksRouter,
   notifications: notificationsRouter,
+  notes: notesRouter,
+  timeline: timelineRouter,
+  sentiment: sentimentRouter,
 });
 
 export type AppRouter = typeof appRouter;

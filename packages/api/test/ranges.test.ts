@@ -39,9 +39,9 @@ async function expectGlobexUntouched() {
 const CRR = { kpi: 'Customer Retention Rate', higherIsBetter: true, scaleMin: 0, scaleMax: 100 };
 
 describe('ranges.list', () => {
-  it('lists the 68 catalogue KPIs as defaults, by category then name, to members too', async () => {
+  it('lists the 69 catalogue KPIs (68 shared, plus Manager Sentiment) as defaults, by category then name, to members too', async () => {
     const ranges = await acme.asMember.ranges.list();
-    expect(ranges).toHaveLength(68);
+    expect(ranges).toHaveLength(69);
     expect(ranges.every((r) => r.source === 'default')).toBe(true);
     const sorted = [...ranges].sort((a, b) => a.category.localeCompare(b.category) || a.kpiName.localeCompare(b.kpiName));
     expect(ranges.map((r) => r.key)).toEqual(sorted.map((r) => r.key));

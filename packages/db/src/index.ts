@@ -10,3 +10,8 @@ export * as tokens from './repos/tokens.js';
 export type { PublicUser } from './repos/users.js';
 export { passwordProblem, normaliseEmail } from './repos/users.js';
 export { MIN_PASSWORD_CHARACTERS, MAX_PASSWORD_BYTES } from './limits.js';
+export * as notes from './repos/notes.js';
+export * as sentiment from './repos/sentiment.js';
+export * as timeline from './repos/timeline.js';
+export { noteKinds, type NoteKind } from './schema.js';
+export { timelineKinds, type TimelineKind } from './repos/timeline.js';

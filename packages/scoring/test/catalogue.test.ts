@@ -13,9 +13,9 @@ import {
 } from '../src/index.js';
 
 describe('default catalogue', () => {
-  it('holds the 68 catalogue KPIs with unique names', () => {
-    expect(defaultCatalogue).toHaveLength(68);
-    expect(new Set(defaultCatalogue.map((r) => kpiKey(r.kpiName))).size).toBe(68);
+  it('holds the 69 catalogue KPIs (the 68 of the shared catalogue and Manager Sentiment) with unique names', () => {
+    expect(defaultCatalogue).toHaveLength(69);
+    expect(new Set(defaultCatalogue.map((r) => kpiKey(r.kpiName))).size).toBe(69);
   });
 
   it.each(defaultCatalogue.map((range) => [range.kpiName, range] as const))('%s passes validateRange', (_name, range) => {

@@ -20,7 +20,8 @@ export interface Reading {
   score: number | null;
   impact: string;
   warning: string | null;
-  uploadId: string;
+  /** The upload that brought it; null for a manager's sentiment reading. */
+  uploadId: string | null;
 }
 
 export interface ReadingFilters {
