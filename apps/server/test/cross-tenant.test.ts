@@ -119,6 +119,11 @@ const cases: Record<string, Case> = {
   'webhooks.resend': { kind: 'id', input: (b) => ({ deliveryId: b.deliveryId }) },
   'notifications.preferences': { kind: 'scoped', input: () => undefined },
   'notifications.updatePreferences': { kind: 'scoped', input: () => ({ dailyDigest: false }) },
+  'notes.create': { kind: 'id', input: (b) => ({ accountId: b.accountId, kind: 'call', occurredAt: '2026-11-01T10:00:00.000Z', body: 'Injected' }) },
+  'notes.search': { kind: 'scoped', input: () => ({ query: 'Beta renewal strategy' }) },
+  'timeline.list': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
+  'sentiment.set': { kind: 'id', input: (b) => ({ accountId: b.accountId, period: '2026-03', value: 'green', comment: 'Injected' }) },
+  'sentiment.history': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -172,6 +177,8 @@ beforeAll(async () => {
   const tasks = await data(bClient.query<{ items: { id: string }[] }>('tasks.list', { accountId: account.id }));
   const token = await data(bClient.mutation<{ id: string }>('tokens.create', { name: 'Beta feed', scope: 'read-write' }));
   const deliveries = await data(bClient.query<{ items: { id: string }[] }>('webhooks.deliveries', { webhookId: webhook.id }));
+  await data(bClient.mutation('notes.create', { accountId: account.id, kind: 'meeting', occurredAt: '2026-11-02T09:00:00.000Z', body: 'Beta renewal strategy' }));
+  await data(bClient.mutation('sentiment.set', { accountId: account.id, period: '2026-03', value: 'red', comment: 'Beta sentiment comment' }));
   b = {
     tenantId: me.tenant.id,
     adminId: me.id,
@@ -188,7 +195,7 @@ beforeAll(async () => {
     webhookId: webhook.id,
     deliveryId: (deliveries.items[0] as { id: string }).id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
+  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner', 'Beta renewal strategy', 'Beta sentiment comment'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

@@ -81,6 +81,8 @@ export const tenantTables = [
   'account_health',
   'reference_ranges',
   'activity_log',
+  'notes',
+  'sentiment_entries',
 ] as const;
 
 /** Every row of every tenant table for one tenant, in a stable order. */

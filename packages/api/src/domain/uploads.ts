@@ -279,6 +279,8 @@ export async function saveUpload(db: Db, actor: Actor, input: UploadInput, read:
     .deleteFrom('kpi_readings')
     .where('kpi_readings.tenant_id', '=', actor.tenantId)
     .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairTable}`)
+    // A manager's sentiment is no reading of any upload: it stays (domain/sentiment.ts).
+    .where('kpi_readings.upload_id', 'is not', null)
     .execute();
   await db
     .insertInto('kpi_upload_versions')

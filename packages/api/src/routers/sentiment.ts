@@ -5,12 +5,17 @@ import { textLimits } from '../limits.js';
 import { sentimentColours, sentimentHistory, setSentiment, type SentimentColour } from '../domain/sentiment.js';
 import { actorOf } from './actor.js';
 
-const colours = Object.keys(sentimentColours) as [SentimentColour, ...SentimentColour[]];
+const VALUE_MESSAGE = 'Choose 1 to 5, or red, amber or green.';
 
 /** 1 (red) to 5 (green), or the colour itself. */
-const value = z.union([z.number().int().min(1).max(5), z.enum(colours)], {
-  message: 'Choose 1 to 5, or red, amber or green.',
-}).transform((v) => (typeof v === 'number' ? v : sentimentColours[v]));
+const value = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const n = typeof v === 'number' ? v : sentimentColours[v.trim().toLowerCase() as SentimentColour];
+  if (n === undefined || !Number.isInteger(n) || n < 1 || n > 5) {
+    ctx.addIssue({ code: 'custom', message: VALUE_MESSAGE });
+    return z.NEVER;
+  }
+  return n;
+});
 
 export const sentimentRouter = router({
   /** The owner's (or an admin's) sentiment for an account and period; recomputes that period's health. */

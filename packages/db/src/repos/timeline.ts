@@ -36,11 +36,11 @@ function branches(tenantId: string, accountId: string): Record<TimelineKind, Raw
     sql`(SELECT u.name FROM users u WHERE u.tenant_id = ${tenantId} AND u.id = ${column})`;
   return {
     note: sql`
-      SELECT 'note:' || n.id AS key, 'note' AS kind, n.kind AS event, n.occurred_at, ${actor(sql`n.author_id`)} AS actor,
+      SELECT 'note:' || n.id AS key, 'note'::text AS kind, n.kind AS event, n.occurred_at, ${actor(sql`n.author_id`)} AS actor,
              n.body AS title, array_to_string(n.participants, ', ') AS detail, n.id::text AS source_id, NULL::float8 AS value
       FROM notes n WHERE n.tenant_id = ${tenantId} AND n.account_id = ${accountId}`,
     health: sql`
-      SELECT 'health:' || h.period, 'health', h.tier, (h.period || '-01T00:00:00Z')::timestamptz, NULL,
+      SELECT 'health:' || h.period, 'health', h.tier, (h.period || '-01T00:00:00Z')::timestamptz, NULL::text,
              h.previous_tier, h.period, h.period, h.overall
       FROM (
         SELECT ah.period, ah.tier, ah.overall, lag(ah.tier) OVER (ORDER BY ah.period) AS previous_tier
@@ -56,7 +56,7 @@ function branches(tenantId: string, accountId: string): Record<TimelineKind, Raw
       WHERE v.tenant_id = ${tenantId} AND v.account_id = ${accountId}`,
     playbook: sql`
       SELECT 'playbook-start:' || e.id, 'playbook', 'started', e.started_at, ${actor(sql`e.started_by`)},
-             e.playbook_key, NULL, e.id::text, e.health_at_start
+             e.playbook_key, NULL::text, e.id::text, e.health_at_start
       FROM playbook_executions e WHERE e.tenant_id = ${tenantId} AND e.account_id = ${accountId}
       UNION ALL
       SELECT 'playbook-step:' || s.id, 'playbook', 'step_done', s.completed_at, ${actor(sql`s.completed_by`)},
@@ -65,17 +65,17 @@ function branches(tenantId: string, accountId: string): Record<TimelineKind, Raw
       JOIN playbook_execution_steps s ON s.tenant_id = e.tenant_id AND s.execution_id = e.id
       WHERE e.tenant_id = ${tenantId} AND e.account_id = ${accountId} AND s.status = 'done' AND s.completed_at IS NOT NULL
       UNION ALL
-      SELECT 'playbook-end:' || e.id, 'playbook', e.status, e.ended_at, NULL,
-             e.playbook_key, e.closing_note, e.id::text, NULL
+      SELECT 'playbook-end:' || e.id, 'playbook', e.status, e.ended_at, NULL::text,
+             e.playbook_key, e.closing_note, e.id::text, NULL::float8
       FROM playbook_executions e
       WHERE e.tenant_id = ${tenantId} AND e.account_id = ${accountId} AND e.status IN ('completed', 'cancelled') AND e.ended_at IS NOT NULL`,
     task: sql`
       SELECT 'task-created:' || t.id, 'task', 'created', t.created_at, ${actor(sql`t.created_by`)},
-             t.title, t.source, t.id::text, NULL
+             t.title, t.source, t.id::text, NULL::float8
       FROM tasks t WHERE t.tenant_id = ${tenantId} AND t.account_id = ${accountId}
       UNION ALL
       SELECT 'task-done:' || t.id, 'task', 'done', t.completed_at, ${actor(sql`t.completed_by`)},
-             t.title, t.completion_note, t.id::text, NULL
+             t.title, t.completion_note, t.id::text, NULL::float8
       FROM tasks t WHERE t.tenant_id = ${tenantId} AND t.account_id = ${accountId} AND t.status = 'done' AND t.completed_at IS NOT NULL`,
     renewal: sql`
       SELECT 'renewal:' || r.id, 'renewal', r.outcome, r.recorded_at, ${actor(sql`r.recorded_by`)},
