@@ -80,7 +80,8 @@ describe('ranges.update', () => {
 
     const listed = await acme.asMember.ranges.list();
     expect(listed.filter((r) => r.source === 'tenant').map((r) => [r.key, r.riskThreshold, r.healthyThreshold])).toEqual([['customer retention rate', 95, 99]]);
-    expect(listed.filter((r) => r.source === 'default')).toHaveLength(67);
+    // 69 catalogue KPIs, one of them overridden.
+    expect(listed.filter((r) => r.source === 'default')).toHaveLength(68);
 
     // Updating again replaces the override. 94% ≥ h 94: healthy 67 + 33·0 = 67;
     // Product Usage (3·67 + 50)/4 = 62.75; overall (30·62.75 + 20·60.94)/50 = 62.026 → at_risk.

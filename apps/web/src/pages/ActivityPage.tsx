@@ -15,7 +15,7 @@ type Entry = RouterOutputs['activity']['list']['items'][number];
 
 /**
  * Actions and resource types the API writes (there is no procedure listing them), offered as
- * suggestions; the action filter takes any text.
+ * suggestions; the action filter takes any text and matches the start of the action.
  */
 const knownActions = [
   'account.create',
@@ -28,6 +28,8 @@ const knownActions = [
   'upload.reject',
   'range.update',
   'range.reset',
+  'note.create',
+  'sentiment.set',
   'settings.update',
   'playbook.start',
   'playbook.step_complete',
@@ -84,7 +86,7 @@ function ActionFilter({ initial }: { initial: string }) {
   }, [settled]);
   return (
     <>
-      <Field label="Action" name="action" list="activity-actions" placeholder="e.g. account.update" value={value} onChange={(event) => setValue(event.target.value)} />
+      <Field label="Action" name="action" list="activity-actions" placeholder="e.g. playbook" hint="Matches the start of the action: playbook finds playbook.start and playbook.cancel." value={value} onChange={(event) => setValue(event.target.value)} />
       <datalist id="activity-actions">
         {knownActions.map((action) => (
           <option key={action} value={action} />
@@ -194,8 +196,7 @@ export function ActivityPage() {
                 <thead>
                   <tr>
                     <th scope="col">When</th>
-                    <th scope="col">User</th>
-                    <th scope="col">Action</th>
+                    <th scope="col">What happened</th>
                     <th scope="col">Resource</th>
                     <th scope="col">Details</th>
                     <th scope="col">IP</th>
@@ -207,9 +208,8 @@ export function ActivityPage() {
                     return (
                       <tr key={entry.id}>
                         <td className="cell-muted">{formatDateTime(entry.at)}</td>
-                        <td>{entry.user ? entry.user.name : <span className="cell-muted">Pulse</span>}</td>
-                        <td>
-                          <code className="action-code">{entry.action}</code>
+                        <td className="cell-wrap">
+                          {entry.sentence} <code className="action-code">{entry.action}</code>
                         </td>
                         <td>
                           {humanize(entry.resourceType)}
