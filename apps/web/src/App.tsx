@@ -18,6 +18,7 @@ import { TasksPage } from './pages/TasksPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { UploadPage } from './pages/UploadPage.js';
 import { UsersPage } from './pages/UsersPage.js';
+import { NotesPage } from './pages/NotesPage.js';
 import { AutomationPage } from './pages/AutomationPage.js';
 import { Redirect, useLocation } from './router.js';
 import { matchRoute, type AppRoute, type RoutePath } from './routes.js';
@@ -41,6 +42,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/accounts/:id': ({ id = '' }) => <AccountDetailPage key={id} id={id} />,
   '/tasks': () => <TasksPage />,
   '/renewals': () => <RenewalsPage />,
+  '/notes': () => <NotesPage />,
   '/upload': (_params, session) => <UploadPage session={session} />,
   '/ranges': (_params, session) => <RangesPage session={session} />,
   '/playbooks': () => <PlaybooksPage />,

@@ -11,6 +11,7 @@ import { AccountPlaybooks, AccountUploads } from './account/AccountActivity.js';
 import { HealthOverview, HealthTrendChart, PeriodPicker, ScoreExplanation, type HealthTrend } from './account/AccountHealth.js';
 import { AccountProfile } from './account/AccountProfile.js';
 import { AccountTasks } from './account/AccountTasks.js';
+import { AccountTimeline } from './account/AccountTimeline.js';
 import { KpiReadings } from './account/KpiReadings.js';
 import { ProductHealthCard } from './account/ProductHealth.js';
 
@@ -119,6 +120,7 @@ export function AccountDetailPage({ id }: { id: string }) {
     >
       <AccountProfile account={data} />
       <AccountTasks account={{ id, archived: data.archivedAt !== null }} />
+      <AccountTimeline account={{ id, ownerId: data.owner?.id ?? null, archived: data.archivedAt !== null }} />
       <QueryView query={trend} loadingLabel="Loading health…">
         {(points) => <HealthSections accountId={id} trend={points} />}
       </QueryView>
