@@ -146,4 +146,16 @@ describe('seedDemoData', () => {
     expect((await member.accounts.list({ owner: null, limit: 100 })).items.length).toBe(100);
     expect((await northwind().accounts.unmatchedOwners({})).items.length).toBeGreaterThan(0);
   });
+
+  it('gives the first accounts of the member book notes and manager sentiment (memory.ts)', async () => {
+    const member = callerOf('member@northwind.example', 'Northwind CS');
+    // memory.ts: six accounts, three notes each; the call note of each mentions the renewal.
+    const found = await member.notes.search({ query: 'renewal budget', limit: 100 });
+    expect(found.items).toHaveLength(6);
+    const accountId = found.items[0]?.account.id as string;
+    const timeline = (await member.timeline.list({ accountId, kinds: ['note', 'sentiment'], limit: 100 })).items;
+    expect(timeline.map((i) => i.kind).sort()).toEqual(['note', 'note', 'note', 'sentiment']);
+    const explained = await member.health.explain({ accountId });
+    expect(explained.readings.filter((r) => r.kpi === 'Manager Sentiment')).toHaveLength(1);
+  });
 });
