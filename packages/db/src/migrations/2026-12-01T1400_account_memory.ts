@@ -12,7 +12,8 @@ import { runScript } from '../sql-script.js';
 //   previous value). The current entry of a period is also a kpi_readings row (sentiment_id
 //   set, upload_id null), so the one scoring algorithm, the SQL recompute and the
 //   explanation treat it like any uploaded reading; an upload replaces only its own readings.
-// - indexes for the per-account timeline (newest first) and the activity log's action prefix.
+// - an account index on playbook_executions for the per-account timeline (uploads, tasks,
+//   renewals and health already have one), and one for the activity log's action prefix.
 // New tables get row-level security exactly as 2026-11-29T2000_row_level_security does.
 
 const scoped = ['notes', 'sentiment_entries'];
@@ -64,9 +65,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOREIGN KEY (tenant_id, sentiment_id) REFERENCES sentiment_entries (tenant_id, id) ON DELETE CASCADE;
     ALTER TABLE kpi_readings ADD CONSTRAINT kpi_readings_one_source CHECK ((upload_id IS NULL) <> (sentiment_id IS NULL));
 
-    CREATE INDEX kpi_upload_versions_account_idx ON kpi_upload_versions (tenant_id, account_id, created_at);
     CREATE INDEX playbook_executions_account_idx ON playbook_executions (tenant_id, account_id, started_at);
-    CREATE INDEX tasks_account_created_idx ON tasks (tenant_id, account_id, created_at);
     CREATE INDEX activity_log_action_idx ON activity_log (tenant_id, action text_pattern_ops);
   `);
   for (const table of scoped) {
@@ -84,9 +83,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await runScript(db, `
     DROP INDEX activity_log_action_idx;
-    DROP INDEX tasks_account_created_idx;
     DROP INDEX playbook_executions_account_idx;
-    DROP INDEX kpi_upload_versions_account_idx;
     DELETE FROM kpi_readings WHERE sentiment_id IS NOT NULL;
     ALTER TABLE kpi_readings DROP CONSTRAINT kpi_readings_one_source;
     ALTER TABLE kpi_readings DROP COLUMN sentiment_id;
