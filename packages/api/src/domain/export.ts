@@ -47,8 +47,8 @@ export const exportSheets: readonly Sheet[] = [
   {
     table: 'kpi_readings',
     columns: [
-      'id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'raw', 'displayed', 'value', 'unit', 'status', 'score',
-      'impact', 'weight', 'source', 'frequency', 'warning',
+      'id', 'account_id', 'product_id', 'upload_id', 'sentiment_id', 'period', 'category', 'kpi_name', 'raw', 'displayed', 'value', 'unit',
+      'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning',
     ],
   },
   {
@@ -89,6 +89,8 @@ export const exportSheets: readonly Sheet[] = [
     table: 'renewal_outcomes',
     columns: ['id', 'account_id', 'outcome', 'renewal_date', 'amount', 'previous_revenue', 'reason', 'next_renewal_date', 'recorded_by', 'recorded_at'],
   },
+  { table: 'notes', columns: ['id', 'account_id', 'author_id', 'kind', 'occurred_at', 'participants', 'body', 'created_at'] },
+  { table: 'sentiment_entries', columns: ['id', 'account_id', 'period', 'value', 'previous_value', 'comment', 'set_by', 'set_at'] },
   { table: 'activity_log', columns: ['id', 'created_at', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip'] },
 ];
 
