@@ -81,7 +81,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 
   try {
-    await waitForHealth(url, server, () => output, 120_000);
+    await waitForHealth(url, server, () => output, 600_000);
   } catch (error) {
     await stop();
     throw error;

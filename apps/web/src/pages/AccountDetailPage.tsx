@@ -120,7 +120,7 @@ export function AccountDetailPage({ id }: { id: string }) {
     >
       <AccountProfile account={data} />
       <AccountTasks account={{ id, archived: data.archivedAt !== null }} />
-      <AccountTimeline account={{ id, ownerId: data.owner?.id ?? null, archived: data.archivedAt !== null }} />
+      <AccountTimeline account={{ id, ownerId: data.owner?.id ?? null, archived: data.archivedAt !== null, healthPeriod: data.health.period }} />
       <QueryView query={trend} loadingLabel="Loading health…">
         {(points) => <HealthSections accountId={id} trend={points} />}
       </QueryView>

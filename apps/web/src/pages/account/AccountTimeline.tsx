@@ -128,7 +128,7 @@ function AddNoteDialog({ accountId, open, onClose }: { accountId: string; open: 
   );
 }
 
-function SentimentDialog({ accountId, open, onClose }: { accountId: string; open: boolean; onClose: () => void }) {
+function SentimentDialog({ accountId, period, open, onClose }: { accountId: string; period: string; open: boolean; onClose: () => void }) {
   const changed = useMemoryChanged();
   const set = trpc.sentiment.set.useMutation({
     onSuccess: async () => {
@@ -151,7 +151,7 @@ function SentimentDialog({ accountId, open, onClose }: { accountId: string; open
     >
       <form className="form-grid" onSubmit={submit} noValidate aria-label="Set sentiment">
         <FormError message={message} />
-        <Field label="Month" name="period" type="month" defaultValue={previousMonth()} required errors={fieldErrors.period} />
+        <Field label="Month" name="period" type="month" defaultValue={period} required errors={fieldErrors.period} />
         <SelectField label="Sentiment" name="value" defaultValue="3" errors={fieldErrors.value}>
           {sentimentOptions.map((o) => (
             <option key={o.value} value={o.value}>
@@ -197,9 +197,10 @@ function TimelineEntry({ accountId, item }: { accountId: string; item: Item }) {
 /**
  * The account's story, newest first (notes, health changes, uploads, playbooks, tasks,
  * renewals, sentiment), scrolled in pages, with a note and a sentiment to add. Sentiment is
- * offered to the account's owner and to admins, the people the API lets set it.
+ * offered to the account's owner and to admins, the people the API lets set it, for the
+ * account's latest scored month by default (the one its health shows).
  */
-export function AccountTimeline({ account }: { account: { id: string; ownerId: string | null; archived: boolean } }) {
+export function AccountTimeline({ account }: { account: { id: string; ownerId: string | null; archived: boolean; healthPeriod: string | null } }) {
   const [kind, setKind] = useState<Kind | ''>('');
   const [dialog, setDialog] = useState<'note' | 'sentiment' | null>(null);
   const status = useSessionStatus();
@@ -249,7 +250,7 @@ export function AccountTimeline({ account }: { account: { id: string; ownerId: s
         )}
       </InfiniteListView>
       <AddNoteDialog accountId={account.id} open={dialog === 'note'} onClose={() => setDialog(null)} />
-      <SentimentDialog accountId={account.id} open={dialog === 'sentiment'} onClose={() => setDialog(null)} />
+      <SentimentDialog accountId={account.id} period={account.healthPeriod ?? previousMonth()} open={dialog === 'sentiment'} onClose={() => setDialog(null)} />
     </Card>
   );
 }
