@@ -48,9 +48,9 @@ describe('account memory', () => {
     await timeline.getByRole('list', { name: 'Timeline' }).waitFor();
     await timeline.getByRole('button', { name: 'Add note' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a note' });
-    await dialog.getByLabel('Kind').selectOption('meeting');
-    await dialog.getByLabel('Participants').fill('Pat Lee, Ana Ruiz');
-    await dialog.getByLabel('Note').fill(`Planning **${word}** rollout.\n\n<script>window.pwned = 1</script>\n\n[bad](javascript:window.pwned=1)`);
+    await dialog.getByLabel('Kind', { exact: true }).selectOption('meeting');
+    await dialog.getByLabel('Participants', { exact: true }).fill('Pat Lee, Ana Ruiz');
+    await dialog.getByLabel('Note', { exact: true }).fill(`Planning **${word}** rollout.\n\n<script>window.pwned = 1</script>\n\n[bad](javascript:window.pwned=1)`);
     await dialog.getByRole('button', { name: 'Save note' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
@@ -62,18 +62,18 @@ describe('account memory', () => {
     expect(await entry.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
 
-    await timeline.getByLabel('Show').selectOption('note');
+    await timeline.getByLabel('Show', { exact: true }).selectOption('note');
     await entry.waitFor();
     expect(await timeline.getByRole('listitem').filter({ hasText: /set the manager sentiment/ }).count()).toBe(0);
-    await timeline.getByLabel('Show').selectOption('');
+    await timeline.getByLabel('Show', { exact: true }).selectOption('');
 
     await timeline.getByRole('button', { name: 'Set sentiment' }).click();
     const sentiment = page.getByRole('dialog', { name: 'Manager sentiment' });
     await sentiment.getByRole('button', { name: 'Save sentiment' }).click();
     // The comment is required: the dialog stays open with the sentence under the field.
     await sentiment.getByText('Say why: a comment is required.').waitFor();
-    await sentiment.getByLabel('Sentiment').selectOption('1');
-    await sentiment.getByLabel('Why').fill(`Sponsor left ${word}`);
+    await sentiment.getByLabel('Sentiment', { exact: true }).selectOption('1');
+    await sentiment.getByLabel('Why', { exact: true }).fill(`Sponsor left ${word}`);
     await sentiment.getByRole('button', { name: 'Save sentiment' }).click();
     await sentiment.waitFor({ state: 'hidden' });
     await timeline.getByRole('listitem').filter({ hasText: `Sponsor left ${word}` }).getByText(/set the manager sentiment for \d{4}-\d{2} to red \(1\)/).waitFor();
@@ -81,7 +81,7 @@ describe('account memory', () => {
     await screenshot(page, 'timeline.png');
 
     await page.getByRole('link', { name: 'Notes' }).click();
-    await page.getByLabel('Search notes').fill(`${word} pat`);
+    await page.getByLabel('Search notes', { exact: true }).fill(`${word} pat`);
     const found = page.getByRole('list', { name: 'Notes found' }).getByRole('listitem');
     await found.first().waitFor();
     expect(await found.count()).toBe(1);
