@@ -119,6 +119,8 @@ const cases: Record<string, Case> = {
   'webhooks.resend': { kind: 'id', input: (b) => ({ deliveryId: b.deliveryId }) },
   'notifications.preferences': { kind: 'scoped', input: () => undefined },
   'notifications.updatePreferences': { kind: 'scoped', input: () => ({ dailyDigest: false }) },
+  'reports.churnSignal': { kind: 'scoped', input: () => ({ monthsBefore: 3 }) },
+  'reports.churnSignalCsv': { kind: 'scoped', input: () => ({ monthsBefore: 3 }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;

@@ -55,6 +55,7 @@ const signedInScreens: Screen[] = [
   { name: 'users', path: '/users', ready: (page) => page.getByRole('row', { name: /Max Member/ }).waitFor() },
   { name: 'my tasks', path: '/tasks', ready: heading('My tasks') },
   { name: 'renewals', path: '/renewals', ready: heading('Renewals') },
+  { name: 'churn-report', path: '/reports/churn', ready: heading('Churn signal') },
   { name: 'automation', path: '/automation', ready: heading('Automation') },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
   { name: 'change password', path: '/settings/password', ready: heading('Change password') },

@@ -14,6 +14,7 @@ import { PlaybooksPage } from './pages/PlaybooksPage.js';
 import { RangesPage } from './pages/RangesPage.js';
 import { RegisterPage } from './pages/RegisterPage.js';
 import { RenewalsPage } from './pages/RenewalsPage.js';
+import { ChurnReportPage } from './pages/ChurnReportPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { UploadPage } from './pages/UploadPage.js';
@@ -41,6 +42,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/accounts/:id': ({ id = '' }) => <AccountDetailPage key={id} id={id} />,
   '/tasks': () => <TasksPage />,
   '/renewals': () => <RenewalsPage />,
+  '/reports/churn': () => <ChurnReportPage />,
   '/upload': (_params, session) => <UploadPage session={session} />,
   '/ranges': (_params, session) => <RangesPage session={session} />,
   '/playbooks': () => <PlaybooksPage />,

@@ -18,6 +18,7 @@ export const routes = [
   { path: '/accounts/:id', access: 'user' },
   { path: '/tasks', access: 'user', nav: 'My tasks' },
   { path: '/renewals', access: 'user', nav: 'Renewals' },
+  { path: '/reports/churn', access: 'user', nav: 'Churn signal' },
   { path: '/upload', access: 'user', nav: 'Upload' },
   { path: '/ranges', access: 'user', nav: 'Ranges' },
   { path: '/playbooks', access: 'user', nav: 'Playbooks' },

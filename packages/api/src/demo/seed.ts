@@ -21,6 +21,7 @@ import {
   type Random,
 } from './readings.js';
 import { seedWorkload } from './workload.js';
+import { seedOutcomes } from './outcomes.js';
 
 export const DEMO_PASSWORD = 'pulse-demo-2026';
 
@@ -161,6 +162,7 @@ async function seedNorthwind(db: Db, actor: Actor, bcryptCost: number): Promise<
   }
   for (const w of workbooks) await upload(db, actor, { filename: w.filename, bytes: w.bytes, period });
   await seedWorkload(db, actor, member.id);
+  await seedOutcomes(db, actor);
 }
 
 async function seedGlobex(db: Db, actor: Actor): Promise<void> {
@@ -208,7 +210,8 @@ async function countsOf(db: Db, tenantId: string): Promise<Omit<LoadedDemoTenant
  * more accounts; those and the profile accounts get four months of readings. Globex gets six
  * accounts with six months of readings and one range override. Everything is uploaded by the
  * tenant's admin through the same domain functions the procedures call. Northwind's demo users
- * then get their books of accounts, renewals and tasks (workload.ts).
+ * then get their books of accounts, renewals and tasks (workload.ts), and a quarter of the other
+ * accounts recorded renewal outcomes that follow their health history (outcomes.ts).
  */
 export async function seedDemoData(db: Db, bcryptCost: number, onStep: (message: string) => void = () => undefined): Promise<LoadedDemoTenant[]> {
   const emails = DEMO_TENANTS.map((t) => t.email);
