@@ -100,6 +100,7 @@ const cases: Record<string, Case> = {
   'playbooks.report': { kind: 'id', input: (b) => ({ id: b.executionId }) },
   'playbooks.triggers': { kind: 'scoped', input: () => ({}) },
   'playbooks.updateTrigger': { kind: 'id', input: (b) => ({ id: b.triggerId, enabled: false }) },
+  'playbooks.previewTrigger': { kind: 'id', input: (b) => ({ id: b.triggerId }) },
   'activity.list': { kind: 'scoped', input: (b) => ({ userId: b.adminId }) },
   'activity.exportCsv': { kind: 'scoped', input: (b) => ({ userId: b.adminId }) },
   'users.list': { kind: 'scoped', input: () => ({}) },
