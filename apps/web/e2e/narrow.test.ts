@@ -57,6 +57,7 @@ const signedInScreens: Screen[] = [
   { name: 'renewals', path: '/renewals', ready: heading('Renewals') },
   { name: 'churn-report', path: '/reports/churn', ready: heading('Churn signal') },
   { name: 'automation', path: '/automation', ready: heading('Automation') },
+  { name: 'triggers', path: '/triggers', ready: heading('Triggers') },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
   { name: 'change password', path: '/settings/password', ready: heading('Change password') },
   { name: 'not found', path: '/no-such-page', ready: heading('Page not found') },

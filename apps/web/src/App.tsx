@@ -20,6 +20,7 @@ import { SettingsPage } from './pages/SettingsPage.js';
 import { UploadPage } from './pages/UploadPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { AutomationPage } from './pages/AutomationPage.js';
+import { TriggersPage } from './pages/TriggersPage.js';
 import { Redirect, useLocation } from './router.js';
 import { matchRoute, type AppRoute, type RoutePath } from './routes.js';
 import { endSession, safeNext, useSessionStatus } from './session.js';
@@ -52,6 +53,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/settings': () => <SettingsPage />,
   '/settings/password': () => <PasswordPage />,
   '/automation': () => <AutomationPage />,
+  '/triggers': () => <TriggersPage />,
 };
 
 function FullPageLoading() {

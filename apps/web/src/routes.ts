@@ -27,6 +27,7 @@ export const routes = [
   { path: '/users', access: 'admin', nav: 'Users' },
   { path: '/settings', access: 'admin', nav: 'Settings' },
   { path: '/automation', access: 'admin', nav: 'Automation' },
+  { path: '/triggers', access: 'admin', nav: 'Triggers' },
   { path: '/settings/password', access: 'user' },
 ] as const satisfies readonly RouteDef[];
 
