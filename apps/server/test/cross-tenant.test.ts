@@ -32,6 +32,7 @@ interface BIds {
   tokenId: string;
   webhookId: string;
   deliveryId: string;
+  viewId: string;
 }
 
 const NO_IDS = 'takes no tenant data ids; the session decides what it touches (covered by auth and upload tests)';
@@ -122,6 +123,10 @@ const cases: Record<string, Case> = {
   'notifications.updatePreferences': { kind: 'scoped', input: () => ({ dailyDigest: false }) },
   'reports.churnSignal': { kind: 'scoped', input: () => ({ monthsBefore: 3 }) },
   'reports.churnSignalCsv': { kind: 'scoped', input: () => ({ monthsBefore: 3 }) },
+  'views.list': { kind: 'scoped', input: () => ({}) },
+  'views.save': { kind: 'id', input: (b) => ({ id: b.viewId, name: 'Hijacked', state: { columns: [] } }) },
+  'views.delete': { kind: 'id', input: (b) => ({ id: b.viewId }) },
+  'views.exportCsv': { kind: 'scoped', input: () => ({ state: { columns: ['owner', 'revenue'] } }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -175,6 +180,7 @@ beforeAll(async () => {
   const tasks = await data(bClient.query<{ items: { id: string }[] }>('tasks.list', { accountId: account.id }));
   const token = await data(bClient.mutation<{ id: string }>('tokens.create', { name: 'Beta feed', scope: 'read-write' }));
   const deliveries = await data(bClient.query<{ items: { id: string }[] }>('webhooks.deliveries', { webhookId: webhook.id }));
+  const view = await data(bClient.mutation<{ id: string }>('views.save', { name: 'Beta view', shared: true, state: { columns: ['owner'] } }));
   b = {
     tenantId: me.tenant.id,
     adminId: me.id,
@@ -190,8 +196,9 @@ beforeAll(async () => {
     tokenId: token.id,
     webhookId: webhook.id,
     deliveryId: (deliveries.items[0] as { id: string }).id,
+    viewId: view.id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
+  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, b.viewId, 'Beta view', 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

@@ -16,6 +16,7 @@ import { jobsRouter } from './routers/jobs.js';
 import { webhooksRouter } from './routers/webhooks.js';
 import { notificationsRouter } from './routers/notifications.js';
 import { reportsRouter } from './routers/reports.js';
+import { viewsRouter } from './routers/views.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -35,6 +36,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   notifications: notificationsRouter,
   reports: reportsRouter,
+  views: viewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

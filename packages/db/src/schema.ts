@@ -383,6 +383,21 @@ export interface EmailPreferencesTable {
   updated_at: Generated<Date>;
 }
 
+export interface SavedViewsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  /** Lowercased, trimmed name: unique per user. */
+  name_key: string;
+  /** Seen by everyone in the organisation; only its owner changes it. */
+  shared: Generated<boolean>;
+  /** Filters, sort and visible columns of the accounts list, as the API validated them. */
+  state: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -409,6 +424,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   notification_events: NotificationEventsTable;
   email_preferences: EmailPreferencesTable;
+  saved_views: SavedViewsTable;
 }
 
 export type TableName = keyof Database;

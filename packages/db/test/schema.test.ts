@@ -67,6 +67,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   ],
   notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at'],
   email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
+  saved_views: ['tenant_id', 'id', 'user_id', 'name', 'name_key', 'shared', 'state', 'created_at', 'updated_at'],
 };
 
 let handle: DatabaseHandle;
