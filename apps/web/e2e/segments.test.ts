@@ -1,0 +1,81 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closePage, launchBrowser, openPage, screenshot, signIn, type TestPage } from './browser.js';
+
+/**
+ * The admin's tuning screens on the demo data: a saved view of the accounts list, the
+ * trigger editor with its preview, and the churn-signal report over the demo's renewal
+ * outcomes (packages/api/src/demo/outcomes.ts).
+ */
+
+let browser: Browser;
+let admin: TestPage;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  admin = await openPage(browser);
+  await admin.page.goto('/login');
+  await signIn(admin.page, 'admin@northwind.example');
+  await admin.page.getByRole('heading', { name: /, Nora$/ }).waitFor();
+});
+
+afterAll(async () => {
+  if (admin) await closePage(admin);
+  await browser?.close();
+});
+
+describe('segments, views, triggers and the churn report', () => {
+  it('saves a shared view of the accounts list with its filters and columns, and chooses it again', async () => {
+    const { page } = admin;
+    await page.goto('/accounts');
+    await page.getByRole('table', { name: 'Accounts' }).getByRole('row').nth(1).waitFor();
+    await page.getByLabel('Health', { exact: true }).selectOption('critical');
+    await page.getByText('Columns').click();
+    await page.getByRole('checkbox', { name: 'Region' }).check();
+    await page.getByRole('columnheader', { name: 'Region' }).waitFor();
+    await page.getByRole('button', { name: 'Save view' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save this view' });
+    await dialog.getByLabel('Name').fill('Critical by region');
+    await dialog.getByRole('checkbox', { name: 'Share with everyone in the organisation' }).check();
+    await dialog.getByRole('button', { name: 'Save view' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByLabel('View', { exact: true }).selectOption({ label: 'Unsaved view' });
+    await page.getByRole('columnheader', { name: 'Region' }).waitFor({ state: 'detached' });
+    await page.getByLabel('View', { exact: true }).selectOption({ label: 'Critical by region (shared)' });
+    await page.getByRole('columnheader', { name: 'Region' }).waitFor();
+    expect(await page.getByLabel('Health', { exact: true }).inputValue()).toBe('critical');
+    await screenshot(page, 'saved-views.png');
+  });
+
+  it('edits a trigger and shows how many accounts it would fire for before saving', async () => {
+    const { page } = admin;
+    await page.goto('/triggers');
+    await page.getByRole('button', { name: 'Edit the trigger Renewal is within 90 days' }).click();
+    const dialog = page.getByRole('dialog', { name: /Trigger of/ });
+    await dialog.getByRole('status').filter({ hasText: /would fire for \d+ of \d+ accounts now/ }).waitFor();
+    const before = await dialog.getByRole('status').textContent();
+    await dialog.getByLabel('Renews within (days)').fill('365');
+    await dialog.getByRole('status').filter({ hasText: 'Renewal is within 365 days: would fire for' }).waitFor();
+    const after = await dialog.getByRole('status').textContent();
+    const count = (text: string | null) => Number(/for (\d+) of/.exec(text ?? '')?.[1]);
+    expect(count(after)).toBeGreaterThanOrEqual(count(before));
+    await screenshot(page, 'trigger-editor.png');
+    await dialog.getByRole('checkbox', { name: 'Create a task for the account owner when it fires' }).check();
+    await dialog.getByRole('button', { name: 'Save trigger' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('row', { name: /Renewal is within 365 days/ }).getByText('creates a task').waitFor();
+  });
+
+  it('opens the churn report with its chart and table on the demo outcomes', async () => {
+    const { page } = admin;
+    await page.goto('/reports/churn');
+    const chart = page.getByRole('list', { name: 'Churn rate by tier' });
+    await chart.getByRole('listitem').first().waitFor();
+    expect(await chart.getByRole('listitem').count()).toBe(3);
+    await page.getByRole('row', { name: /Account score/ }).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'Too few outcomes' }).count()).toBe(0);
+    await page.getByRole('button', { name: '6 months before' }).click();
+    await page.getByRole('heading', { name: 'Churn rate by tier 6 months before' }).waitFor();
+    await screenshot(page, 'churn-report.png');
+  });
+});
