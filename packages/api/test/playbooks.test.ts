@@ -181,7 +181,8 @@ describe('trigger preview', () => {
     const random = await expectTrpcError(globex.asAdmin.playbooks.previewTrigger({ id: randomUUID() }), 'NOT_FOUND');
     expect(foreign.message).toBe(random.message);
     await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { points: 5 } }), 'BAD_REQUEST', 'These thresholds do not fit a renewal_within trigger.');
-    await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 0 } }), 'BAD_REQUEST');
+    const zero = await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 0 } }), 'BAD_REQUEST');
+    expect(zero.cause).toMatchObject({ fieldErrors: { 'params.days': ['Enter 1 or more.'] } });
     await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: 'x' }), 'BAD_REQUEST');
   });
 });

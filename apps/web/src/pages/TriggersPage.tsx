@@ -5,7 +5,7 @@ import { InfiniteListView } from '../components/InfiniteListView.js';
 import { Page } from '../components/Page.js';
 import { EmptyState } from '../components/states.js';
 import { Tag } from '../components/Tag.js';
-import { errorMessage, formErrors } from '../errors.js';
+import { errorMessage, formErrors, type ErrorLike } from '../errors.js';
 import { formatCount, formatDateTime } from '../format.js';
 import { tierLabels } from '../health.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
@@ -73,10 +73,8 @@ function ParamFields({ kind, params, onChange, errors }: { kind: Trigger['kind']
   }
 }
 
-/** How many accounts the edited rule would fire for now; recomputed as the thresholds change. */
-function Preview({ id, params }: { id: string; params: Record<string, unknown> }) {
-  const settled = useDebouncedValue(params);
-  const preview = trpc.playbooks.previewTrigger.useQuery({ id, params: settled as Params }, { retry: false });
+/** How many accounts the edited rule would fire for now, or what is wrong with its thresholds. */
+function Preview({ preview }: { preview: { data?: { description: string; accounts: number; evaluatedAccounts: number } | undefined; error: ErrorLike | null } }) {
   if (preview.error) {
     return (
       <p className="form-error" role="alert">
@@ -96,13 +94,16 @@ function Preview({ id, params }: { id: string; params: Record<string, unknown> }
 function EditTrigger({ trigger, onClose }: { trigger: Trigger; onClose: () => void }) {
   const utils = trpc.useUtils();
   const [params, setParams] = useState<Record<string, unknown>>(trigger.params);
+  const settled = useDebouncedValue(params);
+  const preview = trpc.playbooks.previewTrigger.useQuery({ id: trigger.id, params: settled }, { retry: false });
   const update = trpc.playbooks.updateTrigger.useMutation({
     onSuccess: async () => {
       await utils.playbooks.triggers.invalidate();
       onClose();
     },
   });
-  const { message, fieldErrors } = formErrors(update.error);
+  const { message } = formErrors(update.error);
+  const { fieldErrors } = formErrors(update.error ?? preview.error);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -121,7 +122,7 @@ function EditTrigger({ trigger, onClose }: { trigger: Trigger; onClose: () => vo
           <span>Create a task for the account owner when it fires</span>
         </label>
         <ParamFields kind={trigger.kind} params={params} onChange={setParams} errors={fieldErrors} />
-        <Preview id={trigger.id} params={params} />
+        <Preview preview={preview} />
         <div className="form-actions">
           <button type="button" className="button button-secondary" onClick={onClose}>
             Cancel

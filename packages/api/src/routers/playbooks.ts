@@ -107,8 +107,11 @@ export const playbooksRouter = router({
     )
     .mutation(({ ctx, input }) => updateTrigger(ctx.db, actorOf(ctx), input.id, input)),
 
-  /** How many accounts the trigger would fire for now, with its thresholds or the given ones; changes nothing. */
+  /**
+   * How many accounts the trigger would fire for now, with its thresholds or the given ones
+   * (checked against the trigger's kind, so a problem is named by field); changes nothing.
+   */
   previewTrigger: adminProcedure
-    .input(z.strictObject({ id: uuid, params: triggerParams.optional() }))
+    .input(z.strictObject({ id: uuid, params: z.record(z.string().max(50), z.unknown()).optional() }))
     .query(({ ctx, input }) => previewTrigger(ctx.db, ctx.tenant.id, input.id, input.params)),
 });
