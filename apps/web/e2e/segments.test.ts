@@ -30,8 +30,8 @@ describe('segments, views, triggers and the churn report', () => {
     await page.goto('/accounts');
     await page.getByRole('table', { name: 'Accounts' }).getByRole('row').nth(1).waitFor();
     await page.getByLabel('Health', { exact: true }).selectOption('critical');
-    await page.getByText('Columns').click();
-    await page.getByRole('checkbox', { name: 'Region' }).check();
+    await page.getByText('Columns', { exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Show the region column' }).check();
     await page.getByRole('columnheader', { name: 'Region' }).waitFor();
     await page.getByRole('button', { name: 'Save view' }).click();
     const dialog = page.getByRole('dialog', { name: 'Save this view' });
@@ -39,9 +39,9 @@ describe('segments, views, triggers and the churn report', () => {
     await dialog.getByRole('checkbox', { name: 'Share with everyone in the organisation' }).check();
     await dialog.getByRole('button', { name: 'Save view' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await page.getByLabel('View', { exact: true }).selectOption({ label: 'Unsaved view' });
+    await page.getByLabel('Saved view', { exact: true }).selectOption({ label: 'Unsaved view' });
     await page.getByRole('columnheader', { name: 'Region' }).waitFor({ state: 'detached' });
-    await page.getByLabel('View', { exact: true }).selectOption({ label: 'Critical by region (shared)' });
+    await page.getByLabel('Saved view', { exact: true }).selectOption({ label: 'Critical by region (shared)' });
     await page.getByRole('columnheader', { name: 'Region' }).waitFor();
     expect(await page.getByLabel('Health', { exact: true }).inputValue()).toBe('critical');
     await screenshot(page, 'saved-views.png');

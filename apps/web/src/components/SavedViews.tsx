@@ -82,7 +82,7 @@ export function SavedViews({ selectedId, state, onApply }: { selectedId: string 
   };
   return (
     <div className="toolbar" role="group" aria-label="Saved views">
-      <SelectField label="View" name="savedView" value={selected?.id ?? ''} onChange={(event) => onApply(list.items.find((v) => v.id === event.target.value) ?? null)}>
+      <SelectField label="Saved view" name="savedView" value={selected?.id ?? ''} onChange={(event) => onApply(list.items.find((v) => v.id === event.target.value) ?? null)}>
         <option value="">Unsaved view</option>
         {list.items.map((v) => (
           <option key={v.id} value={v.id}>

@@ -106,7 +106,7 @@ function ColumnChooser({ columns }: { columns: Column[] }) {
         <legend className="visually-hidden">Visible columns</legend>
         {allColumns.map((column) => (
           <label key={column} className="checkbox">
-            <input type="checkbox" checked={columns.includes(column)} onChange={(event) => toggle(column, event.target.checked)} />
+            <input type="checkbox" aria-label={`Show the ${columnLabels[column].toLowerCase()} column`} checked={columns.includes(column)} onChange={(event) => toggle(column, event.target.checked)} />
             <span>{columnLabels[column]}</span>
           </label>
         ))}
