@@ -32,6 +32,7 @@ interface BIds {
   tokenId: string;
   webhookId: string;
   deliveryId: string;
+  viewId: string;
 }
 
 const NO_IDS = 'takes no tenant data ids; the session decides what it touches (covered by auth and upload tests)';
@@ -100,6 +101,7 @@ const cases: Record<string, Case> = {
   'playbooks.report': { kind: 'id', input: (b) => ({ id: b.executionId }) },
   'playbooks.triggers': { kind: 'scoped', input: () => ({}) },
   'playbooks.updateTrigger': { kind: 'id', input: (b) => ({ id: b.triggerId, enabled: false }) },
+  'playbooks.previewTrigger': { kind: 'id', input: (b) => ({ id: b.triggerId }) },
   'activity.list': { kind: 'scoped', input: (b) => ({ userId: b.adminId }) },
   'activity.exportCsv': { kind: 'scoped', input: (b) => ({ userId: b.adminId }) },
   'users.list': { kind: 'scoped', input: () => ({}) },
@@ -124,6 +126,12 @@ const cases: Record<string, Case> = {
   'timeline.list': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
   'sentiment.set': { kind: 'id', input: (b) => ({ accountId: b.accountId, period: '2026-03', value: 'green', comment: 'Injected' }) },
   'sentiment.history': { kind: 'id', input: (b) => ({ accountId: b.accountId }) },
+  'reports.churnSignal': { kind: 'scoped', input: () => ({ monthsBefore: 3 }) },
+  'reports.churnSignalCsv': { kind: 'scoped', input: () => ({ monthsBefore: 3 }) },
+  'views.list': { kind: 'scoped', input: () => ({}) },
+  'views.save': { kind: 'id', input: (b) => ({ id: b.viewId, name: 'Hijacked', state: { columns: [] } }) },
+  'views.delete': { kind: 'id', input: (b) => ({ id: b.viewId }) },
+  'views.exportCsv': { kind: 'scoped', input: () => ({ state: { columns: ['owner', 'revenue'] } }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -179,6 +187,7 @@ beforeAll(async () => {
   const deliveries = await data(bClient.query<{ items: { id: string }[] }>('webhooks.deliveries', { webhookId: webhook.id }));
   await data(bClient.mutation('notes.create', { accountId: account.id, kind: 'meeting', occurredAt: '2026-11-02T09:00:00.000Z', body: 'Beta renewal strategy' }));
   await data(bClient.mutation('sentiment.set', { accountId: account.id, period: '2026-03', value: 'red', comment: 'Beta sentiment comment' }));
+  const view = await data(bClient.mutation<{ id: string }>('views.save', { name: 'Beta view', shared: true, state: { columns: ['owner'] } }));
   b = {
     tenantId: me.tenant.id,
     adminId: me.id,
@@ -194,8 +203,9 @@ beforeAll(async () => {
     tokenId: token.id,
     webhookId: webhook.id,
     deliveryId: (deliveries.items[0] as { id: string }).id,
+    viewId: view.id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner', 'Beta renewal strategy', 'Beta sentiment comment'];
+  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner', 'Beta renewal strategy', 'Beta sentiment comment', b.viewId, 'Beta view'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

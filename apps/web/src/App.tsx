@@ -14,12 +14,14 @@ import { PlaybooksPage } from './pages/PlaybooksPage.js';
 import { RangesPage } from './pages/RangesPage.js';
 import { RegisterPage } from './pages/RegisterPage.js';
 import { RenewalsPage } from './pages/RenewalsPage.js';
+import { ChurnReportPage } from './pages/ChurnReportPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { UploadPage } from './pages/UploadPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { NotesPage } from './pages/NotesPage.js';
 import { AutomationPage } from './pages/AutomationPage.js';
+import { TriggersPage } from './pages/TriggersPage.js';
 import { Redirect, useLocation } from './router.js';
 import { matchRoute, type AppRoute, type RoutePath } from './routes.js';
 import { endSession, safeNext, useSessionStatus } from './session.js';
@@ -43,6 +45,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/tasks': () => <TasksPage />,
   '/renewals': () => <RenewalsPage />,
   '/notes': () => <NotesPage />,
+  '/reports/churn': () => <ChurnReportPage />,
   '/upload': (_params, session) => <UploadPage session={session} />,
   '/ranges': (_params, session) => <RangesPage session={session} />,
   '/playbooks': () => <PlaybooksPage />,
@@ -52,6 +55,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/settings': () => <SettingsPage />,
   '/settings/password': () => <PasswordPage />,
   '/automation': () => <AutomationPage />,
+  '/triggers': () => <TriggersPage />,
 };
 
 function FullPageLoading() {

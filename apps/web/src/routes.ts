@@ -19,6 +19,7 @@ export const routes = [
   { path: '/tasks', access: 'user', nav: 'My tasks' },
   { path: '/renewals', access: 'user', nav: 'Renewals' },
   { path: '/notes', access: 'user', nav: 'Notes' },
+  { path: '/reports/churn', access: 'user', nav: 'Churn signal' },
   { path: '/upload', access: 'user', nav: 'Upload' },
   { path: '/ranges', access: 'user', nav: 'Ranges' },
   { path: '/playbooks', access: 'user', nav: 'Playbooks' },
@@ -27,6 +28,7 @@ export const routes = [
   { path: '/users', access: 'admin', nav: 'Users' },
   { path: '/settings', access: 'admin', nav: 'Settings' },
   { path: '/automation', access: 'admin', nav: 'Automation' },
+  { path: '/triggers', access: 'admin', nav: 'Triggers' },
   { path: '/settings/password', access: 'user' },
 ] as const satisfies readonly RouteDef[];
 

@@ -18,6 +18,8 @@ import { notificationsRouter } from './routers/notifications.js';
 import { notesRouter } from './routers/notes.js';
 import { timelineRouter } from './routers/timeline.js';
 import { sentimentRouter } from './routers/sentiment.js';
+import { reportsRouter } from './routers/reports.js';
+import { viewsRouter } from './routers/views.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -39,6 +41,8 @@ export const appRouter = router({
   notes: notesRouter,
   timeline: timelineRouter,
   sentiment: sentimentRouter,
+  reports: reportsRouter,
+  views: viewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

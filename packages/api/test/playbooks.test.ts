@@ -150,6 +150,43 @@ describe('triggers', () => {
   });
 });
 
+describe('trigger preview', () => {
+  it('counts the accounts a trigger would fire for now, with its thresholds or the edited ones, and writes nothing', async () => {
+    for (const [name, days] of [['In 10 days', 10], ['In 40 days', 40], ['In 100 days', 100]] as const) {
+      await acme.asAdmin.accounts.create({ name, renewalDate: daysFromNow(days) });
+    }
+    const renewal = await triggerOf(acme.asAdmin, 'Renewal is within 90 days');
+    const activityBefore = (await acme.asAdmin.activity.list({ limit: 100 })).items.length;
+    // Renewing in 10 and 40 days are within 90; 100 days is not.
+    expect(await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id })).toEqual({ description: 'Renewal is within 90 days', accounts: 2, evaluatedAccounts: 3 });
+    expect((await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 30 } })).accounts).toBe(1);
+    expect((await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 120 } })).accounts).toBe(3);
+    // Nothing was written: no recommendation, no activity, the stored thresholds unchanged.
+    expect((await acme.asAdmin.playbooks.recommendations({ limit: 10 })).items).toEqual([]);
+    expect((await acme.asAdmin.activity.list({ limit: 100 })).items).toHaveLength(activityBefore);
+    expect((await triggerOf(acme.asAdmin, 'Renewal is within 90 days')).params).toEqual({ days: 90 });
+    // A disabled trigger previews as if enabled; the evaluation then fires for as many accounts as the preview said.
+    await acme.asAdmin.playbooks.updateTrigger({ id: renewal.id, params: { days: 30 }, enabled: false });
+    expect((await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id })).accounts).toBe(1);
+    await acme.asAdmin.playbooks.updateTrigger({ id: renewal.id, enabled: true });
+    const evaluation = await acme.asAdmin.playbooks.evaluate();
+    expect(evaluation.fired.find((f) => f.triggerId === renewal.id)?.accounts).toBe(1);
+  });
+
+  it('refuses members, other tenants’ triggers and thresholds of another kind', async () => {
+    const renewal = await triggerOf(acme.asAdmin, 'Renewal is within 90 days');
+    await expectTrpcError(acme.asMember.playbooks.previewTrigger({ id: renewal.id }), 'FORBIDDEN');
+    await expectTrpcError(anonymousCaller(handle.app).playbooks.previewTrigger({ id: renewal.id }), 'UNAUTHORIZED');
+    const foreign = await expectTrpcError(globex.asAdmin.playbooks.previewTrigger({ id: renewal.id }), 'NOT_FOUND');
+    const random = await expectTrpcError(globex.asAdmin.playbooks.previewTrigger({ id: randomUUID() }), 'NOT_FOUND');
+    expect(foreign.message).toBe(random.message);
+    await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { points: 5 } }), 'BAD_REQUEST', 'These thresholds do not fit a renewal_within trigger.');
+    const zero = await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 0 } }), 'BAD_REQUEST');
+    expect(zero.cause).toMatchObject({ fieldErrors: { 'params.days': ['Enter 1 or more.'] } });
+    await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: 'x' }), 'BAD_REQUEST');
+  });
+});
+
 describe('evaluation on the sample workbooks', () => {
   it('fires after each upload and ranks accounts by urgency with the thresholds crossed', async () => {
     const ids = await uploadSamples(acme.asMember);

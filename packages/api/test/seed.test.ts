@@ -159,4 +159,14 @@ describe('seedDemoData', () => {
     const explained = await member.health.explain({ accountId });
     expect(explained.readings.filter((r) => r.kpi === 'Manager Sentiment')).toHaveLength(1);
   });
+
+  it('records renewal outcomes that follow the health history, so the churn report has conclusions on first start', async () => {
+    const report = await northwind().reports.churnSignal({ monthsBefore: 3 });
+    expect(report.needed).toBeNull();
+    const rate = (tier: string) => report.tiers.find((t) => t.tier === tier)?.churnRate ?? 0;
+    // outcomes.ts: critical accounts churn with chance 0.7, healthy ones with 0.06.
+    expect(rate('critical')).toBeGreaterThan(rate('healthy'));
+    expect(report.account.recall).toBeGreaterThan(0);
+    expect((await globex().reports.churnSignal({ monthsBefore: 3 })).outcomes.total).toBe(0);
+  });
 });

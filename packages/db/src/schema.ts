@@ -418,6 +418,21 @@ export interface SentimentEntriesTable {
   set_at: Generated<Date>;
 }
 
+export interface SavedViewsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  /** Lowercased, trimmed name: unique per user. */
+  name_key: string;
+  /** Seen by everyone in the organisation; only its owner changes it. */
+  shared: Generated<boolean>;
+  /** Filters, sort and visible columns of the accounts list, as the API validated them. */
+  state: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -446,6 +461,7 @@ export interface Database {
   email_preferences: EmailPreferencesTable;
   notes: NotesTable;
   sentiment_entries: SentimentEntriesTable;
+  saved_views: SavedViewsTable;
 }
 
 export type TableName = keyof Database;

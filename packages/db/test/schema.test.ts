@@ -69,6 +69,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
   notes: ['tenant_id', 'id', 'account_id', 'author_id', 'kind', 'occurred_at', 'participants', 'body', 'search', 'created_at'],
   sentiment_entries: ['tenant_id', 'id', 'account_id', 'period', 'value', 'previous_value', 'comment', 'set_by', 'set_at'],
+  saved_views: ['tenant_id', 'id', 'user_id', 'name', 'name_key', 'shared', 'state', 'created_at', 'updated_at'],
 };
 
 let handle: DatabaseHandle;

@@ -9,6 +9,7 @@ import { InfiniteScroll } from '../components/InfiniteScroll.js';
 import { BulkAssign, OwnerFilter, UnmatchedOwners } from '../components/OwnerControls.js';
 import { Page } from '../components/Page.js';
 import { RenewalDate } from '../components/RenewalDate.js';
+import { SavedViews, type ViewState } from '../components/SavedViews.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.js';
 import { formatMoney, formatScore, humanize } from '../format.js';
@@ -27,6 +28,22 @@ const PAGE_SIZE = 50;
 
 const sortLabels: Record<Sort, string> = { name: 'Name', health: 'Health', updated: 'Last updated', revenue: 'Revenue' };
 
+type Column = ViewState['columns'][number];
+/** Optional columns of the list, in table order; the account name is always shown. */
+const columnLabels: Record<Column, string> = {
+  health: 'Health',
+  status: 'Status',
+  tier: 'Tier',
+  owner: 'Owner',
+  revenue: 'Revenue',
+  renewal: 'Renewal',
+  industry: 'Industry',
+  region: 'Region',
+  lifecycleStage: 'Lifecycle stage',
+};
+const allColumns = Object.keys(columnLabels) as Column[];
+const defaultColumns: Column[] = ['health', 'status', 'tier', 'owner', 'revenue', 'renewal'];
+
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
   return allowed.find((item) => item === value) ?? null;
 }
@@ -43,7 +60,59 @@ function useFilters(session: SignedInSession) {
     order: oneOf(searchParams.get('dir'), ['asc', 'desc'] as const) ?? 'asc',
     view: oneOf(searchParams.get('view'), ['list', 'heatmap'] as const) ?? 'list',
     includeArchived: searchParams.get('archived') === '1',
+    columns: searchParams.has('cols') ? allColumns.filter((c) => (searchParams.get('cols') ?? '').split(',').includes(c)) : defaultColumns,
+    savedView: searchParams.get('saved'),
   };
+}
+
+type Filters = ReturnType<typeof useFilters>;
+
+/** The list as a saved view holds it. */
+function viewState(filters: Filters): ViewState {
+  return {
+    search: filters.search || null,
+    owner: filters.owner === 'all' ? null : filters.owner,
+    healthTier: filters.healthTier,
+    status: filters.status,
+    includeArchived: filters.includeArchived,
+    sort: filters.sort,
+    order: filters.order,
+    columns: filters.columns,
+  };
+}
+
+/** Puts a saved view's filters, sort and columns into the URL (none: back to the defaults). */
+function applyView(view: { id: string; state: ViewState } | null): void {
+  const state = view?.state;
+  replaceSearchParams({
+    saved: view?.id ?? null,
+    q: state?.search ?? null,
+    owner: view ? (state?.owner ?? 'all') : null,
+    tier: state?.healthTier ?? null,
+    status: state?.status ?? null,
+    sort: state?.sort ?? null,
+    dir: state?.order ?? null,
+    archived: state?.includeArchived ? '1' : null,
+    cols: state ? state.columns.join(',') : null,
+  });
+}
+
+function ColumnChooser({ columns }: { columns: Column[] }) {
+  const toggle = (column: Column, on: boolean) => replaceSearchParams({ cols: allColumns.filter((c) => (c === column ? on : columns.includes(c))).join(',') });
+  return (
+    <details className="column-chooser">
+      <summary>Columns</summary>
+      <fieldset>
+        <legend className="visually-hidden">Visible columns</legend>
+        {allColumns.map((column) => (
+          <label key={column} className="checkbox">
+            <input type="checkbox" aria-label={`Show the ${columnLabels[column].toLowerCase()} column`} checked={columns.includes(column)} onChange={(event) => toggle(column, event.target.checked)} />
+            <span>{columnLabels[column]}</span>
+          </label>
+        ))}
+      </fieldset>
+    </details>
+  );
 }
 
 function SearchBox({ initial }: { initial: string }) {
@@ -55,10 +124,10 @@ function SearchBox({ initial }: { initial: string }) {
   return <Field label="Search" name="q" type="search" placeholder="Account name" maxLength={textLimits.name} value={value} onChange={(event) => setValue(event.target.value)} />;
 }
 
-function Toolbar({ filters, isAdmin }: { filters: ReturnType<typeof useFilters>; isAdmin: boolean }) {
+function Toolbar({ filters, isAdmin }: { filters: Filters; isAdmin: boolean }) {
   return (
     <div className="toolbar" role="search" aria-label="Filter accounts">
-      <SearchBox initial={filters.search} />
+      <SearchBox key={filters.savedView ?? ''} initial={filters.search} />
       <OwnerFilter value={filters.owner} isAdmin={isAdmin} onChange={(owner) => replaceSearchParams({ owner })} />
       <SelectField label="Health" name="tier" value={filters.healthTier ?? ''} onChange={(event) => replaceSearchParams({ tier: event.target.value })}>
         <option value="">All tiers</option>
@@ -91,6 +160,7 @@ function Toolbar({ filters, isAdmin }: { filters: ReturnType<typeof useFilters>;
         <input type="checkbox" checked={filters.includeArchived} onChange={(event) => replaceSearchParams({ archived: event.target.checked ? '1' : null })} />
         <span>Show archived</span>
       </label>
+      <ColumnChooser columns={filters.columns} />
     </div>
   );
 }
@@ -113,7 +183,7 @@ function ViewSwitch({ view }: { view: View }) {
   );
 }
 
-function AccountRow({ account, trend, selection }: { account: AccountItem; trend: RowTrend; selection: Selection | null }) {
+function AccountRow({ account, trend, selection, columns }: { account: AccountItem; trend: RowTrend; selection: Selection | null; columns: Column[] }) {
   return (
     <tr>
       {selection && (
@@ -127,23 +197,32 @@ function AccountRow({ account, trend, selection }: { account: AccountItem; trend
         </Link>
         {account.archivedAt ? <span className="cell-sub">Archived</span> : account.industry && <span className="cell-sub">{account.industry}</span>}
       </td>
-      <td>
-        <HealthBadge score={account.health.overall === null ? null : Math.round(account.health.overall * 10) / 10} tier={account.health.tier} />
-      </td>
-      <td className="cell-sparkline">
-        {trend.points ? (
-          <Sparkline values={trend.points.map((point) => point.overall)} tier={account.health.tier} />
-        ) : (
-          <span className={trend.failed ? 'sparkline-empty' : 'sparkline-placeholder'}>{trend.failed ? 'Unavailable' : ''}</span>
-        )}
-      </td>
-      <td>{humanize(account.status)}</td>
-      <td>{account.tier ?? '—'}</td>
-      <td>{account.owner?.name ?? account.csmOwner ?? '—'}</td>
-      <td>{formatMoney(account.revenue)}</td>
-      <td>
-        <RenewalDate date={account.renewalDate} />
-      </td>
+      {columns.includes('health') && (
+        <>
+          <td>
+            <HealthBadge score={account.health.overall === null ? null : Math.round(account.health.overall * 10) / 10} tier={account.health.tier} />
+          </td>
+          <td className="cell-sparkline">
+            {trend.points ? (
+              <Sparkline values={trend.points.map((point) => point.overall)} tier={account.health.tier} />
+            ) : (
+              <span className={trend.failed ? 'sparkline-empty' : 'sparkline-placeholder'}>{trend.failed ? 'Unavailable' : ''}</span>
+            )}
+          </td>
+        </>
+      )}
+      {columns.includes('status') && <td>{humanize(account.status)}</td>}
+      {columns.includes('tier') && <td>{account.tier ?? '—'}</td>}
+      {columns.includes('owner') && <td>{account.owner?.name ?? account.csmOwner ?? '—'}</td>}
+      {columns.includes('revenue') && <td>{formatMoney(account.revenue)}</td>}
+      {columns.includes('renewal') && (
+        <td>
+          <RenewalDate date={account.renewalDate} />
+        </td>
+      )}
+      {columns.includes('industry') && <td>{account.industry ?? '—'}</td>}
+      {columns.includes('region') && <td>{account.region ?? '—'}</td>}
+      {columns.includes('lifecycleStage') && <td>{account.lifecycleStage ?? '—'}</td>}
     </tr>
   );
 }
@@ -315,18 +394,27 @@ export function AccountsPage({ session }: { session: SignedInSession }) {
                 </th>
               )}
               <th scope="col">Account</th>
-              <th scope="col">Health</th>
-              <th scope="col">Last {ROW_TREND_PERIODS} periods</th>
-              <th scope="col">Status</th>
-              <th scope="col">Tier</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Revenue</th>
-              <th scope="col">Renewal</th>
+              {filters.columns.flatMap((column) =>
+                column === 'health'
+                  ? [
+                      <th key="health" scope="col">
+                        Health
+                      </th>,
+                      <th key="trend" scope="col">
+                        Last {ROW_TREND_PERIODS} periods
+                      </th>,
+                    ]
+                  : [
+                      <th key={column} scope="col">
+                        {columnLabels[column]}
+                      </th>,
+                    ],
+              )}
             </tr>
           </thead>
           <tbody>
             {list.items.map((account) => (
-              <AccountRow key={account.id} account={account} trend={trendOf(account.id)} selection={selection} />
+              <AccountRow key={account.id} account={account} trend={trendOf(account.id)} selection={selection} columns={filters.columns} />
             ))}
           </tbody>
         </table>
@@ -345,6 +433,9 @@ export function AccountsPage({ session }: { session: SignedInSession }) {
       }
     >
       <div className="card card-flush">
+        <div className="card-toolbar">
+          <SavedViews selectedId={filters.savedView} state={viewState(filters)} onApply={applyView} />
+        </div>
         <div className="card-toolbar">
           <Toolbar filters={filters} isAdmin={isAdmin} />
           <ViewSwitch view={filters.view} />

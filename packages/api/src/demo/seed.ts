@@ -22,6 +22,7 @@ import {
 } from './readings.js';
 import { seedWorkload } from './workload.js';
 import { seedMemory } from './memory.js';
+import { seedOutcomes } from './outcomes.js';
 
 export const DEMO_PASSWORD = 'pulse-demo-2026';
 
@@ -163,6 +164,7 @@ async function seedNorthwind(db: Db, actor: Actor, bcryptCost: number): Promise<
   for (const w of workbooks) await upload(db, actor, { filename: w.filename, bytes: w.bytes, period });
   await seedWorkload(db, actor, member.id);
   await seedMemory(db, { ...actor, userId: actor.userId as string }, member.id);
+  await seedOutcomes(db, actor);
 }
 
 async function seedGlobex(db: Db, actor: Actor): Promise<void> {
@@ -212,6 +214,8 @@ async function countsOf(db: Db, tenantId: string): Promise<Omit<LoadedDemoTenant
  * tenant's admin through the same domain functions the procedures call. Northwind's demo users
  * then get their books of accounts, renewals and tasks (workload.ts), and the first accounts
  * of the member's book notes and manager sentiment (memory.ts).
+ * then get their books of accounts, renewals and tasks (workload.ts), and a quarter of the other
+ * accounts recorded renewal outcomes that follow their health history (outcomes.ts).
  */
 export async function seedDemoData(db: Db, bcryptCost: number, onStep: (message: string) => void = () => undefined): Promise<LoadedDemoTenant[]> {
   const emails = DEMO_TENANTS.map((t) => t.email);

@@ -9,7 +9,7 @@ import { bulkInsert } from './bulk.js';
 import { playbookFor, type PlaybookKey } from './playbooks.js';
 import { loadScoringContext, type EffectiveRange } from './scoring-context.js';
 import { createTriggerTasks } from './step-tasks.js';
-import { describeTrigger, type AnyTriggerParams, type TriggerKind, type TriggerParams } from './triggers.js';
+import { describeTrigger, triggerRule, type AnyTriggerParams, type TriggerKind, type TriggerParams } from './triggers.js';
 
 /** One crossed threshold: what was observed, the threshold, and by how much it was crossed. */
 export interface Reason {
@@ -285,6 +285,31 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
   const result: EvaluationResult = { evaluatedAccounts: accounts.length, recommendations: rows.length, fired: [...fired.values()], tasks };
   await recordActivity(db, { ...actor, action: 'playbook.evaluate', resourceType: 'playbook_recommendation', after: result });
   return result;
+}
+
+export interface TriggerPreview {
+  /** The rule previewed, in words. */
+  description: string;
+  /** Accounts (not archived, not churned) the rule would fire for now. */
+  accounts: number;
+  evaluatedAccounts: number;
+}
+
+/**
+ * How many accounts a trigger would fire for now, with its stored thresholds or the given
+ * ones, through the same evaluators as evaluatePlaybooks; writes nothing. Disabled triggers
+ * are previewed as if enabled.
+ */
+export async function previewTrigger(db: Db, tenantId: string, id: string, params: unknown, now = new Date()): Promise<TriggerPreview> {
+  const rule = await triggerRule(db, tenantId, id, params);
+  const kpiKeys = rule.kind === 'kpi_threshold' ? [kpiKey(rule.params.kpi)] : [];
+  const [accounts, scoring] = await Promise.all([loadAccountStates(db, tenantId, 'all', kpiKeys), loadScoringContext(db, tenantId)]);
+  const ctx: EvaluationContext = { settings: scoring.settings, ranges: scoring.ranges, today: now };
+  return {
+    description: describeTrigger(rule),
+    accounts: accounts.filter((account) => evaluate(rule, account, ctx) !== null).length,
+    evaluatedAccounts: accounts.length,
+  };
 }
 
 /** The (account, playbook) pairs recommended now, before an evaluation replaces them. */

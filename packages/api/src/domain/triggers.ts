@@ -177,6 +177,13 @@ async function checkParams(db: Db, tenantId: string, kind: TriggerKind, params: 
   return { ...parsed.data, kpi: range.range.kpiName };
 }
 
+/** The trigger's rule, with params replaced by the given ones (checked against its kind) when given. */
+export async function triggerRule(db: Db, tenantId: string, id: string, params?: unknown): Promise<AnyTriggerParams> {
+  const trigger = await getTrigger(db, tenantId, id);
+  const rule = params === undefined ? trigger.params : await checkParams(db, tenantId, trigger.kind, params);
+  return { kind: trigger.kind, params: rule } as AnyTriggerParams;
+}
+
 export async function updateTrigger(
   db: Db,
   actor: Actor,

@@ -27,21 +27,26 @@ const accountFields = {
 
 type Fields = Partial<accounts.AccountFields>;
 
+/** Filters and sort of the accounts list (also what a saved view keeps). */
+export const listFilters = {
+  search: z.string().trim().max(textLimits.name).nullish(),
+  healthTier: healthTier.nullish(),
+  tier: z.string().trim().max(50).nullish(),
+  status: z.enum(accountStatuses).nullish(),
+  includeArchived: z.boolean().optional(),
+  /** Whose accounts: 'me', a user's id (admins only for other users), or null for everyone. */
+  owner: z.union([z.literal('me'), uuid]).nullish(),
+  minRevenue: z.number().finite().min(0).max(1e15).nullish(),
+  sort: z.enum(['name', 'health', 'updated', 'revenue']).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+};
+
 export const accountsRouter = router({
   list: protectedProcedure
     .input(
       z.strictObject({
         ...pageInput,
-        search: z.string().trim().max(textLimits.name).nullish(),
-        healthTier: healthTier.nullish(),
-        tier: z.string().trim().max(50).nullish(),
-        status: z.enum(accountStatuses).nullish(),
-        includeArchived: z.boolean().optional(),
-        /** Whose accounts: 'me', a user's id (admins only for other users), or null for everyone. */
-        owner: z.union([z.literal('me'), uuid]).nullish(),
-        minRevenue: z.number().finite().min(0).max(1e15).nullish(),
-        sort: z.enum(['name', 'health', 'updated', 'revenue']).default('name'),
-        order: z.enum(['asc', 'desc']).default('asc'),
+        ...listFilters,
       }),
     )
     .query(async ({ ctx, input }) => {

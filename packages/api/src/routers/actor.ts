@@ -6,3 +6,8 @@ import type { Actor } from '../domain/accounts.js';
 export function actorOf(ctx: { tenant: Tenant; user: PublicUser; ip: string | null; token?: TokenPrincipal | null | undefined }): Actor {
   return { tenantId: ctx.tenant.id, userId: ctx.user.id, ip: ctx.ip, tokenId: ctx.token?.id ?? null };
 }
+
+/** Who is asking, for domain functions whose answer depends on the role (whose books a caller may see). */
+export function callerOf(ctx: { tenant: { id: string }; user: { id: string; role: 'admin' | 'member' } }): { tenantId: string; userId: string; role: 'admin' | 'member' } {
+  return { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role };
+}

@@ -3,7 +3,7 @@ import { adminProcedure, protectedProcedure, router } from '../trpc.js';
 import { name as requiredText, pageInput, uuid } from '../validation.js';
 import { playbookKeys, playbooks } from '../domain/playbooks.js';
 import { listTriggers, triggerParamSchemas, updateTrigger } from '../domain/triggers.js';
-import { evaluatePlaybooks, listRecommendations } from '../domain/recommendations.js';
+import { evaluatePlaybooks, listRecommendations, previewTrigger } from '../domain/recommendations.js';
 import { completeStep, getExecution, listExecutions, skipStep, startExecution, transitionExecution } from '../domain/executions.js';
 import { executionReport } from '../domain/playbook-report.js';
 import { resolveBookOwner } from '../domain/owners.js';
@@ -11,6 +11,13 @@ import { actorOf } from './actor.js';
 import { textLimits } from '../limits.js';
 
 const playbookKey = z.enum(playbookKeys);
+const triggerParams = z.union([
+  triggerParamSchemas.health_tier,
+  triggerParamSchemas.health_score,
+  triggerParamSchemas.health_drop,
+  triggerParamSchemas.kpi_threshold,
+  triggerParamSchemas.renewal_within,
+]);
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((v) => v || null);
 
 export const playbooksRouter = router({
@@ -91,15 +98,7 @@ export const playbooksRouter = router({
           id: uuid,
           enabled: z.boolean().optional(),
           createTask: z.boolean().optional(),
-          params: z
-            .union([
-              triggerParamSchemas.health_tier,
-              triggerParamSchemas.health_score,
-              triggerParamSchemas.health_drop,
-              triggerParamSchemas.kpi_threshold,
-              triggerParamSchemas.renewal_within,
-            ])
-            .optional(),
+          params: triggerParams.optional(),
         })
         .refine((v) => v.enabled !== undefined || v.createTask !== undefined || v.params !== undefined, {
           message: 'Change enabled, createTask or params.',
@@ -107,4 +106,12 @@ export const playbooksRouter = router({
         }),
     )
     .mutation(({ ctx, input }) => updateTrigger(ctx.db, actorOf(ctx), input.id, input)),
+
+  /**
+   * How many accounts the trigger would fire for now, with its thresholds or the given ones
+   * (checked against the trigger's kind, so a problem is named by field); changes nothing.
+   */
+  previewTrigger: adminProcedure
+    .input(z.strictObject({ id: uuid, params: z.record(z.string().max(50), z.unknown()).optional() }))
+    .query(({ ctx, input }) => previewTrigger(ctx.db, ctx.tenant.id, input.id, input.params)),
 });

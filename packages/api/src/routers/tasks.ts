@@ -3,18 +3,12 @@ import { protectedProcedure, router } from '../trpc.js';
 import { name, pageInput, uuid } from '../validation.js';
 import { completeTask, createTask, getTask, listTasks, taskCounts, updateTask } from '../domain/tasks.js';
 import { resolveBookOwner } from '../domain/owners.js';
-import { actorOf } from './actor.js';
+import { actorOf, callerOf } from './actor.js';
 
 const day = z.iso.date({ message: 'Use the form YYYY-MM-DD.' });
 const priority = z.enum(['low', 'normal', 'high']);
 const assignee = z.union([z.literal('me'), uuid]).nullish();
 const note = z.string().trim().max(5000).nullish().transform((v) => v || null);
-
-const callerOf = (ctx: { tenant: { id: string }; user: { id: string; role: 'admin' | 'member' } }) => ({
-  tenantId: ctx.tenant.id,
-  userId: ctx.user.id,
-  role: ctx.user.role,
-});
 
 export const tasksRouter = router({
   list: protectedProcedure
