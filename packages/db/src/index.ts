@@ -10,3 +10,6 @@ export * as tokens from './repos/tokens.js';
 export type { PublicUser } from './repos/users.js';
 export { passwordProblem, normaliseEmail } from './repos/users.js';
 export { MIN_PASSWORD_CHARACTERS, MAX_PASSWORD_BYTES } from './limits.js';
+export * as notifications from './repos/notifications.js';
+export * as tasks from './repos/tasks.js';
+export type { EmailPreferences } from './repos/notifications.js';

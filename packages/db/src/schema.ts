@@ -372,6 +372,10 @@ export interface NotificationEventsTable {
   event: WebhookEvent;
   summary: string;
   data: Json<Record<string, unknown>>;
+  /** The account the event is about (its owner hears of it); null for an upload. */
+  account_id: string | null;
+  /** One event per fact detected repeatedly (an overdue task's id). */
+  dedupe_key: string | null;
   created_at: Generated<Date>;
 }
 
@@ -381,6 +385,25 @@ export interface EmailPreferencesTable {
   daily_digest: Generated<boolean>;
   critical_alerts: Generated<boolean>;
   updated_at: Generated<Date>;
+}
+
+export type EmailKind = 'critical_alert' | 'daily_digest';
+
+/** The outbox of emails: each is sent at most once (status), by a job of the email.send queue. */
+export interface EmailMessagesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  kind: EmailKind;
+  /** The account's event for a critical alert, the day for a digest: one email per user, kind and key. */
+  dedupe_key: string;
+  subject: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: TimestampNullable;
 }
 
 export interface Database {
@@ -409,6 +432,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   notification_events: NotificationEventsTable;
   email_preferences: EmailPreferencesTable;
+  email_messages: EmailMessagesTable;
 }
 
 export type TableName = keyof Database;

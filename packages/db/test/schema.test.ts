@@ -65,8 +65,9 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'tenant_id', 'id', 'webhook_id', 'event', 'dedupe_key', 'payload', 'status', 'attempts', 'response_code', 'last_error',
     'created_at', 'last_attempt_at', 'delivered_at',
   ],
-  notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at'],
+  notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at', 'account_id', 'dedupe_key'],
   email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
+  email_messages: ['tenant_id', 'id', 'user_id', 'kind', 'dedupe_key', 'subject', 'body', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'],
 };
 
 let handle: DatabaseHandle;
