@@ -58,6 +58,7 @@ const signedInScreens: Screen[] = [
   { name: 'automation', path: '/automation', ready: heading('Automation') },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
   { name: 'change password', path: '/settings/password', ready: heading('Change password') },
+  { name: 'email alerts', path: '/settings/email', ready: heading('Email alerts') },
   { name: 'not found', path: '/no-such-page', ready: heading('Page not found') },
 ];
 

@@ -27,6 +27,7 @@ export const routes = [
   { path: '/settings', access: 'admin', nav: 'Settings' },
   { path: '/automation', access: 'admin', nav: 'Automation' },
   { path: '/settings/password', access: 'user' },
+  { path: '/settings/email', access: 'user' },
 ] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];

@@ -56,7 +56,7 @@ export async function queueCriticalAlerts(db: Db, tenantId: string, accounts: Cr
           kind: 'critical_alert' as const,
           dedupeKey: a.eventId,
           subject: `Pulse: ${a.accountName} is now critical`,
-          body: `${a.summary}\n\nOpen Pulse to see why and what to do next.\n\nYou get this email because you own this account (or, for an account without an owner, because you are an admin); turn it off under Your settings in Pulse.\n`,
+          body: `${a.summary}\n\nOpen Pulse to see why and what to do next.\n\nYou get this email because you own this account (or, for an account without an owner, because you are an admin); turn it off under Email alerts in your user menu in Pulse.\n`,
         })),
     ),
   );
@@ -88,7 +88,7 @@ export function digestBody(user: { id: string; role: 'admin' | 'member' }, event
     section('Overdue tasks', tasksOf.map((t) => `${t.title} (${t.accountName}) was due on ${t.dueDate}.`)),
     section('Rejected uploads', of('upload.rejected')),
   ].filter((s) => s !== null);
-  return sections.length ? `${sections.join('\n\n')}\n\nYou get this digest every morning; turn it off under Your settings in Pulse.\n` : null;
+  return sections.length ? `${sections.join('\n\n')}\n\nYou get this digest every morning; turn it off under Email alerts in your user menu in Pulse.\n` : null;
 }
 
 /**
