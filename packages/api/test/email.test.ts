@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect, withTenant } from '@pulse/db';
 import { useTestDatabase } from '@pulse/db/testing';
 import { makeTenant, type TestTenant } from './harness.js';
 import { expectTrpcError } from './kpi-helpers.js';
+import { eventually, smtpInbox, type Mail, type SmtpInbox } from './receivers.js';
 import { EMAIL_QUEUE, queueDailyDigests } from '../src/domain/email.js';
 import { queueWorkers } from '../src/domain/jobs.js';
 import { emitEvents, type PulseEvent } from '../src/domain/webhooks.js';
@@ -14,48 +13,13 @@ import { sendJobs } from '../src/send-jobs.js';
 
 const handle = useTestDatabase();
 
-interface Mail {
-  to: string[];
-  subject: string;
-  raw: string;
-}
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it receives, or refuses them all while `down`. */
-let smtp: SMTPServer;
-let smtpUrl: string;
-let down = false;
-const inbox: Mail[] = [];
+let smtp: SmtpInbox;
+let inbox: Mail[];
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onRcptTo(_address, _session, callback) {
-      callback(down ? Object.assign(new Error('Service not available, try later'), { responseCode: 421 }) : undefined);
-    },
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '', raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp = await smtpInbox();
+  inbox = smtp.mails;
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
-});
-
-async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+afterAll(() => smtp.close());
 
 /** Waits for the queue to go quiet, so a test can say nothing more arrives. */
 const emailJobsLeft = async () => {
@@ -70,7 +34,7 @@ afterEach(async () => {
 
 /** An instance's email worker, sending through the test's SMTP server. */
 async function mailer(db = handle.app): Promise<JobQueue> {
-  const workers = queueWorkers({ url: smtpUrl, from: 'Pulse <pulse@test.example>' }).filter((w) => w.name === EMAIL_QUEUE);
+  const workers = queueWorkers({ url: smtp.url, from: 'Pulse <pulse@test.example>' }).filter((w) => w.name === EMAIL_QUEUE);
   const queue = await startQueue({ db, jobs: [], workers, pollingIntervalSeconds: 0.5 });
   cleanups.push(() => queue.stop());
   return queue;
@@ -82,7 +46,7 @@ let owned: { id: string; name: string };
 let unowned: { id: string; name: string };
 beforeEach(async () => {
   inbox.length = 0;
-  down = false;
+  smtp.down = false;
   await sql`DELETE FROM pgboss.job WHERE name = ${EMAIL_QUEUE}`.execute(handle.db);
   acme = await makeTenant(handle, 'Acme');
   globex = await makeTenant(handle, 'Globex');
@@ -184,7 +148,7 @@ describe('email alerts', () => {
   }, 120_000);
 
   it('loses nothing while the mail server is down for an hour: retried with exponential backoff, then sent once', async () => {
-    down = true;
+    smtp.down = true;
     await mailer();
     await emit(acme, [tierChange(owned, 'critical')]);
     const message = () => handle.db.selectFrom('email_messages').select(['email_messages.status', 'email_messages.attempts', 'email_messages.last_error']).executeTakeFirstOrThrow();
@@ -213,7 +177,7 @@ describe('email alerts', () => {
     expect(inbox).toHaveLength(0);
     // Minimum waits 60+120+240+480+960+1920 s = 62 min: at most six failed attempts make the hour.
     expect(attempts).toBeLessThanOrEqual(6);
-    down = false;
+    smtp.down = false;
     await sql`UPDATE pgboss.job SET start_after = now() WHERE name = ${EMAIL_QUEUE}`.execute(handle.db);
     await eventually(() => inbox.length, (n) => n >= 1);
     await eventually(emailJobsLeft, (n) => n === 0);
