@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Card } from '../components/Card.js';
 import { FormError } from '../components/Field.js';
 import { Page } from '../components/Page.js';
@@ -22,8 +23,13 @@ const CHOICES: { key: keyof Preferences; label: string; hint: string }[] = [
 
 function EmailForm({ preferences }: { preferences: Preferences }) {
   const utils = trpc.useUtils();
+  const [choices, setChoices] = useState(preferences);
   const update = trpc.notifications.updatePreferences.useMutation({
-    onSuccess: (saved) => utils.notifications.preferences.setData(undefined, saved),
+    onSuccess: (saved) => {
+      setChoices(saved);
+      utils.notifications.preferences.setData(undefined, saved);
+    },
+    onError: () => setChoices(preferences),
   });
   const { message } = formErrors(update.error);
   return (
@@ -34,9 +40,11 @@ function EmailForm({ preferences }: { preferences: Preferences }) {
           <input
             type="checkbox"
             name={choice.key}
-            checked={preferences[choice.key]}
-            disabled={update.isPending}
-            onChange={(event) => update.mutate({ [choice.key]: event.target.checked })}
+            checked={choices[choice.key]}
+            onChange={(event) => {
+              setChoices({ ...choices, [choice.key]: event.target.checked });
+              update.mutate({ [choice.key]: event.target.checked });
+            }}
           />
           <span>
             {choice.label}
