@@ -66,7 +66,7 @@ const emit = (tenant: TestTenant, events: PulseEvent[], now = new Date()) => wit
 const recipientsOf = (mails: Mail[]) => mails.map((m) => [m.to.join(','), m.subject]);
 
 describe('email alerts', () => {
-  it('emails an account’s owner at once when it turns critical, and the admins for an account nobody owns; each user can turn it off', async () => {
+  it('emails an account’s owner at once when it turns critical, and the admins for an account nobody (active) owns; each user can turn it off', async () => {
     await mailer();
     expect(await acme.asMember.notifications.preferences()).toEqual({ dailyDigest: true, criticalAlerts: true });
     await emit(acme, [tierChange(owned, 'critical'), tierChange(unowned, 'critical'), tierChange(owned, 'at_risk')]);
@@ -83,6 +83,11 @@ describe('email alerts', () => {
     await emit(acme, [tierChange(owned, 'critical')]);
     await eventually(emailJobsLeft, (n) => n === 0);
     expect(inbox).toHaveLength(2);
+    // An owner who was deactivated owns nothing any more: the admins hear of the account.
+    await acme.asAdmin.users.setActive({ id: acme.member.id, active: false });
+    await emit(acme, [tierChange(owned, 'critical')]);
+    await eventually(() => inbox.length, (n) => n >= 3);
+    expect(recipientsOf(inbox.slice(2))).toEqual([['admin@acme.test', 'Pulse: Automotive Solutions is now critical']]);
     expect(await globex.asAdmin.notifications.preferences()).toEqual({ dailyDigest: true, criticalAlerts: true });
   }, 120_000);
 
