@@ -106,10 +106,19 @@ describe('email alerts', () => {
     await emit(acme, [tierChange(owned, 'at_risk')], new Date('2026-05-31T06:00:00Z'));
     await emit(acme, [tierChange(owned, 'critical'), recommendation, tierChange(unowned, 'at_risk'), rejected], new Date('2026-06-01T03:00:00Z'));
     await sql`DELETE FROM email_messages`.execute(handle.db);
+    // Sent 31 days before (kept 30 days): the digest job deletes it.
+    await handle.db
+      .insertInto('email_messages')
+      .values({ tenant_id: acme.tenant.id, user_id: acme.admin.id, kind: 'daily_digest', dedupe_key: '2026-05-01', subject: 'Old', body: 'Old', status: 'sent', created_at: new Date('2026-05-01T07:00:00Z') })
+      .execute();
 
     // Acme's admin and member; Globex had nothing, so nobody there gets a digest.
     expect(await queueDailyDigests(handle.app, [acme.tenant.id, globex.tenant.id], now)).toBe(2);
     expect(await queueDailyDigests(handle.app, [acme.tenant.id, globex.tenant.id], now)).toBe(0);
+    expect((await handle.db.selectFrom('email_messages').select('email_messages.subject').execute()).map((m) => m.subject)).toEqual([
+      'Pulse daily digest for 2026-06-01',
+      'Pulse daily digest for 2026-06-01',
+    ]);
     await mailer();
     await eventually(() => inbox.length, (n) => n >= 2);
     const digestOf = (to: string) => inbox.find((m) => m.to[0] === to)?.raw.replace(/=\r\n/g, '') ?? '';

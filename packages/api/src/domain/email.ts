@@ -64,6 +64,8 @@ export async function queueCriticalAlerts(db: Db, tenantId: string, accounts: Cr
 
 const DAY_MS = 86_400_000;
 const DIGEST_LINES = 50;
+/** Sent and failed emails are kept 30 days, then the digest job deletes them. */
+const EMAIL_RETENTION_MS = 30 * DAY_MS;
 
 function section(title: string, lines: string[]): string | null {
   if (lines.length === 0) return null;
@@ -94,7 +96,8 @@ export function digestBody(user: { id: string; role: 'admin' | 'member' }, event
 /**
  * Queues each user's digest of the 24 hours before now, for every tenant: one per user and
  * day, so the job run again (a retry after one tenant failed, a second instance) sends no
- * digest twice. Returns the number of digests queued.
+ * digest twice; and deletes emails sent or failed more than 30 days ago. Returns the
+ * number of digests queued.
  */
 export async function queueDailyDigests(db: Db, tenantIds: string[], now: Date): Promise<number> {
   let queued = 0;
@@ -104,6 +107,7 @@ export async function queueDailyDigests(db: Db, tenantIds: string[], now: Date):
       const overdue = await tasks.overdueTasks(tx, tenantId, isoDay(now));
       const users = await notifications.recipients(tx, tenantId, 'dailyDigest');
       const day = isoDay(now);
+      await notifications.deleteFinishedEmails(tx, tenantId, new Date(now.getTime() - EMAIL_RETENTION_MS));
       return queue(
         tx,
         tenantId,

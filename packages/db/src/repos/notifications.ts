@@ -177,3 +177,13 @@ export async function recordEmailAttempt(db: Db, tenantId: string, id: string, s
     .where('email_messages.id', '=', id)
     .execute();
 }
+
+/** Deletes emails sent or failed before `before` (the outbox keeps pending ones until they are sent). */
+export async function deleteFinishedEmails(db: Db, tenantId: string, before: Date): Promise<void> {
+  await db
+    .deleteFrom('email_messages')
+    .where('email_messages.tenant_id', '=', tenantId)
+    .where('email_messages.status', '<>', 'pending')
+    .where('email_messages.created_at', '<', before)
+    .execute();
+}
