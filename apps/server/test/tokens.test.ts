@@ -115,7 +115,7 @@ describe('API tokens', () => {
     expect(items).toEqual([expect.objectContaining({ token: expect.objectContaining({ name: 'read feed' }) })]);
   });
 
-  it('session-only procedures refuse tokens: token management, user admin, password change, session refresh, sign-in', async () => {
+  it('session-only procedures refuse tokens: token management, user admin, password change, email choices, session refresh, sign-in', async () => {
     const admin = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const { id, token } = await createToken(admin, 'read-write');
     const client = bearer(token);
@@ -126,6 +126,8 @@ describe('API tokens', () => {
       client.query('users.list', {}),
       client.mutation('users.create', { name: 'Eve', email: 'eve@acme.test', role: 'admin', password: 'a long password' }),
       client.mutation('users.changePassword', { currentPassword: 'correct horse battery', newPassword: 'another long one' }),
+      client.query('notifications.preferences'),
+      client.mutation('notifications.updatePreferences', { dailyDigest: false }),
       client.mutation('session.refresh'),
     ];
     for (const res of await Promise.all(calls)) {

@@ -61,6 +61,7 @@ const signedInScreens: Screen[] = [
   { name: 'triggers', path: '/triggers', ready: heading('Triggers') },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
   { name: 'change password', path: '/settings/password', ready: heading('Change password') },
+  { name: 'email alerts', path: '/settings/email', ready: heading('Email alerts') },
   { name: 'not found', path: '/no-such-page', ready: heading('Page not found') },
 ];
 

@@ -10,6 +10,7 @@ import { LoginPage } from './pages/LoginPage.js';
 import { NotAllowedPage } from './pages/NotAllowedPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { PasswordPage } from './pages/PasswordPage.js';
+import { EmailPage } from './pages/EmailPage.js';
 import { PlaybooksPage } from './pages/PlaybooksPage.js';
 import { RangesPage } from './pages/RangesPage.js';
 import { RegisterPage } from './pages/RegisterPage.js';
@@ -54,6 +55,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/users': (_params, session) => <UsersPage session={session} />,
   '/settings': () => <SettingsPage />,
   '/settings/password': () => <PasswordPage />,
+  '/settings/email': () => <EmailPage />,
   '/automation': () => <AutomationPage />,
   '/triggers': () => <TriggersPage />,
 };

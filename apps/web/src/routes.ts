@@ -30,6 +30,7 @@ export const routes = [
   { path: '/automation', access: 'admin', nav: 'Automation' },
   { path: '/triggers', access: 'admin', nav: 'Triggers' },
   { path: '/settings/password', access: 'user' },
+  { path: '/settings/email', access: 'user' },
 ] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];

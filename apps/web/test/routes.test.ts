@@ -23,6 +23,7 @@ describe('routes', () => {
     expect(matchRoute('/users')?.route.access).toBe('admin');
     expect(matchRoute('/settings')?.route.access).toBe('admin');
     expect(matchRoute('/settings/password')?.route.access).toBe('user');
+    expect(matchRoute('/settings/email')?.route.access).toBe('user');
     expect(matchRoute('/playbooks/7')).toMatchObject({ route: { path: '/playbooks/:id', access: 'user' }, params: { id: '7' } });
     expect(matchRoute('/nowhere')).toBeNull();
   });

@@ -9,7 +9,7 @@ export { exportTenant, exportFilename, recordExport } from './domain/export.js';
 export { throttlePolicy } from './domain/throttle.js';
 export { tokenThrottle, TOKEN_PREFIX } from './domain/tokens.js';
 export { startQueue, type JobQueue, type QueueOptions } from './queue.js';
-export { queueWorkers, scheduledJobs, type ScheduledJob } from './domain/jobs.js';
+export { queueWorkers, runRecorded, scheduledJobs, type ScheduledJob } from './domain/jobs.js';
 export { signature as webhookSignature } from './domain/webhooks.js';
 export type { MailSettings } from './domain/email.js';
 export { listAccounts, type AccountFilters } from './domain/accounts.js';

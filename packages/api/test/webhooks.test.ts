@@ -1,49 +1,15 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from '@pulse/db';
 import { useTestDatabase } from '@pulse/db/testing';
 import { makeTenant, type TestTenant } from './harness.js';
 import { expectTrpcError, uploadCsv, uploadWorkbook } from './kpi-helpers.js';
-import { announceOverdueSteps, queueWorkers } from '../src/domain/jobs.js';
+import { eventually, webhookReceiver as receiver } from './receivers.js';
+import { evaluateAllTenants, queueWorkers } from '../src/domain/jobs.js';
 import { startQueue, type JobQueue } from '../src/queue.js';
 
 const handle = useTestDatabase();
-
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A local receiver on 127.0.0.1 that answers each request with the next status of `statuses` (then 200). */
-async function receiver(statuses: number[] = []): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(statuses.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -174,26 +140,38 @@ describe('webhooks', () => {
     expect(new Set(ids).size).toBe(4);
   }, 120_000);
 
-  it('announces a new recommendation once, and an overdue playbook step once', async () => {
+  it('announces a new recommendation once, and each overdue task (a playbook step\'s too) once, from the daily run', async () => {
     const { id } = await acme.asAdmin.webhooks.create({ url: 'http://127.0.0.1:9/never-called', events: ['recommendation.fired', 'task.overdue'] });
     const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const account = await acme.asAdmin.accounts.create({ name: 'Renews Soon', renewalDate: soon });
     await acme.asAdmin.playbooks.evaluate();
     await acme.asAdmin.playbooks.evaluate();
     const execution = await acme.asAdmin.playbooks.start({ accountId: account.id, playbookKey: 'voc_sprint' });
-    // VoC sprint: 30 days over its steps; started 40 days ago, every pending step is overdue.
-    await handle.db.updateTable('playbook_executions').set({ started_at: new Date(Date.now() - 40 * 86_400_000) }).where('id', '=', execution.id).execute();
-    const overdue = () => handle.app.transaction().execute(async (tx) => {
-      await sql`SELECT set_config('app.tenant_id', ${acme.tenant.id}, true)`.execute(tx);
-      return announceOverdueSteps(tx, acme.tenant.id, new Date());
-    });
-    expect(await overdue()).toBe(execution.steps.length);
-    expect(await overdue()).toBe(0);
+    const manual = await acme.asAdmin.tasks.create({ accountId: account.id, title: 'Send the survey', dueDate: '2026-05-29' });
+    await acme.asAdmin.tasks.create({ accountId: account.id, title: 'Due on the day', dueDate: '2026-06-01' });
+    const done = await acme.asAdmin.tasks.create({ accountId: account.id, title: 'Done already', dueDate: '2026-05-20' });
+    await acme.asAdmin.tasks.complete({ id: done.id });
+    const stepTasks = await acme.asAdmin.tasks.list({ accountId: account.id, limit: 100 });
+    const firstStep = stepTasks.items.find((t) => t.playbookStep?.stepId === execution.steps[0]?.id);
+    expect(firstStep).toBeDefined();
+    await acme.asAdmin.tasks.update({ id: firstStep!.id, dueDate: '2026-05-31' });
+    // On 2026-06-01 the open tasks due before that day are overdue: the manual one and the first step's.
+    const today = new Date('2026-06-01T00:05:00Z');
+    const run = () => evaluateAllTenants(handle.app, today);
+    await run();
+    await run();
+    await evaluateAllTenants(handle.app, new Date('2026-06-02T00:05:00Z'));
 
     const log = await acme.asAdmin.webhooks.deliveries({ webhookId: id, limit: 100 });
     const events = log.items.map((d) => d.event);
     expect(events.filter((e) => e === 'recommendation.fired')).toHaveLength(1);
-    expect(events.filter((e) => e === 'task.overdue')).toHaveLength(execution.steps.length);
+    const overdue = log.items.filter((d) => d.event === 'task.overdue').map((d) => (d.payload.data as { title: string; dueDate: string }));
+    expect(overdue.map((d) => [d.title, d.dueDate]).sort()).toEqual([
+      ['Due on the day', '2026-06-01'],
+      ['Send the survey', '2026-05-29'],
+      [firstStep!.title, '2026-05-31'],
+    ]);
+    expect(overdue.find((d) => d.title === 'Send the survey')).toMatchObject({ taskId: manual.id, accountName: 'Renews Soon' });
     expect(log.items.find((d) => d.event === 'recommendation.fired')?.payload).toMatchObject({
       data: { accountName: 'Renews Soon', playbookKey: 'renewal_safeguard' },
     });

@@ -17,3 +17,6 @@ export * as sentiment from './repos/sentiment.js';
 export * as timeline from './repos/timeline.js';
 export { noteKinds, type NoteKind } from './schema.js';
 export { timelineKinds, type TimelineKind } from './repos/timeline.js';
+export * as notifications from './repos/notifications.js';
+export * as tasks from './repos/tasks.js';
+export type { EmailPreferences } from './repos/notifications.js';

@@ -375,6 +375,10 @@ export interface NotificationEventsTable {
   event: WebhookEvent;
   summary: string;
   data: Json<Record<string, unknown>>;
+  /** The account the event is about (its owner hears of it); null for an upload. */
+  account_id: string | null;
+  /** One event per fact detected repeatedly (an overdue task's id). */
+  dedupe_key: string | null;
   created_at: Generated<Date>;
 }
 
@@ -433,6 +437,25 @@ export interface SavedViewsTable {
   updated_at: Generated<Date>;
 }
 
+export type EmailKind = 'critical_alert' | 'daily_digest';
+
+/** The outbox of emails: each is sent at most once (status), by a job of the email.send queue. */
+export interface EmailMessagesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  kind: EmailKind;
+  /** The account's event for a critical alert, the day for a digest: one email per user, kind and key. */
+  dedupe_key: string;
+  subject: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: TimestampNullable;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -462,6 +485,7 @@ export interface Database {
   notes: NotesTable;
   sentiment_entries: SentimentEntriesTable;
   saved_views: SavedViewsTable;
+  email_messages: EmailMessagesTable;
 }
 
 export type TableName = keyof Database;

@@ -65,11 +65,12 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'tenant_id', 'id', 'webhook_id', 'event', 'dedupe_key', 'payload', 'status', 'attempts', 'response_code', 'last_error',
     'created_at', 'last_attempt_at', 'delivered_at',
   ],
-  notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at'],
+  notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at', 'account_id', 'dedupe_key'],
   email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
   notes: ['tenant_id', 'id', 'account_id', 'author_id', 'kind', 'occurred_at', 'participants', 'body', 'search', 'created_at'],
   sentiment_entries: ['tenant_id', 'id', 'account_id', 'period', 'value', 'previous_value', 'comment', 'set_by', 'set_at'],
   saved_views: ['tenant_id', 'id', 'user_id', 'name', 'name_key', 'shared', 'state', 'created_at', 'updated_at'],
+  email_messages: ['tenant_id', 'id', 'user_id', 'kind', 'dedupe_key', 'subject', 'body', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'],
 };
 
 let handle: DatabaseHandle;

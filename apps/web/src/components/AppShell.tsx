@@ -59,6 +59,9 @@ function UserMenu({ session }: { session: SignedInSession }) {
         <Link to="/settings/password" className="button button-secondary button-block" onClick={() => setOpen(false)}>
           Change password
         </Link>
+        <Link to="/settings/email" className="button button-secondary button-block" onClick={() => setOpen(false)}>
+          Email alerts
+        </Link>
         {signOut.error && <p className="form-error">Signing out failed. Try again.</p>}
         <button type="button" className="button button-secondary button-block" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
           {signOut.isPending ? 'Signing out…' : 'Sign out'}

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { withTenant, type Db } from '@pulse/db';
+import { tasks, withTenant, type Db } from '@pulse/db';
 import type { SessionPolicy } from '../session-policy.js';
 import { evaluatePlaybooks } from './recommendations.js';
-import { playbookFor } from './playbooks.js';
+import { isoDay } from './dates.js';
 import { attemptDelivery, DELIVER_QUEUE, emitEvents } from './webhooks.js';
 import { emailWorker, queueDailyDigests, type MailSettings } from './email.js';
 
@@ -34,7 +34,7 @@ export async function evaluateAllTenants(db: Db, now: Date): Promise<{ tenants: 
   for (const tenantId of ids) {
     try {
       const result = await withTenant(db, tenantId, async (tx) => {
-        await announceOverdueSteps(tx, tenantId, now);
+        await announceOverdueTasks(tx, tenantId, now);
         return evaluatePlaybooks(tx, { tenantId, userId: null, ip: null }, 'all', now);
       });
       recommendations += result.recommendations;
@@ -47,35 +47,23 @@ export async function evaluateAllTenants(db: Db, now: Date): Promise<{ tenants: 
 }
 
 /**
- * task.overdue for pending steps of active playbook executions past their due date: the
- * playbook's duration is spread evenly over its steps, so step n of N is due n/N of the
- * way through. Each step is announced once (its id is the delivery's dedupe key).
+ * task.overdue for every open task whose due day has passed (a playbook step is a task, so
+ * its step is announced through it). Each task is announced once: its id is the event's
+ * dedupe key, so the next day's run finds it already announced.
  */
-export async function announceOverdueSteps(db: Db, tenantId: string, now: Date): Promise<number> {
-  const steps = await db
-    .selectFrom('playbook_execution_steps as s')
-    .innerJoin('playbook_executions as e', (j) => j.onRef('e.tenant_id', '=', 's.tenant_id').onRef('e.id', '=', 's.execution_id'))
-    .innerJoin('accounts as a', (j) => j.onRef('a.tenant_id', '=', 'e.tenant_id').onRef('a.id', '=', 'e.account_id'))
-    .select(['s.id', 's.title', 's.position', 'e.id as execution_id', 'e.playbook_key', 'e.started_at', 'a.id as account_id', 'a.name as account_name'])
-    .select(sql<number>`(SELECT count(*) FROM playbook_execution_steps c WHERE c.tenant_id = s.tenant_id AND c.execution_id = s.execution_id)`.as('step_count'))
-    .where('s.tenant_id', '=', tenantId)
-    .where('s.status', '=', 'pending')
-    .where('e.status', '=', 'active')
-    .execute();
-  const overdue = steps.flatMap((step) => {
-    const playbook = playbookFor(step.playbook_key);
-    const due = new Date(step.started_at.getTime() + (playbook.durationDays * 86_400_000 * step.position) / Math.max(1, step.step_count));
-    if (due >= now) return [];
-    return [
-      {
-        event: 'task.overdue' as const,
-        dedupeKey: step.id,
-        summary: `"${step.title}" (${playbook.name}, ${step.account_name}) was due on ${due.toISOString().slice(0, 10)}.`,
-        data: { stepId: step.id, title: step.title, executionId: step.execution_id, playbookKey: step.playbook_key, accountId: step.account_id, accountName: step.account_name, dueAt: due.toISOString() },
-      },
-    ];
-  });
-  return emitEvents(db, tenantId, overdue, now);
+export async function announceOverdueTasks(db: Db, tenantId: string, now: Date): Promise<number> {
+  const overdue = await tasks.overdueTasks(db, tenantId, isoDay(now));
+  return emitEvents(
+    db,
+    tenantId,
+    overdue.map((t) => ({
+      event: 'task.overdue' as const,
+      dedupeKey: t.id,
+      summary: `"${t.title}" (${t.accountName}) was due on ${t.dueDate}.`,
+      data: { taskId: t.id, title: t.title, dueDate: t.dueDate, accountId: t.accountId, accountName: t.accountName, assigneeId: t.assigneeId, executionStepId: t.executionStepId },
+    })),
+    now,
+  );
 }
 
 const RUN_RETENTION_MS = 30 * 24 * 60 * 60_000;
@@ -95,13 +83,13 @@ export function scheduledJobs(policy: SessionPolicy): ScheduledJob[] {
     {
       name: 'playbooks.evaluate-daily',
       cron: '5 0 * * *',
-      description: 'Every day at 00:05 UTC: evaluates every playbook trigger for every account, so date-based triggers fire without an upload.',
+      description: 'Every day at 00:05 UTC: evaluates every playbook trigger for every account, so date-based triggers fire without an upload, and announces tasks that became overdue (task.overdue).',
       run: evaluateAllTenants,
     },
     {
       name: 'email.daily-digest',
       cron: '0 7 * * *',
-      description: 'Every day at 07:00 UTC: emails each admin who wants it a digest of the last 24 hours (tier changes, new recommendations, overdue steps, rejected uploads).',
+      description: 'Every day at 07:00 UTC: emails each user who wants it a digest of their accounts (tier changes and new recommendations of the last 24 hours, overdue tasks); admins also get accounts without an owner and rejected uploads.',
       run: async (db, now) => ({ emails: await queueDailyDigests(db, await tenantIds(db), now) }),
     },
     {

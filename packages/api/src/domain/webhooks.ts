@@ -1,6 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { paginate, withTenant, type Db, type KeyPart, type Page, type PageRequest, type WebhookEvent } from '@pulse/db';
+import { notifications, paginate, withTenant, type Db, type KeyPart, type Page, type PageRequest, type WebhookEvent } from '@pulse/db';
 import { notFound } from '../errors.js';
 import { sendJobs } from '../send-jobs.js';
 import type { Actor } from './accounts.js';
@@ -202,19 +202,35 @@ export interface PulseEvent {
   dedupeKey?: string;
 }
 
+const accountOf = (e: PulseEvent): string | null => (typeof e.data.accountId === 'string' ? e.data.accountId : null);
+
 /**
  * Records events (for the daily digest), queues the immediate emails they call for, and
  * records a delivery for every active webhook of the tenant subscribed to them and queues
- * it, all in the caller's transaction (so they exist exactly when the change does).
- * Returns the number of webhook deliveries.
+ * it, all in the caller's transaction (so they exist exactly when the change does). An
+ * event whose dedupe key was recorded before is dropped: a fact detected every day (an
+ * overdue task) is announced once. Returns the number of webhook deliveries.
  */
-export async function emitEvents(db: Db, tenantId: string, events: PulseEvent[], now = new Date()): Promise<number> {
-  if (events.length === 0) return 0;
-  await db
-    .insertInto('notification_events')
-    .values(events.map((e) => ({ tenant_id: tenantId, event: e.event, summary: e.summary, data: JSON.stringify(e.data), created_at: now })))
-    .execute();
-  await queueCriticalAlerts(db, tenantId, events);
+export async function emitEvents(db: Db, tenantId: string, detected: PulseEvent[], now = new Date()): Promise<number> {
+  if (detected.length === 0) return 0;
+  const withIds = detected.map((e) => ({ ...e, id: randomUUID() }));
+  const recorded = await notifications.insertEvents(
+    db,
+    tenantId,
+    withIds.map((e) => ({ id: e.id, event: e.event, summary: e.summary, data: e.data, accountId: accountOf(e), dedupeKey: e.dedupeKey ?? null })),
+    now,
+  );
+  const events = withIds.filter((e) => recorded.has(e.id));
+  await queueCriticalAlerts(
+    db,
+    tenantId,
+    events.flatMap((e) => {
+      const accountId = accountOf(e);
+      return e.event === 'account.tier_changed' && e.data.tier === 'critical' && accountId
+        ? [{ eventId: e.id, accountId, accountName: String(e.data.accountName), summary: e.summary }]
+        : [];
+    }),
+  );
   const hooks = await db
     .selectFrom('webhooks')
     .select(['webhooks.id', 'webhooks.events'])
