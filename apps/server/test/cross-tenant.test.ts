@@ -119,6 +119,7 @@ const cases: Record<string, Case> = {
   'webhooks.resend': { kind: 'id', input: (b) => ({ deliveryId: b.deliveryId }) },
   'notifications.preferences': { kind: 'scoped', input: () => undefined },
   'notifications.updatePreferences': { kind: 'scoped', input: () => ({ dailyDigest: false }) },
+  'recompute.status': { kind: 'scoped', input: () => undefined },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -188,7 +189,11 @@ beforeAll(async () => {
     webhookId: webhook.id,
     deliveryId: (deliveries.items[0] as { id: string }).id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
+  // A recompute job of B's in progress (written as the owner, as a worker would): A must not see it.
+  const { rows: runs } = await sql<{ id: string }>`
+    INSERT INTO recompute_runs (tenant_id, status, kpi_keys, accounts_total, accounts_done) VALUES (${b.tenantId}, 'running', '{churn risk flags triggered}', 9, 4) RETURNING id
+  `.execute(app.handle.db);
+  bSecrets = [(runs[0] as { id: string }).id, b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

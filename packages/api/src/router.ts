@@ -15,6 +15,7 @@ import { tokensRouter } from './routers/tokens.js';
 import { jobsRouter } from './routers/jobs.js';
 import { webhooksRouter } from './routers/webhooks.js';
 import { notificationsRouter } from './routers/notifications.js';
+import { recomputeRouter } from './routers/recompute.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -33,6 +34,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   webhooks: webhooksRouter,
   notifications: notificationsRouter,
+  recompute: recomputeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -67,6 +67,10 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   ],
   notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at'],
   email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
+  recompute_runs: [
+    'tenant_id', 'id', 'status', 'kpi_keys', 'recombine', 'previous_category_keys', 'accounts_total', 'accounts_done', 'last_account_id',
+    'accounts_rescored', 'tier_changes', 'attempts', 'error', 'requested_by', 'requested_at', 'started_at', 'finished_at',
+  ],
 };
 
 let handle: DatabaseHandle;
