@@ -41,6 +41,23 @@ function inRange(column: RawBuilder<unknown>, scope: AccountRange | null): RawBu
 }
 
 /**
+ * The stored healths (account and product level) of the accounts in scope, with the columns
+ * the recompute reads. A batch reads them through the account-level index and the products
+ * of its accounts, never scanning the tenant's other healths.
+ */
+function healthsIn(tenantId: string, scope: AccountRange | null): RawBuilder<unknown> {
+  const columns = sql`h.id, h.account_id, h.product_id, h.period, h.tenant_id, h.categories`;
+  if (!scope) return sql`SELECT ${columns} FROM account_health h WHERE h.tenant_id = ${tenantId}`;
+  return sql`
+    SELECT ${columns} FROM account_health h
+    WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL ${inRange(sql`h.account_id`, scope)}
+    UNION ALL
+    SELECT ${columns} FROM products p
+    JOIN account_health h ON h.tenant_id = p.tenant_id AND h.product_id = p.id
+    WHERE p.tenant_id = ${tenantId} ${inRange(sql`p.account_id`, scope)}`;
+}
+
+/**
  * Applies a change to the stored readings and healths of the accounts in scope, then copies
  * each changed latest health onto its account row (announcing tier changes): a range change
  * first, so a weight change in the same run recombines the re-scored categories.
@@ -192,7 +209,7 @@ async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceR
     by_health AS (
       SELECT h.id, array_agg(cs.category_key) AS keys, array_agg(cs.score) AS scores
       FROM category_scores cs
-      JOIN account_health h ON h.tenant_id = ${tenantId} AND h.account_id = cs.account_id AND h.period = cs.period
+      JOIN (${healthsIn(tenantId, scope)}) h ON h.account_id = cs.account_id AND h.period = cs.period
         AND h.product_id IS NOT DISTINCT FROM cs.product_id
       GROUP BY h.id
     ),
@@ -229,7 +246,7 @@ async function recombineHealth(db: Db, tenantId: string, previousKeys: readonly 
     ),
     recombined AS (
       SELECT h.id, h.account_id, n.categories, n.overall, ${tierSql(sql`n.overall`, settings.tiers)} AS tier
-      FROM account_health h
+      FROM (${healthsIn(tenantId, scope)}) h
       CROSS JOIN LATERAL (${recombineSql(sql`
         SELECT s.ord, s.category, (st.elem->>'score')::float8 AS score, s.weight,
                coalesce((st.elem->>'scoredCount')::int, 0) AS scored_count,
@@ -248,7 +265,6 @@ async function recombineHealth(db: Db, tenantId: string, previousKeys: readonly 
                (st.elem->>'scoredCount')::int, (st.elem->>'readingCount')::int
         FROM jsonb_array_elements(h.categories) AS st(elem)
         WHERE (st.elem->>'readingCount')::int > 0 AND ${key} <> ALL(${configuredKeys}::text[])`)}) n
-      WHERE h.tenant_id = ${tenantId} ${inRange(sql`h.account_id`, scope)}
     ),
     ${writeRecombined(tenantId)}
   `.execute(db);
