@@ -5,6 +5,7 @@
  *   express  Express 5 + pg pool, one query
  *   session  Express 5 + express-session on Pulse's session store + pg pool, one query
  *   full     the real Pulse app (createApp from apps/server), tRPC and all
+ *   jobs     a Pulse instance's job queue workers (recompute jobs of bench 8), no HTTP
  * It reports its port over IPC and answers {type:'stats'} / {type:'reset'} with the number
  * of SQL statements its pg clients sent (BEGIN and COMMIT included).
  */
@@ -14,7 +15,7 @@ import express from 'express';
 import session from 'express-session';
 import pg from 'pg';
 import { connect } from '@pulse/db';
-import { defaultSessionPolicy } from '@pulse/api';
+import { defaultSessionPolicy, queueWorkers, startQueue } from '@pulse/api';
 import { createApp, KyselySessionStore, loadConfig } from '@pulse/server';
 import { countStatements } from './database.js';
 
@@ -35,6 +36,13 @@ function queryArgs(search: URLSearchParams): [string, string] {
 }
 
 async function start(): Promise<http.Server> {
+  if (kind === 'jobs') {
+    // A Pulse instance's job queue workers (PULSE_JOBS) without its schedules, in a process of
+    // their own, so their polling never counts in the app server's statements.
+    const handle = await connect({ url, poolSize: POOL_SIZE });
+    await startQueue({ db: handle.db, jobs: [], workers: queueWorkers(null), pollingIntervalSeconds: 0.5 });
+    return http.createServer((_req, res) => res.writeHead(404).end());
+  }
   if (kind === 'raw') {
     const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
     return http.createServer((req, res) => {

@@ -132,6 +132,7 @@ const cases: Record<string, Case> = {
   'views.save': { kind: 'id', input: (b) => ({ id: b.viewId, name: 'Hijacked', state: { columns: [] } }) },
   'views.delete': { kind: 'id', input: (b) => ({ id: b.viewId }) },
   'views.exportCsv': { kind: 'scoped', input: () => ({ state: { columns: ['owner', 'revenue'] } }) },
+  'recompute.status': { kind: 'scoped', input: () => undefined },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -205,7 +206,11 @@ beforeAll(async () => {
     deliveryId: (deliveries.items[0] as { id: string }).id,
     viewId: view.id,
   };
-  bSecrets = [b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner', 'Beta renewal strategy', 'Beta sentiment comment', b.viewId, 'Beta view'];
+  // A recompute job of B's in progress (written as the owner, as a worker would): A must not see it.
+  const { rows: runs } = await sql<{ id: string }>`
+    INSERT INTO recompute_runs (tenant_id, status, kpi_keys, accounts_total, accounts_done) VALUES (${b.tenantId}, 'running', '{churn risk flags triggered}', 9, 4) RETURNING id
+  `.execute(app.handle.db);
+  bSecrets = [(runs[0] as { id: string }).id, b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner', 'Beta renewal strategy', 'Beta sentiment comment', b.viewId, 'Beta view'];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });

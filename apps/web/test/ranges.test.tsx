@@ -19,11 +19,12 @@ const churn = {
 
 const nps = { ...churn, key: 'nps', kpiName: 'Net Promoter Score (NPS)', category: 'Customer Sentiment', unit: 'score', higherIsBetter: true, scaleMin: -100, riskThreshold: 0, healthyThreshold: 30, source: 'tenant' };
 
-function renderRanges(role: 'admin' | 'member', update: (input: Record<string, unknown>) => unknown) {
+function renderRanges(role: 'admin' | 'member', update: (input: Record<string, unknown>) => unknown, recomputeStatus: () => unknown = () => ({ current: null, last: null })) {
   const calls: Record<string, unknown>[] = [];
   fakeApi({
     status: () => signedIn({ role }),
     routers: {
+      recompute: t.router({ status: t.procedure.query(recomputeStatus) }),
       ranges: t.router({
         list: t.procedure.query(() => [churn, nps]),
         update: t.procedure
@@ -100,6 +101,24 @@ describe('reference ranges', () => {
     const status = await screen.findByText(/^Saved\./);
     expect(status.textContent).toBe('Saved. 1,200 accounts rescored; 37 accounts changed tier.');
     expect(within(status).getByRole('link', { name: '37 accounts changed tier' }).getAttribute('href')).toBe('/accounts');
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('on a large organisation, shows the background job\'s progress, then its effect', async () => {
+    const run = { id: 'run-1', accountsTotal: 1000, error: null, requestedAt: new Date(), startedAt: new Date(), finishedAt: null };
+    const answers = [
+      { current: { ...run, status: 'running', accountsDone: 400, effect: { accountsRescored: 390, tierChanges: 5 } }, last: null },
+      { current: null, last: { ...run, status: 'completed', accountsDone: 1000, effect: { accountsRescored: 1000, tierChanges: 12 }, finishedAt: new Date() } },
+    ];
+    renderRanges('admin', (input) => ({ ...churn, ...input, source: 'tenant', effect: null, queued: true }), () => (answers.length > 1 ? answers.shift() : answers[0]));
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
+    fireEvent.change(screen.getByLabelText('Risk threshold of Churn Rate'), { target: { value: '20' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    // 400 of 1,000 accounts done: 40 %.
+    await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Re-scoring' }).getAttribute('aria-valuenow')).toBe('40'));
+    expect(screen.getByRole('progressbar', { name: 'Re-scoring' }).getAttribute('aria-valuetext')).toBe('400 of 1,000 accounts');
+    const status = await screen.findByText(/^Saved\. 1,000/, undefined, { timeout: 5000 });
+    expect(status.textContent).toBe('Saved. 1,000 accounts rescored; 12 accounts changed tier.');
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
 

@@ -6,13 +6,28 @@ import { getJson, trpcQueryPath } from '../http.js';
 import { interleave } from '../stats.js';
 
 /**
- * health.summary in one statement: the same four results portfolioSummary builds with four
- * statements, as JSON columns of a single SELECT.
+ * health.summary in one statement: the same six results portfolioSummary builds with its
+ * statements (tiers with revenue, needing attention, biggest drops, the trend of the newest
+ * periods, the change between the two newest, the setup checks), as JSON columns of a
+ * single SELECT.
  */
 export const SUMMARY_SQL = `
+WITH RECURSIVE periods (period, n) AS (
+  (SELECT period, 1 FROM account_health WHERE tenant_id = $1 AND product_id IS NULL ORDER BY period DESC LIMIT 1)
+  UNION ALL
+  SELECT (SELECT h.period FROM account_health h WHERE h.tenant_id = $1 AND h.product_id IS NULL AND h.period < p.period
+          ORDER BY h.period DESC LIMIT 1), p.n + 1
+  FROM periods p WHERE p.period IS NOT NULL AND p.n < 12),
+trend AS (
+  SELECT h.period, avg(h.overall) AS average, count(h.overall) AS accounts
+  FROM account_health h
+  JOIN accounts a ON a.tenant_id = h.tenant_id AND a.id = h.account_id AND a.archived_at IS NULL
+  WHERE h.tenant_id = $1 AND h.product_id IS NULL AND h.period >= (SELECT min(period) FROM periods)
+  GROUP BY h.period),
+newest AS (SELECT period FROM trend ORDER BY period DESC LIMIT 2)
 SELECT
   (SELECT coalesce(json_agg(t), '[]') FROM (
-     SELECT health_tier, count(*) AS n, avg(health_overall) AS avg FROM accounts
+     SELECT health_tier, count(*) AS n, avg(health_overall) AS avg, coalesce(sum(revenue), 0) AS revenue FROM accounts
      WHERE tenant_id = $1 AND archived_at IS NULL GROUP BY health_tier) t) AS tiers,
   (SELECT coalesce(json_agg(t), '[]') FROM (
      SELECT id, name, health_overall, health_tier, health_period FROM accounts
@@ -22,18 +37,27 @@ SELECT
      SELECT id, name, health_period, health_previous_period, health_overall, health_previous_overall FROM accounts
      WHERE tenant_id = $1 AND archived_at IS NULL AND health_overall < health_previous_overall
      ORDER BY health_overall - health_previous_overall, id LIMIT 10) t) AS drops,
-  (WITH RECURSIVE periods (period, n) AS (
-     (SELECT period, 1 FROM account_health WHERE tenant_id = $1 AND product_id IS NULL ORDER BY period DESC LIMIT 1)
-     UNION ALL
-     SELECT (SELECT h.period FROM account_health h WHERE h.tenant_id = $1 AND h.product_id IS NULL AND h.period < p.period
-             ORDER BY h.period DESC LIMIT 1), p.n + 1
-     FROM periods p WHERE p.period IS NOT NULL AND p.n < 12)
-   SELECT coalesce(json_agg(t), '[]') FROM (
-     SELECT h.period, avg(h.overall) AS average, count(h.overall) AS accounts
-     FROM account_health h
-     JOIN accounts a ON a.tenant_id = h.tenant_id AND a.id = h.account_id AND a.archived_at IS NULL
-     WHERE h.tenant_id = $1 AND h.product_id IS NULL AND h.period >= (SELECT min(period) FROM periods)
-     GROUP BY h.period ORDER BY h.period DESC) t) AS trend`;
+  (SELECT coalesce(json_agg(t ORDER BY t.period DESC), '[]') FROM trend t) AS trend,
+  (SELECT json_build_object('accounts', count(*), 'change', avg(cur.overall - prev.overall))
+   FROM account_health cur
+   JOIN account_health prev ON prev.tenant_id = cur.tenant_id AND prev.account_id = cur.account_id AND prev.product_id IS NULL
+     AND prev.period = (SELECT min(period) FROM newest)
+   JOIN accounts a ON a.tenant_id = cur.tenant_id AND a.id = cur.account_id AND a.archived_at IS NULL
+   WHERE cur.tenant_id = $1 AND cur.product_id IS NULL AND cur.period = (SELECT max(period) FROM newest)
+     AND cur.overall IS NOT NULL AND prev.overall IS NOT NULL AND (SELECT count(*) FROM newest) = 2) AS change,
+  json_build_object(
+    'profiles', EXISTS (SELECT 1 FROM accounts WHERE tenant_id = $1 AND (industry IS NOT NULL OR csm_owner IS NOT NULL OR renewal_date IS NOT NULL)),
+    'kpis', EXISTS (SELECT 1 FROM kpi_uploads WHERE tenant_id = $1 AND status = 'accepted'),
+    'ranges', EXISTS (SELECT 1 FROM activity_log WHERE tenant_id = $1 AND resource_type IN ('range', 'settings')),
+    'teammates', EXISTS (SELECT 1 FROM users WHERE tenant_id = $1 OFFSET 1)) AS setup`;
+
+/** What the single statement and portfolioSummary must agree on. */
+interface SingleSummary {
+  attention: { id: string }[];
+  drops: { id: string }[];
+  change: { accounts: number };
+  setup: Record<string, boolean>;
+}
 
 export async function dashboardSuite(ctx: BenchContext): Promise<void> {
   const { results, prepared, largest, options, app, cookie } = ctx;
@@ -47,10 +71,12 @@ export async function dashboardSuite(ctx: BenchContext): Promise<void> {
   counter.reset();
   const domain = await summaryFn();
   const domainStatements = counter.read();
-  const single = (await exec.query(SUMMARY_SQL, [largest.id])).rows[0] as { attention: { id: string }[]; drops: { id: string }[] };
+  const single = (await exec.query<SingleSummary>(SUMMARY_SQL, [largest.id])).rows[0] as SingleSummary;
   const same =
     JSON.stringify(domain.needingAttention.map((a) => a.id)) === JSON.stringify(single.attention.map((a) => a.id)) &&
-    JSON.stringify(domain.biggestDrops.map((a) => a.id)) === JSON.stringify(single.drops.map((a) => a.id));
+    JSON.stringify(domain.biggestDrops.map((a) => a.id)) === JSON.stringify(single.drops.map((a) => a.id)) &&
+    (domain.averageChange?.accounts ?? 0) === single.change.accounts &&
+    JSON.stringify(domain.setup) === JSON.stringify(single.setup);
   if (!same) throw new Error('health.summary: the single statement disagrees with portfolioSummary');
   const parts = await captureSql(db, (d) => portfolioSummary(d, largest.id));
   const partTimes: number[] = [];
@@ -99,7 +125,7 @@ export async function dashboardSuite(ctx: BenchContext): Promise<void> {
     summary.domain.p50 / summary.single.p50 < 2,
   );
   results.add('5 dashboard', `health.summary over HTTP (${httpSummaryStatements} SQL/req)`, fmtMs(summary.http.p50));
-  results.add('5 dashboard', `  per statement: tiers / attention / drops / trend`, partTimes.map((t) => fmtMs(t)).join(' / '));
+  results.add('5 dashboard', `  per statement: tiers / attention / drops / trend / change / setup`, partTimes.map((t) => fmtMs(t)).join(' / '));
   results.add(
     '5 dashboard',
     `accounts.list by health: domain in withTenant (${listStatements} SQL) vs its statement`,

@@ -60,6 +60,8 @@ export interface Context {
   requestId: string;
   /** Sets a response header (e.g. Retry-After); a no-op outside HTTP. */
   setHeader: (name: string, value: string) => void;
+  /** Stored healths above which a range or settings change recomputes in a job (default RECOMPUTE_JOB_THRESHOLD; tests lower it). */
+  recomputeJobThreshold?: number;
 }
 
 export interface ContextInput {

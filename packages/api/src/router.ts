@@ -20,6 +20,7 @@ import { timelineRouter } from './routers/timeline.js';
 import { sentimentRouter } from './routers/sentiment.js';
 import { reportsRouter } from './routers/reports.js';
 import { viewsRouter } from './routers/views.js';
+import { recomputeRouter } from './routers/recompute.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -43,6 +44,7 @@ export const appRouter = router({
   sentiment: sentimentRouter,
   reports: reportsRouter,
   views: viewsRouter,
+  recompute: recomputeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,10 +14,10 @@ const sender = new PgBoss({ db: { executeSql: () => Promise.reject(new Error('Se
  * Queues jobs through db, typically the transaction of the change they follow: they exist
  * exactly when that change commits (nothing is lost, nothing is sent for a rolled-back change).
  */
-export async function sendJobs(db: Db, name: string, data: object[]): Promise<void> {
+export async function sendJobs(db: Db, name: string, data: object[], options: { singletonKey?: string } = {}): Promise<void> {
   if (data.length === 0) return;
   await sender.insert(
-    data.map((d) => ({ name, data: d })),
+    data.map((d) => ({ name, data: d, ...options })),
     { db: sqlThrough(db) },
   );
 }

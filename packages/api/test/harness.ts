@@ -6,7 +6,7 @@ import { sessions, users, type Db, type PublicUser } from '@pulse/db';
 import type { TestDatabase } from '@pulse/db/testing';
 import { createCallerFactory } from '../src/trpc.js';
 import { appRouter } from '../src/router.js';
-import type { AuthSettings, CurrentSession, SessionPort, Tenant } from '../src/context.js';
+import type { AuthSettings, Context, CurrentSession, SessionPort, Tenant } from '../src/context.js';
 import { defaultSessionPolicy } from '../src/session-policy.js';
 import { registerTenant } from '../src/domain/tenants.js';
 
@@ -54,8 +54,9 @@ function sessionFor(db: Db, user: PublicUser, tenant: Tenant): SessionPort {
 
 export type Caller = ReturnType<typeof createCaller>;
 
-export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string | null = '127.0.0.1'): Caller {
+export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string | null = '127.0.0.1', options: Pick<Context, 'recomputeJobThreshold'> = {}): Caller {
   return createCaller({
+    ...options,
     db,
     auth: testAuth,
     session: sessionFor(db, user, tenant),

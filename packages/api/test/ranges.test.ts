@@ -149,7 +149,7 @@ describe('ranges.reset', () => {
     expect((await acmeState()).health?.overall).toBeCloseTo((30 * productUsage + 20 * 57.64) / 50, 9);
 
     // The one account goes from critical (overall (30·36.989… + 20·57.64)/50 = 45.25) to at_risk.
-    expect(await acme.asAdmin.ranges.reset({ kpi: ' CUSTOMER retention rate' })).toEqual({ reset: 1, effect: { accountsRescored: 1, tierChanges: 1 } });
+    expect(await acme.asAdmin.ranges.reset({ kpi: ' CUSTOMER retention rate' })).toEqual({ reset: 1, effect: { accountsRescored: 1, tierChanges: 1 }, queued: false });
     // CRR back to 78, Product Usage 71: (30·71 + 20·57.64)/50 = 65.656
     const one = await acmeState();
     expect(one.readings.get('Customer Retention Rate')?.score).toBe(78);
@@ -158,13 +158,13 @@ describe('ranges.reset', () => {
     expect((await acme.asMember.ranges.list()).filter((r) => r.source === 'tenant').map((r) => r.kpiName)).toEqual(['First Response Time']);
 
     // 65.656 → 66.976: still at_risk.
-    expect(await acme.asAdmin.ranges.reset({ all: true })).toEqual({ reset: 1, effect: { accountsRescored: 1, tierChanges: 0 } });
+    expect(await acme.asAdmin.ranges.reset({ all: true })).toEqual({ reset: 1, effect: { accountsRescored: 1, tierChanges: 0 }, queued: false });
     const all = await acmeState();
     expect(all.readings.get('First Response Time')?.score).toBe(91.75);
     expect(all.health?.overall).toBeCloseTo(README_OVERALL, 9);
     expect((await acme.asMember.ranges.list()).every((r) => r.source === 'default')).toBe(true);
 
-    const nothing = { reset: 0, effect: { accountsRescored: 0, tierChanges: 0 } };
+    const nothing = { reset: 0, effect: { accountsRescored: 0, tierChanges: 0 }, queued: false };
     expect(await acme.asAdmin.ranges.reset({ all: true })).toEqual(nothing);
     expect(await acme.asAdmin.ranges.reset({ kpi: 'Customer Retention Rate' })).toEqual(nothing);
     await expectTrpcError(acme.asAdmin.ranges.reset({ kpi: 'Happiness Index' }), 'NOT_FOUND', 'KPI not found.');
@@ -180,7 +180,7 @@ describe('ranges.updateSettings', () => {
       tiers: { healthy: 60, atRisk: 40 },
     };
     // The one account goes from at_risk (66.976) to healthy (below).
-    expect(await acme.asAdmin.ranges.updateSettings(settings)).toEqual({ ...settings, effect: { accountsRescored: 1, tierChanges: 1 } });
+    expect(await acme.asAdmin.ranges.updateSettings(settings)).toEqual({ ...settings, effect: { accountsRescored: 1, tierChanges: 1 }, queued: false });
     expect(await acme.asMember.ranges.settings()).toEqual(settings);
     // (10·71 + 40·60.94)/50 = 62.952 ≥ 60 → healthy under the new tiers
     const custom = await acmeState();

@@ -3,9 +3,11 @@ import { sql } from 'kysely';
 import { useTestDatabase } from '@pulse/db/testing';
 import { defaultSettings, rollupHealth, scoreReading, scoreValue, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
 import { scoreValueSql } from '../src/domain/recompute.js';
+import { RECOMPUTE_QUEUE, runRecomputeJob } from '../src/domain/recompute-jobs.js';
 import { loadScoringContext } from '../src/domain/scoring-context.js';
-import { makeTenant, type TestTenant } from './harness.js';
-import { uploadCsv, type Line } from './kpi-helpers.js';
+import { startQueue } from '../src/queue.js';
+import { anonymousCaller, callerFor, makeTenant, type TestTenant } from './harness.js';
+import { expectTrpcError, uploadCsv, type Line } from './kpi-helpers.js';
 
 /**
  * The SQL recompute (recompute.ts) against the TypeScript reference (@pulse/scoring):
@@ -191,7 +193,7 @@ async function tiers(tenantId: string): Promise<Map<string, string>> {
 }
 
 /** Runs a change and checks its reported tier changes against the account rows before and after. */
-async function expectEffect(change: () => Promise<{ effect: { accountsRescored: number; tierChanges: number } }>, accountsRescored: number): Promise<number> {
+async function expectEffect(change: () => Promise<{ effect: { accountsRescored: number; tierChanges: number } | null }>, accountsRescored: number): Promise<number> {
   const before = await tiers(acme.tenant.id);
   const { effect } = await change();
   const after = await tiers(acme.tenant.id);
@@ -236,5 +238,101 @@ describe('SQL recompute = TypeScript reference', () => {
 
     const readingsAfter = await sql<{ xmin: string }>`SELECT xmin::text FROM kpi_readings WHERE tenant_id = ${acme.tenant.id} ORDER BY id`.execute(handle.db);
     expect(readingsAfter.rows).toEqual(readingsBefore.rows);
+  });
+});
+
+describe('recompute as a job (a large tenant: the size threshold lowered to 0)', () => {
+  const asJob = () => callerFor(handle.app, other.admin, other.tenant, '127.0.0.1', { recomputeJobThreshold: 0 });
+  const crr = { kpi: 'Customer Retention Rate', higherIsBetter: true, scaleMin: 0, riskThreshold: 85.5, healthyThreshold: 97.3, scaleMax: 100 };
+  const healths = (tenantId: string) =>
+    handle.db.selectFrom('account_health').select(['id', 'overall', 'tier', 'categories']).where('tenant_id', '=', tenantId).orderBy('id').execute();
+  const failing = () => Promise.reject(new Error('The database went away.'));
+
+  it('commits the change at once, keeps the previous scores until the job works them, shows progress, then the inline path\'s effect', async () => {
+    const inline = await acme.asAdmin.ranges.update(crr);
+    expect(inline.queued).toBe(false);
+    const scoresBefore = await healths(other.tenant.id);
+    const tiersBefore = await tiers(other.tenant.id);
+
+    const queued = await asJob().ranges.update(crr);
+    expect(queued).toMatchObject({ kpiName: crr.kpi, riskThreshold: 85.5, source: 'tenant', effect: null, queued: true });
+    expect((await asJob().ranges.list()).find((r) => r.kpiName === crr.kpi)).toMatchObject({ riskThreshold: 85.5, source: 'tenant' });
+    expect(await healths(other.tenant.id)).toEqual(scoresBefore);
+    expect(await asJob().recompute.status()).toMatchObject({ current: { status: 'queued', accountsDone: 0 }, last: null });
+
+    const progress: [string, number, number][] = [];
+    await runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, {
+      batchAccounts: 5,
+      afterBatch: async () => {
+        const { current } = await other.asMember.recompute.status();
+        progress.push([current?.status ?? 'none', current?.accountsDone ?? -1, current?.accountsTotal ?? -1]);
+      },
+    });
+    // 12 accounts in batches of 5: 5, 10, then 12 done.
+    expect(progress).toEqual([['running', 5, 12], ['running', 10, 12], ['running', 12, 12]]);
+    const { current, last } = await asJob().recompute.status();
+    expect(current).toBeNull();
+    expect(last).toMatchObject({ status: 'completed', accountsTotal: 12, accountsDone: 12, error: null });
+    // The same data and the same change as acme's inline one: the same numbers.
+    expect(last?.effect).toEqual(inline.effect);
+    const tiersAfter = await tiers(other.tenant.id);
+    expect(last?.effect.tierChanges).toBe([...tiersAfter].filter(([id, tier]) => tiersBefore.get(id) !== tier).length);
+    await expectReference(other.tenant.id);
+  });
+
+  it('merges changes made while a run waits into that run, with one job per tenant', async () => {
+    const tiersBefore = await tiers(other.tenant.id);
+    const first = await asJob().ranges.update(crr);
+    const second = await asJob().ranges.updateSettings({ categoryWeights: { Support: 7.3, 'Product Usage': 11.1, 'Relationship Strength': 1 }, tiers: { healthy: 61.5, atRisk: 45.25 } });
+    const third = await asJob().ranges.reset({ kpi: 'Customer Retention Rate' });
+    expect([first.queued, second.queued, third.queued]).toEqual([true, true, true]);
+    const runs = await handle.db.selectFrom('recompute_runs').select(['status', 'kpi_keys', 'recombine']).where('tenant_id', '=', other.tenant.id).execute();
+    expect(runs).toEqual([{ status: 'queued', kpi_keys: ['customer retention rate'], recombine: true }]);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${RECOMPUTE_QUEUE} AND singleton_key = ${other.tenant.id}`.execute(handle.db);
+    expect(rows[0]?.n).toBe(1);
+
+    await runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, { batchAccounts: 5 });
+    const { last } = await asJob().recompute.status();
+    const tiersAfter = await tiers(other.tenant.id);
+    // The weights change recombines every health of the 12 accounts.
+    expect(last?.effect).toEqual({ accountsRescored: 12, tierChanges: [...tiersAfter].filter(([id, tier]) => tiersBefore.get(id) !== tier).length });
+    await expectReference(other.tenant.id);
+  });
+
+  it('a failing attempt is retried by the queue and goes on after the batches it committed', async () => {
+    await sql`UPDATE pgboss.queue SET retry_delay = 1 WHERE name = ${RECOMPUTE_QUEUE}`.execute(handle.db);
+    const inline = await acme.asAdmin.ranges.update(crr);
+    const queue = await startQueue({
+      db: handle.app,
+      jobs: [],
+      pollingIntervalSeconds: 0.5,
+      workers: [
+        {
+          name: RECOMPUTE_QUEUE,
+          work: (db, data, attempt) =>
+            runRecomputeJob(db, data as { tenantId: string }, attempt, { batchAccounts: 5, afterBatch: (run) => (attempt.number === 1 && run.accountsDone === 5 ? failing() : Promise.resolve()) }),
+        },
+      ],
+    });
+    try {
+      await asJob().ranges.update(crr);
+      const deadline = Date.now() + 60_000;
+      while ((await asJob().recompute.status()).last === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await queue.stop();
+    }
+    const { last } = await asJob().recompute.status();
+    expect(last).toMatchObject({ status: 'completed', accountsDone: 12, error: null, effect: inline.effect });
+    const run = await handle.db.selectFrom('recompute_runs').select(['attempts']).where('tenant_id', '=', other.tenant.id).executeTakeFirstOrThrow();
+    expect(run.attempts).toBe(2);
+    await expectReference(other.tenant.id);
+  });
+
+  it('marks the run failed after its last attempt; only the tenant reads it, and signed-out callers are refused', async () => {
+    await asJob().ranges.update(crr);
+    await expect(runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, { batchAccounts: 5, afterBatch: failing })).rejects.toThrow('The database went away.');
+    expect(await other.asMember.recompute.status()).toMatchObject({ current: null, last: { status: 'failed', accountsDone: 5, error: 'The database went away.' } });
+    expect(await acme.asAdmin.recompute.status()).toEqual({ current: null, last: null });
+    await expectTrpcError(anonymousCaller(handle.app).recompute.status(), 'UNAUTHORIZED');
   });
 });

@@ -456,6 +456,33 @@ export interface EmailMessagesTable {
   sent_at: TimestampNullable;
 }
 
+export type RecomputeRunStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/** A recompute that runs as a job (migrations/2026-12-01T1000_recompute_runs.ts): what it does and how far it got. */
+export interface RecomputeRunsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  status: Generated<RecomputeRunStatus>;
+  /** Keys of the KPIs whose readings are re-scored with their current ranges. */
+  kpi_keys: Generated<string[]>;
+  /** Whether every health is recombined under the current settings (a weight or tier change). */
+  recombine: Generated<boolean>;
+  /** Category keys weighted before the settings change (their names come from readings again when they leave the weights). */
+  previous_category_keys: Generated<string[]>;
+  accounts_total: Generated<number>;
+  accounts_done: Generated<number>;
+  /** The last account of the last committed batch (accounts are worked in id order); a retry goes on after it. */
+  last_account_id: string | null;
+  accounts_rescored: Generated<number>;
+  tier_changes: Generated<number>;
+  attempts: Generated<number>;
+  error: string | null;
+  requested_by: string | null;
+  requested_at: Generated<Date>;
+  started_at: TimestampNullable;
+  finished_at: TimestampNullable;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -486,6 +513,7 @@ export interface Database {
   sentiment_entries: SentimentEntriesTable;
   saved_views: SavedViewsTable;
   email_messages: EmailMessagesTable;
+  recompute_runs: RecomputeRunsTable;
 }
 
 export type TableName = keyof Database;

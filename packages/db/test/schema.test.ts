@@ -71,6 +71,10 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
   sentiment_entries: ['tenant_id', 'id', 'account_id', 'period', 'value', 'previous_value', 'comment', 'set_by', 'set_at'],
   saved_views: ['tenant_id', 'id', 'user_id', 'name', 'name_key', 'shared', 'state', 'created_at', 'updated_at'],
   email_messages: ['tenant_id', 'id', 'user_id', 'kind', 'dedupe_key', 'subject', 'body', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'],
+  recompute_runs: [
+    'tenant_id', 'id', 'status', 'kpi_keys', 'recombine', 'previous_category_keys', 'accounts_total', 'accounts_done', 'last_account_id',
+    'accounts_rescored', 'tier_changes', 'attempts', 'error', 'requested_by', 'requested_at', 'started_at', 'finished_at',
+  ],
 };
 
 let handle: DatabaseHandle;

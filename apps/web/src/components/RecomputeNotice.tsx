@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import { Link } from '../router.js';
+import { trpc } from '../trpc.js';
 import { ProgressBar } from './ProgressBar.js';
 
 export interface RecomputeEffect {
@@ -6,10 +8,24 @@ export interface RecomputeEffect {
   tierChanges: number;
 }
 
+/** What saving a range or the settings answered: its effect, or queued when a job re-scores a large organisation. */
+export interface RecomputeSaved {
+  effect: RecomputeEffect | null;
+  queued: boolean;
+}
+
+/** Polling interval of a running recompute job's progress. */
+const PROGRESS_POLL_MS = 1000;
+
 const accounts = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'account' : 'accounts'}`;
 
-/** What saving a range or the settings is doing (re-scoring), then what it did to the accounts. */
-export function RecomputeNotice({ pending, effect }: { pending: boolean; effect: RecomputeEffect | null }) {
+/**
+ * What saving a range or the settings is doing (re-scoring), then what it did to the
+ * accounts. On a large organisation the change is saved at once and re-scored by a job:
+ * the notice shows its progress (accounts done of all), then its effect, and reloads the
+ * screens, which show the previous scores until then.
+ */
+export function RecomputeNotice({ pending, saved }: { pending: boolean; saved: RecomputeSaved | null }) {
   if (pending) {
     return (
       <div className="notice" role="status">
@@ -18,12 +34,52 @@ export function RecomputeNotice({ pending, effect }: { pending: boolean; effect:
       </div>
     );
   }
-  if (!effect) return null;
+  if (!saved) return null;
+  if (saved.queued) return <RecomputeProgress />;
+  return saved.effect ? <EffectNotice effect={saved.effect} /> : null;
+}
+
+function EffectNotice({ effect }: { effect: RecomputeEffect }) {
   return (
     <p className="notice notice-success" role="status">
       Saved. {accounts(effect.accountsRescored)} rescored;{' '}
       {effect.tierChanges === 0 ? 'no account changed tier.' : <Link to="/accounts">{accounts(effect.tierChanges)} changed tier</Link>}
       {effect.tierChanges === 0 ? '' : '.'}
     </p>
+  );
+}
+
+function RecomputeProgress() {
+  const utils = trpc.useUtils();
+  const status = trpc.recompute.status.useQuery(undefined, {
+    refetchInterval: (query) => (query.state.data && query.state.data.current === null ? false : PROGRESS_POLL_MS),
+  });
+  const finished = status.data && status.data.current === null ? status.data.last : null;
+  const finishedId = finished?.id ?? null;
+  useEffect(() => {
+    if (finishedId !== null) void utils.invalidate();
+  }, [finishedId, utils]);
+
+  if (finished?.status === 'completed') return <EffectNotice effect={finished.effect} />;
+  if (finished?.status === 'failed') {
+    return (
+      <p className="notice notice-danger" role="alert">
+        Saved, but re-scoring stopped after {accounts(finished.accountsDone)}: {finished.error} Save again to re-score the rest.
+      </p>
+    );
+  }
+  const current = status.data?.current ?? null;
+  const percent = current && current.accountsTotal > 0 ? (100 * current.accountsDone) / current.accountsTotal : null;
+  return (
+    <div className="notice" role="status">
+      <ProgressBar
+        label="Re-scoring"
+        percent={current?.status === 'running' ? percent : null}
+        {...(current ? { valueText: `${current.accountsDone.toLocaleString('en')} of ${current.accountsTotal.toLocaleString('en')} accounts` } : {})}
+      />
+      Saved. Re-scoring your accounts in the background
+      {current?.status === 'running' ? ` (${current.accountsDone.toLocaleString('en')} of ${accounts(current.accountsTotal)})` : ''}; screens show the previous
+      scores until it is done.
+    </div>
   );
 }

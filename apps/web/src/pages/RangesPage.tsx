@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { BandBar } from '../components/BandBar.js';
 import { Dialog } from '../components/Dialog.js';
 import { Page } from '../components/Page.js';
-import { RecomputeNotice, type RecomputeEffect } from '../components/RecomputeNotice.js';
+import { RecomputeNotice, type RecomputeSaved } from '../components/RecomputeNotice.js';
 import { EmptyState, QueryView } from '../components/states.js';
 import { Tag } from '../components/Tag.js';
 import { errorMessage, formErrors } from '../errors.js';
@@ -51,7 +51,7 @@ function SourceTag({ range }: { range: Range }) {
   return <Tag tone={range.source === 'tenant' ? 'primary' : 'neutral'}>{range.source === 'tenant' ? 'Your range' : 'Default'}</Tag>;
 }
 
-function RangeEditor({ range, onDone, onSaving }: { range: Range; onDone: () => void; onSaving: (saving: boolean, effect: RecomputeEffect | null) => void }) {
+function RangeEditor({ range, onDone, onSaving }: { range: Range; onDone: () => void; onSaving: (saving: boolean, saved: RecomputeSaved | null) => void }) {
   const utils = trpc.useUtils();
   const [higherIsBetter, setHigherIsBetter] = useState(range.higherIsBetter);
   const [values, setValues] = useState<Record<ThresholdField, string>>({
@@ -65,7 +65,7 @@ function RangeEditor({ range, onDone, onSaving }: { range: Range; onDone: () => 
     onMutate: () => onSaving(true, null),
     onError: () => onSaving(false, null),
     onSuccess: async (result) => {
-      onSaving(false, result.effect);
+      onSaving(false, result);
       onDone();
       await utils.invalidate();
     },
@@ -235,10 +235,10 @@ export function RangesPage({ session }: { session: SignedInSession }) {
   const ranges = trpc.ranges.list.useQuery();
   const [editing, setEditing] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [effect, setEffect] = useState<RecomputeEffect | null>(null);
-  const onSaving = (pending: boolean, result: RecomputeEffect | null) => {
+  const [saved, setSaved] = useState<RecomputeSaved | null>(null);
+  const onSaving = (pending: boolean, result: RecomputeSaved | null) => {
     setSaving(pending);
-    setEffect(result);
+    setSaved(result);
   };
   const isAdmin = session.user.role === 'admin';
   const overrides = ranges.data?.filter((range) => range.source === 'tenant').length ?? 0;
@@ -252,7 +252,7 @@ export function RangesPage({ session }: { session: SignedInSession }) {
       }
       actions={isAdmin && <ResetAll overrides={overrides} />}
     >
-      <RecomputeNotice pending={saving} effect={effect} />
+      <RecomputeNotice pending={saving} saved={saved} />
       <QueryView query={ranges} loadingLabel="Loading ranges…" errorTitle="Ranges could not be loaded">
         {(items) =>
           items.length === 0 ? (

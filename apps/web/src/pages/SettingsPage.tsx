@@ -7,7 +7,7 @@ import { QueryView } from '../components/states.js';
 import { CORRECT_FIELDS, formErrors } from '../errors.js';
 import { formatPercent } from '../format.js';
 import { Link } from '../router.js';
-import { RecomputeNotice, type RecomputeEffect } from '../components/RecomputeNotice.js';
+import { RecomputeNotice, type RecomputeSaved } from '../components/RecomputeNotice.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 
 type Settings = RouterOutputs['ranges']['settings'];
@@ -22,10 +22,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const [healthy, setHealthy] = useState(String(settings.tiers.healthy));
   const [atRisk, setAtRisk] = useState(String(settings.tiers.atRisk));
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
-  const [effect, setEffect] = useState<RecomputeEffect | null>(null);
+  const [saved, setSaved] = useState<RecomputeSaved | null>(null);
   const update = trpc.ranges.updateSettings.useMutation({
     onSuccess: async (result) => {
-      setEffect(result.effect);
+      setSaved(result);
       await utils.invalidate();
     },
   });
@@ -40,7 +40,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setEffect(null);
+    setSaved(null);
     const errors: Record<string, string[]> = {};
     for (const [category, weight] of Object.entries(numbers)) if (!Number.isFinite(weight)) errors[`categoryWeights.${category}`] = ['Enter a number.'];
     if (!Number.isFinite(tiers.healthy)) errors['tiers.healthy'] = ['Enter a number.'];
@@ -59,7 +59,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           ))}
         </ul>
       )}
-      <RecomputeNotice pending={update.isPending} effect={effect} />
+      <RecomputeNotice pending={update.isPending} saved={saved} />
       <div className="settings-grid">
         <Card title="Category weights" description="How much each category counts in the overall score. Categories without a score share out their weight.">
           <div className="weights">

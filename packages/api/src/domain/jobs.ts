@@ -5,6 +5,7 @@ import { evaluatePlaybooks } from './recommendations.js';
 import { isoDay } from './dates.js';
 import { attemptDelivery, DELIVER_QUEUE, emitEvents } from './webhooks.js';
 import { emailWorker, queueDailyDigests, type MailSettings } from './email.js';
+import { RECOMPUTE_QUEUE, runRecomputeJob } from './recompute-jobs.js';
 
 /** A job the queue runs on a schedule (cron in UTC, at most once per occurrence across every instance). */
 export interface ScheduledJob {
@@ -173,12 +174,16 @@ export async function runRecorded(db: Db, job: ScheduledJob, run: { jobId: strin
   }
 }
 
-/** The queues the app sends jobs to: webhook deliveries and emails (sent only with SMTP settings). */
+/** The queues the app sends jobs to: webhook deliveries, recomputes of large tenants, and emails (sent only with SMTP settings). */
 export function queueWorkers(mail: MailSettings | null) {
   return [
     {
       name: DELIVER_QUEUE,
       work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => attemptDelivery(db, data as { tenantId: string; deliveryId: string }, attempt),
+    },
+    {
+      name: RECOMPUTE_QUEUE,
+      work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => runRecomputeJob(db, data as { tenantId: string }, attempt),
     },
     emailWorker(mail),
   ];

@@ -3,7 +3,7 @@ import type { Db } from '@pulse/db';
 import { invalid, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
-import { recombineTenantHealth, rescoreKpis, type RecomputeEffect } from './recompute.js';
+import { recomputeAfterChange, type RecomputeOutcome } from './recompute-jobs.js';
 import { loadScoringContext, loadSettings, type RangeSource } from './scoring-context.js';
 
 export interface EffectiveRangeItem extends ReferenceRange {
@@ -20,14 +20,15 @@ export async function listRanges(db: Db, tenantId: string): Promise<EffectiveRan
     .sort((a, b) => a.category.localeCompare(b.category) || a.kpiName.localeCompare(b.kpiName));
 }
 
-export interface UpdatedRange extends EffectiveRangeItem {
-  effect: RecomputeEffect;
-}
+export type UpdatedRange = EffectiveRangeItem & RecomputeOutcome;
 
 export type RangeThresholds = Pick<ReferenceRange, 'higherIsBetter' | 'scaleMin' | 'riskThreshold' | 'healthyThreshold' | 'scaleMax'>;
 
-/** Overrides one catalogue KPI's range for this tenant (copy-on-write), then re-scores that KPI's readings. */
-export async function updateRange(db: Db, actor: Actor, kpiName: string, thresholds: RangeThresholds): Promise<UpdatedRange> {
+/**
+ * Overrides one catalogue KPI's range for this tenant (copy-on-write), then re-scores that
+ * KPI's readings (inline, or in a job on a large tenant: recompute-jobs.ts).
+ */
+export async function updateRange(db: Db, actor: Actor, kpiName: string, thresholds: RangeThresholds, jobThreshold?: number): Promise<UpdatedRange> {
   const base = defaultRangeFor(kpiName);
   if (!base) throw notFound('KPI');
   const next: ReferenceRange = { ...base, ...thresholds };
@@ -56,12 +57,12 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
     .onConflict((oc) => oc.columns(['tenant_id', 'kpi_key']).doUpdateSet({ ...columns, updated_at: new Date() }))
     .execute();
   await recordActivity(db, { ...actor, action: 'range.update', resourceType: 'range', resourceId: key, before, after: thresholds });
-  const effect = await rescoreKpis(db, actor.tenantId, [next], await loadSettings(db, actor.tenantId));
-  return { ...next, key, source: 'tenant', default: base, effect };
+  const outcome = await recomputeAfterChange(db, actor, { ranges: [next], recombine: null }, await loadSettings(db, actor.tenantId), jobThreshold);
+  return { ...next, key, source: 'tenant', default: base, ...outcome };
 }
 
 /** Removes the tenant's override of one KPI, or of all KPIs when kpiName is null, then re-scores those KPIs. */
-export async function resetRanges(db: Db, actor: Actor, kpiName: string | null): Promise<{ reset: number; effect: RecomputeEffect }> {
+export async function resetRanges(db: Db, actor: Actor, kpiName: string | null, jobThreshold?: number): Promise<{ reset: number } & RecomputeOutcome> {
   let q = db.deleteFrom('reference_ranges').where('reference_ranges.tenant_id', '=', actor.tenantId);
   if (kpiName !== null) {
     if (!defaultRangeFor(kpiName)) throw notFound('KPI');
@@ -71,8 +72,8 @@ export async function resetRanges(db: Db, actor: Actor, kpiName: string | null):
   const reset = deleted.length;
   await recordActivity(db, { ...actor, action: 'range.reset', resourceType: 'range', resourceId: kpiName ? kpiKey(kpiName) : null, after: { reset } });
   const defaults = deleted.flatMap((r) => defaultRangeFor(r.kpi_key) ?? []);
-  const effect = await rescoreKpis(db, actor.tenantId, defaults, await loadSettings(db, actor.tenantId));
-  return { reset, effect };
+  const outcome = await recomputeAfterChange(db, actor, { ranges: defaults, recombine: null }, await loadSettings(db, actor.tenantId), jobThreshold);
+  return { reset, ...outcome };
 }
 
 export const catalogueCategories = [...new Set(defaultCatalogue.map((r) => r.category))];
@@ -81,12 +82,13 @@ export async function getSettings(db: Db, tenantId: string): Promise<HealthSetti
   return loadSettings(db, tenantId);
 }
 
-export interface UpdatedSettings extends HealthSettings {
-  effect: RecomputeEffect;
-}
+export type UpdatedSettings = HealthSettings & RecomputeOutcome;
 
-/** Sets category weights and tier thresholds, then recombines every stored health of the tenant from its category scores. */
-export async function updateSettings(db: Db, actor: Actor, settings: HealthSettings): Promise<UpdatedSettings> {
+/**
+ * Sets category weights and tier thresholds, then recombines every stored health of the
+ * tenant from its category scores (inline, or in a job on a large tenant).
+ */
+export async function updateSettings(db: Db, actor: Actor, settings: HealthSettings, jobThreshold?: number): Promise<UpdatedSettings> {
   const problems = validateSettings(settings);
   if (problems.length) throw invalid(problems);
   const before = await loadSettings(db, actor.tenantId);
@@ -108,6 +110,7 @@ export async function updateSettings(db: Db, actor: Actor, settings: HealthSetti
     )
     .execute();
   await recordActivity(db, { ...actor, action: 'settings.update', resourceType: 'settings', before, after: settings });
-  const effect = await recombineTenantHealth(db, actor.tenantId, before, await loadSettings(db, actor.tenantId));
-  return { ...settings, effect };
+  const recombine = { previousCategoryKeys: Object.keys(before.categoryWeights).map(kpiKey) };
+  const outcome = await recomputeAfterChange(db, actor, { ranges: [], recombine }, await loadSettings(db, actor.tenantId), jobThreshold);
+  return { ...settings, ...outcome };
 }

@@ -20,6 +20,58 @@ export interface RecomputeEffect {
   tierChanges: number;
 }
 
+/** What a change asks to recompute: the KPIs re-scored with these (new) ranges, and whether every health is recombined under new settings. */
+export interface RecomputeChange {
+  ranges: readonly ReferenceRange[];
+  /** Set for a weight or tier change: the category keys weighted before it. */
+  recombine: { previousCategoryKeys: readonly string[] } | null;
+}
+
+/** The accounts a recompute covers: ids in (after, upTo] (a batch of a job), or null for the whole tenant. */
+export interface AccountRange {
+  after: string | null;
+  upTo: string;
+}
+
+/** `column` within the range (the empty condition for the whole tenant). */
+function inRange(column: RawBuilder<unknown>, scope: AccountRange | null): RawBuilder<unknown> {
+  if (!scope) return sql``;
+  const lower = scope.after === null ? sql`` : sql`AND ${column} > ${scope.after}::uuid`;
+  return sql`${lower} AND ${column} <= ${scope.upTo}::uuid`;
+}
+
+/**
+ * The stored healths (account and product level) of the accounts in scope, with the columns
+ * the recompute reads. A batch reads them through the account-level index and the products
+ * of its accounts, never scanning the tenant's other healths.
+ */
+function healthsIn(tenantId: string, scope: AccountRange | null): RawBuilder<unknown> {
+  const columns = sql`h.id, h.account_id, h.product_id, h.period, h.tenant_id, h.categories`;
+  if (!scope) return sql`SELECT ${columns} FROM account_health h WHERE h.tenant_id = ${tenantId}`;
+  return sql`
+    SELECT ${columns} FROM account_health h
+    WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL ${inRange(sql`h.account_id`, scope)}
+    UNION ALL
+    SELECT ${columns} FROM products p
+    JOIN account_health h ON h.tenant_id = p.tenant_id AND h.product_id = p.id
+    WHERE p.tenant_id = ${tenantId} ${inRange(sql`p.account_id`, scope)}`;
+}
+
+/**
+ * Applies a change to the stored readings and healths of the accounts in scope, then copies
+ * each changed latest health onto its account row (announcing tier changes): a range change
+ * first, so a weight change in the same run recombines the re-scored categories.
+ */
+export async function recompute(db: Db, tenantId: string, change: RecomputeChange, settings: HealthSettings, scope: AccountRange | null = null): Promise<RecomputeEffect> {
+  if (change.ranges.length === 0 && !change.recombine) return { accountsRescored: 0, tierChanges: 0 };
+  await withoutJit(db);
+  const rescored = change.ranges.length > 0 ? await rescoreKpis(db, tenantId, change.ranges, settings, scope) : 0;
+  const recombined = change.recombine ? await recombineHealth(db, tenantId, change.recombine.previousCategoryKeys, settings, scope) : 0;
+  const tierChanges = await refreshLatestHealth(db, tenantId, scope);
+  // A recombination covers every health in scope, so it counts every account a re-scoring did.
+  return { accountsRescored: Math.max(rescored, recombined), tierChanges };
+}
+
 /** Column references of a reference range inside a statement (each a float8 or boolean expression). */
 export interface RangeColumns {
   higherIsBetter: RawBuilder<unknown>;
@@ -91,29 +143,34 @@ async function withoutJit(db: Db): Promise<void> {
   await sql`SELECT set_config('jit', 'off', true)`.execute(db);
 }
 
-/** Writes recombined rows (id, categories, overall) back; returns how many distinct accounts they cover. */
-function writeRecombined(tenantId: string, tiers: HealthSettings['tiers']): RawBuilder<unknown> {
+/**
+ * Writes recombined rows (id, account_id, categories, overall, tier) back, only those whose
+ * values change (an unchanged row costs no write and no WAL); returns how many distinct
+ * accounts were recombined.
+ */
+function writeRecombined(tenantId: string): RawBuilder<unknown> {
   return sql`
     updated AS (
       UPDATE account_health h
-      SET categories = r.categories, overall = r.overall, tier = ${tierSql(sql`r.overall`, tiers)}, computed_at = now()
+      SET categories = r.categories, overall = r.overall, tier = r.tier, computed_at = now()
       FROM recombined r
       WHERE h.tenant_id = ${tenantId} AND h.id = r.id
-      RETURNING h.account_id
+        AND (h.categories, h.overall, h.tier) IS DISTINCT FROM (r.categories, r.overall, r.tier)
+      RETURNING h.id
     )
-    SELECT count(DISTINCT account_id)::int AS accounts FROM updated`;
+    SELECT count(DISTINCT account_id)::int AS accounts FROM recombined`;
 }
 
 /**
- * Re-scores the readings of the given KPIs with their (new) ranges, then each category score
- * they feed and the overall score and tier of those healths. Readings of other KPIs are read
- * (for the category means) but never written; unknown readings stay unknown, because a range
- * change keeps the KPI's unit. The category means score the changed KPI's readings again
+ * Re-scores the readings of the given KPIs with their (new) ranges (only those whose band or
+ * score changes are written), then each category score they feed and the overall score and
+ * tier of those healths; returns how many accounts' healths were recombined. Readings of
+ * other KPIs are read (for the category means) but never written; unknown readings stay
+ * unknown, because a range change keeps the KPI's unit. The category means score the changed KPI's readings again
  * rather than joining the updated rows (a statement does not see its own updates), one
  * health at a time, so no sort spills however many healths change.
  */
-export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceRange[], settings: HealthSettings): Promise<RecomputeEffect> {
-  if (ranges.length === 0) return { accountsRescored: 0, tierChanges: 0 };
+async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceRange[], settings: HealthSettings, scope: AccountRange | null): Promise<number> {
   const { band, score } = scoreValueSql(sql`k.value`, {
     higherIsBetter: sql`r.higher_is_better`,
     scaleMin: sql`r.scale_min`,
@@ -122,7 +179,6 @@ export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly Ref
     scaleMax: sql`r.scale_max`,
   });
   const weight = impactWeightSql(sql`k.impact`);
-  await withoutJit(db);
   const { rows } = await sql<{ accounts: number }>`
     WITH ranges AS (
       SELECT * FROM unnest(
@@ -134,8 +190,8 @@ export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly Ref
     rescored AS (
       UPDATE kpi_readings k SET status = ${band}, score = ${score}
       FROM accounts a, ranges r
-      WHERE a.tenant_id = ${tenantId} AND k.tenant_id = ${tenantId} AND k.account_id = a.id AND k.kpi_key = r.kpi_key
-        AND k.status <> 'unknown' AND k.value IS NOT NULL
+      WHERE a.tenant_id = ${tenantId} ${inRange(sql`a.id`, scope)} AND k.tenant_id = ${tenantId} AND k.account_id = a.id AND k.kpi_key = r.kpi_key
+        AND k.status <> 'unknown' AND k.value IS NOT NULL AND (k.status, k.score) IS DISTINCT FROM (${band}, ${score})
       RETURNING k.account_id, k.product_id, k.period, lower(k.category) AS category_key
     ),
     category_scores AS (
@@ -153,12 +209,12 @@ export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly Ref
     by_health AS (
       SELECT h.id, array_agg(cs.category_key) AS keys, array_agg(cs.score) AS scores
       FROM category_scores cs
-      JOIN account_health h ON h.tenant_id = ${tenantId} AND h.account_id = cs.account_id AND h.period = cs.period
+      JOIN (${healthsIn(tenantId, scope)}) h ON h.account_id = cs.account_id AND h.period = cs.period
         AND h.product_id IS NOT DISTINCT FROM cs.product_id
       GROUP BY h.id
     ),
     recombined AS (
-      SELECT h.id, n.categories, n.overall
+      SELECT h.id, h.account_id, n.categories, n.overall, ${tierSql(sql`n.overall`, settings.tiers)} AS tier
       FROM by_health b
       JOIN account_health h ON h.tenant_id = ${tenantId} AND h.id = b.id
       CROSS JOIN LATERAL (${recombineSql(sql`
@@ -168,32 +224,29 @@ export async function rescoreKpis(db: Db, tenantId: string, ranges: readonly Ref
                (e.elem->>'scoredCount')::int AS scored_count, (e.elem->>'readingCount')::int AS reading_count
         FROM jsonb_array_elements(h.categories) WITH ORDINALITY AS e(elem, ord)`)}) n
     ),
-    ${writeRecombined(tenantId, settings.tiers)}
+    ${writeRecombined(tenantId)}
   `.execute(db);
-  const tierChanges = await refreshLatestHealth(db, tenantId, null);
-  return { accountsRescored: rows[0]?.accounts ?? 0, tierChanges };
+  return rows[0]?.accounts ?? 0;
 }
 
 /**
- * Recombines every stored health of the tenant under new category weights and tiers from
+ * Recombines every stored health in scope under new category weights and tiers from
  * its stored category scores (no reading is read or written): configured categories in
  * settings order, then the others alphabetically, as rollupHealth groups them. A category
  * that leaves the weights takes its name from its first reading again, as a fresh roll-up would.
  */
-export async function recombineTenantHealth(db: Db, tenantId: string, previous: HealthSettings, settings: HealthSettings): Promise<RecomputeEffect> {
+async function recombineHealth(db: Db, tenantId: string, previousKeys: readonly string[], settings: HealthSettings, scope: AccountRange | null): Promise<number> {
   const configured = Object.entries(settings.categoryWeights);
   const configuredKeys = configured.map(([name]) => kpiKey(name));
-  const previousKeys = Object.keys(previous.categoryWeights).map(kpiKey);
   const key = sql`lower(st.elem->>'category')`;
-  await withoutJit(db);
   const { rows } = await sql<{ accounts: number }>`
     WITH configured AS (
       SELECT * FROM unnest(${configured.map(([name]) => name)}::text[], ${configured.map(([, w]) => w)}::float8[])
         WITH ORDINALITY AS s(category, weight, ord)
     ),
     recombined AS (
-      SELECT h.id, n.categories, n.overall
-      FROM account_health h
+      SELECT h.id, h.account_id, n.categories, n.overall, ${tierSql(sql`n.overall`, settings.tiers)} AS tier
+      FROM (${healthsIn(tenantId, scope)}) h
       CROSS JOIN LATERAL (${recombineSql(sql`
         SELECT s.ord, s.category, (st.elem->>'score')::float8 AS score, s.weight,
                coalesce((st.elem->>'scoredCount')::int, 0) AS scored_count,
@@ -202,7 +255,7 @@ export async function recombineTenantHealth(db: Db, tenantId: string, previous: 
         LEFT JOIN jsonb_array_elements(h.categories) AS st(elem) ON ${key} = lower(s.category)
         UNION ALL
         SELECT ${configured.length} + row_number() OVER (ORDER BY ${key} COLLATE "C"),
-               CASE WHEN ${key} = ANY(${previousKeys}::text[]) THEN (
+               CASE WHEN ${key} = ANY(${[...previousKeys]}::text[]) THEN (
                  SELECT k.category FROM kpi_readings k
                  WHERE k.tenant_id = h.tenant_id AND k.account_id = h.account_id AND k.period = h.period
                    AND k.product_id IS NOT DISTINCT FROM h.product_id AND lower(k.category) = ${key}
@@ -212,12 +265,10 @@ export async function recombineTenantHealth(db: Db, tenantId: string, previous: 
                (st.elem->>'scoredCount')::int, (st.elem->>'readingCount')::int
         FROM jsonb_array_elements(h.categories) AS st(elem)
         WHERE (st.elem->>'readingCount')::int > 0 AND ${key} <> ALL(${configuredKeys}::text[])`)}) n
-      WHERE h.tenant_id = ${tenantId}
     ),
-    ${writeRecombined(tenantId, settings.tiers)}
+    ${writeRecombined(tenantId)}
   `.execute(db);
-  const tierChanges = await refreshLatestHealth(db, tenantId, null);
-  return { accountsRescored: rows[0]?.accounts ?? 0, tierChanges };
+  return rows[0]?.accounts ?? 0;
 }
 
 /**
@@ -226,8 +277,8 @@ export async function recombineTenantHealth(db: Db, tenantId: string, previous: 
  * written. Each tier change is announced (account.tier_changed). Returns how many accounts
  * changed tier.
  */
-export async function refreshLatestHealth(db: Db, tenantId: string, accountIds: string[] | null): Promise<number> {
-  const scope = accountIds ? sql`AND a.id = ANY(${accountIds}::uuid[])` : sql``;
+export async function refreshLatestHealth(db: Db, tenantId: string, accounts: string[] | AccountRange | null): Promise<number> {
+  const scope = Array.isArray(accounts) ? sql`AND a.id = ANY(${accounts}::uuid[])` : inRange(sql`a.id`, accounts);
   const { rows } = await sql<{ id: string; name: string; tier: HealthTier; previous_tier: HealthTier; overall: number | null; period: string | null }>`
     WITH latest AS (
       SELECT a.id, latest.overall, coalesce(latest.tier, 'unknown') AS tier, latest.period,

@@ -21,13 +21,13 @@ export const rangesRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const { kpi, ...thresholds } = input;
-      return updateRange(ctx.db, actorOf(ctx), kpi, thresholds);
+      return updateRange(ctx.db, actorOf(ctx), kpi, thresholds, ctx.recomputeJobThreshold);
     }),
 
   /** Resets one KPI (kpi given) or every override (all: true) to the catalogue default. */
   reset: adminProcedure
     .input(z.union([z.strictObject({ kpi: z.string().trim().min(1).max(200) }), z.strictObject({ all: z.literal(true) })]))
-    .mutation(({ ctx, input }) => resetRanges(ctx.db, actorOf(ctx), 'kpi' in input ? input.kpi : null)),
+    .mutation(({ ctx, input }) => resetRanges(ctx.db, actorOf(ctx), 'kpi' in input ? input.kpi : null, ctx.recomputeJobThreshold)),
 
   settings: protectedProcedure.query(({ ctx }) => getSettings(ctx.db, ctx.tenant.id)),
 
@@ -38,5 +38,5 @@ export const rangesRouter = router({
         tiers: z.strictObject({ healthy: z.number().min(0).max(100), atRisk: z.number().min(0).max(100) }),
       }),
     )
-    .mutation(({ ctx, input }) => updateSettings(ctx.db, actorOf(ctx), input)),
+    .mutation(({ ctx, input }) => updateSettings(ctx.db, actorOf(ctx), input, ctx.recomputeJobThreshold)),
 });
