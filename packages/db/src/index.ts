@@ -7,6 +7,7 @@ export * from './login-role.js';
 export * as users from './repos/users.js';
 export * as sessions from './repos/sessions.js';
 export * as tokens from './repos/tokens.js';
+export * as uploads from './repos/uploads.js';
 export type { PublicUser } from './repos/users.js';
 export { passwordProblem, normaliseEmail } from './repos/users.js';
 export { MIN_PASSWORD_CHARACTERS, MAX_PASSWORD_BYTES } from './limits.js';
