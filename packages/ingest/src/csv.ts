@@ -273,6 +273,11 @@ export class CsvStream {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private failed = false;
 
+  /** How many problems the bytes written so far have (any one rejects the file). */
+  get problemCount(): number {
+    return this.reader.problems.count;
+  }
+
   /** The rows read from the bytes written so far, each once. */
   private take(): ImportRow[] {
     return this.rows.splice(0, this.rows.length);

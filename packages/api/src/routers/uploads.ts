@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { withTenant } from '@pulse/db';
 import { authedProcedure, protectedProcedure, router } from '../trpc.js';
 import { badRequest } from '../errors.js';
 import { pageInput, uploadedFile, uuid } from '../validation.js';
-import { getUpload, listUploads, readUpload, saveUpload, type UploadInput } from '../domain/uploads.js';
+import { getUpload, importUploadStream, listUploads, type UploadFields } from '../domain/uploads.js';
 import { actorOf } from './actor.js';
 import { withImportSlot } from './import-slot.js';
 
@@ -18,8 +17,9 @@ const fields = z.strictObject({
 export const uploadsRouter = router({
   /**
    * multipart/form-data: file, period (YYYY-MM, workbooks), accountName (workbooks), createAccounts.
-   * Holds an import slot; the file is read (a workbook in a worker thread) before the
-   * tenant's transaction opens, and saved inside it.
+   * Holds an import slot; a CSV file is read and stored batch by batch in the tenant's
+   * transaction, a workbook is read (in a worker thread) before it opens (importUploadStream).
+   * Files larger than 16 MB go to POST /api/uploads/stream.
    */
   create: authedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const file = uploadedFile(input);
@@ -31,18 +31,14 @@ export const uploadsRouter = router({
     if (!parsed.success) {
       throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
     }
-    const upload: UploadInput = {
+    const upload: UploadFields = {
       filename: file.name || 'upload',
       contentType: file.type || 'application/octet-stream',
-      bytes: Buffer.from(await file.arrayBuffer()),
       period: parsed.data.period ?? null,
       accountName: parsed.data.accountName ?? null,
       createAccounts: parsed.data.createAccounts !== 'false',
     };
-    return withImportSlot(ctx, async () => {
-      const read = await readUpload(upload);
-      return withTenant(ctx.db, ctx.tenant.id, (tx) => saveUpload(tx, actorOf(ctx), upload, read));
-    });
+    return withImportSlot(ctx, () => importUploadStream(ctx.db, actorOf(ctx), upload, file.stream()));
   }),
 
   list: protectedProcedure

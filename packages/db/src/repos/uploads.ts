@@ -25,3 +25,18 @@ export async function uploadFile(db: Kysely<Database>, tenantId: string, uploadI
     .executeTakeFirst();
   return row ?? null;
 }
+
+/** Fills in an upload inserted before its readings, once they are all stored. */
+export async function completeUpload(
+  db: Kysely<Database>,
+  tenantId: string,
+  uploadId: string,
+  fields: { sizeBytes: number; sha256: string; content: Uint8Array; accountName: string | null; report: string },
+): Promise<void> {
+  await db
+    .updateTable('kpi_uploads')
+    .set({ size_bytes: fields.sizeBytes, sha256: fields.sha256, content: fields.content, account_name: fields.accountName, report: fields.report })
+    .where('kpi_uploads.tenant_id', '=', tenantId)
+    .where('kpi_uploads.id', '=', uploadId)
+    .execute();
+}
