@@ -12,3 +12,6 @@ export { startQueue, type JobQueue, type QueueOptions } from './queue.js';
 export { queueWorkers, scheduledJobs, type ScheduledJob } from './domain/jobs.js';
 export { signature as webhookSignature } from './domain/webhooks.js';
 export type { MailSettings } from './domain/email.js';
+export { uploadFromStream } from './routers/uploads.js';
+export { CSV_TOO_LARGE, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, WORKBOOK_TOO_LARGE } from './validation.js';
+export type { UploadProgress, UploadReport } from './domain/uploads.js';

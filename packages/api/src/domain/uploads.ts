@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import {
   CsvStream, inspectUpload, isCsvName, isValidPeriod, isZip, parseCsv, parseWorkbookInWorker,
@@ -247,10 +248,7 @@ async function writeUpload(
  * transaction (demo seed, benchmarks); the HTTP routes read the file as it arrives.
  */
 export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string | null; report: UploadReport }> {
-  const bytes = (async function* () {
-    yield input.bytes;
-  })();
-  return importUploadStream(db, actor, input, bytes);
+  return importUploadStream(db, actor, input, Readable.from([input.bytes]));
 }
 
 /**
@@ -516,14 +514,9 @@ export async function getUpload(db: Db, tenantId: string, id: string): Promise<U
   return { ...toSummary(row), report: row.report as UploadReport, sha256: row.sha256 };
 }
 
-/** The stored file of an upload. The type its uploader declared is not returned: it is never served back. */
+/** The stored file of an upload (a streamed one joined from its parts). The type its uploader declared is not returned: it is never served back. */
 export async function getUploadFile(db: Db, tenantId: string, id: string): Promise<{ filename: string; content: Uint8Array }> {
-  const row = await db
-    .selectFrom('kpi_uploads')
-    .select(['kpi_uploads.filename', 'kpi_uploads.content'])
-    .where('kpi_uploads.tenant_id', '=', tenantId)
-    .where('kpi_uploads.id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('Upload');
-  return { filename: row.filename, content: row.content };
+  const file = await uploadParts.uploadFile(db, tenantId, id);
+  if (!file) throw notFound('Upload');
+  return file;
 }
