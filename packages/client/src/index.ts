@@ -99,18 +99,20 @@ type StreamLine = { progress: UploadProgress } | { result: UploadResult } | { er
  */
 export async function streamUpload(
   opts: PulseLinkOptions,
-  file: { name: string; type?: string; body: Blob | ReadableStream<Uint8Array> },
+  file: { name: string; body: Blob | ReadableStream<Uint8Array> },
   fields: Record<string, string>,
   onProgress: (progress: UploadProgress) => void = () => {},
 ): Promise<UploadResult> {
   const { fetch: send, headers } = requestSetup(opts);
   const url = `${opts.baseUrl.replace(/\/+$/, '')}/api/uploads/stream?${new URLSearchParams({ ...fields, filename: file.name })}`;
   const streamed = !(file.body instanceof Blob);
-  const init = { method: 'POST', body: file.body, headers: { ...headers(), 'content-type': file.type || 'application/octet-stream' }, ...(streamed ? { duplex: 'half' } : {}) };
+  const init = { method: 'POST', body: file.body, headers: { ...headers(), 'content-type': 'application/octet-stream' }, ...(streamed ? { duplex: 'half' } : {}) };
   const res = await send(url, init as RequestInit);
   if (!res.ok || !res.body) {
-    const body = (await res.json().catch(() => ({}))) as { error?: string; fieldErrors?: Record<string, string[]> };
-    throw new UploadError(res.status, body.error ?? `The upload failed (HTTP ${res.status}).`, body.fieldErrors);
+    // The route answers {error: sentence}; the request guards in front of it answer as tRPC does.
+    const body = (await res.json().catch(() => ({}))) as { error?: string | { message?: string }; fieldErrors?: Record<string, string[]> };
+    const message = typeof body.error === 'string' ? body.error : body.error?.message;
+    throw new UploadError(res.status, message ?? `The upload failed (HTTP ${res.status}).`, body.fieldErrors);
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = '';

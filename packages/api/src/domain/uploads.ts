@@ -344,19 +344,20 @@ async function importCsvStream(
       const csv = new CsvStream();
       const names: StructuralProblem[] = [];
       const seenNames = new Set<string>();
-      let batch: ImportRow[] = [];
+      const pending: ImportRow[] = [];
+      /** Stores the next batch of rows read (while the file has no problem), and says how far it got. */
       const flush = async () => {
+        const batch = pending.splice(0, STREAM_BATCH_ROWS);
+        progress.rowsParsed += batch.length;
+        names.push(...nameProblems(batch, seenNames));
         const store = csv.problemCount === 0 && names.length === 0;
         await writer.add(batch, store);
         if (store && writer.accountProblems.length === 0) progress.rowsStored += batch.length;
-        batch = [];
         onProgress({ ...progress });
       };
       const take = async (rows: ImportRow[]) => {
-        progress.rowsParsed += rows.length;
-        names.push(...nameProblems(rows, seenNames));
-        batch.push(...rows);
-        if (batch.length >= STREAM_BATCH_ROWS) await flush();
+        pending.push(...rows);
+        while (pending.length >= STREAM_BATCH_ROWS) await flush();
       };
       for await (const chunk of source) {
         progress.bytes += chunk.length;
@@ -368,7 +369,7 @@ async function importCsvStream(
       }
       const end = await csv.end();
       await take(end.rows);
-      await flush();
+      if (pending.length || progress.rowsParsed === 0) await flush();
       const problems = [...end.problems, ...names];
       if (end.problems.length === 0 && progress.rowsParsed === 0) problems.push(problem('The file contains no readings.'));
       return problems;
