@@ -133,7 +133,7 @@ describe('POST /api/uploads/stream', () => {
     expect((await client.query<{ items: unknown[] }>('uploads.list', { limit: 10 })).data.items).toEqual([]);
   });
 
-  it('answers 401 signed out, 403 to a read-only token and 400 with a field sentence to a bad field', async () => {
+  it('answers 401 signed out, 403 to a read-only token or a request a form could send, 400 with a field sentence to a bad field; a read-write token may upload', async () => {
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const csv = new Blob([csvOf([line(0)])]);
     const anon = await streamUpload({ baseUrl: app.url, headers: () => ({ origin: app.url }) }, { name: 'a.csv', body: csv }, {}).catch((e: unknown) => e);
@@ -143,6 +143,16 @@ describe('POST /api/uploads/stream', () => {
     const token = await client.mutation<{ token: string }>('tokens.create', { name: 'reader', scope: 'read' });
     const readOnly = await streamUpload({ baseUrl: app.url, token: token.data.token }, { name: 'a.csv', body: csv }, {}).catch((e: unknown) => e);
     expect(readOnly).toMatchObject({ status: 403, message: 'This API token can only read: create a read-write token to change data.' });
+
+    const writer = await client.mutation<{ token: string }>('tokens.create', { name: 'feed', scope: 'read-write' });
+    const viaToken = await streamUpload({ baseUrl: app.url, token: writer.data.token }, { name: 'a.csv', body: csv }, { createAccounts: 'false' });
+    expect(viaToken.report.problems).toEqual([{ sheet: null, row: 2, column: 'account', message: 'Unknown account "Account 0" (this upload may not create accounts).' }]);
+
+    // A plain HTML form can send text/plain, and cannot set the client header: both refused with the session cookie.
+    const post = (headers: Record<string, string>) =>
+      fetch(`${app.url}/api/uploads/stream?filename=a.csv`, { method: 'POST', headers: { cookie: client.cookie ?? '', origin: app.url, ...headers }, body: 'account,period' });
+    expect((await post({ 'x-pulse-client': 'web', 'content-type': 'text/plain' })).status).toBe(403);
+    expect((await post({ 'content-type': 'application/octet-stream' })).status).toBe(403);
 
     const bad = await send(client, 'a.csv', csv, { createAccounts: 'maybe' }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ status: 400, message: 'Invalid upload fields.', fieldErrors: { createAccounts: ['Say true or false for creating accounts.'] } });
