@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, streamUpload, UploadError, type UploadProgress } from '../../../packages/client/src/index.js';
+import { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, streamUpload, UploadError, type UploadProgress } from '@pulse/client';
 import { registerTenant, useTestServer, type HttpClient } from './harness.js';
 
 const app = useTestServer();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { streamUpload, type UploadProgress } from '../../../packages/client/src/index.js';
+import { streamUpload, type UploadProgress } from '@pulse/client';
 import { BENCH_PASSWORD, tenantHandle } from '../dataset.js';
 import { fmtInt, fmtPct, type BenchContext } from '../context.js';
 import { login } from '../http.js';

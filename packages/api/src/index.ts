@@ -15,3 +15,8 @@ export type { MailSettings } from './domain/email.js';
 export { uploadFromStream } from './routers/uploads.js';
 export { CSV_TOO_LARGE, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, WORKBOOK_TOO_LARGE } from './validation.js';
 export type { UploadProgress, UploadReport } from './domain/uploads.js';
+export { listAccounts, type AccountFilters } from './domain/accounts.js';
+export { listReadings } from './domain/readings.js';
+export { portfolioSummary } from './domain/portfolio.js';
+export { importUpload } from './domain/uploads.js';
+export { bulkInsert, type BulkColumn } from './domain/bulk.js';
