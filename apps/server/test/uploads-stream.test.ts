@@ -10,7 +10,13 @@ const HEADER = 'account,period,category,kpi,value,impact';
 const line = (i: number) => `Account ${i % 100},2026-01,Support,KPI ${Math.floor(i / 100)},${i % 100}%,High`;
 const csvOf = (lines: string[]) => Buffer.from(`${[HEADER, ...lines].join('\n')}\n`);
 
-function send(client: HttpClient, name: string, body: Blob | ReadableStream<Uint8Array>, fields: Record<string, string> = {}, onProgress?: (p: UploadProgress) => void) {
+function send(
+  client: HttpClient,
+  name: string,
+  body: Blob | ReadableStream<Uint8Array>,
+  fields: Record<string, string> = {},
+  onProgress?: (p: UploadProgress) => void,
+) {
   return streamUpload({ baseUrl: app.url, headers: () => ({ cookie: client.cookie ?? '', origin: app.url }) }, { name, body }, fields, onProgress);
 }
 
@@ -28,12 +34,19 @@ describe('POST /api/uploads/stream', () => {
     const progress: UploadProgress[] = [];
     const streamed = await send(a, 'readings.csv', new Blob([csv]), {}, (p) => progress.push(p));
     expect(streamed.report).toMatchObject({ status: 'accepted', format: 'csv', counts: { readings: 7000, accountsCreated: 100 } });
-    expect(progress.map((p) => [p.rowsParsed, p.rowsStored])).toEqual([[5000, 5000], [7000, 7000]]);
+    expect(progress.map((p) => [p.rowsParsed, p.rowsStored])).toEqual([
+      [5000, 5000],
+      [7000, 7000],
+    ]);
     expect(progress.at(-1)?.bytes).toBe(csv.length);
 
     const form = new FormData();
     form.set('file', new File([csv], 'readings.csv', { type: 'text/csv' }));
-    const res = await fetch(`${app.url}/api/trpc/uploads.create`, { method: 'POST', headers: { cookie: b.cookie ?? '', 'x-pulse-client': 'web', origin: app.url }, body: form });
+    const res = await fetch(`${app.url}/api/trpc/uploads.create`, {
+      method: 'POST',
+      headers: { cookie: b.cookie ?? '', 'x-pulse-client': 'web', origin: app.url },
+      body: form,
+    });
     const viaCreate = ((await res.json()) as { result: { data: typeof streamed } }).result.data;
     const withoutIds = (r: typeof streamed.report) => ({
       ...r,
@@ -101,7 +114,13 @@ describe('POST /api/uploads/stream', () => {
       new Promise<{ status: number; body: { error: string } }>((resolve, reject) => {
         const req = http.request(`${app.url}/api/uploads/stream?filename=${filename}`, {
           method: 'POST',
-          headers: { cookie: client.cookie ?? '', 'x-pulse-client': 'web', origin: app.url, 'content-type': 'application/octet-stream', 'content-length': String(length) },
+          headers: {
+            cookie: client.cookie ?? '',
+            'x-pulse-client': 'web',
+            origin: app.url,
+            'content-type': 'application/octet-stream',
+            'content-length': String(length),
+          },
         });
         req.on('response', (res) => {
           let text = '';
@@ -129,7 +148,10 @@ describe('POST /api/uploads/stream', () => {
       },
     });
     const result = await send(client, 'big.xlsx', body);
-    expect(result).toEqual({ uploadId: null, report: expect.objectContaining({ status: 'rejected', problems: [expect.objectContaining({ message: 'The file is larger than 16 MB.' })] }) });
+    expect(result).toEqual({
+      uploadId: null,
+      report: expect.objectContaining({ status: 'rejected', problems: [expect.objectContaining({ message: 'The file is larger than 16 MB.' })] }),
+    });
     expect((await client.query<{ items: unknown[] }>('uploads.list', { limit: 10 })).data.items).toEqual([]);
   });
 
@@ -146,16 +168,26 @@ describe('POST /api/uploads/stream', () => {
 
     const writer = await client.mutation<{ token: string }>('tokens.create', { name: 'feed', scope: 'read-write' });
     const viaToken = await streamUpload({ baseUrl: app.url, token: writer.data.token }, { name: 'a.csv', body: csv }, { createAccounts: 'false' });
-    expect(viaToken.report.problems).toEqual([{ sheet: null, row: 2, column: 'account', message: 'Unknown account "Account 0" (this upload may not create accounts).' }]);
+    expect(viaToken.report.problems).toEqual([
+      { sheet: null, row: 2, column: 'account', message: 'Unknown account "Account 0" (this upload may not create accounts).' },
+    ]);
 
     // A plain HTML form can send text/plain, and cannot set the client header: both refused with the session cookie.
     const post = (headers: Record<string, string>) =>
-      fetch(`${app.url}/api/uploads/stream?filename=a.csv`, { method: 'POST', headers: { cookie: client.cookie ?? '', origin: app.url, ...headers }, body: 'account,period' });
+      fetch(`${app.url}/api/uploads/stream?filename=a.csv`, {
+        method: 'POST',
+        headers: { cookie: client.cookie ?? '', origin: app.url, ...headers },
+        body: 'account,period',
+      });
     expect((await post({ 'x-pulse-client': 'web', 'content-type': 'text/plain' })).status).toBe(403);
     expect((await post({ 'content-type': 'application/octet-stream' })).status).toBe(403);
 
     const bad = await send(client, 'a.csv', csv, { createAccounts: 'maybe' }).catch((e: unknown) => e);
-    expect(bad).toMatchObject({ status: 400, message: 'Invalid upload fields.', fieldErrors: { createAccounts: ['Say true or false for creating accounts.'] } });
+    expect(bad).toMatchObject({
+      status: 400,
+      message: 'Invalid upload fields.',
+      fieldErrors: { createAccounts: ['Say true or false for creating accounts.'] },
+    });
     expect(await readingCount(client)).toBe(0);
   });
 });

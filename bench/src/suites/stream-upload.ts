@@ -51,10 +51,26 @@ export async function streamUploadSuite(ctx: BenchContext): Promise<void> {
   const share = rate(rows, e2eMs) / rate(rows, copyMs);
   const growth = Math.max(0, after.peak - before.rss);
   const section = '9 streamed CSV upload';
-  results.add(section, `POST /api/uploads/stream end to end (${fmtInt(rows)} rows, ${(csv.length / MB).toFixed(1)} MB)`, `${(e2eMs / 1000).toFixed(2)} s = ${fmtInt(rate(rows, e2eMs))} rows/s`);
+  results.add(
+    section,
+    `POST /api/uploads/stream end to end (${fmtInt(rows)} rows, ${(csv.length / MB).toFixed(1)} MB)`,
+    `${(e2eMs / 1000).toFixed(2)} s = ${fmtInt(rate(rows, e2eMs))} rows/s`,
+  );
   results.add(section, 'COPY FROM STDIN, same rows (pg-copy-streams)', `${(copyMs / 1000).toFixed(2)} s = ${fmtInt(rate(rows, copyMs))} rows/s`);
   results.add(section, 'end to end ÷ COPY rate', fmtPct(share));
-  results.add(section, 'server RSS before / peak (VmHWM) / growth', `${(before.rss / MB).toFixed(0)} / ${(after.peak / MB).toFixed(0)} / ${(growth / MB).toFixed(0)} MB`);
+  results.add(
+    section,
+    'server RSS before / peak (VmHWM) / growth',
+    `${(before.rss / MB).toFixed(0)} / ${(after.peak / MB).toFixed(0)} / ${(growth / MB).toFixed(0)} MB`,
+  );
   results.add(section, 'progress lines (one per 5,000 rows stored)', fmtInt(progress.length));
-  results.detail('streamUpload', { rows, csvBytes: csv.length, endToEndMs: e2eMs, copyMs, endToEndShareOfCopy: share, serverRss: { before: before.rss, peak: after.peak, growth }, progressLines: progress.length });
+  results.detail('streamUpload', {
+    rows,
+    csvBytes: csv.length,
+    endToEndMs: e2eMs,
+    copyMs,
+    endToEndShareOfCopy: share,
+    serverRss: { before: before.rss, peak: after.peak, growth },
+    progressLines: progress.length,
+  });
 }

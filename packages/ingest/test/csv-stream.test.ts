@@ -11,10 +11,13 @@ async function stream(bytes: Buffer, chunkSize: number) {
 }
 
 const FILES: Record<string, string> = {
-  'well formed, BOM and CRLF': '\uFEFFaccount,period,category,kpi,value,impact\r\nAcme,2025-06,Support,MTTR,19 hours,High\r\nAcme,2025-06,Support,FCR,9,Critical\r\n',
-  'quoted fields with line breaks and non-ASCII text': 'account,period,category,kpi,value\r\n"Café, Ünïcode ✓",2025-06,Support,"Cost per ""Ticket""","$1,200"\r\n"Multi\r\nLine Inc",2025-06,Support,Backlog,3\r',
+  'well formed, BOM and CRLF':
+    '\uFEFFaccount,period,category,kpi,value,impact\r\nAcme,2025-06,Support,MTTR,19 hours,High\r\nAcme,2025-06,Support,FCR,9,Critical\r\n',
+  'quoted fields with line breaks and non-ASCII text':
+    'account,period,category,kpi,value\r\n"Café, Ünïcode ✓",2025-06,Support,"Cost per ""Ticket""","$1,200"\r\n"Multi\r\nLine Inc",2025-06,Support,Backlog,3\r',
   'blank lines': 'account,period,category,kpi,value\n\nAcme,2025-06,Support,MTTR,5\n ,, , ,\nAcme,2025-06,Support,FCR,6\n\n',
-  'every problem of every line': 'account,period,category,kpi,value,impact,weight,colour\n,2025-6,Support,MTTR,5,High,0.1,red\nAcme,2025-06,,,5,urgent,lots,blue\nAcme,2025-06,Support,FCR,5,Low,0.2,green\nAcme,2025-06',
+  'every problem of every line':
+    'account,period,category,kpi,value,impact,weight,colour\n,2025-6,Support,MTTR,5,High,0.1,red\nAcme,2025-06,,,5,urgent,lots,blue\nAcme,2025-06,Support,FCR,5,Low,0.2,green\nAcme,2025-06',
   'text after a closing quote': 'account,period,category,kpi,value\nAcme,2025-06,Support,"MTTR"x,5\nAcme,2025-06,Support,FCR,5\n',
   'an unclosed quote': 'account,period,category,kpi,value\nAcme,2025-06,Support,FCR,5\nAcme,2025-06,"Support,MTTR,5\nAcme,2025-06,Support,CES,5\n',
   'a malformed header': 'account,"period"x,category,kpi,value\nAcme,2025-06,Support,FCR,5\n',

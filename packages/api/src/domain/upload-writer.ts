@@ -33,8 +33,7 @@ interface Pair extends AccountPeriod {
   version: number;
 }
 
-const pairTable = (pairs: AccountPeriod[]) =>
-  sql`(SELECT * FROM unnest(${pairs.map((p) => p.accountId)}::uuid[], ${pairs.map((p) => p.period)}::text[]))`;
+const pairTable = (pairs: AccountPeriod[]) => sql`(SELECT * FROM unnest(${pairs.map((p) => p.accountId)}::uuid[], ${pairs.map((p) => p.period)}::text[]))`;
 
 /**
  * Stores the readings of one upload batch by batch, in the caller's transaction, so a file of any
@@ -79,16 +78,22 @@ export class ReadingsWriter {
     if (missing.length && !this.createAccounts) {
       for (const k of missing) {
         const r = firstRow.get(k) as ImportRow;
-        this.accountProblems.push({ sheet: r.sheet, row: r.line, column: 'account', message: `Unknown account "${r.account}" (this upload may not create accounts).` });
+        this.accountProblems.push({
+          sheet: r.sheet,
+          row: r.line,
+          column: 'account',
+          message: `Unknown account "${r.account}" (this upload may not create accounts).`,
+        });
       }
     }
-    const created = missing.length && this.createAccounts
-      ? await this.db
-          .insertInto('accounts')
-          .values(missing.map((k) => ({ tenant_id: tenantId, name: (firstRow.get(k) as ImportRow).account.trim(), name_key: k })))
-          .returning(['accounts.id', 'accounts.name', 'accounts.name_key'])
-          .execute()
-      : [];
+    const created =
+      missing.length && this.createAccounts
+        ? await this.db
+            .insertInto('accounts')
+            .values(missing.map((k) => ({ tenant_id: tenantId, name: (firstRow.get(k) as ImportRow).account.trim(), name_key: k })))
+            .returning(['accounts.id', 'accounts.name', 'accounts.name_key'])
+            .execute()
+        : [];
     const made = new Map(created.map((a) => [a.name_key, a]));
     for (const k of firstRow.keys()) {
       const a = found.get(k) ?? made.get(k);
@@ -162,7 +167,11 @@ export class ReadingsWriter {
     await bulkInsert(this.db, 'kpi_readings', [
       { name: 'tenant_id', type: 'uuid', values: scored.map(() => tenantId) },
       { name: 'account_id', type: 'uuid', values: scored.map((s) => accountOf(s).id) },
-      { name: 'product_id', type: 'uuid', values: scored.map((s) => (s.row.product ? (products.get(productKey(accountOf(s).id, s.row.product)) ?? null) : null)) },
+      {
+        name: 'product_id',
+        type: 'uuid',
+        values: scored.map((s) => (s.row.product ? (products.get(productKey(accountOf(s).id, s.row.product)) ?? null) : null)),
+      },
       { name: 'upload_id', type: 'uuid', values: scored.map(() => this.uploadId) },
       { name: 'period', type: 'text', values: scored.map((s) => s.row.period) },
       { name: 'category', type: 'text', values: scored.map((s) => s.row.category.trim()) },
@@ -202,7 +211,16 @@ export class ReadingsWriter {
     ]);
     await recomputeHealth(this.db, tenantId, this.ctx, versions);
     const accountIds = [...new Set(versions.map((p) => p.accountId))];
-    await this.db.updateTable('accounts').set({ updated_at: new Date() }).where('accounts.tenant_id', '=', tenantId).where('accounts.id', 'in', accountIds).execute();
-    await evaluatePlaybooks(this.db, this.actor, [...this.accounts.values()].map((a) => a.id));
+    await this.db
+      .updateTable('accounts')
+      .set({ updated_at: new Date() })
+      .where('accounts.tenant_id', '=', tenantId)
+      .where('accounts.id', 'in', accountIds)
+      .execute();
+    await evaluatePlaybooks(
+      this.db,
+      this.actor,
+      [...this.accounts.values()].map((a) => a.id),
+    );
   }
 }

@@ -6,7 +6,9 @@ import { runScript } from '../sql-script.js';
 // time so the server never holds the whole file. Row-level security as 2026-11-29T2000_row_level_security.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     CREATE TABLE kpi_upload_parts (
       tenant_id uuid NOT NULL,
       upload_id uuid NOT NULL,
@@ -21,7 +23,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)
       WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
     CREATE POLICY owner_maintenance ON kpi_upload_parts TO CURRENT_USER USING (true) WITH CHECK (true)
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
