@@ -25,6 +25,7 @@ import { dashboardSuite } from './suites/dashboard.js';
 import { loginSuite } from './suites/login.js';
 import { pgliteSuite } from './suites/pglite.js';
 import { recomputeSuite } from './suites/recompute.js';
+import { streamUploadSuite } from './suites/stream-upload.js';
 
 const SUITES: { id: number; name: string; run: (ctx: BenchContext) => Promise<void> }[] = [
   { id: 1, name: 'keyset depth', run: keysetSuite },
@@ -33,6 +34,7 @@ const SUITES: { id: number; name: string; run: (ctx: BenchContext) => Promise<vo
   { id: 4, name: 'session cost', run: sessionSuite },
   { id: 6, name: 'login under load', run: loginSuite },
   { id: 2, name: 'upload ingestion', run: uploadSuite },
+  { id: 9, name: 'streamed CSV upload', run: streamUploadSuite },
   { id: 8, name: 'recompute', run: recomputeSuite },
   { id: 7, name: 'embedded PGlite', run: pgliteSuite },
 ];

@@ -22,6 +22,8 @@ export interface BenchOptions {
   /** bcrypt cost of every generated user and of the benchmarked server. */
   bcryptCost: number;
   uploadRows: { accounts: number; kpis: number };
+  /** The streamed CSV upload: accounts × KPIs in one file (600,000 rows in full). */
+  streamRows: { accounts: number; kpis: number };
   rowByRowRows: number;
   /** Rounds of each side-by-side latency measurement. */
   rounds: number;
@@ -66,6 +68,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       uploadTenant: 3,
       bcryptCost: 4,
       uploadRows: { accounts: 50, kpis: 40 },
+      streamRows: { accounts: 20, kpis: 10 },
       rowByRowRows: 200,
       rounds: 5,
       loadSeconds: 0.5,
@@ -88,6 +91,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     uploadTenant: 20,
     bcryptCost: 12,
     uploadRows: { accounts: 2000, kpis: 50 },
+    streamRows: { accounts: 10_000, kpis: 60 },
     rowByRowRows: 10_000,
     rounds: 40,
     loadSeconds: 5,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CLIENT_HEADER, createPulseClient } from '@pulse/client';
+import { CLIENT_HEADER, createPulseClient, UploadError, type PulseLinkOptions } from '@pulse/client';
 import { CookieJar } from './cookies.js';
 import { certificateFailure, CliError, networkFailure } from './errors.js';
 import { readSession, sessionFile, writeSession, type StoredSession } from './store.js';
@@ -163,6 +163,24 @@ export class Session {
       return await send(`${this.url}${pathname}`, { ...init, headers });
     } catch (error) {
       throw explain(error, this.url, true);
+    } finally {
+      this.save();
+    }
+  }
+
+  /**
+   * Runs a request made with the @pulse/client options of this session (the streamed upload):
+   * a refusal of the credentials ends in expire(), any other in its sentence (and each field's).
+   */
+  async stream<T>(fn: (opts: PulseLinkOptions) => Promise<T>): Promise<T> {
+    const base: typeof fetch = (input, init) => globalThis.fetch(input, init);
+    try {
+      return await fn({ baseUrl: this.url, fetch: this.token ? base : this.jar.fetch(base), token: this.token });
+    } catch (error) {
+      if (error instanceof UploadError && error.status === 401) throw this.expire();
+      if (!(error instanceof UploadError)) throw explain(error, this.url, true);
+      const fields = Object.entries(error.fieldErrors).map(([field, messages]) => `  ${field}: ${messages.join(' ')}`);
+      throw new CliError([error.message, ...fields].join('\n'));
     } finally {
       this.save();
     }

@@ -27,17 +27,22 @@ export class ProgressBar {
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
 
+  private detail = '';
+
   private line(done: number): string {
-    if (this.total === null || this.total <= 0) return `${this.label}  ${formatBytes(done)}`;
+    const detail = this.detail ? `  ${this.detail}` : '';
+    if (this.total === null || this.total <= 0) return `${this.label}  ${formatBytes(done)}${detail}`;
     const ratio = Math.min(1, done / this.total);
     const filled = Math.round(ratio * WIDTH);
     const bar = `${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}`;
     const percent = `${Math.floor(ratio * 100)}%`.padStart(4);
-    return `${this.label}  [${bar}] ${percent}  ${formatBytes(done)} / ${formatBytes(this.total)}`;
+    return `${this.label}  [${bar}] ${percent}  ${formatBytes(done)} / ${formatBytes(this.total)}${detail}`;
   }
 
-  update(done: number, total?: number | null): void {
+  /** Redraws the bar at done (of total, when given), followed by detail (what the server has done) when given. */
+  update(done: number, total?: number | null, detail?: string): void {
     if (total !== undefined) this.total = total;
+    if (detail !== undefined) this.detail = detail;
     if (this.finished || !this.stream.isTTY) return;
     const percent = this.total ? Math.floor((done / this.total) * 100) : -1;
     const now = Date.now();

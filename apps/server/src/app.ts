@@ -20,6 +20,7 @@ import { KyselySessionStore } from './session-store.js';
 import { bearerSessionPort, cookieSettings, expressSessionPort, refuse } from './http-session.js';
 import { corsPolicy, csrfGuard, jsonDepthLimit, refuseDeepJsonBody, usesAuthorization } from './security.js';
 import { exportRouter } from './routes/export.js';
+import { uploadStreamRouter } from './routes/uploads.js';
 import { createLogger, requestLogger, type RequestLogFields } from './logging.js';
 import type { Logger } from 'pino';
 
@@ -179,6 +180,7 @@ export function createApp({
   );
 
   app.use(exportRouter({ db, contextFor }));
+  app.use(uploadStreamRouter({ contextFor }));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'Not found' });

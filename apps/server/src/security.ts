@@ -2,6 +2,8 @@ import type { NextFunction, Request, Response } from 'express';
 
 /** Procedures that take multipart/form-data (file uploads); every other call must be JSON. */
 const MULTIPART_PATHS = new Set(['/trpc/uploads.create', '/trpc/accounts.importProfiles']);
+/** The streamed upload's body is the file itself, sent as application/octet-stream (never a type a plain form can send). */
+const STREAM_PATH = '/uploads/stream';
 
 export const CLIENT_HEADER = 'x-pulse-client';
 
@@ -127,7 +129,7 @@ function crossSiteRefused(req: Request, allowed: readonly string[]): boolean {
  * request by the browser's own account (Sec-Fetch-Site) unless from a listed origin,
  * carry the client header (which a cross-site form cannot set), an Origin from the
  * allow-list or the server's own origin when the browser sends one (non-browser clients
- * send none), and a JSON body (multipart only for uploads). Anything else is FORBIDDEN
+ * send none), and a JSON body (multipart only for uploads, the file's bytes only for the streamed upload). Anything else is FORBIDDEN
  * before the session or any procedure is touched. Bearer requests need none of this: no
  * cookies are involved.
  */
@@ -139,7 +141,10 @@ export function csrfGuard(allowed: readonly string[]) {
     if (origin !== undefined && !originAllowed(origin, req, allowed)) return forbidden(res, 'Cross-origin request refused.');
     if (!req.get(CLIENT_HEADER)) return forbidden(res, `Missing the ${CLIENT_HEADER} header.`);
     const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    const ok = type === 'application/json' || (type === 'multipart/form-data' && MULTIPART_PATHS.has(req.path));
+    const ok =
+      type === 'application/json' ||
+      (type === 'multipart/form-data' && MULTIPART_PATHS.has(req.path)) ||
+      (type === 'application/octet-stream' && req.path === STREAM_PATH);
     if (!ok) return forbidden(res, 'Unsupported content type for this request.');
     next();
   };

@@ -1,4 +1,4 @@
-import { MAX_UPLOAD_BYTES } from '@pulse/client';
+import { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from '@pulse/client';
 import { formatBytes } from './format.js';
 
 /** The part of a tRPC client error the screens read. */
@@ -20,7 +20,7 @@ const codeSentences: Record<string, string> = {
   FORBIDDEN: 'You do not have permission to do this.',
   NOT_FOUND: 'This no longer exists. It may have been deleted; reload the page.',
   CONFLICT: 'Someone changed this at the same time. Reload the page and try again.',
-  PAYLOAD_TOO_LARGE: `The file is larger than ${formatBytes(MAX_UPLOAD_BYTES)}, the most Pulse takes in one upload. Split it into smaller files.`,
+  PAYLOAD_TOO_LARGE: `The file is larger than Pulse takes in one upload (${formatBytes(MAX_CSV_UPLOAD_BYTES)} for a CSV file, ${formatBytes(MAX_UPLOAD_BYTES)} for a workbook). Split it into smaller files.`,
   TOO_MANY_REQUESTS: 'Too many attempts in a short time. Wait a few minutes and try again.',
   TIMEOUT: 'Pulse took too long to answer. Try again.',
   INTERNAL_SERVER_ERROR: 'Something went wrong in Pulse. Try again; if it keeps happening, tell your administrator.',

@@ -1,17 +1,18 @@
-import { CLIENT_HEADER } from '@pulse/client';
+import { CLIENT_HEADER, type UploadProgress } from '@pulse/client';
 import type { ErrorLike } from './errors.js';
 import type { RouterOutputs } from './trpc.js';
 
 /**
- * uploads.create over XMLHttpRequest rather than the tRPC client: fetch cannot report how
- * much of a request body has been sent, and the upload screen shows a real progress bar.
- * The wire format is tRPC's own (multipart body in, { result: { data } } or { error } out).
+ * The upload goes to POST /api/uploads/stream over XMLHttpRequest rather than the tRPC client:
+ * fetch cannot report how much of a request body has been sent, and the upload screen shows a
+ * real progress bar. The body is the file itself; the server answers NDJSON as it imports:
+ * {"progress":{bytes,rowsParsed,rowsStored}} lines, then {"result":…} or {"error":…}.
  */
 
 export type UploadResult = RouterOutputs['uploads']['create'];
 export type UploadReport = UploadResult['report'];
 
-export const UPLOAD_ENDPOINT = '/api/trpc/uploads.create';
+export const UPLOAD_ENDPOINT = '/api/uploads/stream';
 
 export interface UploadInput {
   file: File;
@@ -32,31 +33,38 @@ export class UploadError extends Error implements ErrorLike {
   }
 }
 
-function uploadForm({ file, period, accountName }: UploadInput): FormData {
-  const form = new FormData();
-  form.append('file', file, file.name);
-  if (period) form.append('period', period);
-  if (accountName.trim()) form.append('accountName', accountName.trim());
-  return form;
+/** The upload's address: the fields as query parameters (blank ones left out). */
+function uploadUrl({ file, period, accountName }: UploadInput): string {
+  const fields = new URLSearchParams({ filename: file.name });
+  if (period) fields.set('period', period);
+  if (accountName.trim()) fields.set('accountName', accountName.trim());
+  return `${UPLOAD_ENDPOINT}?${fields}`;
 }
 
-interface TrpcAnswer {
-  result?: { data?: UploadResult };
-  error?: { message?: string; data?: ErrorLike['data'] };
-}
+/** The code the screens read for a refusal the server answered with this status. */
+const STATUS_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'TOO_MANY_REQUESTS',
+};
 
-function parseAnswer(status: number, body: string): UploadResult {
-  let answer: TrpcAnswer;
+type StreamLine = { progress: UploadProgress } | { result: UploadResult } | { error: string };
+
+/** A refusal before any line: {error: sentence, fieldErrors?}, or tRPC's error shape from the request guards. */
+function refusal(status: number, body: string): UploadError {
+  const code = STATUS_CODES[status] ?? 'INTERNAL_SERVER_ERROR';
   // A proxy in front of Pulse may answer an oversized body with its own page.
-  if (status === 413 && !body.trimStart().startsWith('{')) throw new UploadError('PAYLOAD_TOO_LARGE', { code: 'PAYLOAD_TOO_LARGE' });
+  if (status === 413 && !body.trimStart().startsWith('{')) return new UploadError('PAYLOAD_TOO_LARGE', { code });
   try {
-    answer = JSON.parse(body) as TrpcAnswer;
+    const answer = JSON.parse(body) as { error?: string | { message?: string }; fieldErrors?: Record<string, string[]> };
+    const message = typeof answer.error === 'string' ? answer.error : answer.error?.message;
+    if (message) return new UploadError(message, { code, ...(answer.fieldErrors ? { fieldErrors: answer.fieldErrors } : {}) });
   } catch {
-    throw new UploadError(`The server answered with status ${status} and no readable result.`, { code: 'UNREADABLE' });
+    // Not JSON: said below.
   }
-  if (answer.result?.data) return answer.result.data;
-  if (answer.error) throw new UploadError(answer.error.message ?? 'The upload failed.', answer.error.data ?? { code: 'UNKNOWN' });
-  throw new UploadError(`The server answered with status ${status} and no result.`, { code: 'UNREADABLE' });
+  return new UploadError(`The server answered with status ${status} and no readable result.`, { code: 'UNREADABLE' });
 }
 
 export interface SendUploadOptions {
@@ -64,28 +72,50 @@ export interface SendUploadOptions {
   onProgress?: (sent: number | null) => void;
   /** Called once the whole body is sent: the server is now importing the file. */
   onSent?: () => void;
+  /** What the server has done so far: rows read and rows stored (after each batch). */
+  onImportProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
 }
 
 /** POSTs the file with the session cookie and the client header; resolves with the import report. */
-export function sendUpload(input: UploadInput, { onProgress, onSent, signal }: SendUploadOptions = {}): Promise<UploadResult> {
+export function sendUpload(input: UploadInput, { onProgress, onSent, onImportProgress, signal }: SendUploadOptions = {}): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', UPLOAD_ENDPOINT);
+    let read = 0;
+    let outcome: { result: UploadResult } | { error: string } | null = null;
+    /** Handles the answer's complete lines not handled yet. */
+    const readLines = () => {
+      if (xhr.status !== 200) return;
+      const end = xhr.responseText.lastIndexOf('\n') + 1;
+      const lines = xhr.responseText.slice(read, end).split('\n').filter((l) => l.trim() !== '');
+      read = Math.max(read, end);
+      for (const text of lines) {
+        const line = JSON.parse(text) as StreamLine;
+        if ('progress' in line) onImportProgress?.(line.progress);
+        else outcome = line;
+      }
+    };
+    xhr.open('POST', uploadUrl(input));
     xhr.withCredentials = true;
     xhr.setRequestHeader(CLIENT_HEADER.name, CLIENT_HEADER.value);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.upload.onprogress = (event) => onProgress?.(event.lengthComputable && event.total > 0 ? event.loaded / event.total : null);
     xhr.upload.onload = () => onSent?.();
+    xhr.onprogress = () => readLines();
     xhr.onload = () => {
       try {
-        resolve(parseAnswer(xhr.status, xhr.responseText));
+        if (xhr.status !== 200) throw refusal(xhr.status, xhr.responseText);
+        readLines();
+        const last = outcome as { result: UploadResult } | { error: string } | null;
+        if (last && 'result' in last) resolve(last.result);
+        else reject(new UploadError(last?.error ?? 'The connection ended before the upload was finished; nothing may have been stored. Try again.', { code: 'INTERNAL_SERVER_ERROR' }));
       } catch (error) {
-        reject(error);
+        reject(error instanceof UploadError ? error : new UploadError('The server answered with status 200 and no readable result.', { code: 'UNREADABLE' }));
       }
     };
     xhr.onerror = () => reject(new UploadError('The upload was interrupted.'));
     xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(uploadForm(input));
+    xhr.send(input.file);
   });
 }

@@ -10,7 +10,7 @@ describe('errorMessage', () => {
   });
 
   it('turns a bare code or an internal text into a sentence', () => {
-    expect(errorMessage({ message: 'PAYLOAD_TOO_LARGE', data: { code: 'PAYLOAD_TOO_LARGE' } })).toBe('The file is larger than 16 MB, the most Pulse takes in one upload. Split it into smaller files.');
+    expect(errorMessage({ message: 'PAYLOAD_TOO_LARGE', data: { code: 'PAYLOAD_TOO_LARGE' } })).toBe('The file is larger than Pulse takes in one upload (128 MB for a CSV file, 16 MB for a workbook). Split it into smaller files.');
     expect(errorMessage({ message: 'Internal server error', data: { code: 'INTERNAL_SERVER_ERROR' } })).toMatch(/^Something went wrong in Pulse\./);
     expect(errorMessage({ message: 'Failed with BAD_GATEWAY.', data: { code: 'BAD_GATEWAY' } })).toMatch(/^Something went wrong\. Try again/);
   });

@@ -12,12 +12,13 @@ class FakeXhr {
   url = '';
   withCredentials = false;
   headers: Record<string, string> = {};
-  body: FormData | null = null;
+  body: File | null = null;
   status = 0;
   responseText = '';
   aborted = false;
   upload: { onprogress: ((event: ProgressEvent) => void) | null; onload: (() => void) | null } = { onprogress: null, onload: null };
   onload: (() => void) | null = null;
+  onprogress: (() => void) | null = null;
   onerror: (() => void) | null = null;
   onabort: (() => void) | null = null;
 
@@ -31,7 +32,7 @@ class FakeXhr {
   setRequestHeader(name: string, value: string) {
     this.headers[name] = value;
   }
-  send(body: FormData) {
+  send(body: File) {
     this.body = body;
   }
   abort() {
@@ -44,9 +45,15 @@ class FakeXhr {
   sent() {
     this.upload.onload?.();
   }
+  /** Lines of the streamed answer, arriving before its end. */
+  lines(...lines: unknown[]) {
+    this.status = 200;
+    this.responseText += lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+    this.onprogress?.();
+  }
   answer(status: number, body: unknown) {
     this.status = status;
-    this.responseText = typeof body === 'string' ? body : JSON.stringify(body);
+    this.responseText += typeof body === 'string' ? body : `${JSON.stringify(body)}${status === 200 ? '\n' : ''}`;
     this.onload?.();
   }
 }
@@ -119,29 +126,33 @@ async function chooseAndUpload(name: string) {
 }
 
 describe('sendUpload', () => {
-  it('posts the form with the client header and cookies, reporting progress', async () => {
+  it('posts the file with the fields in the address, the client header and cookies, reporting bytes sent and rows imported', async () => {
     const request = stubXhr();
     const progress: (number | null)[] = [];
-    const done = sendUpload({ file: new File(['a,b'], 'kpis.xlsx'), period: '2026-03', accountName: ' Acme ' }, { onProgress: (sent) => progress.push(sent) });
+    const imported: unknown[] = [];
+    const file = new File(['a,b'], 'kpis.xlsx');
+    const done = sendUpload({ file, period: '2026-03', accountName: ' Acme ' }, { onProgress: (sent) => progress.push(sent), onImportProgress: (p) => imported.push(p) });
     const xhr = request();
-    expect([xhr.method, xhr.url, xhr.withCredentials, xhr.headers['x-pulse-client']]).toEqual(['POST', UPLOAD_ENDPOINT, true, 'web']);
-    expect(xhr.body?.get('period')).toBe('2026-03');
-    expect(xhr.body?.get('accountName')).toBe('Acme');
-    expect((xhr.body?.get('file') as File).name).toBe('kpis.xlsx');
+    expect([xhr.method, xhr.url, xhr.withCredentials, xhr.headers['x-pulse-client'], xhr.headers['content-type']]).toEqual([
+      'POST', `${UPLOAD_ENDPOINT}?filename=kpis.xlsx&period=2026-03&accountName=Acme`, true, 'web', 'application/octet-stream',
+    ]);
+    expect(xhr.body).toBe(file);
 
     xhr.progress(25, 100);
     xhr.upload.onprogress?.({ lengthComputable: false, loaded: 0, total: 0 } as ProgressEvent);
-    xhr.answer(200, { result: { data: { uploadId: 'u1', report: accepted } } });
+    xhr.lines({ progress: { bytes: 3, rowsParsed: 5000, rowsStored: 5000 } });
+    xhr.answer(200, { result: { uploadId: 'u1', report: accepted } });
     expect(await done).toEqual({ uploadId: 'u1', report: accepted });
     expect(progress).toEqual([0.25, null]);
+    expect(imported).toEqual([{ bytes: 3, rowsParsed: 5000, rowsStored: 5000 }]);
   });
 
   it('leaves out blank fields and turns tRPC errors into errors with their data', async () => {
     const request = stubXhr();
     const done = sendUpload({ file: new File(['x'], 'kpis.csv'), period: '', accountName: '  ' });
     const xhr = request();
-    expect([...(xhr.body?.keys() ?? [])]).toEqual(['file']);
-    xhr.answer(400, { error: { message: 'Invalid upload fields.', data: { code: 'BAD_REQUEST', fieldErrors: { accountName: ['Too long.'] } } } });
+    expect(xhr.url).toBe(`${UPLOAD_ENDPOINT}?filename=kpis.csv`);
+    xhr.answer(400, { error: 'Invalid upload fields.', fieldErrors: { accountName: ['Too long.'] } });
     await expect(done).rejects.toMatchObject({ message: 'Invalid upload fields.', data: { code: 'BAD_REQUEST', fieldErrors: { accountName: ['Too long.'] } } });
   });
 
@@ -169,8 +180,10 @@ describe('upload screen', () => {
     xhr.sent();
     await screen.findByRole('progressbar', { name: 'Import progress' });
     expect(screen.getByText('Importing and scoring…')).toBeTruthy();
+    xhr.lines({ progress: { bytes: 100, rowsParsed: 10_000, rowsStored: 5000 } });
+    expect((await screen.findByRole('status')).textContent).toBe('10,000 rows read, 5,000 stored');
 
-    xhr.answer(200, { result: { data: { uploadId: 'u1', report: rejected } } });
+    xhr.answer(200, { result: { uploadId: 'u1', report: rejected } });
     const report = await screen.findByRole('region', { name: 'Report: kpis.xlsx' });
     expect(within(report).getByRole('alert').textContent).toContain('The file was rejected; nothing was imported.');
     const rows = within(report)
@@ -188,7 +201,7 @@ describe('upload screen', () => {
     const request = stubXhr();
     renderUploadPage();
     await chooseAndUpload('kpis.xlsx');
-    request().answer(200, { result: { data: { uploadId: 'u2', report: accepted } } });
+    request().answer(200, { result: { uploadId: 'u2', report: accepted } });
 
     const report = await screen.findByRole('region', { name: 'Report: kpis.xlsx' });
     const stats = Object.fromEntries([...report.querySelectorAll('.stat')].map((stat): [string, string] => [stat.querySelector('dt')?.textContent ?? '', stat.querySelector('dd')?.textContent ?? '']));
@@ -209,8 +222,8 @@ describe('upload screen', () => {
     const request = stubXhr();
     renderUploadPage();
     await chooseAndUpload('kpis.csv');
-    request().answer(413, { error: { message: 'The file is larger than 16 MB.', data: { code: 'BAD_REQUEST' } } });
-    expect((await screen.findByRole('alert')).textContent).toBe('The file is larger than 16 MB.');
+    request().answer(413, { error: 'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.' });
+    expect((await screen.findByRole('alert')).textContent).toBe('The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.');
 
     const input = document.querySelector('input[type=file]') as HTMLInputElement;
     fireEvent.change(input, { target: { files: [new File(['x'], 'notes.pdf')] } });
@@ -231,11 +244,17 @@ describe('upload screen', () => {
     const request = stubXhr();
     renderUploadPage();
     const input = (await screen.findByText('Drop a KPI workbook or CSV file here')).closest('.drop-zone')?.querySelector('input[type=file]') as HTMLInputElement;
-    const big = new File(['x'], 'big.csv');
+    const big = new File(['x'], 'big.xlsx');
     Object.defineProperty(big, 'size', { value: 30 * 1024 * 1024 });
     fireEvent.change(input, { target: { files: [big] } });
     expect((await screen.findByRole('alert')).textContent).toBe(
-      'big.csv is 30 MB, but Pulse takes at most 16 MB in one upload. Split it into smaller files and upload each.',
+      'big.xlsx is 30 MB, but Pulse takes at most 16 MB in one upload of this kind. Split it into smaller files and upload each.',
+    );
+    const bigCsv = new File(['x'], 'big.csv');
+    Object.defineProperty(bigCsv, 'size', { value: 130 * 1024 * 1024 });
+    fireEvent.change(input, { target: { files: [bigCsv] } });
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe('big.csv is 130 MB, but Pulse takes at most 128 MB in one upload of this kind. Split it into smaller files and upload each.'),
     );
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(true);
     expect(request).toThrow('no request was sent');
@@ -245,8 +264,8 @@ describe('upload screen', () => {
     const request = stubXhr();
     renderUploadPage();
     await chooseAndUpload('kpis.csv');
-    request().answer(413, { error: { message: 'PAYLOAD_TOO_LARGE', data: { code: 'PAYLOAD_TOO_LARGE' } } });
-    expect((await screen.findByRole('alert')).textContent).toBe('The file is larger than 16 MB, the most Pulse takes in one upload. Split it into smaller files.');
+    request().answer(413, '<html>Request Entity Too Large</html>');
+    expect((await screen.findByRole('alert')).textContent).toBe('The file is larger than Pulse takes in one upload (128 MB for a CSV file, 16 MB for a workbook). Split it into smaller files.');
   });
 
   it('lets an admin import a customer-profile workbook and shows its per-cell report', async () => {
@@ -284,7 +303,7 @@ describe('upload screen', () => {
       customerProfiles: true,
       problems: [{ sheet: 'Customer Profile Input', row: null, column: null, message: 'This is a customer-profile workbook.' }],
     };
-    request().answer(200, { result: { data: { uploadId: 'u3', report: recognised } } });
+    request().answer(200, { result: { uploadId: 'u3', report: recognised } });
     const report = await screen.findByRole('region', { name: 'Report: customer-profile.xlsx' });
     expect(within(report).getByRole('status').textContent).toContain('This is a customer-profile workbook, not KPI readings.');
     fireEvent.click(within(report).getByRole('button', { name: 'Import as customer profiles' }));
@@ -297,7 +316,7 @@ describe('upload screen', () => {
     renderUploadPage();
     expect(screen.queryByRole('radio', { name: 'Customer profiles' })).toBeNull();
     await chooseAndUpload('customer-profile.xlsx');
-    request().answer(200, { result: { data: { uploadId: 'u4', report: { ...rejected, customerProfiles: true } } } });
+    request().answer(200, { result: { uploadId: 'u4', report: { ...rejected, customerProfiles: true } } });
     const report = await screen.findByRole('region', { name: 'Report: customer-profile.xlsx' });
     expect(within(report).getByText('Ask an admin to import it as customer profiles.')).toBeTruthy();
     expect(within(report).queryByRole('button')).toBeNull();

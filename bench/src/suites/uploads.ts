@@ -37,9 +37,33 @@ export function uploadCsv(accounts: number, kpis: number): Buffer {
 }
 
 /** Removes what earlier upload runs left in the upload tenant (accounts cascade to readings, versions, health). */
-async function cleanup(client: pg.Client, tenantId: string): Promise<void> {
+export async function cleanup(client: pg.Client, tenantId: string, filename = FILENAME): Promise<void> {
   await client.query(`DELETE FROM accounts WHERE tenant_id = $1 AND name_key LIKE 'bench upload %'`, [tenantId]);
-  await client.query(`DELETE FROM kpi_uploads WHERE tenant_id = $1 AND filename = $2`, [tenantId, FILENAME]);
+  await client.query(`DELETE FROM kpi_uploads WHERE tenant_id = $1 AND filename = $2`, [tenantId, filename]);
+}
+
+/**
+ * The baseline of an upload: its rows as stored, dumped with COPY TO, then written again with
+ * COPY FROM STDIN (pg-copy-streams) in a transaction that is rolled back.
+ */
+export async function copyBaseline(client: pg.Client, tenantId: string, uploadId: string): Promise<{ copyMs: number }> {
+  const chunks: Buffer[] = [];
+  await pipeline(
+    client.query(copyTo(`COPY (SELECT ${COLUMNS.join(', ')} FROM kpi_readings WHERE tenant_id = '${tenantId}' AND upload_id = '${uploadId}') TO STDOUT`)),
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk);
+        done();
+      },
+    }),
+  );
+  const dump = Buffer.concat(chunks);
+  await client.query('BEGIN');
+  const copyStart = now();
+  await pipeline(Readable.from([dump]), client.query(copyFrom(`COPY kpi_readings (${COLUMNS.join(', ')}) FROM STDIN`)));
+  const copyMs = now() - copyStart;
+  await client.query('ROLLBACK');
+  return { copyMs };
 }
 
 class Rollback extends Error {}
@@ -91,26 +115,8 @@ export async function uploadSuite(ctx: BenchContext): Promise<void> {
   const uploadId = body.result?.data.uploadId as string;
   if (!UUID.test(uploadId) || !UUID.test(tenant.id)) throw new Error('unexpected ids');
 
-  // The same rows, as stored, for the baselines.
-  const chunks: Buffer[] = [];
-  await pipeline(
-    client.query(copyTo(`COPY (SELECT ${COLUMNS.join(', ')} FROM kpi_readings WHERE tenant_id = '${tenant.id}' AND upload_id = '${uploadId}') TO STDOUT`)),
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        chunks.push(chunk);
-        done();
-      },
-    }),
-  );
-  const dump = Buffer.concat(chunks);
+  const { copyMs } = await copyBaseline(client, tenant.id, uploadId);
   const stored = (await client.query({ text: `SELECT ${COLUMNS.join(', ')} FROM kpi_readings WHERE tenant_id = $1 AND upload_id = $2`, values: [tenant.id, uploadId], rowMode: 'array' })).rows as unknown[][];
-
-  // COPY FROM STDIN of exactly those rows (pg-copy-streams), inside a transaction that is rolled back.
-  await client.query('BEGIN');
-  const copyStart = now();
-  await pipeline(Readable.from([dump]), client.query(copyFrom(`COPY kpi_readings (${COLUMNS.join(', ')}) FROM STDIN`)));
-  const copyMs = now() - copyStart;
-  await client.query('ROLLBACK');
 
   // The domain's own bulk insert (unnest, 5,000 rows a statement) of the same rows, rolled back.
   const bulkStart = now();

@@ -40,17 +40,17 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
 class RolledBack extends Error {}
 
 /**
- * Signed-in calls that read no tenant data (who am I, keep the session alive):
- * UNAUTHORIZED without a live session or API token; activity is recorded at most once a
- * minute. A token scoped `read` may only call queries.
+ * The caller of a signed-in call, or the refusal: UNAUTHORIZED without a live session or API
+ * token; activity is recorded at most once a minute. A token scoped `read` may only make
+ * queries. Also used by the HTTP routes that are not procedures (the streamed upload).
  */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
+export async function signedIn(ctx: Context, type: 'query' | 'mutation' | 'subscription') {
   const { user, tenant, session, token } = ctx;
   if (ctx.refusal) throw ctx.refusal;
   if (!user || !tenant) throw unauthorized();
   if (token) {
     if (token.scope === 'read' && type !== 'query') throw forbidden('This API token can only read: create a read-write token to change data.');
-    return next({ ctx: { ...ctx, user, tenant } });
+    return { ...ctx, user, tenant };
   }
   if (!session.current) throw unauthorized();
   const now = new Date();
@@ -58,8 +58,11 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) =
     await sessions.touchSession(ctx.db, session.current.sid, now);
     session.current.lastSeenAt = now;
   }
-  return next({ ctx: { ...ctx, user, tenant } });
-});
+  return { ...ctx, user, tenant };
+}
+
+/** Signed-in calls that read no tenant data (who am I, keep the session alive): see signedIn. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) => next({ ctx: await signedIn(ctx, type) }));
 
 /**
  * Signed-in calls on tenant data: as authedProcedure, and the call runs in one

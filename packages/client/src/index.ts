@@ -1,11 +1,19 @@
 import { createTRPCClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, type TRPCLink } from '@trpc/client';
-import type { AppRouter } from '@pulse/api';
+import type { AppRouter, uploadFromStream } from '@pulse/api';
 
 /** The server refuses batches of more calls than this (apps/server: maxBatchSize). */
 export const MAX_BATCH_ITEMS = 25;
 
-/** The most one upload may hold; clients check it before sending (the server enforces it: @pulse/api validation.ts). */
+/** The most one workbook upload may hold; clients check it before sending (the server enforces it: @pulse/api validation.ts). */
 export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+/** The most one CSV file may hold, sent with streamUpload (the server enforces it: @pulse/api validation.ts). */
+export const MAX_CSV_UPLOAD_BYTES = 128 * 1024 * 1024;
+
+/** The most a file of this name may hold: a CSV file more than a workbook. */
+export function maxUploadBytes(filename: string): number {
+  return filename.trim().toLowerCase().endsWith('.csv') ? MAX_CSV_UPLOAD_BYTES : MAX_UPLOAD_BYTES;
+}
 
 /** Sent on every request; the server requires it on mutations as CSRF protection. */
 export const CLIENT_HEADER = { name: 'x-pulse-client', value: 'web' } as const;
@@ -24,14 +32,8 @@ export interface PulseLinkOptions {
   token?: string | undefined;
 }
 
-/**
- * The links every Pulse client uses: uploads (FormData and other non-JSON inputs) go one
- * per request through httpLink, everything else is batched. Each request sends the client
- * header and either the session cookie (`credentials: 'include'`) or, with a token option,
- * `Authorization: Bearer` and no cookies; callers cannot override either header.
- */
-export function pulseLinks(opts: PulseLinkOptions): TRPCLink<AppRouter>[] {
-  const url = `${opts.baseUrl.replace(/\/+$/, '')}/api/trpc`;
+/** The fetch (with the credentials mode) and the headers of every request to Pulse. */
+function requestSetup(opts: PulseLinkOptions): { fetch: typeof fetch; headers: () => Record<string, string> } {
   const credentials = opts.token ? ('omit' as const) : ('include' as const);
   const withCredentials: typeof fetch = (input, init) => (opts.fetch ?? fetch)(input, { ...init, credentials });
   const reserved = new Set([CLIENT_HEADER.name, 'authorization']);
@@ -40,6 +42,18 @@ export function pulseLinks(opts: PulseLinkOptions): TRPCLink<AppRouter>[] {
     [CLIENT_HEADER.name]: CLIENT_HEADER.value,
     ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
   });
+  return { fetch: withCredentials, headers };
+}
+
+/**
+ * The links every Pulse client uses: uploads (FormData and other non-JSON inputs) go one
+ * per request through httpLink, everything else is batched. Each request sends the client
+ * header and either the session cookie (`credentials: 'include'`) or, with a token option,
+ * `Authorization: Bearer` and no cookies; callers cannot override either header.
+ */
+export function pulseLinks(opts: PulseLinkOptions): TRPCLink<AppRouter>[] {
+  const url = `${opts.baseUrl.replace(/\/+$/, '')}/api/trpc`;
+  const { fetch: withCredentials, headers } = requestSetup(opts);
   return [
     splitLink({
       condition: (op) => isNonJsonSerializable(op.input),
@@ -52,4 +66,67 @@ export function pulseLinks(opts: PulseLinkOptions): TRPCLink<AppRouter>[] {
 /** A vanilla (non-React) client, for scripts and the CLI. */
 export function createPulseClient(opts: PulseLinkOptions) {
   return createTRPCClient<AppRouter>({ links: pulseLinks(opts) });
+}
+
+/** What the server has done with a streamed upload so far: bytes received, rows read and rows stored. */
+export interface UploadProgress {
+  bytes: number;
+  rowsParsed: number;
+  rowsStored: number;
+}
+
+/** The answer to an upload: the report of uploads.create. */
+export type UploadResult = Awaited<ReturnType<typeof uploadFromStream>>;
+
+/** A streamed upload the server refused or could not finish: the HTTP status and its sentence. */
+export class UploadError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fieldErrors: Record<string, string[]> = {},
+  ) {
+    super(message);
+  }
+}
+
+type StreamLine = { progress: UploadProgress } | { result: UploadResult } | { error: string };
+
+/**
+ * Sends a file to POST /api/uploads/stream (a CSV file of up to MAX_CSV_UPLOAD_BYTES, a
+ * workbook of up to MAX_UPLOAD_BYTES) with the upload fields of uploads.create, calling
+ * onProgress with each progress line the server sends while it reads and stores the rows.
+ * Resolves to the report; a refusal or failure is an UploadError with the server's sentence.
+ */
+export async function streamUpload(
+  opts: PulseLinkOptions,
+  file: { name: string; body: Blob | ReadableStream<Uint8Array> },
+  fields: Record<string, string>,
+  onProgress: (progress: UploadProgress) => void = () => {},
+): Promise<UploadResult> {
+  const { fetch: send, headers } = requestSetup(opts);
+  const url = `${opts.baseUrl.replace(/\/+$/, '')}/api/uploads/stream?${new URLSearchParams({ ...fields, filename: file.name })}`;
+  const streamed = !(file.body instanceof Blob);
+  const init = { method: 'POST', body: file.body, headers: { ...headers(), 'content-type': 'application/octet-stream' }, ...(streamed ? { duplex: 'half' } : {}) };
+  const res = await send(url, init as RequestInit);
+  if (!res.ok || !res.body) {
+    // The route answers {error: sentence}; the request guards in front of it answer as tRPC does.
+    const body = (await res.json().catch(() => ({}))) as { error?: string | { message?: string }; fieldErrors?: Record<string, string[]> };
+    const message = typeof body.error === 'string' ? body.error : body.error?.message;
+    throw new UploadError(res.status, message ?? `The upload failed (HTTP ${res.status}).`, body.fieldErrors);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    pending += value ?? '';
+    const lines = pending.split('\n');
+    pending = done ? '' : (lines.pop() as string);
+    for (const text of lines.filter((l) => l.trim() !== '')) {
+      const line = JSON.parse(text) as StreamLine;
+      if ('progress' in line) onProgress(line.progress);
+      else if ('result' in line) return line.result;
+      else throw new UploadError(500, line.error);
+    }
+    if (done) throw new UploadError(502, 'The connection to Pulse ended before the upload was finished; nothing may have been stored. Try again.');
+  }
 }

@@ -11,6 +11,7 @@ export * as renewalOutcomes from './repos/renewal-outcomes.js';
 export * as savedViews from './repos/saved-views.js';
 export * as recomputeRuns from './repos/recompute-runs.js';
 export type { RecomputeRun } from './repos/recompute-runs.js';
+export * as uploads from './repos/uploads.js';
 export type { PublicUser } from './repos/users.js';
 export { passwordProblem, normaliseEmail } from './repos/users.js';
 export { MIN_PASSWORD_CHARACTERS, MAX_PASSWORD_BYTES } from './limits.js';

@@ -127,6 +127,14 @@ export interface KpiUploadsTable {
   created_at: Generated<Date>;
 }
 
+/** The bytes of a streamed upload, in order of position (its kpi_uploads.content is empty). */
+export interface KpiUploadPartsTable {
+  tenant_id: string;
+  upload_id: string;
+  position: number;
+  content: Uint8Array;
+}
+
 export interface KpiUploadVersionsTable {
   tenant_id: string;
   id: Generated<string>;
@@ -492,6 +500,7 @@ export interface Database {
   accounts: AccountsTable;
   products: ProductsTable;
   kpi_uploads: KpiUploadsTable;
+  kpi_upload_parts: KpiUploadPartsTable;
   kpi_upload_versions: KpiUploadVersionsTable;
   kpi_readings: KpiReadingsTable;
   account_health: AccountHealthTable;

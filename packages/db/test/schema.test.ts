@@ -21,6 +21,7 @@ const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
     'tenant_id', 'id', 'uploaded_by', 'filename', 'format', 'content_type', 'size_bytes', 'sha256', 'content',
     'period', 'account_name', 'status', 'report', 'created_at',
   ],
+  kpi_upload_parts: ['tenant_id', 'upload_id', 'position', 'content'],
   kpi_upload_versions: ['tenant_id', 'id', 'upload_id', 'account_id', 'period', 'version', 'reading_count', 'created_at'],
   kpi_readings: [
     'tenant_id', 'id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'kpi_key', 'raw',

@@ -1,6 +1,8 @@
 import { isValidPeriod, periodProblem, readImpact, readWeight, weightProblem } from './fields.js';
+import { parse, type Options } from 'csv-parse/sync';
+import { Parser } from 'csv-parse';
 import { ProblemList } from './problems.js';
-import type { ImportRow, ParseResult } from './types.js';
+import type { ImportRow, ParseResult, StructuralProblem } from './types.js';
 
 const REQUIRED = ['account', 'period', 'category', 'kpi', 'value'] as const;
 const OPTIONAL = ['impact', 'weight', 'source', 'frequency', 'product'] as const;
@@ -19,10 +21,8 @@ interface CsvRecord {
   error?: string;
 }
 
-const QUOTE = 34;
-const COMMA = 44;
-const CR = 13;
 const LF = 10;
+const CR = 13;
 
 function countLineBreaks(text: string): number {
   let count = 0;
@@ -34,60 +34,51 @@ function countLineBreaks(text: string): number {
 }
 
 /**
- * Splits RFC 4180 text into records: comma-separated, optionally double-quoted fields ("" is a
- * quote inside a quoted field), records ended by LF, CRLF or CR. A quote inside an unquoted field
- * is kept as text. An unclosed quote ends the scan, since nothing after it can be trusted.
+ * The 1-based number of the first double-quoted field of a record's raw text with text after its
+ * closing quote ("MTTR"x); 0 when there is none. csv-parse, relaxed, keeps such a field as text.
  */
-function readRecords(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  const n = text.length;
+function textAfterClosingQuote(raw: string): number {
   let i = 0;
-  let line = 1;
-  while (i < n) {
-    const record: CsvRecord = { line, fields: [] };
-    records.push(record);
-    for (;;) {
-      if (text.charCodeAt(i) === QUOTE) {
-        let value = '';
-        let from = i + 1;
-        for (;;) {
-          const q = text.indexOf('"', from);
-          if (q === -1) {
-            record.error = `A quoted field starting on line ${record.line} is never closed`;
-            return records;
-          }
-          value += text.slice(from, q);
-          if (text.charCodeAt(q + 1) !== QUOTE) {
-            i = q + 1;
-            break;
-          }
-          value += '"';
-          from = q + 2;
-        }
-        line += countLineBreaks(value);
-        record.fields.push(value);
-      } else {
-        const start = i;
-        let c = text.charCodeAt(i);
-        while (i < n && c !== COMMA && c !== LF && c !== CR) c = text.charCodeAt(++i);
-        record.fields.push(text.slice(start, i));
-      }
-      const c = text.charCodeAt(i);
-      if (c === COMMA) {
-        i++;
-        continue;
-      }
-      if (i < n && c !== LF && c !== CR) {
-        record.error = `Unexpected text after a closing quote in field ${record.fields.length}`;
-        while (i < n && text.charCodeAt(i) !== LF && text.charCodeAt(i) !== CR) i++;
-      }
-      if (text.charCodeAt(i) === CR) i++;
-      if (text.charCodeAt(i) === LF) i++;
-      line++;
-      break;
+  for (let position = 1; ; position++) {
+    if (raw[i] === '"') {
+      let q = raw.indexOf('"', i + 1);
+      while (q !== -1 && raw[q + 1] === '"') q = raw.indexOf('"', q + 2);
+      if (q === -1) return 0;
+      i = q + 1;
+      if (i < raw.length && raw[i] !== ',' && raw[i] !== '\n' && raw[i] !== '\r') return position;
+    } else {
+      while (i < raw.length && raw[i] !== ',' && raw[i] !== '\n' && raw[i] !== '\r') i++;
     }
+    if (raw[i] !== ',') return 0;
+    i++;
   }
-  return records;
+}
+
+/**
+ * csv-parse reading RFC 4180 text: comma-separated, optionally double-quoted fields ("" is a
+ * quote inside a quoted field), records ended by LF, CRLF or CR. A quote inside an unquoted field
+ * is kept as text; text after a closing quote is found by textAfterClosingQuote. An unclosed
+ * quote ends the scan (on_skip), since nothing after it can be trusted. Every record is handed
+ * to on_record, which keeps none: nothing accumulates, however long the file.
+ */
+function csvOptions(reader: RecordReader): Options {
+  return {
+    raw: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    // With raw set, csv-parse hands on_record the record with its raw text (its types do not say so).
+    on_record: (withRaw) => {
+      const { record, raw } = withRaw as unknown as { record: string[]; raw: string };
+      reader.record(record, raw);
+      return undefined;
+    },
+    on_skip: () => {
+      reader.unclosedQuote();
+      return undefined;
+    },
+  };
 }
 
 function isBlank(fields: string[]): boolean {
@@ -103,6 +94,8 @@ function decode(input: Buffer | string): string | null {
     return null;
   }
 }
+
+const NOT_UTF8 = 'The file is not UTF-8 text: save it as CSV UTF-8 and upload it again';
 
 function field(fields: string[], position: number): string {
   return position < 0 ? '' : (fields[position] as string).trim();
@@ -173,42 +166,151 @@ function readRow(record: CsvRecord, cols: Record<Column, number>, problems: Prob
 }
 
 /**
- * Reads the long CSV format: a header row naming the columns (any case), then one KPI reading
- * per line. Every problem found is reported, up to the cap, with its line and column.
+ * The checks of the long CSV format, fed one record at a time: the header row naming the
+ * columns (any case), then one KPI reading per line. Every problem found is reported, up to the
+ * cap, with its line and column. Rows read without a problem are handed to take as they come
+ * (none when the header lacks a required column); only the duplicate-reading keys are kept.
  */
-export function parseCsv(input: Buffer | string): ParseResult {
-  const problems = new ProblemList();
-  const result = (rows: ImportRow[]): ParseResult => ({ rows, problems: problems.toArray(), accountName: null });
-  const text = decode(input);
-  if (text === null) {
-    problems.add({ sheet: null, row: null, column: null, message: 'The file is not UTF-8 text: save it as CSV UTF-8 and upload it again' });
-    return result([]);
-  }
-  const records = readRecords(text).filter((r) => r.error !== undefined || !isBlank(r.fields));
-  const header = records[0];
-  if (!header) {
-    problems.add({ sheet: null, row: null, column: null, message: `The file is empty: a header row is required (${REQUIRED.join(',')})` });
-    return result([]);
-  }
-  if (header.error !== undefined) {
-    problems.add({ sheet: null, row: header.line, column: null, message: `Header row is malformed: ${header.error}` });
-    return result([]);
-  }
-  const { cols, complete } = readHeader(header, problems);
+class RecordReader {
+  readonly problems = new ProblemList();
+  private header: CsvRecord | null = null;
+  private cols: Record<Column, number> | null = null;
+  private complete = false;
+  private dataRecords = 0;
+  private line = 1;
+  private stopped = false;
+  private readonly seen = new Map<string, number>();
 
-  const rows: ImportRow[] = [];
-  const seen = new Map<string, number>();
-  for (const record of records.slice(1)) {
+  constructor(private readonly take: (row: ImportRow) => void) {}
+
+  /** One record as csv-parse read it, with its raw text (to count its lines and find bad quoting). */
+  record(fields: string[], raw: string): void {
+    const line = this.line;
+    this.line += countLineBreaks(raw);
+    if (this.stopped) return;
+    const quoted = fields.some((f) => f.charCodeAt(0) === 34) ? textAfterClosingQuote(raw) : 0;
+    const error = quoted ? `Unexpected text after a closing quote in field ${quoted}` : undefined;
+    if (error === undefined && isBlank(fields)) return;
+    this.next({ line, fields, ...(error === undefined ? {} : { error }) });
+  }
+
+  /** csv-parse met a quote that is never closed: the rest of the file is that field. */
+  unclosedQuote(): void {
+    if (this.stopped) return;
+    this.next({ line: this.line, fields: [], error: `A quoted field starting on line ${this.line} is never closed` });
+    this.stopped = true;
+  }
+
+  /** The bytes are not UTF-8: that is the only problem reported, and no more is read. */
+  notUtf8(): void {
+    this.problems.clear();
+    this.problems.add({ sheet: null, row: null, column: null, message: NOT_UTF8 });
+    this.stopped = true;
+    this.complete = false;
+  }
+
+  private next(record: CsvRecord): void {
+    const { header, problems } = this;
+    if (header === null) {
+      this.header = record;
+      if (record.error !== undefined) {
+        problems.add({ sheet: null, row: record.line, column: null, message: `Header row is malformed: ${record.error}` });
+        this.stopped = true;
+        return;
+      }
+      const { cols, complete } = readHeader(record, problems);
+      this.cols = cols;
+      this.complete = complete;
+      return;
+    }
+    this.dataRecords += 1;
     if (record.error !== undefined) {
       problems.add({ sheet: null, row: record.line, column: null, message: record.error });
     } else if (record.fields.length !== header.fields.length) {
       const count = record.fields.length;
       problems.add({ sheet: null, row: record.line, column: null, message: `Line has ${count} field${count === 1 ? '' : 's'}, the header has ${header.fields.length}` });
     } else {
-      const row = readRow(record, cols, problems, seen);
-      if (row) rows.push(row);
+      const row = readRow(record, this.cols as Record<Column, number>, problems, this.seen);
+      if (row && this.complete) this.take(row);
     }
   }
-  if (records.length === 1) problems.add({ sheet: null, row: null, column: null, message: 'The file has a header row but no data rows' });
-  return result(complete ? rows : []);
+
+  /** Every problem, once the whole file is read. */
+  finish(): StructuralProblem[] {
+    const { problems } = this;
+    if (this.header === null && problems.count === 0) {
+      problems.add({ sheet: null, row: null, column: null, message: `The file is empty: a header row is required (${REQUIRED.join(',')})` });
+    } else if (this.header?.error === undefined && this.dataRecords === 0 && !this.stopped) {
+      problems.add({ sheet: null, row: null, column: null, message: 'The file has a header row but no data rows' });
+    }
+    return problems.toArray();
+  }
+}
+
+/**
+ * Reads the long CSV format from a whole file in memory (see RecordReader). For a file that
+ * arrives in pieces, use CsvStream.
+ */
+export function parseCsv(input: Buffer | string): ParseResult {
+  const rows: ImportRow[] = [];
+  const reader = new RecordReader((row) => rows.push(row));
+  const text = decode(input);
+  if (text === null) reader.notUtf8();
+  else parse(text, csvOptions(reader));
+  const problems = reader.finish();
+  return { rows, problems, accountName: null };
+}
+
+/**
+ * Reads the long CSV format as it arrives: write each chunk of bytes and get back the rows read
+ * so far, then end. Memory holds one chunk, the rows not yet taken and the keys of the readings
+ * seen (to find duplicates), never the file. The checks, problems and rows are parseCsv's.
+ */
+export class CsvStream {
+  private readonly rows: ImportRow[] = [];
+  private readonly reader = new RecordReader((row) => this.rows.push(row));
+  private readonly parser = new Parser(csvOptions(this.reader));
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private failed = false;
+
+  /** How many problems the bytes written so far have (any one rejects the file). */
+  get problemCount(): number {
+    return this.reader.problems.count;
+  }
+
+  /** The rows read from the bytes written so far, each once. */
+  private take(): ImportRow[] {
+    return this.rows.splice(0, this.rows.length);
+  }
+
+  private feed(text: string): Promise<void> {
+    return new Promise((resolve, reject) => this.parser.write(text, (error) => (error ? reject(error) : resolve())));
+  }
+
+  private decode(chunk: Uint8Array | undefined): string | null {
+    if (this.failed) return null;
+    try {
+      return chunk === undefined ? this.decoder.decode() : this.decoder.decode(chunk, { stream: true });
+    } catch {
+      this.failed = true;
+      this.reader.notUtf8();
+      return null;
+    }
+  }
+
+  async write(chunk: Uint8Array): Promise<ImportRow[]> {
+    const text = this.decode(chunk);
+    if (text) await this.feed(text);
+    return this.take();
+  }
+
+  /** The last rows and every problem of the file (any problem rejects the rows already returned too). */
+  async end(): Promise<{ rows: ImportRow[]; problems: StructuralProblem[] }> {
+    const text = this.decode(undefined);
+    if (text) await this.feed(text);
+    this.parser.resume();
+    await new Promise<void>((resolve, reject) => this.parser.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    const problems = this.reader.finish();
+    return { rows: this.take(), problems };
+  }
 }

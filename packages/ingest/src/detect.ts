@@ -21,6 +21,11 @@ export function looksLikeText(bytes: Buffer): boolean {
   }
 }
 
+/** Whether a file is named as CSV (.csv, in any case). */
+export function isCsvName(filename: string): boolean {
+  return filename.trim().toLowerCase().endsWith('.csv');
+}
+
 /** The part every .xlsx workbook has (Office Open XML spreadsheet). */
 const WORKBOOK_PART = 'xl/workbook.xml';
 
@@ -42,7 +47,7 @@ export async function inspectUpload(filename: string, bytes: Buffer, limits: Zip
     const tooLarge = zipSizeProblem(entries, limits);
     return tooLarge === null ? { format: 'xlsx', refusal: null } : { format: 'xlsx', refusal: tooLarge };
   }
-  const namedCsv = filename.trim().toLowerCase().endsWith('.csv');
+  const namedCsv = isCsvName(filename);
   if (namedCsv && bytes.includes(0)) return { format: null, refusal: 'The file is not a text file: it contains NUL bytes.' };
   if (namedCsv && looksLikeText(bytes)) return { format: 'csv', refusal: null };
   if (namedCsv) return { format: null, refusal: 'The file is not a UTF-8 text file: save the CSV as UTF-8 and upload it again.' };

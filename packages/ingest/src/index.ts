@@ -1,12 +1,12 @@
 export type { Impact, ImportRow, ParseResult, RowWarning, StructuralProblem } from './types.js';
 export { isValidPeriod } from './fields.js';
-export { parseCsv } from './csv.js';
+export { CsvStream, parseCsv } from './csv.js';
 export { parseWorkbook } from './workbook.js';
 export { parseCustomerProfiles } from './profiles.js';
 export type { CustomerProfile, CustomerProfilesResult } from './profiles.js';
-export { inspectUpload } from './detect.js';
+export { inspectUpload, isCsvName } from './detect.js';
 export type { Detection, UploadFormat } from './detect.js';
-export { ZIP_LIMITS } from './zip.js';
+export { isZip, ZIP_LIMITS } from './zip.js';
 export type { ZipLimits } from './zip.js';
 export { parseCustomerProfilesInWorker, parseWorkbookInWorker, WORKER_LIMITS } from './worker.js';
 export type { WorkerLimits, WorkerReply } from './worker.js';

@@ -12,6 +12,12 @@ export class ProblemList {
     else this.omitted += 1;
   }
 
+  /** Forgets every problem added so far. */
+  clear(): void {
+    this.items.length = 0;
+    this.omitted = 0;
+  }
+
   /** How many problems were added, listed or not. */
   get count(): number {
     return this.items.length + this.omitted;

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_UPLOAD_BYTES } from '@pulse/client';
+import { Readable } from 'node:stream';
+import { maxUploadBytes, streamUpload, type UploadResult } from '@pulse/client';
 import { Session, userPath, type PulseClient } from '../connection.js';
 import { CliError, EXIT } from '../errors.js';
 import { plural, table } from '../format.js';
 import { formatBytes, ProgressBar, withUploadProgress } from '../progress.js';
 
-type UploadResult = Awaited<ReturnType<PulseClient['uploads']['create']['mutate']>>;
 type ProfileResult = Awaited<ReturnType<PulseClient['accounts']['importProfiles']['mutate']>>;
 type UploadReport = UploadResult['report'];
 
@@ -29,8 +29,11 @@ function readable(file: string, error: unknown): CliError {
   return new CliError(`Cannot read ${file}: ${(error as Error).message}`);
 }
 
-/** Reads the file to upload, with a clear message for each way that can fail. */
-export function readUploadFile(file: string): Buffer {
+/**
+ * Checks the file to upload (there, a regular file, not empty, within the most Pulse takes
+ * for its kind: more for CSV than for a workbook), with a clear message for each way that can fail.
+ */
+function checkUploadFile(file: string): number {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -41,7 +44,14 @@ export function readUploadFile(file: string): Buffer {
   if (!stat.isFile()) throw new CliError(`${file} is not a regular file.`);
   if (stat.size === 0) throw new CliError(`${file} is empty.`);
   // Checked here too, so a file that is too large is not sent for nothing.
-  if (stat.size > MAX_UPLOAD_BYTES) throw new CliError(`${file} is ${formatBytes(stat.size)}; Pulse takes at most ${formatBytes(MAX_UPLOAD_BYTES)} in one upload.`);
+  const max = maxUploadBytes(path.basename(file));
+  if (stat.size > max) throw new CliError(`${file} is ${formatBytes(stat.size)}; Pulse takes at most ${formatBytes(max)} in one upload of this kind.`);
+  return stat.size;
+}
+
+/** Reads the file to upload (see checkUploadFile). */
+export function readUploadFile(file: string): Buffer {
+  checkUploadFile(file);
   try {
     return fs.readFileSync(file);
   } catch (error) {
@@ -123,7 +133,7 @@ interface UploadOptions {
 
 async function upload(fileArg: string, opts: UploadOptions): Promise<void> {
   const file = userPath(fileArg);
-  const bytes = readUploadFile(file);
+  const size = checkUploadFile(file);
   const name = path.basename(file);
   if (!CONTENT_TYPES[path.extname(name).toLowerCase()]) {
     throw new CliError(`${name} is not a .csv or .xlsx file: Pulse imports KPI readings from CSV files (.csv) and Excel workbooks (.xlsx).`);
@@ -133,7 +143,17 @@ async function upload(fileArg: string, opts: UploadOptions): Promise<void> {
   if (opts.period) fields.period = opts.period;
   if (opts.account) fields.accountName = opts.account;
   if (opts.createAccounts === false) fields.createAccounts = 'false';
-  const result: UploadResult = await sendFile(session, name, bytes, fields, (client, form) => client.uploads.create.mutate(form));
+  const bar = new ProgressBar(`Uploading ${name}`, size);
+  let result: UploadResult;
+  try {
+    const body = Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
+    result = await session.stream((opts) =>
+      streamUpload(opts, { name, body }, fields, (p) => bar.update(p.bytes, size, `${p.rowsParsed.toLocaleString('en')} rows read, ${p.rowsStored.toLocaleString('en')} stored`)),
+    );
+    bar.finish(size);
+  } finally {
+    bar.abort();
+  }
 
   const { report } = result;
   if (opts.json) console.log(JSON.stringify(result, null, 2));

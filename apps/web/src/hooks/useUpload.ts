@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import type { UploadProgress } from '@pulse/client';
 import type { ErrorLike } from '../errors.js';
 import { endSession } from '../session.js';
 import { trpc } from '../trpc.js';
@@ -9,8 +10,8 @@ export type UploadState =
   | { phase: 'idle' }
   /** sent: share of the file sent so far, 0–1, or null when the browser cannot tell. */
   | { phase: 'sending'; sent: number | null }
-  /** The file is on the server, which is importing it. */
-  | { phase: 'importing' }
+  /** The file is on the server, which is importing it: progress is what it has read and stored so far (null before its first batch). */
+  | { phase: 'importing'; progress: UploadProgress | null }
   | { phase: 'done'; result: UploadResult }
   | { phase: 'failed'; error: ErrorLike };
 
@@ -35,7 +36,8 @@ export function useUpload() {
       sendUpload(input, {
         signal: current.signal,
         onProgress: (sent) => setState({ phase: 'sending', sent }),
-        onSent: () => setState({ phase: 'importing' }),
+        onSent: () => setState((now) => (now.phase === 'importing' ? now : { phase: 'importing', progress: null })),
+        onImportProgress: (progress) => setState({ phase: 'importing', progress }),
       }).then(
         (result) => {
           setState({ phase: 'done', result });

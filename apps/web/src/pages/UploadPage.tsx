@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { MAX_UPLOAD_BYTES } from '@pulse/client';
+import { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, maxUploadBytes } from '@pulse/client';
 import { Card } from '../components/Card.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field, FormError } from '../components/Field.js';
@@ -28,8 +28,9 @@ export function fileProblem(file: File, kind: UploadKind): string | null {
   if (!EXTENSIONS[kind].some((extension) => name.endsWith(extension))) {
     return kind === 'profiles' ? 'Customer profiles come in an .xlsx workbook: choose one.' : 'Choose an .xlsx workbook or a .csv file.';
   }
-  if (file.size > MAX_UPLOAD_BYTES) {
-    return `${file.name} is ${formatBytes(file.size)}, but Pulse takes at most ${formatBytes(MAX_UPLOAD_BYTES)} in one upload. Split it into smaller files and upload each.`;
+  const max = kind === 'profiles' ? MAX_UPLOAD_BYTES : maxUploadBytes(file.name);
+  if (file.size > max) {
+    return `${file.name} is ${formatBytes(file.size)}, but Pulse takes at most ${formatBytes(max)} in one upload of this kind. Split it into smaller files and upload each.`;
   }
   return null;
 }
@@ -86,7 +87,7 @@ function DropZone({ file, onFile, disabled, kind }: { file: File | null; onFile:
       <p id={hintId} className="field-hint">
         {kind === 'profiles'
           ? `The customer-profile .xlsx workbook (one account per row), up to ${formatBytes(MAX_UPLOAD_BYTES)}.`
-          : `An .xlsx workbook (one account) or a .csv file (account and period on every row), up to ${formatBytes(MAX_UPLOAD_BYTES)}.`}
+          : `An .xlsx workbook (one account) up to ${formatBytes(MAX_UPLOAD_BYTES)}, or a .csv file (account and period on every row) up to ${formatBytes(MAX_CSV_UPLOAD_BYTES)}.`}
       </p>
       <label htmlFor={inputId} className="button button-secondary">
         {file ? 'Choose another file' : 'Choose a file'}
@@ -109,9 +110,15 @@ function UploadProgress({ state, onCancel }: { state: UploadState; onCancel: () 
     );
   }
   if (state.phase === 'importing') {
+    const { progress } = state;
     return (
       <div className="upload-progress">
         <p className="upload-progress-label">Importing and scoring…</p>
+        {progress ? (
+          <p className="field-hint" role="status">
+            {formatCount(progress.rowsParsed)} {progress.rowsParsed === 1 ? 'row' : 'rows'} read, {formatCount(progress.rowsStored)} stored
+          </p>
+        ) : null}
         <ProgressBar label="Import progress" percent={null} valueText="Importing" size="large" />
       </div>
     );

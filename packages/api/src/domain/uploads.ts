@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { inspectUpload, isValidPeriod, parseCsv, parseWorkbookInWorker, type ImportRow, type StructuralProblem, type UploadFormat } from '@pulse/ingest';
-import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
-import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
-import { MAX_UPLOAD_BYTES } from '../validation.js';
+import {
+  CsvStream, inspectUpload, isCsvName, isValidPeriod, isZip, parseCsv, parseWorkbookInWorker,
+  type ImportRow, type StructuralProblem, type UploadFormat,
+} from '@pulse/ingest';
+import { paginate, uploads as uploadParts, withTenant, type Db, type Page, type PageRequest } from '@pulse/db';
+import { CSV_TOO_LARGE, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, WORKBOOK_TOO_LARGE } from '../validation.js';
 import { notFound } from '../errors.js';
-import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
+import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { emitEvents } from './webhooks.js';
-import { bulkInsert } from './bulk.js';
-import { recomputeHealth, type AccountPeriod } from './health.js';
-import { evaluatePlaybooks } from './recommendations.js';
 import { loadScoringContext } from './scoring-context.js';
+import { ReadingsWriter, type UploadWarning } from './upload-writer.js';
 
-
-const MAX_LISTED_WARNINGS = 500;
+export type { UploadWarning } from './upload-writer.js';
 
 export interface UploadInput {
   filename: string;
@@ -26,17 +29,6 @@ export interface UploadInput {
   accountName?: string | null;
   /** Create accounts the upload names that do not exist yet (default true). */
   createAccounts?: boolean;
-}
-
-export interface UploadWarning {
-  sheet: string | null;
-  row: number;
-  /** The column of the cell the warning is about, as the file names it; null for the reading's value. */
-  column: string | null;
-  account: string;
-  kpi: string;
-  code: string;
-  message: string;
 }
 
 export interface UploadReport {
@@ -71,10 +63,12 @@ const problem = (message: string, column: string | null = null): StructuralProbl
 
 const MAX_NAME_LENGTH = 200;
 
-/** Account and product names longer than an account or product may be (once per name, at its first row). */
-function nameProblems(rows: ImportRow[]): StructuralProblem[] {
+/**
+ * Account and product names longer than an account or product may be (once per name, at its
+ * first row; seen keeps the names found so far when rows come in batches).
+ */
+function nameProblems(rows: ImportRow[], seen = new Set<string>()): StructuralProblem[] {
   const problems: StructuralProblem[] = [];
-  const seen = new Set<string>();
   for (const r of rows) {
     for (const [column, name] of [['account', r.account], ['product', r.product]] as const) {
       if (!name || [...name.trim()].length <= MAX_NAME_LENGTH || seen.has(`${column}|${name}`)) continue;
@@ -102,7 +96,7 @@ export type ReadUpload =
  * Every structural problem is reported together: the file's, over-long names and no readings.
  */
 export async function readUpload(input: UploadInput): Promise<ReadUpload> {
-  if (input.bytes.length > MAX_UPLOAD_BYTES) return { refusal: problem('The file is larger than 16 MB.', 'file'), format: null };
+  if (input.bytes.length > MAX_UPLOAD_BYTES) return { refusal: problem(WORKBOOK_TOO_LARGE, 'file'), format: null };
   const { format, refusal } = await inspectUpload(input.filename, input.bytes);
   if (refusal !== null) return { refusal: problem(refusal, 'file'), format };
   const period = input.period ?? currentPeriod();
@@ -114,44 +108,27 @@ export async function readUpload(input: UploadInput): Promise<ReadUpload> {
   return { refusal: null, format, period, rows: parsed.rows, problems, customerProfiles: parsed.layout === 'customer_profiles' };
 }
 
-/**
- * Finds the accounts an upload names and, when create is set, creates the missing ones; when it
- * is not, each missing account is a problem at the row that first names it.
- */
-async function resolveAccounts(db: Db, actor: Actor, rows: ImportRow[], create: boolean) {
-  const firstRow = new Map<string, ImportRow>();
-  for (const r of rows) if (!firstRow.has(accountNameKey(r.account))) firstRow.set(accountNameKey(r.account), r);
-  const keys = [...firstRow.keys()];
-  const existing = keys.length
-    ? await db
-        .selectFrom('accounts')
-        .select(['accounts.id', 'accounts.name', 'accounts.name_key'])
-        .where('accounts.tenant_id', '=', actor.tenantId)
-        .where('accounts.name_key', 'in', keys)
-        .execute()
-    : [];
-  const byKey = new Map(existing.map((a) => [a.name_key, { id: a.id, name: a.name, created: false }]));
-  const missing = keys.filter((k) => !byKey.has(k));
-  const problems: StructuralProblem[] = [];
-  if (missing.length && !create) {
-    for (const k of missing) {
-      const r = firstRow.get(k) as ImportRow;
-      problems.push({ sheet: r.sheet, row: r.line, column: 'account', message: `Unknown account "${r.account}" (this upload may not create accounts).` });
-    }
-    return { byKey, problems };
-  }
-  if (missing.length) {
-    const created = await db
-      .insertInto('accounts')
-      .values(missing.map((k) => ({ tenant_id: actor.tenantId, name: (firstRow.get(k) as ImportRow).account.trim(), name_key: k })))
-      .returning(['accounts.id', 'accounts.name', 'accounts.name_key'])
-      .execute();
-    for (const a of created) byKey.set(a.name_key, { id: a.id, name: a.name, created: true });
-  }
-  return { byKey, problems };
+/** The stored bytes of an upload: content, or (streamed) an empty content and its parts. */
+interface StoredFile {
+  sizeBytes: number;
+  sha256: string;
+  content: Buffer;
 }
 
-async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: UploadFormat, period: string | null, report: UploadReport) {
+const storedFile = (bytes: Buffer): StoredFile => ({ sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), content: bytes });
+
+/** How the report names an upload in the activity log. */
+async function recordUploadActivity(db: Db, actor: Actor, uploadId: string, filename: string, report: UploadReport): Promise<void> {
+  await recordActivity(db, {
+    ...actor,
+    action: report.status === 'accepted' ? 'upload.accept' : 'upload.reject',
+    resourceType: 'upload',
+    resourceId: uploadId,
+    after: { filename, counts: report.counts, problems: report.problems.length },
+  });
+}
+
+async function storeUpload(db: Db, actor: Actor, input: UploadFields, file: StoredFile, format: UploadFormat, period: string | null, report: UploadReport) {
   const row = await db
     .insertInto('kpi_uploads')
     .values({
@@ -160,9 +137,9 @@ async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: Upl
       filename: input.filename,
       format,
       content_type: input.contentType,
-      size_bytes: input.bytes.length,
-      sha256: createHash('sha256').update(input.bytes).digest('hex'),
-      content: input.bytes,
+      size_bytes: file.sizeBytes,
+      sha256: file.sha256,
+      content: file.content,
       period,
       account_name: report.accounts.length === 1 ? (report.accounts[0]?.name ?? null) : null,
       status: report.status,
@@ -170,23 +147,108 @@ async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: Upl
     })
     .returning('kpi_uploads.id')
     .executeTakeFirstOrThrow();
-  await recordActivity(db, {
-    ...actor,
-    action: report.status === 'accepted' ? 'upload.accept' : 'upload.reject',
-    resourceType: 'upload',
-    resourceId: row.id,
-    after: { filename: input.filename, counts: report.counts, problems: report.problems.length },
-  });
+  await recordUploadActivity(db, actor, row.id, input.filename, report);
   return row.id;
 }
 
+/** Stores an upload as rejected, with every problem, and tells the webhooks. */
+async function rejectUpload(
+  db: Db,
+  actor: Actor,
+  input: UploadFields,
+  file: StoredFile,
+  format: UploadFormat,
+  period: string | null,
+  problems: StructuralProblem[],
+  extra: Pick<UploadReport, 'customerProfiles'> = {},
+): Promise<{ uploadId: string; report: UploadReport }> {
+  const report = { ...rejected(format, problems), ...extra };
+  const uploadId = await storeUpload(db, actor, input, file, format, format === 'xlsx' && period !== null && isValidPeriod(period) ? period : null, report);
+  await emitEvents(db, actor.tenantId, [
+    {
+      event: 'upload.rejected',
+      summary: `The upload ${input.filename} was rejected: ${problems[0]?.message ?? 'it has problems'}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
+      data: { uploadId, filename: input.filename, problems: problems.slice(0, 20).map((p) => p.message), problemCount: problems.length },
+    },
+  ]);
+  return { uploadId, report };
+}
+
+/** The report of an accepted upload, from what its writer stored. */
+function acceptedReport(format: UploadFormat, writer: ReadingsWriter): UploadReport {
+  const accounts = [...writer.accounts.values()];
+  return {
+    status: 'accepted',
+    format,
+    problems: [],
+    counts: { ...writer.counts, accountsCreated: accounts.filter((a) => a.created).length },
+    warnings: writer.warnings,
+    accounts,
+    versions: writer.versions(),
+  };
+}
+
+/** Everything the upload stored since the savepoint goes; the transaction goes on. */
+const SAVEPOINT = sql`SAVEPOINT upload_readings`;
+const ROLLBACK_TO_SAVEPOINT = sql`ROLLBACK TO SAVEPOINT upload_readings`;
+
 /**
- * Imports one file as one transaction (the caller's): reads it (readUpload) and saves it (saveUpload).
- * For callers that already hold a transaction (demo seed, benchmarks); the upload procedure
- * reads first and opens the transaction only to save.
+ * Stores an upload whose rows come in batches (readRows hands each batch to the writer and
+ * returns the file's problems), in the caller's transaction: the upload row first (its readings
+ * point to it), then the batches. Any problem, the file's or an unknown account's, rolls back
+ * to before the upload and stores it as rejected instead; then store(uploadId) keeps its bytes.
+ */
+async function writeUpload(
+  db: Db,
+  actor: Actor,
+  input: UploadFields,
+  format: UploadFormat,
+  period: string | null,
+  file: () => StoredFile,
+  readRows: (writer: ReadingsWriter) => Promise<StructuralProblem[]>,
+  store: (uploadId: string) => Promise<void> = async () => {},
+): Promise<{ uploadId: string; report: UploadReport }> {
+  await SAVEPOINT.execute(db);
+  const ctx = await loadScoringContext(db, actor.tenantId);
+  const pending = rejected(format, []);
+  const uploadId = await db
+    .insertInto('kpi_uploads')
+    .values({
+      tenant_id: actor.tenantId, uploaded_by: actor.userId as string, filename: input.filename, format, content_type: input.contentType,
+      size_bytes: 0, sha256: '', content: Buffer.alloc(0), period, account_name: null, status: 'accepted', report: JSON.stringify(pending),
+    })
+    .returning('kpi_uploads.id')
+    .executeTakeFirstOrThrow()
+    .then((r) => r.id);
+  const writer = new ReadingsWriter(db, actor, uploadId, ctx, input.createAccounts ?? true);
+  const problems = [...(await readRows(writer)), ...writer.accountProblems];
+  if (problems.length) {
+    await ROLLBACK_TO_SAVEPOINT.execute(db);
+    const result = await rejectUpload(db, actor, input, file(), format, period, problems);
+    await store(result.uploadId);
+    return result;
+  }
+  await writer.finish();
+  const report = acceptedReport(format, writer);
+  const stored = file();
+  await uploadParts.completeUpload(db, actor.tenantId, uploadId, {
+    sizeBytes: stored.sizeBytes,
+    sha256: stored.sha256,
+    content: stored.content,
+    accountName: report.accounts.length === 1 ? (report.accounts[0]?.name ?? null) : null,
+    report: JSON.stringify(report),
+  });
+  await recordUploadActivity(db, actor, uploadId, input.filename, report);
+  await store(uploadId);
+  return { uploadId, report };
+}
+
+/**
+ * Imports one file as one transaction (the caller's). For callers that already hold a
+ * transaction (demo seed, benchmarks); the HTTP routes read the file as it arrives.
  */
 export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string | null; report: UploadReport }> {
-  return saveUpload(db, actor, input, await readUpload(input));
+  return importUploadStream(db, actor, input, Readable.from([input.bytes]));
 }
 
 /**
@@ -199,136 +261,171 @@ export async function importUpload(db: Db, actor: Actor, input: UploadInput): Pr
 export async function saveUpload(db: Db, actor: Actor, input: UploadInput, read: ReadUpload): Promise<{ uploadId: string | null; report: UploadReport }> {
   if (read.refusal !== null) return { uploadId: null, report: rejected(read.format, [read.refusal]) };
   const { format, period } = read;
-  const reject = async (problems: StructuralProblem[], extra: Pick<UploadReport, 'customerProfiles'> = {}) => {
-    const report = { ...rejected(format, problems), ...extra };
-    const uploadId = await storeUpload(db, actor, input, format, format === 'xlsx' && isValidPeriod(period) ? period : null, report);
-    await emitEvents(db, actor.tenantId, [
-      {
-        event: 'upload.rejected',
-        summary: `The upload ${input.filename} was rejected: ${problems[0]?.message ?? 'it has problems'}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
-        data: { uploadId, filename: input.filename, problems: problems.slice(0, 20).map((p) => p.message), problemCount: problems.length },
-      },
-    ]);
-    return { uploadId, report };
-  };
-  if (read.customerProfiles) return reject(read.problems, { customerProfiles: true });
-  const create = input.createAccounts ?? true;
-  if (read.problems.length && create) return reject(read.problems);
-  const { byKey: accounts, problems } = await resolveAccounts(db, actor, read.rows, create);
-  if (read.problems.length || problems.length) return reject([...read.problems, ...problems]);
-  const accountOf = (r: ImportRow) => accounts.get(accountNameKey(r.account)) as { id: string; name: string; created: boolean };
-
-  const productPairs = read.rows.filter((r) => r.product).map((r) => ({ accountId: accountOf(r).id, name: r.product as string }));
-  const { ids: products } = await ensureProducts(db, actor.tenantId, productPairs);
-
-  const ctx = await loadScoringContext(db, actor.tenantId);
-  const scored = read.rows.map((r) => {
-    const key = kpiKey(r.kpi);
-    const effective = ctx.ranges.get(key);
-    return { row: r, key, effective, result: scoreReading({ raw: r.raw }, effective?.range) };
+  const file = () => storedFile(input.bytes);
+  if (read.customerProfiles) return rejectUpload(db, actor, input, file(), format, period, read.problems, { customerProfiles: true });
+  if (read.problems.length && (input.createAccounts ?? true)) return rejectUpload(db, actor, input, file(), format, period, read.problems);
+  return writeUpload(db, actor, input, format, format === 'xlsx' ? period : null, file, async (writer) => {
+    await writer.add(read.rows, read.problems.length === 0);
+    return read.problems;
   });
+}
 
-  const pairs = new Map<string, AccountPeriod & { account: string; readings: number }>();
-  for (const { row } of scored) {
-    const account = accountOf(row);
-    const k = `${account.id}|${row.period}`;
-    const pair = pairs.get(k) ?? { accountId: account.id, period: row.period, account: account.name, readings: 0 };
-    pair.readings += 1;
-    pairs.set(k, pair);
+/** How an import tells what it has done so far: bytes received, rows read and rows stored. */
+export interface UploadProgress {
+  bytes: number;
+  rowsParsed: number;
+  rowsStored: number;
+}
+
+const STREAM_BATCH_ROWS = 5000;
+const PART_BYTES = 1024 * 1024;
+
+/**
+ * The bytes of an upload on local disk while it is read, hashed as they come, so that the
+ * file (kept with the upload, accepted or rejected) is never held in memory.
+ */
+class Spool {
+  private readonly hash = createHash('sha256');
+  size = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async create(): Promise<Spool> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-upload-'));
+    return new Spool(dir, await open(path.join(dir, 'upload'), 'w+'));
   }
-  const pairList = [...pairs.values()];
-  const pairTable = sql`(SELECT * FROM unnest(${pairList.map((p) => p.accountId)}::uuid[], ${pairList.map((p) => p.period)}::text[]))`;
-  const previous = await db
-    .selectFrom('kpi_upload_versions')
-    .select(['kpi_upload_versions.account_id', 'kpi_upload_versions.period', sql<number>`max(kpi_upload_versions.version)`.as('version')])
-    .where('kpi_upload_versions.tenant_id', '=', actor.tenantId)
-    .where(sql<boolean>`(kpi_upload_versions.account_id, kpi_upload_versions.period) IN ${pairTable}`)
-    .groupBy(['kpi_upload_versions.account_id', 'kpi_upload_versions.period'])
-    .execute();
-  const previousVersion = new Map(previous.map((p) => [`${p.account_id}|${p.period}`, Number(p.version)]));
 
-  const warnings: UploadWarning[] = scored.flatMap((s) => {
-    const where = { sheet: s.row.sheet, row: s.row.line, account: accountOf(s.row).name, kpi: s.row.kpi };
-    const cells = s.row.warnings.map((w) => ({ ...where, column: w.column, code: w.code, message: w.message }));
-    return s.result.warning ? [{ ...where, column: null, code: s.result.warning.code, message: s.result.warning.message }, ...cells] : cells;
-  });
-  const report: UploadReport = {
-    status: 'accepted',
-    format,
-    problems: [],
-    counts: {
-      readings: scored.length,
-      scored: scored.filter((s) => s.result.score !== null).length,
-      unknown: scored.filter((s) => s.result.status === 'unknown').length,
-      warnings: warnings.length,
-      accountsCreated: [...accounts.values()].filter((a) => a.created).length,
-    },
-    warnings: warnings.slice(0, MAX_LISTED_WARNINGS),
-    accounts: [...accounts.values()],
-    versions: pairList.map((p) => ({
-      accountId: p.accountId,
-      account: p.account,
-      period: p.period,
-      version: (previousVersion.get(`${p.accountId}|${p.period}`) ?? 0) + 1,
-      readings: p.readings,
-    })),
-  };
-  const uploadId = await storeUpload(db, actor, input, format, format === 'xlsx' ? period : null, report);
+  async write(chunk: Uint8Array): Promise<void> {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    await this.handle.appendFile(chunk);
+  }
 
-  await db
-    .deleteFrom('kpi_readings')
-    .where('kpi_readings.tenant_id', '=', actor.tenantId)
-    .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairTable}`)
-    // A manager's sentiment is no reading of any upload: it stays (domain/sentiment.ts).
-    .where('kpi_readings.upload_id', 'is not', null)
-    .execute();
-  await db
-    .insertInto('kpi_upload_versions')
-    .values(
-      report.versions.map((v) => ({
-        tenant_id: actor.tenantId,
-        upload_id: uploadId,
-        account_id: v.accountId,
-        period: v.period,
-        version: v.version,
-        reading_count: v.readings,
-      })),
-    )
-    .execute();
-  await bulkInsert(db, 'kpi_readings', [
-    { name: 'tenant_id', type: 'uuid', values: scored.map(() => actor.tenantId) },
-    { name: 'account_id', type: 'uuid', values: scored.map((s) => accountOf(s.row).id) },
-    {
-      name: 'product_id',
-      type: 'uuid',
-      values: scored.map((s) => (s.row.product ? (products.get(productKey(accountOf(s.row).id, s.row.product)) ?? null) : null)),
-    },
-    { name: 'upload_id', type: 'uuid', values: scored.map(() => uploadId) },
-    { name: 'period', type: 'text', values: scored.map((s) => s.row.period) },
-    { name: 'category', type: 'text', values: scored.map((s) => s.row.category.trim()) },
-    { name: 'kpi_name', type: 'text', values: scored.map((s) => s.effective?.range.kpiName ?? s.row.kpi.trim()) },
-    { name: 'kpi_key', type: 'text', values: scored.map((s) => s.key) },
-    { name: 'raw', type: 'text', values: scored.map((s) => s.row.raw) },
-    { name: 'displayed', type: 'text', values: scored.map((s) => s.row.displayed) },
-    { name: 'value', type: 'float8', values: scored.map((s) => s.result.value) },
-    { name: 'unit', type: 'text', values: scored.map((s) => s.result.unit) },
-    { name: 'status', type: 'text', values: scored.map((s) => s.result.status) },
-    { name: 'score', type: 'float8', values: scored.map((s) => s.result.score) },
-    { name: 'impact', type: 'text', values: scored.map((s) => normaliseImpact(s.row.impact)) },
-    { name: 'weight', type: 'float8', values: scored.map((s) => s.row.weight) },
-    { name: 'source', type: 'text', values: scored.map((s) => s.row.source) },
-    { name: 'frequency', type: 'text', values: scored.map((s) => s.row.frequency) },
-    { name: 'warning', type: 'text', values: scored.map((s) => s.result.warning?.message ?? null) },
-  ]);
-  await recomputeHealth(db, actor.tenantId, ctx, pairList);
-  await db
-    .updateTable('accounts')
-    .set({ updated_at: new Date() })
-    .where('accounts.tenant_id', '=', actor.tenantId)
-    .where('accounts.id', 'in', [...new Set(pairList.map((p) => p.accountId))])
-    .execute();
-  await evaluatePlaybooks(db, actor, report.accounts.map((a) => a.id));
-  return { uploadId, report };
+  file(): StoredFile {
+    return { sizeBytes: this.size, sha256: this.hash.copy().digest('hex'), content: Buffer.alloc(0) };
+  }
+
+  /** Stores the bytes as the upload's parts, one megabyte at a time. */
+  async store(db: Db, tenantId: string, uploadId: string): Promise<void> {
+    for (let position = 0; position * PART_BYTES < this.size; position++) {
+      const part = Buffer.alloc(Math.min(PART_BYTES, this.size - position * PART_BYTES));
+      await this.handle.read(part, 0, part.length, position * PART_BYTES);
+      await uploadParts.addUploadPart(db, tenantId, uploadId, position, part);
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.handle.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads a CSV upload as it arrives and stores it in the caller's transaction (writeUpload):
+ * bytes go to a spool file and through CsvStream, rows are stored 5,000 at a time, and
+ * progress is reported after each batch. A file over the CSV limit or with a NUL byte is
+ * refused and nothing is stored. Memory holds a batch, not the file.
+ */
+async function importCsvStream(
+  db: Db,
+  actor: Actor,
+  input: UploadFields,
+  source: AsyncIterable<Uint8Array>,
+  onProgress: (progress: UploadProgress) => void,
+): Promise<{ uploadId: string | null; report: UploadReport }> {
+  const spool = await Spool.create();
+  const progress: UploadProgress = { bytes: 0, rowsParsed: 0, rowsStored: 0 };
+  let refusal: StructuralProblem | null = null;
+  try {
+    const result = await writeUpload(db, actor, input, 'csv', null, () => spool.file(), async (writer) => {
+      const csv = new CsvStream();
+      const names: StructuralProblem[] = [];
+      const seenNames = new Set<string>();
+      const pending: ImportRow[] = [];
+      /** Stores the next batch of rows read (while the file has no problem), and says how far it got. */
+      const flush = async () => {
+        const batch = pending.splice(0, STREAM_BATCH_ROWS);
+        progress.rowsParsed += batch.length;
+        names.push(...nameProblems(batch, seenNames));
+        const store = csv.problemCount === 0 && names.length === 0;
+        await writer.add(batch, store);
+        if (store && writer.accountProblems.length === 0) progress.rowsStored += batch.length;
+        onProgress({ ...progress });
+      };
+      const take = async (rows: ImportRow[]) => {
+        pending.push(...rows);
+        while (pending.length >= STREAM_BATCH_ROWS) await flush();
+      };
+      for await (const chunk of source) {
+        progress.bytes += chunk.length;
+        if (progress.bytes > MAX_CSV_UPLOAD_BYTES) refusal = problem(CSV_TOO_LARGE, 'file');
+        else if (chunk.includes(0)) refusal = problem('The file is not a text file: it contains NUL bytes.', 'file');
+        if (refusal) return [refusal];
+        await spool.write(chunk);
+        await take(await csv.write(chunk));
+      }
+      const end = await csv.end();
+      await take(end.rows);
+      if (pending.length || progress.rowsParsed === 0) await flush();
+      const problems = [...end.problems, ...names];
+      if (end.problems.length === 0 && progress.rowsParsed === 0) problems.push(problem('The file contains no readings.'));
+      return problems;
+    }, (uploadId) => spool.store(db, actor.tenantId, uploadId));
+    if (refusal) return { uploadId: null, report: rejected(null, [refusal]) };
+    return result;
+  } finally {
+    await spool.remove();
+  }
+}
+
+export type UploadFields = Omit<UploadInput, 'bytes'>;
+
+const SNIFF_BYTES = 8192;
+
+/**
+ * Imports an upload as its bytes arrive, in the caller's transaction when db is one, else in
+ * the tenant's own. A file named .csv that is not a zip is read as it comes (importCsvStream),
+ * up to MAX_CSV_UPLOAD_BYTES; anything else (a workbook) is gathered, up to
+ * MAX_UPLOAD_BYTES, read (a workbook in a worker thread) before the transaction opens, and saved.
+ * A refused upload (too large, not CSV or XLSX content, a zip bomb) stores nothing.
+ */
+export async function importUploadStream(
+  db: Db,
+  actor: Actor,
+  input: UploadFields,
+  source: AsyncIterable<Uint8Array>,
+  onProgress: (progress: UploadProgress) => void = () => {},
+): Promise<{ uploadId: string | null; report: UploadReport }> {
+  const chunks = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  for (let next = size < SNIFF_BYTES ? await chunks.next() : null; next && !next.done; next = size < SNIFF_BYTES ? await chunks.next() : null) {
+    head.push(Buffer.from(next.value));
+    size += next.value.length;
+  }
+  const first = Buffer.concat(head);
+  const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => chunks };
+  if (!isZip(first) && isCsvName(input.filename)) {
+    const detection = await inspectUpload(input.filename, first);
+    if (detection.refusal !== null) return { uploadId: null, report: rejected(detection.format, [problem(detection.refusal, 'file')]) };
+    const all = (async function* () {
+      yield first;
+      yield* rest;
+    })();
+    return withTenant(db, actor.tenantId, (tx) => importCsvStream(tx, actor, input, all, onProgress));
+  }
+  const whole = [first];
+  for await (const chunk of rest) {
+    size += chunk.length;
+    if (size > MAX_UPLOAD_BYTES) return { uploadId: null, report: rejected(null, [problem(WORKBOOK_TOO_LARGE, 'file')]) };
+    whole.push(Buffer.from(chunk));
+  }
+  const upload = { ...input, bytes: Buffer.concat(whole) };
+  const read = await readUpload(upload);
+  return withTenant(db, actor.tenantId, (tx) => saveUpload(tx, actor, upload, read));
 }
 
 export interface UploadSummary {
@@ -418,14 +515,9 @@ export async function getUpload(db: Db, tenantId: string, id: string): Promise<U
   return { ...toSummary(row), report: row.report as UploadReport, sha256: row.sha256 };
 }
 
-/** The stored file of an upload. The type its uploader declared is not returned: it is never served back. */
+/** The stored file of an upload (a streamed one joined from its parts). The type its uploader declared is not returned: it is never served back. */
 export async function getUploadFile(db: Db, tenantId: string, id: string): Promise<{ filename: string; content: Uint8Array }> {
-  const row = await db
-    .selectFrom('kpi_uploads')
-    .select(['kpi_uploads.filename', 'kpi_uploads.content'])
-    .where('kpi_uploads.tenant_id', '=', tenantId)
-    .where('kpi_uploads.id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('Upload');
-  return { filename: row.filename, content: row.content };
+  const file = await uploadParts.uploadFile(db, tenantId, id);
+  if (!file) throw notFound('Upload');
+  return file;
 }

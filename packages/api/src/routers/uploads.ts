@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { withTenant } from '@pulse/db';
-import { authedProcedure, protectedProcedure, router } from '../trpc.js';
+import { Readable } from 'node:stream';
+import { authedProcedure, protectedProcedure, router, signedIn } from '../trpc.js';
+import type { Context } from '../context.js';
 import { badRequest } from '../errors.js';
 import { pageInput, uploadedFile, uuid } from '../validation.js';
-import { getUpload, listUploads, readUpload, saveUpload, type UploadInput } from '../domain/uploads.js';
+import { getUpload, importUploadStream, listUploads, type UploadFields, type UploadProgress } from '../domain/uploads.js';
 import { actorOf } from './actor.js';
 import { withImportSlot } from './import-slot.js';
 
@@ -15,11 +16,50 @@ const fields = z.strictObject({
   createAccounts: z.enum(['true', 'false'], { message: 'Say true or false for creating accounts.' }).optional(),
 });
 
+/** The upload fields other than the file, checked; a sentence per field otherwise. */
+function uploadFields(filename: string, contentType: string, given: Record<string, string>): UploadFields {
+  const parsed = fields.safeParse(given);
+  if (!parsed.success) {
+    throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+  }
+  return {
+    filename: filename || 'upload',
+    contentType: contentType || 'application/octet-stream',
+    period: parsed.data.period ?? null,
+    accountName: parsed.data.accountName ?? null,
+    createAccounts: parsed.data.createAccounts !== 'false',
+  };
+}
+
+const streamQuery = z.strictObject({ filename: z.string().trim().min(1, 'Name the file: ?filename=readings.csv.').max(255) }).catchall(z.string());
+
+/**
+ * POST /api/uploads/stream (apps/server): the upload of uploads.create for files of any size
+ * up to the CSV limit, with the same callers and fields (as query parameters, with the
+ * filename), the file's bytes as the request body, read as they arrive; onProgress hears
+ * after each batch of rows stored.
+ */
+export async function uploadFromStream(
+  context: Context,
+  query: Record<string, unknown>,
+  contentType: string,
+  body: AsyncIterable<Uint8Array>,
+  onProgress: (progress: UploadProgress) => void,
+) {
+  const ctx = await signedIn(context, 'mutation');
+  const parsed = streamQuery.safeParse(query);
+  if (!parsed.success) throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+  const { filename, ...rest } = parsed.data;
+  const upload = uploadFields(filename, contentType, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== '')));
+  return withImportSlot(ctx, () => importUploadStream(ctx.db, actorOf(ctx), upload, body, onProgress));
+}
+
 export const uploadsRouter = router({
   /**
    * multipart/form-data: file, period (YYYY-MM, workbooks), accountName (workbooks), createAccounts.
-   * Holds an import slot; the file is read (a workbook in a worker thread) before the
-   * tenant's transaction opens, and saved inside it.
+   * Holds an import slot; a CSV file is read and stored batch by batch in the tenant's
+   * transaction, a workbook is read (in a worker thread) before it opens (importUploadStream).
+   * Files larger than 16 MB go to POST /api/uploads/stream.
    */
   create: authedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const file = uploadedFile(input);
@@ -27,22 +67,9 @@ export const uploadsRouter = router({
     for (const [key, value] of input.entries()) {
       if (key !== 'file' && typeof value === 'string' && value !== '') rest[key] = value;
     }
-    const parsed = fields.safeParse(rest);
-    if (!parsed.success) {
-      throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors);
-    }
-    const upload: UploadInput = {
-      filename: file.name || 'upload',
-      contentType: file.type || 'application/octet-stream',
-      bytes: Buffer.from(await file.arrayBuffer()),
-      period: parsed.data.period ?? null,
-      accountName: parsed.data.accountName ?? null,
-      createAccounts: parsed.data.createAccounts !== 'false',
-    };
-    return withImportSlot(ctx, async () => {
-      const read = await readUpload(upload);
-      return withTenant(ctx.db, ctx.tenant.id, (tx) => saveUpload(tx, actorOf(ctx), upload, read));
-    });
+    const upload = uploadFields(file.name, file.type, rest);
+    const bytes = Readable.from([Buffer.from(await file.arrayBuffer())]);
+    return withImportSlot(ctx, () => importUploadStream(ctx.db, actorOf(ctx), upload, bytes));
   }),
 
   list: protectedProcedure

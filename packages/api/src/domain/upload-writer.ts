@@ -1,0 +1,228 @@
+import { sql } from 'kysely';
+import type { ImportRow, StructuralProblem } from '@pulse/ingest';
+import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
+import type { Db } from '@pulse/db';
+import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
+import { bulkInsert } from './bulk.js';
+import { recomputeHealth, type AccountPeriod } from './health.js';
+import { evaluatePlaybooks } from './recommendations.js';
+import type { ScoringContext } from './scoring-context.js';
+
+const MAX_LISTED_WARNINGS = 500;
+
+export interface UploadWarning {
+  sheet: string | null;
+  row: number;
+  /** The column of the cell the warning is about, as the file names it; null for the reading's value. */
+  column: string | null;
+  account: string;
+  kpi: string;
+  code: string;
+  message: string;
+}
+
+interface ResolvedAccount {
+  id: string;
+  name: string;
+  created: boolean;
+}
+
+interface Pair extends AccountPeriod {
+  account: string;
+  readings: number;
+  version: number;
+}
+
+const pairTable = (pairs: AccountPeriod[]) => sql`(SELECT * FROM unnest(${pairs.map((p) => p.accountId)}::uuid[], ${pairs.map((p) => p.period)}::text[]))`;
+
+/**
+ * Stores the readings of one upload batch by batch, in the caller's transaction, so a file of any
+ * length is never held whole: each batch finds (or creates) the accounts and products it names,
+ * replaces the readings of each account period it is the first to cover (as a new version),
+ * and inserts its scored readings. What it keeps grows with the accounts and account periods,
+ * not with the rows: the report's counts and at most 500 listed warnings. When the upload may
+ * not create accounts, an unknown one is a problem at the row that first names it, and nothing
+ * more is stored: the caller then rolls back and rejects the upload.
+ */
+export class ReadingsWriter {
+  readonly accounts = new Map<string, ResolvedAccount>();
+  readonly accountProblems: StructuralProblem[] = [];
+  readonly counts = { readings: 0, scored: 0, unknown: 0, warnings: 0 };
+  readonly warnings: UploadWarning[] = [];
+  private readonly pairs = new Map<string, Pair>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly actor: Actor,
+    private readonly uploadId: string,
+    private readonly ctx: ScoringContext,
+    private readonly createAccounts: boolean,
+  ) {}
+
+  private async resolveAccounts(rows: ImportRow[]): Promise<void> {
+    const firstRow = new Map<string, ImportRow>();
+    for (const r of rows) {
+      const key = accountNameKey(r.account);
+      if (!this.accounts.has(key) && !firstRow.has(key)) firstRow.set(key, r);
+    }
+    if (firstRow.size === 0) return;
+    const { tenantId } = this.actor;
+    const existing = await this.db
+      .selectFrom('accounts')
+      .select(['accounts.id', 'accounts.name', 'accounts.name_key'])
+      .where('accounts.tenant_id', '=', tenantId)
+      .where('accounts.name_key', 'in', [...firstRow.keys()])
+      .execute();
+    const found = new Map(existing.map((a) => [a.name_key, a]));
+    const missing = [...firstRow.keys()].filter((k) => !found.has(k));
+    if (missing.length && !this.createAccounts) {
+      for (const k of missing) {
+        const r = firstRow.get(k) as ImportRow;
+        this.accountProblems.push({
+          sheet: r.sheet,
+          row: r.line,
+          column: 'account',
+          message: `Unknown account "${r.account}" (this upload may not create accounts).`,
+        });
+      }
+    }
+    const created =
+      missing.length && this.createAccounts
+        ? await this.db
+            .insertInto('accounts')
+            .values(missing.map((k) => ({ tenant_id: tenantId, name: (firstRow.get(k) as ImportRow).account.trim(), name_key: k })))
+            .returning(['accounts.id', 'accounts.name', 'accounts.name_key'])
+            .execute()
+        : [];
+    const made = new Map(created.map((a) => [a.name_key, a]));
+    for (const k of firstRow.keys()) {
+      const a = found.get(k) ?? made.get(k);
+      if (a) this.accounts.set(k, { id: a.id, name: a.name, created: !found.has(k) });
+    }
+  }
+
+  private accountOf(r: ImportRow): ResolvedAccount {
+    return this.accounts.get(accountNameKey(r.account)) as ResolvedAccount;
+  }
+
+  /** The account periods this batch is the first to cover: their previous version, and their readings removed. */
+  private async replacePairs(rows: ImportRow[]): Promise<void> {
+    const fresh: Pair[] = [];
+    for (const row of rows) {
+      const account = this.accountOf(row);
+      const k = `${account.id}|${row.period}`;
+      let pair = this.pairs.get(k);
+      if (!pair) {
+        pair = { accountId: account.id, period: row.period, account: account.name, readings: 0, version: 1 };
+        this.pairs.set(k, pair);
+        fresh.push(pair);
+      }
+      pair.readings += 1;
+    }
+    if (fresh.length === 0) return;
+    const { tenantId } = this.actor;
+    const previous = await this.db
+      .selectFrom('kpi_upload_versions')
+      .select(['kpi_upload_versions.account_id', 'kpi_upload_versions.period', sql<number>`max(kpi_upload_versions.version)`.as('version')])
+      .where('kpi_upload_versions.tenant_id', '=', tenantId)
+      .where(sql<boolean>`(kpi_upload_versions.account_id, kpi_upload_versions.period) IN ${pairTable(fresh)}`)
+      .groupBy(['kpi_upload_versions.account_id', 'kpi_upload_versions.period'])
+      .execute();
+    for (const p of previous) (this.pairs.get(`${p.account_id}|${p.period}`) as Pair).version = Number(p.version) + 1;
+    await this.db
+      .deleteFrom('kpi_readings')
+      .where('kpi_readings.tenant_id', '=', tenantId)
+      .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairTable(fresh)}`)
+      // A manager's sentiment is no reading of any upload: it stays (domain/sentiment.ts).
+      .where('kpi_readings.upload_id', 'is not', null)
+      .execute();
+  }
+
+  /**
+   * Stores one batch of rows read without a problem. With store false (the file has problems
+   * already) it only looks for unknown accounts, when the upload may not create them.
+   */
+  async add(rows: ImportRow[], store = true): Promise<void> {
+    if (!store && this.createAccounts) return;
+    await this.resolveAccounts(rows);
+    if (!store || this.accountProblems.length || rows.length === 0) return;
+    const { tenantId } = this.actor;
+    const productPairs = rows.filter((r) => r.product).map((r) => ({ accountId: this.accountOf(r).id, name: r.product as string }));
+    const { ids: products } = await ensureProducts(this.db, tenantId, productPairs);
+    const scored = rows.map((r) => {
+      const key = kpiKey(r.kpi);
+      const effective = this.ctx.ranges.get(key);
+      return { row: r, key, effective, result: scoreReading({ raw: r.raw }, effective?.range) };
+    });
+    await this.replacePairs(rows);
+    for (const s of scored) {
+      const where = { sheet: s.row.sheet, row: s.row.line, account: this.accountOf(s.row).name, kpi: s.row.kpi };
+      const cells = s.row.warnings.map((w) => ({ ...where, column: w.column, code: w.code, message: w.message }));
+      const warnings = s.result.warning ? [{ ...where, column: null, code: s.result.warning.code, message: s.result.warning.message }, ...cells] : cells;
+      this.counts.warnings += warnings.length;
+      this.warnings.push(...warnings.slice(0, MAX_LISTED_WARNINGS - this.warnings.length));
+      this.counts.readings += 1;
+      if (s.result.score !== null) this.counts.scored += 1;
+      if (s.result.status === 'unknown') this.counts.unknown += 1;
+    }
+    const accountOf = (s: (typeof scored)[number]) => this.accountOf(s.row);
+    await bulkInsert(this.db, 'kpi_readings', [
+      { name: 'tenant_id', type: 'uuid', values: scored.map(() => tenantId) },
+      { name: 'account_id', type: 'uuid', values: scored.map((s) => accountOf(s).id) },
+      {
+        name: 'product_id',
+        type: 'uuid',
+        values: scored.map((s) => (s.row.product ? (products.get(productKey(accountOf(s).id, s.row.product)) ?? null) : null)),
+      },
+      { name: 'upload_id', type: 'uuid', values: scored.map(() => this.uploadId) },
+      { name: 'period', type: 'text', values: scored.map((s) => s.row.period) },
+      { name: 'category', type: 'text', values: scored.map((s) => s.row.category.trim()) },
+      { name: 'kpi_name', type: 'text', values: scored.map((s) => s.effective?.range.kpiName ?? s.row.kpi.trim()) },
+      { name: 'kpi_key', type: 'text', values: scored.map((s) => s.key) },
+      { name: 'raw', type: 'text', values: scored.map((s) => s.row.raw) },
+      { name: 'displayed', type: 'text', values: scored.map((s) => s.row.displayed) },
+      { name: 'value', type: 'float8', values: scored.map((s) => s.result.value) },
+      { name: 'unit', type: 'text', values: scored.map((s) => s.result.unit) },
+      { name: 'status', type: 'text', values: scored.map((s) => s.result.status) },
+      { name: 'score', type: 'float8', values: scored.map((s) => s.result.score) },
+      { name: 'impact', type: 'text', values: scored.map((s) => normaliseImpact(s.row.impact)) },
+      { name: 'weight', type: 'float8', values: scored.map((s) => s.row.weight) },
+      { name: 'source', type: 'text', values: scored.map((s) => s.row.source) },
+      { name: 'frequency', type: 'text', values: scored.map((s) => s.row.frequency) },
+      { name: 'warning', type: 'text', values: scored.map((s) => s.result.warning?.message ?? null) },
+    ]);
+  }
+
+  /** The versions this upload made, one per account period, in the order the file first covers them. */
+  versions(): { accountId: string; account: string; period: string; version: number; readings: number }[] {
+    return [...this.pairs.values()].map((p) => ({ accountId: p.accountId, account: p.account, period: p.period, version: p.version, readings: p.readings }));
+  }
+
+  /** Once every batch is stored: records the versions, recomputes the health they touch and evaluates playbooks. */
+  async finish(): Promise<void> {
+    const { tenantId } = this.actor;
+    const versions = this.versions();
+    if (versions.length === 0) return;
+    await bulkInsert(this.db, 'kpi_upload_versions', [
+      { name: 'tenant_id', type: 'uuid', values: versions.map(() => tenantId) },
+      { name: 'upload_id', type: 'uuid', values: versions.map(() => this.uploadId) },
+      { name: 'account_id', type: 'uuid', values: versions.map((v) => v.accountId) },
+      { name: 'period', type: 'text', values: versions.map((v) => v.period) },
+      { name: 'version', type: 'int4', values: versions.map((v) => v.version) },
+      { name: 'reading_count', type: 'int4', values: versions.map((v) => v.readings) },
+    ]);
+    await recomputeHealth(this.db, tenantId, this.ctx, versions);
+    const accountIds = [...new Set(versions.map((p) => p.accountId))];
+    await this.db
+      .updateTable('accounts')
+      .set({ updated_at: new Date() })
+      .where('accounts.tenant_id', '=', tenantId)
+      .where('accounts.id', 'in', accountIds)
+      .execute();
+    await evaluatePlaybooks(
+      this.db,
+      this.actor,
+      [...this.accounts.values()].map((a) => a.id),
+    );
+  }
+}
