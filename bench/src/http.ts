@@ -7,7 +7,7 @@ import { percentile } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export type ServerKind = 'raw' | 'express' | 'session' | 'full';
+export type ServerKind = 'raw' | 'same' | 'express' | 'session' | 'full';
 
 export interface ServerProcess {
   kind: ServerKind;
