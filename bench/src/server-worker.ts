@@ -150,7 +150,7 @@ async function start(): Promise<http.Server> {
     // Production's default: one JSON line per request (the parent sends this process's stdout to /dev/null).
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   });
-  return http.createServer(createApp({ db: handle.db, config }));
+  return http.createServer(createApp({ db: handle.db, config, listen: handle.listen }));
 }
 
 const server = await start();

@@ -14,9 +14,10 @@ import {
   type Context,
   type SessionPolicy,
 } from '@pulse/api';
-import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db } from '@pulse/db';
+import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db, type Listen } from '@pulse/db';
 import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
+import { SessionCache } from './session-cache.js';
 import { bearerSessionPort, cookieSettings, expressSessionPort, refuse } from './http-session.js';
 import { corsPolicy, csrfGuard, jsonDepthLimit, refuseDeepJsonBody, usesAuthorization } from './security.js';
 import { exportRouter } from './routes/export.js';
@@ -42,6 +43,14 @@ export interface AppOptions {
   config: Config;
   sessionPolicy?: SessionPolicy;
   logger?: Logger;
+  /**
+   * The database's LISTEN (DatabaseHandle.listen): given, sessions are kept in memory and
+   * dropped when the database announces a change (session-cache.ts); absent, every request
+   * reads its session from the database.
+   */
+  listen?: Listen;
+  /** Receives the session cache, when there is one (tests and the benchmark read its hits). */
+  onSessionCache?: (cache: SessionCache) => void;
 }
 
 export function createApp({
@@ -49,6 +58,8 @@ export function createApp({
   config,
   sessionPolicy = defaultSessionPolicy,
   logger = createLogger(config.logLevel),
+  listen,
+  onSessionCache,
 }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -91,10 +102,12 @@ export function createApp({
 
   const cookie = cookieSettings(config.production);
   const auth: AuthSettings = { bcryptCost: config.bcryptCost, sessionPolicy, production: config.production, tokenKey: config.tokenKey };
+  const cache = listen ? new SessionCache(listen, logger) : undefined;
+  if (cache) onSessionCache?.(cache);
   const sessions = session({
     name: cookie.name,
     secret: config.sessionSecrets,
-    store: new KyselySessionStore(db, sessionPolicy),
+    store: new KyselySessionStore(db, sessionPolicy, cache),
     resave: false,
     saveUninitialized: false,
     rolling: false,

@@ -8,9 +8,19 @@ import { APP_ROLE } from './tenancy.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/** Receives the notifications of a channel; onLost is called once if they can no longer arrive. */
+export interface Subscriber {
+  onMessage(payload: string): void;
+  onLost(error: Error): void;
+}
+
+/** LISTEN on a channel; resolves once listening, to the function that stops it. */
+export type Listen = (channel: string, subscriber: Subscriber) => Promise<() => Promise<void>>;
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -66,13 +76,59 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
     });
     pool.on('error', options.onIdleConnectionError ?? ((error) => console.error(`PostgreSQL connection lost: ${error.message}`)));
     const db = new Kysely<Database>({ dialect: new DeferredBeginPostgresDialect(pool) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const listeners = new Set<() => Promise<void>>();
+    return {
+      db,
+      kind: 'postgres',
+      listen: listenOn(pool, listeners),
+      close: async () => {
+        await Promise.all([...listeners].map((stop) => stop()));
+        await db.destroy();
+      },
+    };
   }
   const dataDir = options.dataDir ?? 'memory';
   if (dataDir !== 'memory') fs.mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, { parsers });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  const listen: Listen = async (channel, subscriber) => {
+    const stop = await pglite.listen(channel, (payload) => subscriber.onMessage(payload));
+    return () => stop();
+  };
+  return { db, kind: 'pglite', listen, close: () => db.destroy() };
+}
+
+/**
+ * On PostgreSQL each listener holds its own connection outside the pool (a pooled one would
+ * go back to the pool and stop listening); when that connection fails the subscriber hears
+ * of it through onLost. The handle's close() stops those still listening.
+ */
+function listenOn(pool: pg.Pool, listeners: Set<() => Promise<void>>): Listen {
+  return async (channel, subscriber) => {
+    const client = new pg.Client(pool.options);
+    let stopped = false;
+    const lost = (error: Error) => {
+      if (stopped) return;
+      stopped = true;
+      subscriber.onLost(error);
+      client.end().catch(() => undefined);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('The notification connection closed.')));
+    client.on('notification', (message) => {
+      if (message.channel === channel) subscriber.onMessage(message.payload ?? '');
+    });
+    await client.connect();
+    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    const stop = async () => {
+      listeners.delete(stop);
+      if (stopped) return;
+      stopped = true;
+      await client.end();
+    };
+    listeners.add(stop);
+    return stop;
+  };
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {
