@@ -52,6 +52,36 @@ export const pageInput = {
 export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 /** The `file` part of a multipart upload, checked for presence and the 16 MB limit. */
+const uploadFields = z.strictObject({
+  // Not checked here: a bad period is a structural problem, so the import rejects the
+  // upload with a report that names it (spec 2.3) instead of failing the request.
+  period: z.string().trim().max(100, 'Write the period as a month, YYYY-MM.').optional(),
+  accountName: z.string().trim().min(1).max(200, 'An account name has at most 200 characters.').optional(),
+  createAccounts: z.enum(['true', 'false'], { message: 'Say true or false for creating accounts.' }).optional(),
+});
+
+/** An upload form (multipart/form-data): file, period (YYYY-MM, workbooks), accountName (workbooks), createAccounts. */
+export interface UploadForm {
+  file: File;
+  period: string | null;
+  accountName: string | null;
+  createAccounts: boolean;
+}
+
+/** The file and fields of an upload form, checked: a missing or oversized file or a bad field is a BAD_REQUEST naming it. */
+export function uploadForm(form: FormData): UploadForm {
+  const file = uploadedFile(form);
+  const rest: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (key !== 'file' && typeof value === 'string' && value !== '') rest[key] = value;
+  }
+  const parsed = uploadFields.safeParse(rest);
+  if (!parsed.success) {
+    throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+  }
+  return { file, period: parsed.data.period ?? null, accountName: parsed.data.accountName ?? null, createAccounts: parsed.data.createAccounts !== 'false' };
+}
+
 export function uploadedFile(form: FormData): File {
   const file = form.get('file');
   if (!(file instanceof File)) throw badRequest('Attach the file to upload.', { file: ['Attach the file to upload.'] });

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { inspectUpload, isValidPeriod, parseCsv, parseWorkbookInWorker, type ImportRow, type StructuralProblem, type UploadFormat } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
-import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
-import { MAX_UPLOAD_BYTES } from '../validation.js';
+import { paginate, withTenant, type Db, type Page, type PageRequest } from '@pulse/db';
+import { MAX_UPLOAD_BYTES, uploadForm } from '../validation.js';
+import { withImportSlot } from './import-gate.js';
 import { notFound } from '../errors.js';
 import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -185,6 +186,29 @@ async function storeUpload(db: Db, actor: Actor, input: UploadInput, format: Upl
  * For callers that already hold a transaction (demo seed, benchmarks); the upload procedure
  * reads first and opens the transaction only to save.
  */
+/**
+ * An upload posted as a form: the form is checked, then, holding an import slot, the file is
+ * read (a workbook in a worker thread) before the tenant's transaction opens, and saved inside it.
+ */
+export async function createUpload(
+  db: Db,
+  actor: Actor,
+  form: FormData,
+  setHeader: (name: string, value: string) => void,
+): Promise<{ uploadId: string | null; report: UploadReport }> {
+  const { file, ...fields } = uploadForm(form);
+  const upload: UploadInput = {
+    filename: file.name || 'upload',
+    contentType: file.type || 'application/octet-stream',
+    bytes: Buffer.from(await file.arrayBuffer()),
+    ...fields,
+  };
+  return withImportSlot(actor.tenantId, setHeader, async () => {
+    const read = await readUpload(upload);
+    return withTenant(db, actor.tenantId, (tx) => saveUpload(tx, actor, upload, read));
+  });
+}
+
 export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string | null; report: UploadReport }> {
   return saveUpload(db, actor, input, await readUpload(input));
 }
