@@ -7,7 +7,7 @@ import { createContext, defaultSessionPolicy, type SessionPort } from '@pulse/ap
 import { createTestDatabase, type TestDatabase } from '@pulse/db/testing';
 import { users, withTenant, type PublicUser } from '@pulse/db';
 import { exportRouter } from '../src/routes/export.js';
-import type { ContextResolver } from '../src/app.js';
+import type { ContextResolver } from '../src/refusals.js';
 
 let handle: TestDatabase;
 let server: http.Server;
