@@ -18,9 +18,7 @@ import session from 'express-session';
 import pg from 'pg';
 import { connect } from '@pulse/db';
 import { defaultSessionPolicy } from '@pulse/api';
-import { createApp } from '../../apps/server/src/app.js';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { KyselySessionStore } from '../../apps/server/src/session-store.js';
+import { createApp, KyselySessionStore, loadConfig } from '@pulse/server';
 import { countStatements } from './database.js';
 
 export const SESSION_SECRET = 'pulse-bench-session-secret-at-least-32-bytes';
@@ -64,7 +62,7 @@ async function sameStatements(pool: pg.Pool, req: http.IncomingMessage): Promise
   const client = await pool.connect();
   try {
     await client.query(beginWithTenant(session.tenant_id));
-    const row = (await client.query(ACCOUNT_BY_ID_SQL, [session.tenant_id, id])).rows[0];
+    const row = (await client.query<Record<string, unknown>>(ACCOUNT_BY_ID_SQL, [session.tenant_id, id])).rows[0];
     await client.query('commit');
     return { status: 200, body: JSON.stringify(row ?? null) };
   } catch (error) {

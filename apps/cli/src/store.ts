@@ -31,7 +31,7 @@ function isStoredSession(value: unknown): value is StoredSession {
     typeof v.email === 'string' &&
     !!v.cookies &&
     typeof v.cookies === 'object' &&
-    Object.values(v.cookies as object).every((c) => typeof c === 'string')
+    Object.values(v.cookies).every((c) => typeof c === 'string')
   );
 }
 

@@ -77,7 +77,7 @@ export function uploadForm(form: FormData): UploadForm {
   }
   const parsed = uploadFields.safeParse(rest);
   if (!parsed.success) {
-    throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+    throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors);
   }
   return { file, period: parsed.data.period ?? null, accountName: parsed.data.accountName ?? null, createAccounts: parsed.data.createAccounts !== 'false' };
 }

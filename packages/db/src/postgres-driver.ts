@@ -128,10 +128,11 @@ class DeferredBeginDriver implements Driver {
     }
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
     const c = connection as PgConnection;
     c.beginPending = false;
     c.client.release(c.broken);
+    return Promise.resolve();
   }
 
   async destroy(): Promise<void> {
