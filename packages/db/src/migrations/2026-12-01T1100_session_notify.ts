@@ -24,18 +24,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     END
     $$
   `.execute(db);
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     CREATE TRIGGER sessions_notify AFTER UPDATE OR DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION pulse_notify_session_change();
     CREATE TRIGGER users_notify AFTER UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION pulse_notify_session_change();
     CREATE TRIGGER tenants_notify AFTER UPDATE OR DELETE ON tenants FOR EACH ROW EXECUTE FUNCTION pulse_notify_session_change();
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     DROP TRIGGER tenants_notify ON tenants;
     DROP TRIGGER users_notify ON users;
     DROP TRIGGER sessions_notify ON sessions;
     DROP FUNCTION pulse_notify_session_change();
-  `);
+  `,
+  );
 }
