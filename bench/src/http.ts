@@ -7,7 +7,7 @@ import { percentile } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export type ServerKind = 'raw' | 'express' | 'session' | 'full' | 'jobs';
+export type ServerKind = 'raw' | 'same' | 'express' | 'session' | 'full' | 'jobs';
 
 export interface ServerProcess {
   kind: ServerKind;

@@ -2,6 +2,8 @@
  * A server under test, in its own process (so the load generator does not share its event
  * loop). BENCH_KIND picks the rung:
  *   raw      node:http + pg pool, one query
+ *   same     node:http + pg pool sending the statements Pulse sends for accounts.byId (session
+ *            context, BEGIN + tenant settings, the row, COMMIT) after an HMAC check of the cookie
  *   express  Express 5 + pg pool, one query
  *   session  Express 5 + express-session on Pulse's session store + pg pool, one query
  *   full     the real Pulse app (createApp from apps/server), tRPC and all
@@ -9,6 +11,7 @@
  * It reports its port over IPC and answers {type:'stats'} / {type:'reset'} with the number
  * of SQL statements its pg clients sent (BEGIN and COMMIT included).
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -31,6 +34,46 @@ const counter = countStatements();
 const kind = process.env.BENCH_KIND ?? 'full';
 const url = process.env.BENCH_DB_URL as string;
 
+/** What withTenant sends as a transaction's first statement, with its BEGIN (see connection.ts). */
+function beginWithTenant(tenantId: string): string {
+  return `begin; SELECT set_config('app.tenant_id', '${tenantId}', true), set_config('role', 'pulse_app', true)`;
+}
+
+/** The session id of an express-session cookie (`s:<sid>.<HMAC-SHA256 base64>`), or null when its signature is wrong. */
+function signedSid(cookieHeader: string | undefined): string | null {
+  const value = /(?:^|;\s*)pulse\.sid=([^;]+)/.exec(cookieHeader ?? '')?.[1];
+  if (!value) return null;
+  const signed = decodeURIComponent(value);
+  const dot = signed.lastIndexOf('.');
+  if (!signed.startsWith('s:') || dot < 0) return null;
+  const sid = signed.slice(2, dot);
+  const expected = Buffer.from(createHmac('sha256', SESSION_SECRET).update(sid).digest('base64').replace(/=+$/, ''));
+  const given = Buffer.from(signed.slice(dot + 1));
+  return expected.length === given.length && timingSafeEqual(expected, given) ? sid : null;
+}
+
+/** The "same statements" rung: Pulse's four round trips for accounts.byId, nothing else. */
+async function sameStatements(pool: pg.Pool, req: http.IncomingMessage): Promise<{ status: number; body: string }> {
+  const sid = signedSid(req.headers.cookie);
+  if (!sid) return { status: 401, body: '{"error":"Please sign in."}' };
+  const session = (await pool.query<{ tenant_id: string }>(`SELECT sid, tenant_id, user_id, data, remember_me, created_at, last_seen_at, expires_at,
+      email, name, role, active, last_login_at, user_created_at, tenant_name FROM pulse_session_context($1)`, [sid])).rows[0];
+  if (!session) return { status: 401, body: '{"error":"Please sign in."}' };
+  const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
+  const client = await pool.connect();
+  try {
+    await client.query(beginWithTenant(session.tenant_id));
+    const row = (await client.query<Record<string, unknown>>(ACCOUNT_BY_ID_SQL, [session.tenant_id, id])).rows[0];
+    await client.query('commit');
+    return { status: 200, body: JSON.stringify(row ?? null) };
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 function queryArgs(search: URLSearchParams): [string, string] {
   return [search.get('tenant') ?? '', search.get('id') ?? ''];
 }
@@ -51,6 +94,21 @@ async function start(): Promise<http.Server> {
         (r) => {
           const body = JSON.stringify(r.rows[0] ?? null);
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    });
+  }
+  if (kind === 'same') {
+    const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+    return http.createServer((req, res) => {
+      sameStatements(pool, req).then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
           res.end(body);
         },
         () => {
@@ -98,7 +156,7 @@ async function start(): Promise<http.Server> {
     // Production's default: one JSON line per request (the parent sends this process's stdout to /dev/null).
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   });
-  return http.createServer(createApp({ db: handle.db, config }));
+  return http.createServer(createApp({ db: handle.db, config, listen: handle.listen }));
 }
 
 const server = await start();

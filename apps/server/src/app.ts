@@ -10,14 +10,16 @@ import {
   defaultSessionPolicy,
   forbidden,
   getUploadFile,
+  notFound,
   type AuthSettings,
-  type Context,
   type SessionPolicy,
 } from '@pulse/api';
-import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db } from '@pulse/db';
+import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db, type Listen } from '@pulse/db';
 import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
-import { bearerSessionPort, cookieSettings, expressSessionPort, refuse } from './http-session.js';
+import { SessionCache } from './session-cache.js';
+import { bearerSessionPort, cookieSettings, expressSessionPort } from './http-session.js';
+import { requireTenant, sendError, type ContextResolver } from './refusals.js';
 import { corsPolicy, csrfGuard, jsonDepthLimit, refuseDeepJsonBody, usesAuthorization } from './security.js';
 import { exportRouter } from './routes/export.js';
 import { uploadStreamRouter } from './routes/uploads.js';
@@ -36,13 +38,19 @@ export const HTTPS_REQUIRED =
   'Signing in needs HTTPS: this Pulse runs in production mode, where the session cookie is only sent over a secure connection. ' +
   'Open Pulse at its https:// address (its operator puts a TLS proxy in front and sets TRUST_PROXY).';
 
-export type ContextResolver = (req: Request, res: Response) => Promise<Context>;
-
 export interface AppOptions {
   db: Db;
   config: Config;
   sessionPolicy?: SessionPolicy;
   logger?: Logger;
+  /**
+   * The database's LISTEN (DatabaseHandle.listen): given, sessions are kept in memory and
+   * dropped when the database announces a change (session-cache.ts); absent, every request
+   * reads its session from the database.
+   */
+  listen?: Listen;
+  /** Receives the session cache, when there is one (tests and the benchmark read its hits). */
+  onSessionCache?: (cache: SessionCache) => void;
 }
 
 export function createApp({
@@ -50,6 +58,8 @@ export function createApp({
   config,
   sessionPolicy = defaultSessionPolicy,
   logger = createLogger(config.logLevel),
+  listen,
+  onSessionCache,
 }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -92,10 +102,12 @@ export function createApp({
 
   const cookie = cookieSettings(config.production);
   const auth: AuthSettings = { bcryptCost: config.bcryptCost, sessionPolicy, production: config.production, tokenKey: config.tokenKey };
+  const cache = listen ? new SessionCache(listen, logger) : undefined;
+  if (cache) onSessionCache?.(cache);
   const sessions = session({
     name: cookie.name,
     secret: config.sessionSecrets,
-    store: new KyselySessionStore(db, sessionPolicy),
+    store: new KyselySessionStore(db, sessionPolicy, cache),
     resave: false,
     saveUninitialized: false,
     rolling: false,
@@ -133,11 +145,12 @@ export function createApp({
   };
 
   app.get('/api/uploads/:id/file', async (req, res, next) => {
+    const missing = notFound('Upload');
     try {
-      const ctx = await contextFor(req, res);
-      if (!ctx.tenant) return void refuse(res, ctx);
-      const tenantId = ctx.tenant.id;
-      if (!isUuid(String(req.params.id))) return void res.status(404).json({ error: 'Upload not found.' });
+      const caller = await requireTenant(req, res, contextFor);
+      if (!caller) return;
+      const tenantId = caller.tenant.id;
+      if (!isUuid(String(req.params.id))) return void sendError(res, missing);
       const file = await withTenant(db, tenantId, (tx) => getUploadFile(tx, tenantId, String(req.params.id)));
       // Never the type the uploader declared: served from Pulse's origin, a file sent as
       // application/javascript or text/html would otherwise run as script or page here.
@@ -149,7 +162,7 @@ export function createApp({
         .set('Content-Security-Policy', "default-src 'none'; sandbox")
         .send(Buffer.from(file.content));
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return void res.status(404).json({ error: 'Upload not found.' });
+      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return void sendError(res, missing);
       next(error);
     }
   });

@@ -1,7 +1,6 @@
 import { promisify } from 'node:util';
 import type { Request, Response } from 'express';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import type { Context, CurrentSession, SessionPolicy, SessionPort } from '@pulse/api';
+import type { CurrentSession, SessionPolicy, SessionPort } from '@pulse/api';
 import { absoluteExpiry, forbidden } from '@pulse/api';
 
 export interface CookieSettings {
@@ -69,10 +68,4 @@ export function bearerSessionPort(): SessionPort {
     start: () => Promise.reject(forbidden('Sign in without an Authorization header: API tokens do not open sessions.')),
     end: () => Promise.resolve(),
   };
-}
-
-/** The answer of a route outside tRPC to a caller without a session or a valid API token. */
-export function refuse(res: Response, ctx: Context): void {
-  const error = ctx.refusal;
-  res.status(error ? getHTTPStatusCodeFromError(error) : 401).json({ error: error?.message ?? 'Please sign in.' });
 }

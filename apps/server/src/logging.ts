@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import pino, { type Logger } from 'pino';
 
+/**
+ * Without a destination the log goes to stdout asynchronously (sonic-boom, sync: false): a
+ * line is handed to the OS in the background, and lines logged while a write is in flight
+ * go out together in the next one, instead of one blocking write per request (measured in
+ * the request ladder, docs/PERFORMANCE.md). pino flushes what is pending when the process exits.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options = {
     level,
     base: { service: 'pulse' },
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password', '*.password'], remove: true },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 export interface RequestLogFields {

@@ -1,4 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
+import { badRequest, forbidden as forbiddenError } from '@pulse/api';
+import { sendError } from './refusals.js';
 
 /** Procedures that take multipart/form-data (file uploads); every other call must be JSON. */
 const MULTIPART_PATHS = new Set(['/trpc/uploads.create', '/trpc/accounts.importProfiles']);
@@ -15,14 +17,9 @@ function originAllowed(origin: string, req: Request, allowed: readonly string[])
   return origin !== 'null' && (origin === selfOrigin(req) || allowed.includes(origin));
 }
 
-/** An answer shaped like tRPC's own errors, for requests refused before tRPC sees them. */
-function refuse(res: Response, httpStatus: 400 | 403, message: string): void {
-  const [code, rpcCode] = httpStatus === 400 ? ['BAD_REQUEST', -32600] : ['FORBIDDEN', -32003];
-  res.status(httpStatus).json({ error: { message, code: rpcCode, data: { code, httpStatus } } });
-}
-
+/** Requests refused before tRPC sees them are answered in tRPC's error shape. */
 function forbidden(res: Response, message: string): void {
-  refuse(res, 403, message);
+  sendError(res, forbiddenError(message));
 }
 
 /** No procedure input nests deeper than a few levels; deeper JSON only exhausts the stack. */
@@ -67,11 +64,11 @@ export const jsonDepthLimit = {
   query: (req: Request, res: Response, next: NextFunction): void => {
     const input = req.query.input;
     const texts = Array.isArray(input) ? input : [input];
-    if (texts.some((t) => typeof t === 'string' && nestedTooDeep(Buffer.from(t)))) return refuse(res, 400, TOO_DEEP);
+    if (texts.some((t) => typeof t === 'string' && nestedTooDeep(Buffer.from(t)))) return sendError(res, badRequest(TOO_DEEP));
     next();
   },
   answer: (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    if (err instanceof NestingTooDeep) return refuse(res, 400, err.message);
+    if (err instanceof NestingTooDeep) return sendError(res, badRequest(err.message));
     next(err);
   },
 };

@@ -114,7 +114,7 @@ export async function startServer(config: Config, log: StartupLog = quietStartup
     open = await openAppPool(open, config, dataDir);
     const database = open;
     const logger = createLogger(config.logLevel);
-    const app = createApp({ db: database.db, config, logger });
+    const app = createApp({ db: database.db, config, logger, listen: database.listen });
     const server = await new Promise<http.Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error) => (error ? reject(listenError(error, config)) : resolve(s)));
     });

@@ -1,6 +1,7 @@
 import session from 'express-session';
 import { sessions, type Db, type PublicUser } from '@pulse/db';
 import { absoluteExpiry, isSessionLive, type SessionPolicy, type Tenant } from '@pulse/api';
+import type { SessionCache } from './session-cache.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -22,12 +23,14 @@ declare module 'express-session' {
  * express-session store on the sessions table (through Kysely, so PGlite and pg alike).
  * Lifetimes are checked here on every load; an expired row is deleted and the request
  * is treated as signed out. touch() writes nothing: activity is recorded by the API at
- * most once a minute, and never by session.status.
+ * most once a minute, and never by session.status. With a SessionCache, a session found
+ * there is used without a statement (see session-cache.ts for why that stays correct).
  */
 export class KyselySessionStore extends session.Store {
   constructor(
     private readonly db: Db,
     private readonly policy: SessionPolicy,
+    private readonly cache?: SessionCache,
   ) {
     super();
   }
@@ -41,6 +44,7 @@ export class KyselySessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.cache?.drop(sid);
     sessions.deleteSession(this.db, sid).then(() => callback?.(), (err: unknown) => callback?.(err));
   }
 
@@ -48,14 +52,18 @@ export class KyselySessionStore extends session.Store {
     callback?.();
   }
 
-  /** One statement: the row with its user and tenant (pulse_session_context). */
+  /** From the cache, or one statement: the row with its user and tenant (pulse_session_context). */
   private async read(sid: string): Promise<session.SessionData | null> {
-    const found = await sessions.findSessionContext(this.db, sid);
+    const cached = this.cache?.get(sid);
+    const mark = this.cache?.mark() ?? 0;
+    const found = cached ?? (await sessions.findSessionContext(this.db, sid));
     if (!found) return null;
     if (!isSessionLive(this.policy, found.session, new Date())) {
+      this.cache?.drop(sid);
       await sessions.deleteSession(this.db, sid);
       return null;
     }
+    if (!cached) this.cache?.set(sid, found, mark);
     return {
       ...(found.session.data as unknown as session.SessionData),
       lastSeenAt: found.session.lastSeenAt.toISOString(),

@@ -7,7 +7,7 @@ import { createContext, defaultSessionPolicy, type SessionPort } from '@pulse/ap
 import { createTestDatabase, type TestDatabase } from '@pulse/db/testing';
 import { users, withTenant, type PublicUser } from '@pulse/db';
 import { exportRouter } from '../src/routes/export.js';
-import type { ContextResolver } from '../src/app.js';
+import type { ContextResolver } from '../src/refusals.js';
 
 let handle: TestDatabase;
 let server: http.Server;
@@ -97,7 +97,12 @@ describe('GET /api/export', () => {
     const member = await fetch(url, { headers: { 'x-test-user': 'member@northwind.test' } });
     expect(member.status).toBe(403);
     expect(member.headers.get('content-disposition')).toBeNull();
+    // The shape of tRPC's own errors (code -32003 = FORBIDDEN, -32001 = UNAUTHORIZED), as every procedure answers.
+    expect(await member.json()).toEqual({
+      error: { message: 'Only admins can export the organisation’s data.', code: -32003, data: { code: 'FORBIDDEN', httpStatus: 403 } },
+    });
     const anonymous = await fetch(url);
     expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({ error: { message: 'Please sign in.', code: -32001, data: { code: 'UNAUTHORIZED', httpStatus: 401 } } });
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type DatabaseHandle, type Db } from '@pulse/db';
 import { useTestDatabase } from '@pulse/db/testing';
 import { createApp } from '../src/app.js';
+import type { SessionCache } from '../src/session-cache.js';
 import { HttpClient, PASSWORD, registerTenant, testConfig } from './harness.js';
 
 /**
@@ -24,8 +25,14 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-async function instance(db: Db, overrides: Record<string, string> = {}): Promise<Instance> {
-  const app = createApp({ db, config: testConfig(overrides) });
+async function instance(db: Db, overrides: Record<string, string> = {}, caching?: Pick<DatabaseHandle, 'listen'>): Promise<Instance & { cache?: SessionCache }> {
+  let cache: SessionCache | undefined;
+  const app = createApp({
+    db,
+    config: testConfig(overrides),
+    ...(caching ? { listen: caching.listen, onSessionCache: (c: SessionCache) => (cache = c) } : {}),
+  });
+  cleanups.push(async () => cache?.close());
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -33,7 +40,18 @@ async function instance(db: Db, overrides: Record<string, string> = {}): Promise
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, ...(cache ? { cache } : {}) };
+}
+
+/** The session id inside a signed session cookie (`pulse.sid=s:<sid>.<signature>`). */
+function sidOf(client: HttpClient): string {
+  const signed = decodeURIComponent((client.cookie ?? '').split('=')[1] ?? '');
+  return signed.slice(2, signed.lastIndexOf('.'));
+}
+
+/** Until the cache listens, it serves nothing from memory: wait for its first hit. */
+async function warm(client: HttpClient, cache: SessionCache): Promise<void> {
+  while (cache.hits === 0) expect((await client.query('auth.me')).status).toBe(200);
 }
 
 /** A second, independent pool on the same PostgreSQL database as handle. */
@@ -96,6 +114,50 @@ describe('several app instances on one database', () => {
     const a = await instance(handle.db);
     const b = await instance(other.db);
     await sharesSessions(a, b);
+  });
+
+  it.runIf(process.env.DATABASE_URL)('with session caches, a revocation on one instance reaches the other (PostgreSQL, LISTEN/NOTIFY)', async () => {
+    const other = await secondPool();
+    const a = await instance(handle.db, {}, handle);
+    const b = await instance(other.db, {}, other);
+    const cacheB = b.cache as SessionCache;
+
+    // Logout on A: B answered the session from memory, and refuses it once told.
+    const ada = await registerTenant(a.url, 'Acme', 'ada@acme.test');
+    const adaOnB = sameCookieOn(ada, b.url);
+    await warm(adaOnB, cacheB);
+    const hits = cacheB.hits;
+    expect((await adaOnB.query('auth.me')).status).toBe(200);
+    expect(cacheB.hits).toBe(hits + 1);
+    let told = cacheB.applied(`sid:${sidOf(ada)}`);
+    expect((await ada.mutation('auth.logout')).status).toBe(200);
+    await told;
+    expect((await adaOnB.query('auth.me')).status).toBe(401);
+
+    // A user deactivated through A: B refuses their cached session too.
+    const admin = new HttpClient(a.url);
+    expect((await admin.mutation('auth.login', { email: 'ada@acme.test', password: PASSWORD })).status).toBe(200);
+    const bea = await admin.mutation<{ id: string }>('users.create', { name: 'Bea', email: 'bea@acme.test', role: 'member', password: PASSWORD });
+    const beaOnB = new HttpClient(b.url);
+    expect((await beaOnB.mutation('auth.login', { email: 'bea@acme.test', password: PASSWORD })).status).toBe(200);
+    const before = cacheB.hits;
+    expect((await beaOnB.query('auth.me')).status).toBe(200);
+    expect((await beaOnB.query('auth.me')).status).toBe(200);
+    expect(cacheB.hits).toBeGreaterThan(before);
+    told = cacheB.applied(`user:${bea.data.id}`);
+    expect((await admin.mutation('users.setActive', { id: bea.data.id, active: false })).status).toBe(200);
+    await told;
+    expect((await beaOnB.query('auth.me')).status).toBe(401);
+  });
+
+  it('with a session cache on PGlite or PostgreSQL, a logout on the same instance is refused at once', async () => {
+    const a = await instance(handle.db, {}, handle);
+    const cache = a.cache as SessionCache;
+    const ada = await registerTenant(a.url, 'Acme', 'ada@acme.test');
+    const again = sameCookieOn(ada, a.url);
+    await warm(ada, cache);
+    expect((await ada.mutation('auth.logout')).status).toBe(200);
+    expect((await again.query('auth.me')).status).toBe(401);
   });
 
   it('need the same SESSION_SECRET: an instance with another secret sees no session', async () => {

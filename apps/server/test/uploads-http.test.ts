@@ -45,9 +45,13 @@ describe('uploads over HTTP', () => {
     expect(asB.status).toBe(404);
     const missing = await fetch(`${app.url}/api/uploads/00000000-0000-4000-8000-000000000000/file`, { headers: { cookie: b.cookie ?? '' } });
     expect(missing.status).toBe(404);
-    expect(await asB.json()).toEqual(await missing.json());
+    // Another tenant's upload and one that does not exist get the same answer, in tRPC's error shape (-32004 = NOT_FOUND).
+    const notFound = { error: { message: 'Upload not found.', code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404 } } };
+    expect(await asB.json()).toEqual(notFound);
+    expect(await missing.json()).toEqual(notFound);
     const anon = await fetch(`${app.url}/api/uploads/${result.data.uploadId}/file`);
     expect(anon.status).toBe(401);
+    expect(await anon.json()).toMatchObject({ error: { data: { code: 'UNAUTHORIZED', httpStatus: 401 } } });
   });
 
   it('rejects a multipart upload without a file with a field error', async () => {

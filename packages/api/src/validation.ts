@@ -61,6 +61,56 @@ export const MAX_CSV_UPLOAD_BYTES = 128 * 1024 * 1024;
 export const CSV_TOO_LARGE = 'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.';
 
 /** The `file` part of a multipart upload, checked for presence and the 16 MB limit. */
+const uploadFields = z.strictObject({
+  // Not checked here: a bad period is a structural problem, so the import rejects the
+  // upload with a report that names it (spec 2.3) instead of failing the request.
+  period: z.string().trim().max(100, 'Write the period as a month, YYYY-MM.').optional(),
+  accountName: z.string().trim().min(1).max(200, 'An account name has at most 200 characters.').optional(),
+  createAccounts: z.enum(['true', 'false'], { message: 'Say true or false for creating accounts.' }).optional(),
+});
+
+/** An upload form (multipart/form-data): file, period (YYYY-MM, workbooks), accountName (workbooks), createAccounts. */
+export interface UploadForm {
+  file: File;
+  period: string | null;
+  accountName: string | null;
+  createAccounts: boolean;
+}
+
+/** The fields of an upload other than the file, empty ones absent: a bad field is a BAD_REQUEST naming it. */
+function checkedUploadFields(given: Record<string, string>): Omit<UploadForm, 'file'> {
+  const parsed = uploadFields.safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors);
+  }
+  return { period: parsed.data.period ?? null, accountName: parsed.data.accountName ?? null, createAccounts: parsed.data.createAccounts !== 'false' };
+}
+
+/** The file and fields of an upload form, checked: a missing or oversized file or a bad field is a BAD_REQUEST naming it. */
+export function uploadForm(form: FormData): UploadForm {
+  const file = uploadedFile(form);
+  const rest: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (key !== 'file' && typeof value === 'string') rest[key] = value;
+  }
+  return { file, ...checkedUploadFields(rest) };
+}
+
+const streamUploadQuery = z.strictObject({ filename: z.string().trim().min(1, 'Name the file: ?filename=readings.csv.').max(255) }).catchall(z.string());
+
+/** The fields of a streamed upload (POST /api/uploads/stream): the filename and the form's other fields. */
+export interface StreamUploadQuery extends Omit<UploadForm, 'file'> {
+  filename: string;
+}
+
+/** The query parameters of a streamed upload, checked like the fields of an upload form. */
+export function streamUploadFields(query: Record<string, unknown>): StreamUploadQuery {
+  const parsed = streamUploadQuery.safeParse(query);
+  if (!parsed.success) throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors);
+  const { filename, ...rest } = parsed.data;
+  return { filename, ...checkedUploadFields(rest) };
+}
+
 export function uploadedFile(form: FormData): File {
   const file = form.get('file');
   if (!(file instanceof File)) throw badRequest('Attach the file to upload.', { file: ['Attach the file to upload.'] });

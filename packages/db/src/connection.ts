@@ -1,15 +1,26 @@
 import fs from 'node:fs';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, PGliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema.js';
+import { DeferredBeginPostgresDialect } from './postgres-driver.js';
 import { APP_ROLE } from './tenancy.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/** Receives the notifications of a channel; onLost is called once if they can no longer arrive. */
+export interface Subscriber {
+  onMessage(payload: string): void;
+  onLost(error: Error): void;
+}
+
+/** LISTEN on a channel; resolves once listening, to the function that stops it. */
+export type Listen = (channel: string, subscriber: Subscriber) => Promise<() => Promise<void>>;
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -65,53 +76,60 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
       ...(options.role ? { options: `-c role=${options.role}` } : {}),
     });
     pool.on('error', options.onIdleConnectionError ?? ((error) => console.error(`PostgreSQL connection lost: ${error.message}`)));
-    pool.on('connect', beginWithFirstStatement);
-    pool.on('release', (_error: Error | undefined, client: pg.PoolClient) => beginPending.delete(client));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new DeferredBeginPostgresDialect(pool) });
+    const listeners = new Set<() => Promise<void>>();
+    return {
+      db,
+      kind: 'postgres',
+      listen: listenOn(pool, listeners),
+      close: async () => {
+        await Promise.all([...listeners].map((stop) => stop()));
+        await db.destroy();
+      },
+    };
   }
   const dataDir = options.dataDir ?? 'memory';
   if (dataDir !== 'memory') fs.mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, { parsers });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  const listen: Listen = async (channel, subscriber) => {
+    const stop = await pglite.listen(channel, (payload) => subscriber.onMessage(payload));
+    return () => stop();
+  };
+  return { db, kind: 'pglite', listen, close: () => db.destroy() };
 }
 
-type SendQuery = (text: unknown, values?: unknown[]) => unknown;
-
-/** Pooled clients holding back the BEGIN of the transaction they are in (cleared on release). */
-const beginPending = new WeakSet<pg.PoolClient>();
-
-const held = (command: string) => Promise.resolve({ command, rowCount: null, rows: [], fields: [], oid: 0 });
-
 /**
- * Saves a round trip per transaction on a PostgreSQL server: Kysely opens a transaction
- * with its own `begin`; this holds it back and sends it in the same simple-protocol message
- * as the transaction's first statement when that statement is text without parameters
- * (withTenant's set_config), or queued just before the first statement otherwise (pg runs a
- * client's queries in order). A transaction that ran nothing sends neither `begin` nor its
- * `commit`/`rollback`. Query results are those of the statement itself.
+ * On PostgreSQL each listener holds its own connection outside the pool (a pooled one would
+ * go back to the pool and stop listening); when that connection fails the subscriber hears
+ * of it through onLost. The handle's close() stops those still listening.
  */
-function beginWithFirstStatement(client: pg.PoolClient): void {
-  const proto = Object.getPrototypeOf(client) as { query: SendQuery };
-  const send: SendQuery = (text, values) => proto.query.call(client, text, values);
-  const query: SendQuery = (text, values) => {
-    const command = typeof text === 'string' ? text.trim().toLowerCase() : null;
-    if (command === 'begin') {
-      beginPending.add(client);
-      return held('BEGIN');
-    }
-    if (!beginPending.delete(client)) return send(text, values);
-    if (command === 'commit' || command === 'rollback') return held(command.toUpperCase());
-    if (command === null || (values && values.length > 0)) {
-      (send('begin') as Promise<unknown>).catch(() => undefined); // a failed BEGIN fails the statement queued after it
-      return send(text, values);
-    }
-    return (send(`begin; ${text as string}`) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) =>
-      Array.isArray(results) ? results[results.length - 1] : results,
-    );
+function listenOn(pool: pg.Pool, listeners: Set<() => Promise<void>>): Listen {
+  return async (channel, subscriber) => {
+    const client = new pg.Client(pool.options);
+    let stopped = false;
+    const lost = (error: Error) => {
+      if (stopped) return;
+      stopped = true;
+      subscriber.onLost(error);
+      client.end().catch(() => undefined);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('The notification connection closed.')));
+    client.on('notification', (message) => {
+      if (message.channel === channel) subscriber.onMessage(message.payload ?? '');
+    });
+    await client.connect();
+    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    const stop = async () => {
+      listeners.delete(stop);
+      if (stopped) return;
+      stopped = true;
+      await client.end();
+    };
+    listeners.add(stop);
+    return stop;
   };
-  client.query = query as unknown as typeof client.query;
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {

@@ -42,7 +42,7 @@ export function isUuid(value: string): boolean {
 /**
  * The transaction's first statement. It carries no parameters (the tenant id is checked to
  * be a UUID and inlined), so on a PostgreSQL server it travels with the BEGIN in one round
- * trip (see beginWithFirstStatement in connection.ts).
+ * trip (see DeferredBeginPostgresDialect in postgres-driver.ts).
  */
 function tenantSettings(tenantId: string) {
   if (!isUuid(tenantId)) throw new Error('withTenant needs a tenant id that is a UUID.');

@@ -139,6 +139,20 @@ describe('withTenant', () => {
       expect(count.n).toBe(0);
       expect(counted.sent()).toEqual(['begin', expect.stringContaining('count(*)'), 'commit']);
 
+      // A first statement without parameters travels with the BEGIN, and its own rows come back.
+      counted.reset();
+      const merged = await counted.db.transaction().execute(async (tx) => (await sql<{ n: number }>`SELECT 41 + 1 AS n`.execute(tx)).rows);
+      expect(merged).toEqual([{ n: 42 }]);
+      expect(counted.sent()).toEqual(['begin; SELECT 41 + 1 AS n', 'commit']);
+
+      // An error swallowed inside the transaction aborts it: COMMIT answers ROLLBACK and the caller hears of it.
+      counted.reset();
+      await expect(
+        counted.db.transaction().execute(async (tx) => {
+          await sql`SELECT 1 / 0`.execute(tx).catch(() => undefined);
+        }),
+      ).rejects.toThrow(/abort|rolled back/i);
+
       // The connection goes back to the pool outside any transaction.
       const after = await sql<{ t: string | null }>`SELECT current_setting('app.tenant_id', true) AS t`.execute(counted.db);
       expect(after.rows[0]?.t ?? '').toBe('');

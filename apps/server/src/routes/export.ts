@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { exportFilename, exportTenant, recordExport, type Context } from '@pulse/api';
+import { exportFilename, exportTenant, recordExport } from '@pulse/api';
 import type { Db } from '@pulse/db';
-import type { ContextResolver } from '../app.js';
-import { refuse } from '../http-session.js';
+import { requireAdmin, type ContextResolver, type SignedIn } from '../refusals.js';
 
 export interface ExportRouteDeps {
   db: Db;
@@ -10,29 +9,14 @@ export interface ExportRouteDeps {
   contextFor: ContextResolver;
 }
 
-interface Exporter {
-  user: NonNullable<Context['user']>;
-  tenant: NonNullable<Context['tenant']>;
-  ip: Context['ip'];
-  token: Context['token'];
+const ADMINS_ONLY = 'Only admins can export the organisation’s data.';
+
+/** The signed-in admin an export is for; otherwise the refusal (401, 403 or the token's 429) is sent and null returned. */
+function exporter(req: Request, res: Response, contextFor: ContextResolver): Promise<SignedIn | null> {
+  return requireAdmin(req, res, contextFor, ADMINS_ONLY);
 }
 
-/** The signed-in admin an export is for; otherwise the refusal (401 or 403) is sent and null returned. */
-async function exporter(req: Request, res: Response, contextFor: ContextResolver): Promise<Exporter | null> {
-  const ctx = await contextFor(req, res);
-  const { user, tenant, ip, token } = ctx;
-  if (!user || !tenant) {
-    refuse(res, ctx);
-    return null;
-  }
-  if (user.role !== 'admin') {
-    res.status(403).json({ error: 'Only admins can export the organisation’s data.' });
-    return null;
-  }
-  return { user, tenant, ip, token };
-}
-
-function zipHeaders(res: Response, { tenant }: Exporter): Response {
+function zipHeaders(res: Response, { tenant }: SignedIn): Response {
   return res
     .status(200)
     .set('Content-Type', 'application/zip')

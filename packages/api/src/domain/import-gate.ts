@@ -1,3 +1,4 @@
+import { tooManyRequests } from '../errors.js';
 /** How many imports may run at once, and how long an extra one waits for its turn. */
 export interface ImportLimits {
   perProcess: number;
@@ -86,3 +87,20 @@ export class ImportGate {
 
 /** The gate every upload and profile import of this process goes through. */
 export const importGate = new ImportGate();
+
+/**
+ * Runs an import once the process and the tenant have a free import slot (importGate); when
+ * none comes free in time, TOO_MANY_REQUESTS with Retry-After.
+ */
+export async function withImportSlot<T>(tenantId: string, setHeader: (name: string, value: string) => void, run: () => Promise<T>): Promise<T> {
+  const release = await importGate.acquire(tenantId);
+  if (!release) {
+    setHeader('Retry-After', String(importGate.retryAfterSeconds));
+    throw tooManyRequests(`Pulse is busy importing other files. Try again in ${importGate.retryAfterSeconds} seconds.`);
+  }
+  try {
+    return await run();
+  } finally {
+    release();
+  }
+}

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { parseCustomerProfilesInWorker, type CustomerProfile, type CustomerProfilesResult, type StructuralProblem, type WorkerReply } from '@pulse/ingest';
-import { accountStatuses, type AccountStatus, type Db } from '@pulse/db';
+import { accountStatuses, withTenant, type AccountStatus, type Db } from '@pulse/db';
+import { uploadedFile } from '../validation.js';
+import { withImportSlot } from './import-gate.js';
 import { accountNameKey, ensureProducts, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { mapOwners } from './owners.js';
@@ -84,6 +86,23 @@ async function updateAccounts(db: Db, tenantId: string, rows: (AccountValues & {
  * under its time and memory limits, without touching the database: callers run it before
  * opening the transaction that saves the result (saveProfiles).
  */
+/**
+ * The customer-profile workbook posted as a form (field `file`): holding an import slot, it
+ * is read in a worker thread before the tenant's transaction opens, and saved inside it.
+ */
+export async function importProfilesForm(
+  db: Db,
+  actor: Actor,
+  form: FormData,
+  setHeader: (name: string, value: string) => void,
+): Promise<ProfileImportResult> {
+  const bytes = Buffer.from(await uploadedFile(form).arrayBuffer());
+  return withImportSlot(actor.tenantId, setHeader, async () => {
+    const read = await readProfiles(bytes);
+    return withTenant(db, actor.tenantId, (tx) => saveProfiles(tx, actor, read));
+  });
+}
+
 export async function readProfiles(bytes: Buffer): Promise<WorkerReply<CustomerProfilesResult>> {
   return parseCustomerProfilesInWorker(bytes);
 }

@@ -9,7 +9,8 @@ import {
   type ImportRow, type StructuralProblem, type UploadFormat,
 } from '@pulse/ingest';
 import { paginate, uploads as uploadParts, withTenant, type Db, type Page, type PageRequest } from '@pulse/db';
-import { CSV_TOO_LARGE, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, WORKBOOK_TOO_LARGE } from '../validation.js';
+import { CSV_TOO_LARGE, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, WORKBOOK_TOO_LARGE, uploadForm, type StreamUploadQuery } from '../validation.js';
+import { withImportSlot } from './import-gate.js';
 import { notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -247,6 +248,40 @@ async function writeUpload(
  * Imports one file as one transaction (the caller's). For callers that already hold a
  * transaction (demo seed, benchmarks); the HTTP routes read the file as it arrives.
  */
+/**
+ * An upload posted as a form: the form is checked, then, holding an import slot, the file is
+ * read (a workbook in a worker thread) before the tenant's transaction opens, and saved inside it.
+ */
+export async function createUpload(
+  db: Db,
+  actor: Actor,
+  form: FormData,
+  setHeader: (name: string, value: string) => void,
+): Promise<{ uploadId: string | null; report: UploadReport }> {
+  const { file, ...fields } = uploadForm(form);
+  const upload: UploadFields = { filename: file.name || 'upload', contentType: file.type || 'application/octet-stream', ...fields };
+  const bytes = Readable.from([Buffer.from(await file.arrayBuffer())]);
+  return withImportSlot(actor.tenantId, setHeader, () => importUploadStream(db, actor, upload, bytes));
+}
+
+/**
+ * POST /api/uploads/stream: an upload whose fields come as query parameters and whose bytes are
+ * the request body, read as they arrive (importUploadStream), holding an import slot; onProgress
+ * hears after each batch of rows stored.
+ */
+export async function createStreamedUpload(
+  db: Db,
+  actor: Actor,
+  query: StreamUploadQuery,
+  contentType: string,
+  body: AsyncIterable<Uint8Array>,
+  onProgress: (progress: UploadProgress) => void,
+  setHeader: (name: string, value: string) => void,
+): Promise<{ uploadId: string | null; report: UploadReport }> {
+  const upload: UploadFields = { ...query, contentType: contentType || 'application/octet-stream' };
+  return withImportSlot(actor.tenantId, setHeader, () => importUploadStream(db, actor, upload, body, onProgress));
+}
+
 export async function importUpload(db: Db, actor: Actor, input: UploadInput): Promise<{ uploadId: string | null; report: UploadReport }> {
   return importUploadStream(db, actor, input, Readable.from([input.bytes]));
 }

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { accountStatuses, withTenant } from '@pulse/db';
+import { accountStatuses } from '@pulse/db';
 import { adminAuthedProcedure, adminProcedure, protectedProcedure, router } from '../trpc.js';
-import { isoDate, pageInput, uploadedFile, uuid, name } from '../validation.js';
+import { isoDate, pageInput, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
-import { readProfiles, saveProfiles } from '../domain/profiles.js';
+import { importProfilesForm } from '../domain/profiles.js';
 import { assignOwner, listUnmatchedOwners, resolveBookOwner, resolveOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
-import { withImportSlot } from './import-slot.js';
 import { textLimits } from '../limits.js';
 
 const optionalText = (max: number = textLimits.text) => z.string().trim().max(max).nullable().optional();
@@ -101,12 +100,7 @@ export const accountsRouter = router({
    * multipart/form-data: file, the customer-profile workbook (.xlsx). Holds an import slot;
    * the workbook is read (in a worker thread) before the tenant's transaction opens.
    */
-  importProfiles: adminAuthedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
-    const file = uploadedFile(input);
-    const bytes = Buffer.from(await file.arrayBuffer());
-    return withImportSlot(ctx, async () => {
-      const read = await readProfiles(bytes);
-      return withTenant(ctx.db, ctx.tenant.id, (tx) => saveProfiles(tx, actorOf(ctx), read));
-    });
-  }),
+  importProfiles: adminAuthedProcedure
+    .input(z.instanceof(FormData))
+    .mutation(({ ctx, input }) => importProfilesForm(ctx.db, actorOf(ctx), input, ctx.setHeader)),
 });

@@ -1,37 +1,9 @@
 import { z } from 'zod';
-import { Readable } from 'node:stream';
 import { authedProcedure, protectedProcedure, router, signedIn } from '../trpc.js';
 import type { Context } from '../context.js';
-import { badRequest } from '../errors.js';
-import { pageInput, uploadedFile, uuid } from '../validation.js';
-import { getUpload, importUploadStream, listUploads, type UploadFields, type UploadProgress } from '../domain/uploads.js';
+import { pageInput, streamUploadFields, uuid } from '../validation.js';
+import { createStreamedUpload, createUpload, getUpload, listUploads, type UploadProgress } from '../domain/uploads.js';
 import { actorOf } from './actor.js';
-import { withImportSlot } from './import-slot.js';
-
-const fields = z.strictObject({
-  // Not checked here: a bad period is a structural problem, so the import rejects the
-  // upload with a report that names it (spec 2.3) instead of failing the request.
-  period: z.string().trim().max(100, 'Write the period as a month, YYYY-MM.').optional(),
-  accountName: z.string().trim().min(1).max(200, 'An account name has at most 200 characters.').optional(),
-  createAccounts: z.enum(['true', 'false'], { message: 'Say true or false for creating accounts.' }).optional(),
-});
-
-/** The upload fields other than the file, checked; a sentence per field otherwise. */
-function uploadFields(filename: string, contentType: string, given: Record<string, string>): UploadFields {
-  const parsed = fields.safeParse(given);
-  if (!parsed.success) {
-    throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
-  }
-  return {
-    filename: filename || 'upload',
-    contentType: contentType || 'application/octet-stream',
-    period: parsed.data.period ?? null,
-    accountName: parsed.data.accountName ?? null,
-    createAccounts: parsed.data.createAccounts !== 'false',
-  };
-}
-
-const streamQuery = z.strictObject({ filename: z.string().trim().min(1, 'Name the file: ?filename=readings.csv.').max(255) }).catchall(z.string());
 
 /**
  * POST /api/uploads/stream (apps/server): the upload of uploads.create for files of any size
@@ -47,11 +19,7 @@ export async function uploadFromStream(
   onProgress: (progress: UploadProgress) => void,
 ) {
   const ctx = await signedIn(context, 'mutation');
-  const parsed = streamQuery.safeParse(query);
-  if (!parsed.success) throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
-  const { filename, ...rest } = parsed.data;
-  const upload = uploadFields(filename, contentType, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== '')));
-  return withImportSlot(ctx, () => importUploadStream(ctx.db, actorOf(ctx), upload, body, onProgress));
+  return createStreamedUpload(ctx.db, actorOf(ctx), streamUploadFields(query), contentType, body, onProgress, ctx.setHeader);
 }
 
 export const uploadsRouter = router({
@@ -61,16 +29,7 @@ export const uploadsRouter = router({
    * transaction, a workbook is read (in a worker thread) before it opens (importUploadStream).
    * Files larger than 16 MB go to POST /api/uploads/stream.
    */
-  create: authedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
-    const file = uploadedFile(input);
-    const rest: Record<string, string> = {};
-    for (const [key, value] of input.entries()) {
-      if (key !== 'file' && typeof value === 'string' && value !== '') rest[key] = value;
-    }
-    const upload = uploadFields(file.name, file.type, rest);
-    const bytes = Readable.from([Buffer.from(await file.arrayBuffer())]);
-    return withImportSlot(ctx, () => importUploadStream(ctx.db, actorOf(ctx), upload, bytes));
-  }),
+  create: authedProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => createUpload(ctx.db, actorOf(ctx), input, ctx.setHeader)),
 
   list: protectedProcedure
     .input(z.strictObject({ ...pageInput, accountId: uuid.nullish(), status: z.enum(['accepted', 'rejected']).nullish() }))
