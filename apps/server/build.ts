@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const serverDir = path.dirname(fileURLToPath(import.meta.url));
-const outdir = path.join(serverDir, 'dist');
 const migrations = path.join(serverDir, '../../packages/db/src/migrations');
 
 const { dependencies } = JSON.parse(fs.readFileSync(path.join(serverDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -38,29 +37,36 @@ const npmExternal: Plugin = {
   },
 };
 
-fs.rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: {
-    main: 'src/main.ts',
-    migrate: 'src/cli/migrate.ts',
-    seed: 'src/cli/seed.ts',
-    'workbook-worker': '../../packages/ingest/src/workbook-worker.ts',
-    ...Object.fromEntries(
-      fs
-        .readdirSync(migrations)
-        .filter((file) => file.endsWith('.ts'))
-        .map((file) => [`migrations/${file.slice(0, -'.ts'.length)}`, path.join(migrations, file)]),
-    ),
-  },
-  absWorkingDir: serverDir,
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  plugins: [npmExternal],
-  logLevel: 'warning',
-});
-console.log(`Built the server into ${path.relative(process.cwd(), outdir) || '.'}: node dist/main.js`);
+/** Compiles into outdir (emptied first); `tsx build.ts` builds into dist/. */
+export async function buildServer(outdir: string): Promise<void> {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: {
+      main: 'src/main.ts',
+      migrate: 'src/cli/migrate.ts',
+      seed: 'src/cli/seed.ts',
+      'workbook-worker': '../../packages/ingest/src/workbook-worker.ts',
+      ...Object.fromEntries(
+        fs
+          .readdirSync(migrations)
+          .filter((file) => file.endsWith('.ts'))
+          .map((file) => [`migrations/${file.slice(0, -'.ts'.length)}`, path.join(migrations, file)]),
+      ),
+    },
+    absWorkingDir: serverDir,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    plugins: [npmExternal],
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildServer(path.join(serverDir, 'dist'));
+  console.log('Built the server into apps/server/dist: node dist/main.js starts it.');
+}
