@@ -69,10 +69,10 @@ describe('pulse against a running server', () => {
     const stat = fs.statSync(sessionPath());
     expect(stat.mode & 0o777).toBe(0o600);
     expect(fs.statSync(configDir).mode & 0o777).toBe(0o700);
-    const saved = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; email: string; cookies: Record<string, string> };
+    const saved = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; email: string; cookies: { key: string; path: string }[] };
     expect(saved.url).toBe(app.url);
     expect(saved.email).toBe(EMAIL);
-    expect(Object.keys(saved.cookies)).toHaveLength(1);
+    expect(saved.cookies).toMatchObject([{ key: 'pulse.sid', path: '/' }]);
     expect(JSON.stringify(saved)).not.toContain(PASSWORD);
   });
 
@@ -308,7 +308,7 @@ describe('pulse against a running server', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('Your session has expired: run pulse login');
     const after = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; cookies: object };
-    expect(after).toMatchObject({ url: app.url, cookies: {} });
+    expect(after).toMatchObject({ url: app.url, cookies: [] });
     const list = await pulse(['accounts', 'list']);
     expect(list.code).toBe(1);
     expect(list.stderr).toContain('Your session has expired: run pulse login');
