@@ -15,9 +15,7 @@ import session from 'express-session';
 import pg from 'pg';
 import { connect } from '@pulse/db';
 import { defaultSessionPolicy } from '@pulse/api';
-import { createApp } from '../../apps/server/src/app.js';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { KyselySessionStore } from '../../apps/server/src/session-store.js';
+import { createApp, KyselySessionStore, loadConfig } from '@pulse/server';
 import { countStatements } from './database.js';
 
 export const SESSION_SECRET = 'pulse-bench-session-secret-at-least-32-bytes';

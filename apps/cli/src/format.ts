@@ -13,7 +13,8 @@ export function table(headers: readonly string[], rows: readonly (readonly unkno
 export function cell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '-';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(1);
-  return String(value).replace(/\s+/g, ' ');
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.replace(/\s+/g, ' ');
 }
 
 export function score(value: number | null | undefined): string {

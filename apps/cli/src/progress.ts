@@ -95,6 +95,6 @@ export function withUploadProgress(base: typeof fetch, onProgress: (sent: number
     const headers = new Headers(init.headers);
     headers.set('content-type', contentType);
     headers.set('content-length', String(total));
-    return base(input, { ...init, headers, body, duplex: 'half' } as RequestInit);
+    return base(input, { ...init, headers, body, duplex: 'half' });
   };
 }

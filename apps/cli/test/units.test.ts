@@ -83,9 +83,9 @@ describe('CookieJar (tough-cookie)', () => {
   it('wraps fetch: sends the cookie header and stores Set-Cookie', async () => {
     const jar = new CookieJar('http://pulse.test', { a: '1' });
     let sent: string | null = null;
-    const base = (async (_input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const base = ((_input: Parameters<typeof fetch>[0], init?: RequestInit) => {
       sent = new Headers(init?.headers).get('cookie');
-      return new Response('{}', { headers: [['set-cookie', 'b=2; Path=/']] });
+      return Promise.resolve(new Response('{}', { headers: [['set-cookie', 'b=2; Path=/']] }));
     }) as typeof fetch;
     await jar.fetch(base)('http://pulse.test/api/trpc/x', { headers: { 'x-pulse-client': 'web' } });
     expect(sent).toBe('a=1');

@@ -1,3 +1,4 @@
+import { promisify } from 'node:util';
 import type { Request, Response } from 'express';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { Context, CurrentSession, SessionPolicy, SessionPort } from '@pulse/api';
@@ -33,7 +34,7 @@ export function expressSessionPort(req: Request, res: Response, policy: SessionP
   const port: SessionPort = {
     current: currentFrom(req),
     async start({ user, tenant, rememberMe }) {
-      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+      await promisify(req.session.regenerate.bind(req.session))();
       const createdAt = new Date();
       req.session.userId = user.id;
       req.session.tenantId = tenant.id;
@@ -42,7 +43,7 @@ export function expressSessionPort(req: Request, res: Response, policy: SessionP
       req.session.expiresAt = absoluteExpiry(policy, createdAt, rememberMe).toISOString();
       if (rememberMe) req.session.cookie.maxAge = REMEMBER_ME_COOKIE_MS;
       req.session.creating = true;
-      await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+      await promisify(req.session.save.bind(req.session))();
       delete req.session.creating;
       port.current = currentFrom(req, { user, tenant });
       return port.current as CurrentSession;
@@ -50,7 +51,7 @@ export function expressSessionPort(req: Request, res: Response, policy: SessionP
     async end() {
       port.current = null;
       if (req.session) {
-        await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+        await promisify(req.session.destroy.bind(req.session))();
       }
       res.clearCookie(cookie.name, { path: '/', httpOnly: true, secure: cookie.secure, sameSite: 'strict' });
     },

@@ -62,13 +62,13 @@ export function refuseDeepJsonBody(_req: Request, _res: Response, body: Buffer):
  * refuseDeepJsonBody: 400 with the sentence, before tRPC parses anything.
  */
 export const jsonDepthLimit = {
-  query(req: Request, res: Response, next: NextFunction): void {
+  query: (req: Request, res: Response, next: NextFunction): void => {
     const input = req.query.input;
     const texts = Array.isArray(input) ? input : [input];
     if (texts.some((t) => typeof t === 'string' && nestedTooDeep(Buffer.from(t)))) return refuse(res, 400, TOO_DEEP);
     next();
   },
-  answer(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  answer: (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (err instanceof NestingTooDeep) return refuse(res, 400, err.message);
     next(err);
   },

@@ -37,11 +37,11 @@ export class KyselySessionStore extends session.Store {
   }
 
   override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
-    this.write(sid, sess).then(() => callback?.(), callback);
+    this.write(sid, sess).then(() => callback?.(), (err: unknown) => callback?.(err));
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    sessions.deleteSession(this.db, sid).then(() => callback?.(), callback);
+    sessions.deleteSession(this.db, sid).then(() => callback?.(), (err: unknown) => callback?.(err));
   }
 
   override touch(_sid: string, _sess: session.SessionData, callback?: () => void): void {
@@ -75,7 +75,7 @@ export class KyselySessionStore extends session.Store {
       sid,
       tenantId: sess.tenantId,
       userId: sess.userId,
-      data: data as unknown as Record<string, unknown>,
+      data,
       rememberMe: sess.rememberMe === true,
       createdAt,
       lastSeenAt: createdAt,

@@ -2,8 +2,8 @@ import { ConfigError } from './config.js';
 
 /** What the server says while it starts: steps on stdout, warnings on stderr (see main.ts). */
 export interface StartupLog {
-  step(message: string): void;
-  warn(message: string): void;
+  step: (message: string) => void;
+  warn: (message: string) => void;
 }
 
 export const quietStartup: StartupLog = { step: () => undefined, warn: () => undefined };

@@ -231,7 +231,7 @@ describe('cross-tenant matrix', () => {
       if (c.kind !== 'id') continue;
       const type = procedures[procedure]?._def.type;
       const foreign = c.input(b);
-      const missing = JSON.parse(JSON.stringify(foreign).replaceAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ghost));
+      const missing = JSON.parse(JSON.stringify(foreign).replaceAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ghost)) as typeof foreign;
       const call = (input: unknown) => (type === 'mutation' ? a.mutation(procedure, input) : a.query(procedure, input));
       const [x, y] = [await call(foreign), await call(missing)];
       expect({ procedure, status: x.status, message: x.body.error?.message }).toEqual({ procedure, status: y.status, message: y.body.error?.message });

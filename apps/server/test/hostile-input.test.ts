@@ -86,7 +86,7 @@ function replaced(value: Json, path: (string | number)[], by: Json): Json {
   const [head, ...rest] = path as [string | number, ...(string | number)[]];
   const copy = (Array.isArray(value) ? [...value] : { ...(value as Record<string, Json>) }) as Record<string | number, Json>;
   copy[head] = replaced(copy[head] as Json, rest, by);
-  return copy as Json;
+  return copy;
 }
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);

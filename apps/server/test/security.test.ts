@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import signature from 'cookie-signature';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HttpClient, PASSWORD, TEST_SECRET, registerTenant, startTestServer, useTestServer } from './harness.js';
 
 const app = useTestServer();
 
-const signed = (sid: string, secret = TEST_SECRET) => `pulse.sid=${encodeURIComponent(`s:${signature.sign(sid, secret)}`)}`;
+/** A session cookie signed as express-session signs it: the id, a dot, its unpadded base64 HMAC-SHA256. */
+const signature = (sid: string, secret: string) => `${sid}.${createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '')}`;
+const signed = (sid: string, secret = TEST_SECRET) => `pulse.sid=${encodeURIComponent(`s:${signature(sid, secret)}`)}`;
 
 async function rawPost(path: string, init: { headers?: Record<string, string>; body?: string | FormData } = {}) {
   return fetch(`${app.url}/api/trpc/${path}`, { method: 'POST', headers: init.headers, body: init.body });

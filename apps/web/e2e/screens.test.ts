@@ -121,7 +121,7 @@ describe('the console, as the demo admin', () => {
     const report = page.getByRole('region', { name: 'Report: automotive_solutions_kpis.xlsx' });
     await report.getByText('Imported.').waitFor();
     const stats = Object.fromEntries(
-      await report.locator('.stat').evaluateAll((items) => items.map((item) => [item.querySelector('dt')?.textContent, Number(item.querySelector('dd')?.textContent?.replace(/,/g, ''))])),
+      await report.locator('.stat').evaluateAll((items) => items.map((item): [string, number] => [item.querySelector('dt')?.textContent ?? '', Number(item.querySelector('dd')?.textContent?.replace(/,/g, ''))])),
     );
     expect(stats.Readings).toBeGreaterThan(0);
     expect(stats['Accounts created']).toBe(0);

@@ -1,4 +1,4 @@
-import type { ReadingStatus, Tier, TierThresholds } from '@pulse/scoring';
+import type { Tier, TierThresholds } from '@pulse/scoring';
 
 /** One vocabulary and one colour per tier everywhere: badges, charts, heatmap cells, KPI bands. */
 
@@ -28,7 +28,7 @@ export function tierOf(score: number | null | undefined, thresholds: TierThresho
 }
 
 /** A KPI reading's band shown in the tier colours: risk is the reading's word for at risk. */
-export function readingTier(status: ReadingStatus | string): Tier {
+export function readingTier(status: string): Tier {
   if (status === 'risk') return 'at_risk';
   return status === 'healthy' || status === 'critical' ? status : 'unknown';
 }

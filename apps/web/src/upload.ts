@@ -80,7 +80,7 @@ export function sendUpload(input: UploadInput, { onProgress, onSent, signal }: S
       try {
         resolve(parseAnswer(xhr.status, xhr.responseText));
       } catch (error) {
-        reject(error as Error);
+        reject(error);
       }
     };
     xhr.onerror = () => reject(new UploadError('The upload was interrupted.'));

@@ -8,7 +8,7 @@ export function routerFetch(router: AnyRouter) {
     fetchRequestHandler({
       endpoint: '/api/trpc',
       router,
-      req: new Request(new URL(String(input), window.location.origin), init),
+      req: new Request(new URL(input instanceof Request ? input.url : input, window.location.origin), init),
       createContext: () => ({}),
     }),
   );

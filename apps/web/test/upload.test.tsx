@@ -191,7 +191,7 @@ describe('upload screen', () => {
     request().answer(200, { result: { data: { uploadId: 'u2', report: accepted } } });
 
     const report = await screen.findByRole('region', { name: 'Report: kpis.xlsx' });
-    const stats = Object.fromEntries([...report.querySelectorAll('.stat')].map((stat) => [stat.querySelector('dt')?.textContent, stat.querySelector('dd')?.textContent]));
+    const stats = Object.fromEntries([...report.querySelectorAll('.stat')].map((stat): [string, string] => [stat.querySelector('dt')?.textContent ?? '', stat.querySelector('dd')?.textContent ?? '']));
     expect(stats).toEqual({ Readings: '16', Scored: '14', Unknown: '2', Warnings: '2', 'Accounts created': '1' });
     expect(document.activeElement).toBe(within(report).getByRole('heading', { name: 'Report: kpis.xlsx' }));
     expect(within(report).getByRole('link', { name: 'Acme Rockets' }).getAttribute('href')).toBe('/accounts/acc-1');
@@ -215,13 +215,13 @@ describe('upload screen', () => {
     const input = document.querySelector('input[type=file]') as HTMLInputElement;
     fireEvent.change(input, { target: { files: [new File(['x'], 'notes.pdf')] } });
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Choose an .xlsx workbook or a .csv file.'));
-    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(true);
   });
 
   it('defaults the period to the month that has just ended', async () => {
     stubXhr();
     renderUploadPage();
-    const period = (await screen.findByLabelText('Period')) as HTMLInputElement;
+    const period = await screen.findByLabelText<HTMLInputElement>('Period');
     expect(period.value).toBe(previousMonth());
     expect(previousMonth(new Date(2026, 0, 15))).toBe('2025-12');
     expect(previousMonth(new Date(2026, 6, 31))).toBe('2026-06');
@@ -237,7 +237,7 @@ describe('upload screen', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       'big.csv is 30 MB, but Pulse takes at most 16 MB in one upload. Split it into smaller files and upload each.',
     );
-    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(true);
     expect(request).toThrow('no request was sent');
   });
 

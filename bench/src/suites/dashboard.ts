@@ -1,5 +1,4 @@
-import { portfolioSummary } from '../../../packages/api/src/domain/portfolio.js';
-import { listAccounts } from '../../../packages/api/src/domain/accounts.js';
+import { listAccounts, portfolioSummary } from '@pulse/api';
 import { countStatements } from '../database.js';
 import { withTenant } from '@pulse/db';
 import { captureSql, fmtMs, fmtX, tenantExec, type BenchContext } from '../context.js';

@@ -1,7 +1,6 @@
 import { encodeCursor, withTenant, type Db } from '@pulse/db';
 import type { CompiledQuery } from 'kysely';
-import { listAccounts, type AccountFilters } from '../../../packages/api/src/domain/accounts.js';
-import { listReadings } from '../../../packages/api/src/domain/readings.js';
+import { listAccounts, listReadings, type AccountFilters } from '@pulse/api';
 import { captureSql, fmtMs, fmtX, tenantExec, type BenchContext, type Exec } from '../context.js';
 import { getJson, trpcQueryPath } from '../http.js';
 import { interleave, type Timing } from '../stats.js';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import bcrypt from 'bcrypt';
 import { BENCH_PASSWORD } from '../dataset.js';
-import { BCRYPT_CONCURRENCY } from '../../../packages/db/src/repos/users.js';
+import { users } from '@pulse/db';
 import { fmtMs, fmtPct, fmtX, type BenchContext } from '../context.js';
 import { CLIENT_HEADERS, load, trpcQueryPath, withoutLatencies } from '../http.js';
 import { median, now, summarise } from '../stats.js';
@@ -75,7 +75,7 @@ export async function loginSuite(ctx: BenchContext): Promise<void> {
     if (p.failures) results.add('6 login under load', `${p.concurrency} concurrent: failed logins`, String(p.failures));
   }
   const share = saturated.logins / ceiling;
-  results.add('6 login under load', `${saturated.concurrency} concurrent (server hashes ${BCRYPT_CONCURRENCY} at a time): logins/s ÷ ceiling`, fmtPct(share), '≥ 60%', share >= 0.6);
+  results.add('6 login under load', `${saturated.concurrency} concurrent (server hashes ${users.BCRYPT_CONCURRENCY} at a time): logins/s ÷ ceiling`, fmtPct(share), '≥ 60%', share >= 0.6);
   const spread = saturated.busy.p99 / idle.p99;
   results.add('6 login under load', `${saturated.concurrency} concurrent: list p99 ÷ idle p99`, fmtX(spread), '≤ 3×', spread <= 3);
   results.detail('login', { hashMs, hashTimes, cores, ceiling, idle: withoutLatencies(idle), phases: [saturated, limited] });

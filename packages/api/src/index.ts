@@ -12,3 +12,8 @@ export { startQueue, type JobQueue, type QueueOptions } from './queue.js';
 export { queueWorkers, scheduledJobs, type ScheduledJob } from './domain/jobs.js';
 export { signature as webhookSignature } from './domain/webhooks.js';
 export type { MailSettings } from './domain/email.js';
+export { listAccounts, type AccountFilters } from './domain/accounts.js';
+export { listReadings } from './domain/readings.js';
+export { portfolioSummary } from './domain/portfolio.js';
+export { importUpload } from './domain/uploads.js';
+export { bulkInsert, type BulkColumn } from './domain/bulk.js';

@@ -36,7 +36,8 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
   return result.ok ? result : { ...result, error: fromDataError(result.error) };
 });
 
-const ROLLBACK = Symbol('rollback');
+/** Thrown inside withTenant to roll back a failed call's transaction; caught right after it. */
+class RolledBack extends Error {}
 
 /**
  * Signed-in calls that read no tenant data (who am I, keep the session alive):
@@ -70,10 +71,10 @@ export const protectedProcedure = authedProcedure.use(async ({ ctx, next }) => {
   try {
     await withTenant(ctx.db, ctx.tenant.id, async (tx) => {
       result = await run(tx);
-      if (!result.ok) throw ROLLBACK;
+      if (!result.ok) throw new RolledBack();
     });
   } catch (error) {
-    if (error !== ROLLBACK) throw error;
+    if (!(error instanceof RolledBack)) throw error;
   }
   return result as Awaited<ReturnType<typeof run>>;
 });

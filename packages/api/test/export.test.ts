@@ -104,7 +104,7 @@ describe('exportTenant', () => {
     expect(csv['tasks.csv']).toHaveLength(csv['playbook_execution_steps.csv']?.length as number);
     expect(csv['tasks.csv']?.find((t) => t.status === 'done')?.completion_note).toBe('Line one\nline "two", with a comma');
     expect(csv['renewal_outcomes.csv']).toEqual([expect.objectContaining({ outcome: 'churned', reason: 'Moved to a competitor' })]);
-    expect(JSON.parse(csv['playbook_recommendations.csv']?.[0]?.reasons as string)[0]).toHaveProperty('message');
+    expect((JSON.parse(csv['playbook_recommendations.csv']?.[0]?.reasons ?? '[]') as unknown[])[0]).toHaveProperty('message');
 
     const everything = Object.values(files).join('\n');
     for (const id of [globex.tenant.id, globex.admin.id, globex.member.id, ...(await ids('kpi_readings', globex.tenant.id)), ...(await ids('accounts', globex.tenant.id))]) {

@@ -18,7 +18,7 @@ beforeEach(async () => {
 /** Field errors of a failed input parse, as the HTTP error formatter reports them. */
 function fieldErrors(error: { cause?: unknown }): Record<string, string[] | undefined> {
   expect(error.cause).toBeInstanceOf(ZodError);
-  return z.flattenError(error.cause as ZodError).fieldErrors as Record<string, string[] | undefined>;
+  return z.flattenError(error.cause as ZodError).fieldErrors;
 }
 
 // Calls typed loosely on purpose: these inputs are what a hostile or buggy client sends.

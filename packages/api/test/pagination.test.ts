@@ -236,7 +236,7 @@ describe('uploads.list', () => {
     const got = ids(pages.flat());
     noDuplicates(got);
     expect(got).toEqual(await uploadOrder(acme.tenant.id));
-    expect(pages.flat().map((u) => u.status)).toEqual([...Array(10).fill('rejected'), 'accepted', 'accepted']);
+    expect(pages.flat().map((u) => u.status)).toEqual([...Array<string>(10).fill('rejected'), 'accepted', 'accepted']);
     expect((await acme.asMember.uploads.list({ status: 'accepted' })).items.map((u) => u.format)).toEqual(['csv', 'csv']);
   });
 

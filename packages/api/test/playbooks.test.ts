@@ -311,7 +311,7 @@ describe('executions', () => {
     const again = await expectTrpcError(acme.asMember.playbooks.start({ accountId: ids.consulting as string, playbookKey: 'sla_stabiliser' }), 'CONFLICT');
     expect(again.message).toBe('Consulting Partners is already running the SLA stabiliser playbook; finish or cancel it first.');
 
-    const [s1, s2, ...rest] = started.steps.map((s) => s.id) as string[];
+    const [s1, s2, ...rest] = started.steps.map((s) => s.id);
     const afterStep = await acme.asMember.playbooks.completeStep({ executionId: started.id, stepId: s1 as string, note: '14 tickets past SLA', outcome: 'Backlog listed' });
     expect(afterStep.steps[0]).toMatchObject({ status: 'done', note: '14 tickets past SLA', outcome: 'Backlog listed', completedBy: { id: acme.member.id } });
     const skipped = await acme.asMember.playbooks.skipStep({ executionId: started.id, stepId: s2 as string, reason: 'Sponsor already informed' });

@@ -168,8 +168,9 @@ describe('users.setActive', () => {
       session: {
         current: { sid: 'member-late', user: late!.user, tenant: late!.tenant, rememberMe: false, createdAt: now, lastSeenAt: now, expiresAt: now },
         start: () => Promise.reject(new Error('unused')),
-        end: async () => {
+        end: () => {
           ended = true;
+          return Promise.resolve();
         },
       },
       ip: null,

@@ -11,13 +11,13 @@ interface Sent {
 /** A fetch that records each request and answers like the tRPC HTTP handler. */
 function fakeServer() {
   const sent: Sent[] = [];
-  const fetch = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = String(input);
+  const fetch = vi.fn((input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = input instanceof Request ? input.url : input.toString();
     sent.push({ url, init, headers: Object.fromEntries(new Headers(init.headers).entries()) });
     const result = { result: { data: { ok: true } } };
     const batched = new URL(url, 'http://pulse.test').searchParams.has('batch');
     const count = url.split('?')[0]!.split('/').pop()!.split(',').length;
-    return Response.json(batched ? Array.from({ length: count }, () => result) : result);
+    return Promise.resolve(Response.json(batched ? Array.from({ length: count }, () => result) : result));
   });
   return { sent, fetch: fetch as unknown as typeof globalThis.fetch };
 }
@@ -52,7 +52,7 @@ describe('pulseLinks', () => {
     expect(request!.init.method).toBe('POST');
     expect(request!.init.credentials).toBe('include');
     expect(request!.headers).toEqual({ 'content-type': 'application/json', 'x-pulse-client': 'web' });
-    expect(JSON.parse(String(request!.init.body))).toEqual({
+    expect(JSON.parse(request!.init.body as string)).toEqual({
       0: { email: 'a@b.example', password: 'secret-password', rememberMe: true },
     });
   });

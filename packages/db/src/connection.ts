@@ -17,7 +17,7 @@ export interface ConnectOptions {
   /** postgres:// URL; when absent the embedded PGlite database is used. */
   url?: string | undefined;
   /** Folder for the embedded database; 'memory' keeps it in memory (tests). */
-  dataDir?: string | 'memory' | undefined;
+  dataDir?: string | undefined;
   /** pg pool size (ignored by PGlite, which has one connection). */
   poolSize?: number | undefined;
   /**
@@ -50,7 +50,8 @@ function pgTypes(): pg.CustomTypesConfig {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
       const parser = parsers[oid];
       if (parser && format !== 'binary') return parser;
-      return pg.types.getTypeParser(oid, format as 'text');
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- pg-types declares its built-in parsers as returning any
+      return pg.types.getTypeParser(oid, format);
     }) as pg.CustomTypesConfig['getTypeParser'],
   };
 }

@@ -13,8 +13,8 @@ type DateOnly = ColumnType<string | null, string | null | undefined, string | nu
 type Json<T> = ColumnType<T, string, string>;
 
 export type UserRole = 'admin' | 'member';
-export type AccountStatus = 'prospect' | 'onboarding' | 'active' | 'at_risk' | 'paused' | 'churned';
-export const accountStatuses: AccountStatus[] = ['prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned'];
+export const accountStatuses = ['prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned'] as const;
+export type AccountStatus = (typeof accountStatuses)[number];
 export type HealthTier = 'healthy' | 'at_risk' | 'critical' | 'unknown';
 export type ReadingStatus = 'healthy' | 'risk' | 'critical' | 'unknown';
 export type ImpactLevel = 'High' | 'Medium' | 'Low';

@@ -75,14 +75,14 @@ describe('row-level security', () => {
     const attempt = handle.db.transaction().execute(async (tx) => {
       const seen = await withTenant(tx, A, (scoped) => scoped.selectFrom('accounts').select('accounts.tenant_id').execute());
       expect(seen).toEqual([{ tenant_id: A }]);
-      expect(await withTenant(tx, A.toUpperCase(), async () => 'same tenant again')).toBe('same tenant again');
-      await withTenant(tx, B, async () => undefined);
+      expect(await withTenant(tx, A.toUpperCase(), () => Promise.resolve('same tenant again'))).toBe('same tenant again');
+      await withTenant(tx, B, () => Promise.resolve());
     });
     await expect(attempt).rejects.toThrow('withTenant: this transaction already belongs to another tenant.');
   });
 
   it('the setting is transaction-local and does not leak to the next statement', async () => {
-    await withTenant(handle.db, A, async () => undefined);
+    await withTenant(handle.db, A, () => Promise.resolve());
     const { rows } = await sql<{ t: string | null; u: string }>`SELECT current_setting('app.tenant_id', true) AS t, current_user AS u`.execute(handle.db);
     expect(rows[0]?.t ?? '').toBe('');
     expect(rows[0]?.u).not.toBe(APP_ROLE);

@@ -72,6 +72,7 @@ describe('findSessionContext', () => {
 
 /** A new owner pool on the test database that records every SQL text its connections send. */
 async function countingPool(): Promise<DatabaseHandle & { sent(): string[]; reset(): void }> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with each client as `this` below
   const original = pg.Client.prototype.query;
   let sent: string[] = [];
   const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
@@ -94,8 +95,8 @@ async function countingPool(): Promise<DatabaseHandle & { sent(): string[]; rese
 
 describe('withTenant', () => {
   it('rejects a tenant id that is not a UUID before touching the database', async () => {
-    await expect(withTenant(handle.db, `${tenantId}' OR true --`, async () => 1)).rejects.toThrow('UUID');
-    await expect(withTenant(handle.db, '', async () => 1)).rejects.toThrow('UUID');
+    await expect(withTenant(handle.db, `${tenantId}' OR true --`, () => Promise.resolve(1))).rejects.toThrow('UUID');
+    await expect(withTenant(handle.db, '', () => Promise.resolve(1))).rejects.toThrow('UUID');
   });
 
   it.runIf(process.env.DATABASE_URL)('on PostgreSQL, opens the transaction and sets the tenant in one round trip', async () => {
@@ -128,7 +129,7 @@ describe('withTenant', () => {
       expect(await handle.db.selectFrom('accounts').select('accounts.id').where('accounts.name', '=', 'Rolled back').execute()).toEqual([]);
 
       counted.reset();
-      await counted.db.transaction().execute(async () => undefined);
+      await counted.db.transaction().execute(() => Promise.resolve());
       expect(counted.sent()).toEqual([]);
 
       counted.reset();

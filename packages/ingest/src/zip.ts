@@ -61,8 +61,9 @@ export async function readZipDirectory(bytes: Buffer, maxEntries = ZIP_LIMITS.ma
       return new Error(`it holds ${zip.entryCount} files; a workbook Pulse reads holds at most ${maxEntries}`);
     }
     const entries: ZipEntryInfo[] = [];
-    await eachEntry(zip, async (entry) => {
+    await eachEntry(zip, (entry) => {
       entries.push({ name: entry.fileName, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize });
+      return Promise.resolve();
     });
     return entries;
   } catch (error) {

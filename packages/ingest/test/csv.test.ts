@@ -124,7 +124,7 @@ describe('parseCsv: impact', () => {
 });
 
 describe('parseCsv: structural problems', () => {
-  const at = (row: number | null, column: string | null) => expect.objectContaining({ sheet: null, row, column });
+  const at = (row: number | null, column: string | null): unknown => expect.objectContaining({ sheet: null, row, column });
 
   it('rejects an empty file', () => {
     expect(parseCsv('').problems).toEqual([at(null, null)]);

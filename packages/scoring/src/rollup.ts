@@ -3,7 +3,7 @@ import type { HealthSettings, Impact, Tier, TierThresholds } from './types.js';
 
 export interface RollupReading {
   category: string;
-  impact: Impact | string | null;
+  impact: string | null;
   score: number | null;
 }
 

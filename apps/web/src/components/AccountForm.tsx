@@ -4,6 +4,7 @@ import { CORRECT_FIELDS, formErrors, type ErrorLike } from '../errors.js';
 import { humanize } from '../format.js';
 import type { RouterInputs, RouterOutputs } from '../trpc.js';
 import { Field, FormError, SelectField, TextAreaField } from './Field.js';
+import { formText } from '../form.js';
 
 export type Account = RouterOutputs['accounts']['byId'];
 export type AccountFields = Required<Omit<RouterInputs['accounts']['update'], 'id'>>;
@@ -12,7 +13,7 @@ export type AccountStatus = Account['status'];
 export const accountStatuses: AccountStatus[] = ['prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned'];
 
 const text = (form: FormData, name: string): string | null => {
-  const value = String(form.get(name) ?? '').trim();
+  const value = formText(form, name).trim();
   return value === '' ? null : value;
 };
 
@@ -20,7 +21,7 @@ const text = (form: FormData, name: string): string | null => {
 function accountFieldsFrom(form: FormData): AccountFields {
   const revenue = text(form, 'revenue');
   return {
-    name: String(form.get('name') ?? '').trim(),
+    name: formText(form, 'name').trim(),
     externalId: text(form, 'externalId'),
     industry: text(form, 'industry'),
     region: text(form, 'region'),

@@ -1,6 +1,7 @@
 import { formatDate, formatScore } from '../format.js';
 import { Link } from '../router.js';
 import type { RouterOutputs } from '../trpc.js';
+import { useServerNow } from '../server-clock.js';
 import { ProgressBar } from './ProgressBar.js';
 import { Tag, type TagTone } from './Tag.js';
 
@@ -25,7 +26,8 @@ export function ExecutionStatusTag({ status }: { status: ExecutionStatus }) {
 /** One playbook run on a board: what, for whom, how far along, and by when. */
 export function ExecutionCard({ execution, showAccount = true }: { execution: ExecutionSummary; showAccount?: boolean }) {
   const { progress } = execution;
-  const overdue = execution.status === 'active' && new Date(execution.dueAt).getTime() < Date.now();
+  const now = useServerNow(60_000);
+  const overdue = execution.status === 'active' && new Date(execution.dueAt).getTime() < now;
   return (
     <article className="execution-card">
       <header className="execution-card-header">

@@ -62,7 +62,7 @@ export function TrendChart({ points, name, unit, bands = [], domain, height = 22
             <YAxis domain={domain ?? ['auto', 'auto']} tick={{ fontSize: 12, fill: '#556070' }} tickLine={false} axisLine={false} width={44} allowDecimals={false} />
             <Tooltip
               formatter={(value) => [withUnit(typeof value === 'number' ? value : null, unit), name]}
-              labelFormatter={(label) => formatPeriod(String(label))}
+              labelFormatter={(label) => (typeof label === 'string' ? formatPeriod(label) : label)}
               contentStyle={{ borderRadius: 8, borderColor: '#dfe3e8', fontSize: 13 }}
             />
             <Line type="monotone" dataKey="value" name={name} stroke="#3347c4" strokeWidth={2} connectNulls dot={<TierDot />} activeDot={{ r: 5 }} isAnimationActive={false} />

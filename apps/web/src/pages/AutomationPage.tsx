@@ -8,6 +8,7 @@ import { errorMessage, formErrors, type ErrorLike } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
+import { formText } from '../form.js';
 
 type Webhook = RouterOutputs['webhooks']['list']['items'][number];
 const EVENTS = ['account.tier_changed', 'recommendation.fired', 'task.overdue', 'upload.rejected'] as const;
@@ -38,8 +39,8 @@ function Tokens() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const expires = String(form.get('expiresAt') ?? '');
-    create.mutate({ name: String(form.get('name')), scope: String(form.get('scope')) as 'read' | 'read-write', expiresAt: expires ? new Date(expires) : null });
+    const expires = formText(form, 'expiresAt');
+    create.mutate({ name: formText(form, 'name'), scope: formText(form, 'scope') as 'read' | 'read-write', expiresAt: expires ? new Date(expires) : null });
   };
   return (
     <section className="card" aria-labelledby="tokens-title">
@@ -132,9 +133,9 @@ function Webhooks() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     create.mutate({
-      url: String(form.get('url')),
+      url: formText(form, 'url'),
       events: EVENTS.filter((e) => form.get(e) === 'on'),
-      format: String(form.get('format')) as 'json' | 'slack',
+      format: formText(form, 'format') as 'json' | 'slack',
     });
   };
   return (

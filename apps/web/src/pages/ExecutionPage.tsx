@@ -13,6 +13,7 @@ import { errorMessage, formErrors } from '../errors.js';
 import { formatDate, formatDateTime, formatScore } from '../format.js';
 import { Link } from '../router.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
+import { formText } from '../form.js';
 
 type Execution = RouterOutputs['playbooks']['byId'];
 type Step = Execution['steps'][number];
@@ -56,9 +57,9 @@ function StepForm({ execution, step, mode, onDone }: { execution: Execution; ste
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     if (mode === 'complete') {
-      complete.mutate({ executionId: execution.id, stepId: step.id, note: String(form.get('note') ?? ''), outcome: String(form.get('outcome') ?? '') || null });
+      complete.mutate({ executionId: execution.id, stepId: step.id, note: formText(form, 'note'), outcome: formText(form, 'outcome') || null });
     } else {
-      skip.mutate({ executionId: execution.id, stepId: step.id, reason: String(form.get('reason') ?? '') });
+      skip.mutate({ executionId: execution.id, stepId: step.id, reason: formText(form, 'reason') });
     }
   };
 
@@ -143,7 +144,7 @@ function TransitionDialog({ execution, transition, onClose }: { execution: Execu
   const { message, fieldErrors } = formErrors(mutation.error);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const text = String(new FormData(event.currentTarget).get('text') ?? '');
+    const text = formText(new FormData(event.currentTarget), 'text');
     if (transition === 'cancel') cancel.mutate({ id: execution.id, reason: text });
     else complete.mutate({ id: execution.id, summary: text || null });
   };

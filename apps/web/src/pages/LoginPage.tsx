@@ -7,6 +7,7 @@ import { formErrors } from '../errors.js';
 import { Link, useLocation } from '../router.js';
 import { replaceSession, signInMessages, type SignInReason } from '../session.js';
 import { trpc } from '../trpc.js';
+import { formText } from '../form.js';
 
 function isSignInReason(value: string | null): value is SignInReason {
   return value !== null && Object.hasOwn(signInMessages, value);
@@ -24,8 +25,8 @@ export function LoginPage() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     login.mutate({
-      email: String(form.get('email')),
-      password: String(form.get('password')),
+      email: formText(form, 'email'),
+      password: formText(form, 'password'),
       rememberMe: form.get('rememberMe') === 'on',
     });
   };

@@ -5,6 +5,7 @@ import { Field, FormError } from '../components/Field.js';
 import { Page } from '../components/Page.js';
 import { CORRECT_FIELDS, formErrors } from '../errors.js';
 import { trpc } from '../trpc.js';
+import { formText } from '../form.js';
 
 /** Any signed-in user changes their own password (reached from the user menu). */
 export function PasswordPage() {
@@ -18,13 +19,13 @@ export function PasswordPage() {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const newPassword = String(form.get('newPassword'));
-    const differ = newPassword !== String(form.get('confirmPassword'));
+    const newPassword = formText(form, 'newPassword');
+    const differ = newPassword !== formText(form, 'confirmPassword');
     change.reset();
     setMismatch(differ);
     if (differ) return;
     change.mutate(
-      { currentPassword: String(form.get('currentPassword')), newPassword, endOtherSessions: form.get('endOtherSessions') === 'on' },
+      { currentPassword: formText(form, 'currentPassword'), newPassword, endOtherSessions: form.get('endOtherSessions') === 'on' },
       { onSuccess: () => formElement.reset() },
     );
   };

@@ -7,6 +7,7 @@ import { formErrors } from '../errors.js';
 import { Link } from '../router.js';
 import { replaceSession } from '../session.js';
 import { trpc } from '../trpc.js';
+import { formText } from '../form.js';
 
 export function RegisterPage() {
   const client = useQueryClient();
@@ -17,10 +18,10 @@ export function RegisterPage() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     register.mutate({
-      organisationName: String(form.get('organisationName')),
-      name: String(form.get('name')),
-      email: String(form.get('email')),
-      password: String(form.get('password')),
+      organisationName: formText(form, 'organisationName'),
+      name: formText(form, 'name'),
+      email: formText(form, 'email'),
+      password: formText(form, 'password'),
     });
   };
 

@@ -12,6 +12,7 @@ import { useInfiniteList } from '../hooks/useInfiniteList.js';
 import { Link, replaceSearchParams, useLocation } from '../router.js';
 import { trpc, type RouterInputs, type RouterOutputs } from '../trpc.js';
 import '../workday.css';
+import { formText } from '../form.js';
 
 type Renewal = RouterOutputs['renewals']['list']['items'][number];
 type Outcome = RouterInputs['renewals']['recordOutcome']['outcome'];
@@ -39,7 +40,7 @@ function RecordOutcome({ renewal, onClose }: { renewal: Renewal; onClose: () => 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim() || null;
+    const text = (name: string) => formText(form, name).trim() || null;
     const amount = text('amount');
     record.mutate({
       accountId: renewal.account.id,

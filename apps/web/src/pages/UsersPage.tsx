@@ -10,6 +10,7 @@ import { errorMessage, formErrors, type ErrorLike } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
 import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
+import { formText } from '../form.js';
 
 type Member = RouterOutputs['users']['list']['items'][number];
 type Role = Member['role'];
@@ -31,10 +32,10 @@ function AddUser({ open, onClose }: { open: boolean; onClose: () => void }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     create.mutate({
-      name: String(form.get('name')),
-      email: String(form.get('email')),
-      role: String(form.get('role')) as Role,
-      password: String(form.get('password')),
+      name: formText(form, 'name'),
+      email: formText(form, 'email'),
+      role: formText(form, 'role') as Role,
+      password: formText(form, 'password'),
     });
   };
   return (

@@ -219,8 +219,8 @@ export async function seedDemoData(db: Db, bcryptCost: number, onStep: (message:
   const other = await db
     .selectFrom('tenants')
     .select('tenants.id')
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('users').select('users.id').whereRef('users.tenant_id', '=', 'tenants.id').where('users.email', 'in', emails))),
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.tenant_id', '=', 'tenants.id').where('users.email', 'in', emails))),
     )
     .limit(1)
     .executeTakeFirst();

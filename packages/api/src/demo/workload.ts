@@ -39,7 +39,7 @@ export async function seedWorkload(db: Db, actor: Actor, memberId: string): Prom
     const memberBook = accounts.filter((_, i) => i % 4 === 0).map((a) => a.id);
     const adminBook = accounts.filter((_, i) => i % 4 === 1).map((a) => a.id);
     await assignOwner(tx, actor, memberBook, memberId);
-    await assignOwner(tx, actor, adminBook, actor.userId as string);
+    await assignOwner(tx, actor, adminBook, actor.userId);
     for (const [i, id] of memberBook.entries()) {
       await tx
         .updateTable('accounts')

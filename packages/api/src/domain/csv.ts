@@ -16,7 +16,7 @@ function cell(value: unknown): string {
         ? JSON.stringify(value)
         : typeof value === 'string' && FORMULA.test(value) && !NUMBER.test(value)
           ? `'${value}`
-          : String(value);
+          : `${value as string | number | boolean | bigint}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

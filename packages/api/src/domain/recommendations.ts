@@ -331,9 +331,9 @@ async function supersede(db: Db, tenantId: string, accountIds: string[] | 'all',
     .set({ superseded_at: now })
     .where('playbook_recommendations.tenant_id', '=', tenantId)
     .where('playbook_recommendations.superseded_at', 'is', null)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('playbook_executions')
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('playbook_executions')
           .select('playbook_executions.id')
           .whereRef('playbook_executions.tenant_id', '=', 'playbook_recommendations.tenant_id')
           .whereRef('playbook_executions.recommendation_id', '=', 'playbook_recommendations.id'),
@@ -436,10 +436,10 @@ export async function listRecommendations(db: Db, tenantId: string, filters: Rec
   let q = recommendationsQuery(db, tenantId)
     .where('playbook_recommendations.superseded_at', 'is', null)
     .where('accounts.archived_at', 'is', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('playbook_executions')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('playbook_executions')
             .select('playbook_executions.id')
             .whereRef('playbook_executions.tenant_id', '=', 'playbook_recommendations.tenant_id')
             .whereRef('playbook_executions.account_id', '=', 'playbook_recommendations.account_id')
@@ -448,10 +448,10 @@ export async function listRecommendations(db: Db, tenantId: string, filters: Rec
         ),
       ),
     )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('playbook_executions')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('playbook_executions')
             .select('playbook_executions.id')
             .whereRef('playbook_executions.tenant_id', '=', 'playbook_recommendations.tenant_id')
             .whereRef('playbook_executions.recommendation_id', '=', 'playbook_recommendations.id'),

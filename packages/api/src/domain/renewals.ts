@@ -67,10 +67,10 @@ function renewalsQuery(db: Db, tenantId: string) {
     .where('accounts.archived_at', 'is', null)
     .where('accounts.status', '<>', 'churned')
     .where('accounts.renewal_date', 'is not', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('renewal_outcomes')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('renewal_outcomes')
             .select('renewal_outcomes.id')
             .whereRef('renewal_outcomes.tenant_id', '=', 'accounts.tenant_id')
             .whereRef('renewal_outcomes.account_id', '=', 'accounts.id')

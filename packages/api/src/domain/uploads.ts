@@ -386,9 +386,9 @@ export async function listUploads(
   if (filters.status) q = q.where('kpi_uploads.status', '=', filters.status);
   if (filters.accountId) {
     const accountId = filters.accountId;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('kpi_upload_versions')
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('kpi_upload_versions')
           .select('kpi_upload_versions.id')
           .whereRef('kpi_upload_versions.tenant_id', '=', 'kpi_uploads.tenant_id')
           .whereRef('kpi_upload_versions.upload_id', '=', 'kpi_uploads.id')

@@ -16,7 +16,7 @@ const accountFields = {
   externalId: optionalText(textLimits.externalId),
   industry: optionalText(),
   region: optionalText(),
-  status: z.enum(accountStatuses as [string, ...string[]]).optional(),
+  status: z.enum(accountStatuses).optional(),
   tier: optionalText(textLimits.accountTier),
   revenue: z.number().finite().min(0).max(1e15).nullable().optional(),
   csmOwner: optionalText(),
@@ -35,7 +35,7 @@ export const accountsRouter = router({
         search: z.string().trim().max(textLimits.name).nullish(),
         healthTier: healthTier.nullish(),
         tier: z.string().trim().max(50).nullish(),
-        status: z.enum(accountStatuses as [string, ...string[]]).nullish(),
+        status: z.enum(accountStatuses).nullish(),
         includeArchived: z.boolean().optional(),
         /** Whose accounts: 'me', a user's id (admins only for other users), or null for everyone. */
         owner: z.union([z.literal('me'), uuid]).nullish(),
@@ -47,7 +47,7 @@ export const accountsRouter = router({
     .query(async ({ ctx, input }) => {
       const { limit, cursor, owner, ...filters } = input;
       const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, owner);
-      return accounts.listAccounts(ctx.db, ctx.tenant.id, { ...filters, ownerUserId } as accounts.AccountFilters, { limit, cursor });
+      return accounts.listAccounts(ctx.db, ctx.tenant.id, { ...filters, ownerUserId }, { limit, cursor });
     }),
 
   /** Gives accounts to one user of the organisation (null: to nobody). */
@@ -77,7 +77,7 @@ export const accountsRouter = router({
     .input(z.strictObject({ id: uuid, name: name().optional(), ...accountFields }))
     .mutation(({ ctx, input }) => {
       const { id, ...fields } = input;
-      return accounts.updateAccount(ctx.db, actorOf(ctx), id, fields as Fields);
+      return accounts.updateAccount(ctx.db, actorOf(ctx), id, fields);
     }),
 
   archive: protectedProcedure

@@ -29,7 +29,7 @@ export const uploadsRouter = router({
     }
     const parsed = fields.safeParse(rest);
     if (!parsed.success) {
-      throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+      throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors);
     }
     const upload: UploadInput = {
       filename: file.name || 'upload',

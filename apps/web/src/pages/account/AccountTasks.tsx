@@ -7,6 +7,7 @@ import { localDay } from '../../day.js';
 import { formErrors } from '../../errors.js';
 import { useInfiniteList } from '../../hooks/useInfiniteList.js';
 import { trpc } from '../../trpc.js';
+import { formText } from '../../form.js';
 
 function NewTask({ accountId, onDone }: { accountId: string; onDone: () => void }) {
   const changed = useTaskChanged();
@@ -22,9 +23,9 @@ function NewTask({ accountId, onDone }: { accountId: string; onDone: () => void 
     const form = new FormData(event.currentTarget);
     create.mutate({
       accountId,
-      title: String(form.get('title') ?? ''),
-      dueDate: String(form.get('dueDate') ?? ''),
-      priority: String(form.get('priority')) as 'low' | 'normal' | 'high',
+      title: formText(form, 'title'),
+      dueDate: formText(form, 'dueDate'),
+      priority: formText(form, 'priority') as 'low' | 'normal' | 'high',
     });
   };
   return (
