@@ -30,9 +30,16 @@ const npmExternal: Plugin = {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('@pulse/')) return undefined;
       if (isBuiltin(args.path)) return { path: args.path, external: true };
-      const name = args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+      const name = args.path
+        .split('/')
+        .slice(0, args.path.startsWith('@') ? 2 : 1)
+        .join('/');
       if (name in dependencies) return { path: args.path, external: true };
-      return { errors: [{ text: `${name} (imported by ${path.relative(serverDir, args.importer)}) is not a dependency of @pulse/server: add it to apps/server/package.json` }] };
+      return {
+        errors: [
+          { text: `${name} (imported by ${path.relative(serverDir, args.importer)}) is not a dependency of @pulse/server: add it to apps/server/package.json` },
+        ],
+      };
     });
   },
 };

@@ -73,7 +73,10 @@ describe('CookieJar (tough-cookie)', () => {
     const expires = new Date(Date.now() + 3_600_000).toUTCString();
     jar.store(`${server}/api/trpc/auth.login`, [`pulse.sid=abc; Path=/; Expires=${expires}`, 'api=1; Path=/api']);
     const saved = JSON.parse(JSON.stringify(jar.toJSON())) as ReturnType<CookieJar['toJSON']>;
-    expect(saved).toMatchObject([{ key: 'pulse.sid', path: '/', expires: new Date(expires).toISOString() }, { key: 'api', path: '/api' }]);
+    expect(saved).toMatchObject([
+      { key: 'pulse.sid', path: '/', expires: new Date(expires).toISOString() },
+      { key: 'api', path: '/api' },
+    ]);
     const again = new CookieJar(server, saved);
     expect(again.header(`${server}/api/x`)).toBe(jar.header(`${server}/api/x`));
     expect(again.header(`${server}/`)).toBe('pulse.sid=abc');
@@ -145,6 +148,14 @@ describe('helpers', () => {
   });
 
   it('pads table columns but never the last one', () => {
-    expect(table(['A', 'LONGER'], [['xx', 'y'], [null, 3.14159]])).toBe('A   LONGER\nxx  y\n-   3.1');
+    expect(
+      table(
+        ['A', 'LONGER'],
+        [
+          ['xx', 'y'],
+          [null, 3.14159],
+        ],
+      ),
+    ).toBe('A   LONGER\nxx  y\n-   3.1');
   });
 });

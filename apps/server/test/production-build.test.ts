@@ -27,7 +27,16 @@ describe('the compiled server (node dist/main.js)', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     server = new ServerProcess(
-      { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), PULSE_DATA_DIR: dataDir, DATABASE_URL: '', PULSE_DEMO_DATA: 'false', BCRYPT_COST: '10', LOG_LEVEL: 'warn' },
+      {
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        PULSE_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        PULSE_DEMO_DATA: 'false',
+        BCRYPT_COST: '10',
+        LOG_LEVEL: 'warn',
+      },
       [path.join(out, 'main.js')],
     );
     await server.waitFor(/Pulse is running at/);

@@ -122,14 +122,7 @@ Example:
     )
     .action(login);
 
-  program
-    .command('logout')
-    .description('end the session on the server and forget it here')
-    .action(logout);
+  program.command('logout').description('end the session on the server and forget it here').action(logout);
 
-  program
-    .command('whoami')
-    .description('show who is signed in, in which organisation, on which server')
-    .option('--json', 'print JSON')
-    .action(whoami);
+  program.command('whoami').description('show who is signed in, in which organisation, on which server').option('--json', 'print JSON').action(whoami);
 }

@@ -9,18 +9,7 @@ import { createAccount, type AccountFields, type Actor } from '../domain/account
 import { importProfiles } from '../domain/profiles.js';
 import { updateRange } from '../domain/ranges.js';
 import { currentPeriod, importUpload, type UploadInput } from '../domain/uploads.js';
-import {
-  generatedReadings,
-  lastPeriods,
-  pick,
-  seededRandom,
-  toCsv,
-  trendOf,
-  trendOffset,
-  variedRaw,
-  type CsvReading,
-  type Random,
-} from './readings.js';
+import { generatedReadings, lastPeriods, pick, seededRandom, toCsv, trendOf, trendOffset, variedRaw, type CsvReading, type Random } from './readings.js';
 import { seedWorkload } from './workload.js';
 
 export const DEMO_PASSWORD = 'pulse-demo-2026';
