@@ -34,7 +34,7 @@ function isStoredSession(value: unknown): value is StoredSession {
     typeof v.cookies === 'object' &&
     (Array.isArray(v.cookies)
       ? v.cookies.every((c) => !!c && typeof c === 'object' && typeof (c as Record<string, unknown>).key === 'string')
-      : Object.values(v.cookies as object).every((c) => typeof c === 'string'))
+      : Object.values(v.cookies).every((c) => typeof c === 'string'))
   );
 }
 
