@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CLIENT_HEADER, createPulseClient, UploadError, type PulseLinkOptions } from '@pulse/client';
-import { CookieJar } from './cookies.js';
+import { CookieJar, hasCookies } from './cookies.js';
 import { certificateFailure, CliError, networkFailure } from './errors.js';
 import { readSession, sessionFile, writeSession, type StoredSession } from './store.js';
 
@@ -110,7 +110,7 @@ export class Session {
     /** An API token (--token or PULSE_TOKEN): then it identifies the caller and no cookie is sent or saved. */
     readonly token?: string,
   ) {
-    this.jar = new CookieJar(new URL(stored.url).origin, token ? {} : { ...stored.cookies });
+    this.jar = new CookieJar(new URL(stored.url).origin, token ? [] : stored.cookies);
     this.client = clientFor(stored.url, this.jar, undefined, token);
   }
 
@@ -127,11 +127,11 @@ export class Session {
     if (token) {
       const rawUrl = process.env.PULSE_URL ?? readSession(file)?.url;
       if (!rawUrl) throw new CliError(TOKEN_NEEDS_URL);
-      return new Session(file, { url: normaliseUrl(rawUrl), email: '', cookies: {}, savedAt: new Date().toISOString() }, token);
+      return new Session(file, { url: normaliseUrl(rawUrl), email: '', cookies: [], savedAt: new Date().toISOString() }, token);
     }
     const stored = readSession(file);
     if (!stored) throw new CliError(NOT_LOGGED_IN);
-    if (Object.keys(stored.cookies).length === 0) throw new SessionExpired();
+    if (!hasCookies(stored.url, stored.cookies)) throw new SessionExpired();
     return new Session(file, stored);
   }
 

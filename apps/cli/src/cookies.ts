@@ -1,76 +1,77 @@
+import { CookieJar as ToughCookieJar, version, type SerializedCookie } from 'tough-cookie';
+
 /**
- * A minimal cookie jar for one server: what Node's fetch lacks. It keeps name=value pairs
- * from Set-Cookie, drops the ones the server expires, and sends them back to the same origin.
+ * The cookies the session file keeps: tough-cookie's JSON of each cookie (name, value, host,
+ * Path, Secure, expiry). Files written by an earlier pulse kept name → value pairs, which are
+ * read as host-only cookies for the whole server (Path=/).
+ */
+export type SavedCookies = SerializedCookie[] | Record<string, string>;
+
+/** True when a saved session still holds a cookie that has not expired. */
+export function hasCookies(url: string, saved: SavedCookies): boolean {
+  return new CookieJar(new URL(url).origin, saved).size > 0;
+}
+
+/**
+ * The cookie jar of one server, what Node's fetch lacks: tough-cookie (RFC 6265) applies the
+ * Set-Cookie attributes, so a cookie goes only to the paths it names, a Secure cookie only
+ * over HTTPS, and an expired one is dropped. On top of that, the jar never sends its cookies
+ * to another origin than the server it belongs to (cookies alone ignore the port).
  */
 export class CookieJar {
-  private changed = false;
+  private readonly jar: ToughCookieJar;
+  private saved: string;
 
   constructor(
     private readonly origin: string,
-    private readonly cookies: Record<string, string> = {},
-  ) {}
+    cookies: SavedCookies = [],
+  ) {
+    if (Array.isArray(cookies)) {
+      this.jar = ToughCookieJar.deserializeSync({ version: `tough-cookie@${version}`, storeType: 'MemoryCookieStore', rejectPublicSuffixes: true, cookies });
+    } else {
+      this.jar = new ToughCookieJar();
+      for (const [name, value] of Object.entries(cookies)) this.jar.setCookieSync(`${name}=${value}; Path=/`, origin, { ignoreError: true });
+    }
+    this.saved = JSON.stringify(this.toJSON());
+  }
 
-  /** True once a response set or cleared a cookie. */
+  /** True once a response set, changed or cleared a cookie since the last save. */
   get dirty(): boolean {
-    return this.changed;
+    return JSON.stringify(this.toJSON()) !== this.saved;
   }
 
   /** After the cookies were saved. */
   markClean(): void {
-    this.changed = false;
+    this.saved = JSON.stringify(this.toJSON());
   }
 
+  /** How many cookies have not expired (on any path). */
   get size(): number {
-    return Object.keys(this.cookies).length;
+    return this.live().length;
   }
 
-  toJSON(): Record<string, string> {
-    return { ...this.cookies };
+  /** The cookies that have not expired, as the session file keeps them. */
+  toJSON(): SerializedCookie[] {
+    return this.live().map((cookie) => {
+      const { lastAccessed: _lastAccessed, ...kept } = cookie.toJSON();
+      return kept;
+    });
   }
 
   clear(): void {
-    if (this.size === 0) return;
-    for (const name of Object.keys(this.cookies)) delete this.cookies[name];
-    this.changed = true;
+    this.jar.removeAllCookiesSync();
   }
 
   /** The Cookie header for a request to url, or null (other origins never get the cookies). */
   header(url: string): string | null {
-    if (new URL(url).origin !== this.origin || this.size === 0) return null;
-    return Object.entries(this.cookies)
-      .map(([name, value]) => `${name}=${value}`)
-      .join('; ');
+    if (new URL(url).origin !== this.origin) return null;
+    return this.jar.getCookieStringSync(url) || null;
   }
 
-  /** Applies a response's Set-Cookie headers. */
-  store(setCookies: readonly string[], now = Date.now()): void {
-    for (const line of setCookies) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      let expired = value === '';
-      for (const attribute of attributes) {
-        const [key = '', ...rest] = attribute.split('=');
-        const attrValue = rest.join('=').trim();
-        const k = key.trim().toLowerCase();
-        if (k === 'max-age' && Number(attrValue) <= 0) expired = true;
-        if (k === 'expires') {
-          const at = Date.parse(attrValue);
-          if (!Number.isNaN(at) && at <= now) expired = true;
-        }
-      }
-      if (expired) {
-        if (name in this.cookies) {
-          delete this.cookies[name];
-          this.changed = true;
-        }
-      } else if (this.cookies[name] !== value) {
-        this.cookies[name] = value;
-        this.changed = true;
-      }
-    }
+  /** Applies the Set-Cookie headers of the response to a request to url; a cookie the jar refuses (Secure over HTTP) is ignored. */
+  store(url: string, setCookies: readonly string[], now = new Date()): void {
+    if (new URL(url).origin !== this.origin) return;
+    for (const line of setCookies) this.jar.setCookieSync(line, url, { now, ignoreError: true });
   }
 
   /** Wraps fetch: sends the jar's cookies and stores what the response sets. */
@@ -81,8 +82,12 @@ export class CookieJar {
       const cookie = this.header(url);
       if (cookie) headers.set('cookie', cookie);
       const response = await base(input, { ...init, headers });
-      this.store(response.headers.getSetCookie());
+      this.store(url, response.headers.getSetCookie());
       return response;
     };
+  }
+
+  private live(): ReturnType<ToughCookieJar['getCookiesSync']> {
+    return this.jar.getCookiesSync(this.origin, { allPaths: true });
   }
 }

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SavedCookies } from './cookies.js';
 import { CliError } from './errors.js';
 
 /** What `pulse login` keeps between runs: where the server is, who signed in, and the session cookie. */
 export interface StoredSession {
   url: string;
   email: string;
-  /** Cookie name → value, as the server set them. Empty once the session has ended. */
-  cookies: Record<string, string>;
+  /** The server's cookies with their Path, Secure flag and expiry. Empty once the session has ended. */
+  cookies: SavedCookies;
   savedAt: string;
 }
 
@@ -31,7 +32,9 @@ function isStoredSession(value: unknown): value is StoredSession {
     typeof v.email === 'string' &&
     !!v.cookies &&
     typeof v.cookies === 'object' &&
-    Object.values(v.cookies).every((c) => typeof c === 'string')
+    (Array.isArray(v.cookies)
+      ? v.cookies.every((c) => !!c && typeof c === 'object' && typeof (c as Record<string, unknown>).key === 'string')
+      : Object.values(v.cookies).every((c) => typeof c === 'string'))
   );
 }
 

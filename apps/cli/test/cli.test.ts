@@ -69,10 +69,10 @@ describe('pulse against a running server', () => {
     const stat = fs.statSync(sessionPath());
     expect(stat.mode & 0o777).toBe(0o600);
     expect(fs.statSync(configDir).mode & 0o777).toBe(0o700);
-    const saved = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; email: string; cookies: Record<string, string> };
+    const saved = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; email: string; cookies: { key: string; path: string }[] };
     expect(saved.url).toBe(app.url);
     expect(saved.email).toBe(EMAIL);
-    expect(Object.keys(saved.cookies)).toHaveLength(1);
+    expect(saved.cookies).toMatchObject([{ key: 'pulse.sid', path: '/' }]);
     expect(JSON.stringify(saved)).not.toContain(PASSWORD);
   });
 
@@ -205,7 +205,9 @@ describe('pulse against a running server', () => {
       pulse(['upload', text]),
     ]);
     expect(textResult.code).toBe(1);
-    expect(textResult.stderr).toContain('readings.txt is not a .csv or .xlsx file: Pulse imports KPI readings from CSV files (.csv) and Excel workbooks (.xlsx).');
+    expect(textResult.stderr).toContain(
+      'readings.txt is not a .csv or .xlsx file: Pulse imports KPI readings from CSV files (.csv) and Excel workbooks (.xlsx).',
+    );
     expect(textResult.stderr).not.toContain('Uploading');
     expect(await uploads()).toBe(before);
     expect(missing.code).toBe(1);
@@ -320,7 +322,7 @@ describe('pulse against a running server', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('Your session has expired: run pulse login');
     const after = JSON.parse(fs.readFileSync(sessionPath(), 'utf8')) as { url: string; cookies: object };
-    expect(after).toMatchObject({ url: app.url, cookies: {} });
+    expect(after).toMatchObject({ url: app.url, cookies: [] });
     const list = await pulse(['accounts', 'list']);
     expect(list.code).toBe(1);
     expect(list.stderr).toContain('Your session has expired: run pulse login');
@@ -430,8 +432,21 @@ describe('pulse against HTTPS with a certificate this computer does not trust', 
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
     ]);
     const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, createApp({ db: app.handle.app, config: testConfig() }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -451,7 +466,9 @@ describe('pulse against HTTPS with a certificate this computer does not trust', 
       runCli(['login', '--url', tls.url, '--email', EMAIL, '--password-stdin'], { configDir: other, input: PASSWORD, env });
     const untrusted = await login();
     expect(untrusted.code).toBe(1);
-    expect(untrusted.stderr).toContain(`Pulse at ${tls.url} cannot be trusted: its certificate is self-signed, so nothing vouches for it (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    expect(untrusted.stderr).toContain(
+      `Pulse at ${tls.url} cannot be trusted: its certificate is self-signed, so nothing vouches for it (DEPTH_ZERO_SELF_SIGNED_CERT).`,
+    );
     expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS=/path/to/that.pem');
     expect(untrusted.stderr).not.toContain('Cannot reach Pulse');
 

@@ -4,14 +4,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-/** `node --import tsx src/main.ts` as `pnpm start` runs it, in its own process group. */
+/** `node --import tsx src/main.ts` (or the node arguments given, as for the compiled build), in its own process group. */
 export class ServerProcess {
   output = '';
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  constructor(env: Record<string, string>, args = ['--import', 'tsx', 'src/main.ts']) {
+    this.child = spawn(process.execPath, args, {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

@@ -49,7 +49,7 @@ import { parseWorkbookInWorker } from ${JSON.stringify(from)};
 const { result } = await parseWorkbookInWorker(fs.readFileSync(${JSON.stringify(SAMPLES + WORKBOOK)}), { period: '2026-01' });
 console.log(JSON.stringify({ rows: result.rows.length, problems: result.problems }));`;
 
-  it('starts the .ts worker when the server runs its sources through tsx (pnpm start)', { timeout: 120_000 }, async () => {
+  it('starts the .ts worker when the server runs its sources through tsx (pnpm dev)', { timeout: 120_000 }, async () => {
     const packageDir = fileURLToPath(new URL('..', import.meta.url));
     const dir = fs.mkdtempSync(path.join(packageDir, '.tsx-test-'));
     try {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CookieJar } from '../cookies.js';
+import { CookieJar, hasCookies } from '../cookies.js';
 import { CliError } from '../errors.js';
 import { anonymousCall, clientFor, explain, normaliseUrl, Session, SessionExpired } from '../connection.js';
 import { promptHidden, readStdin } from '../prompt.js';
@@ -31,9 +31,9 @@ async function password(opts: LoginOptions, email: string, url: string): Promise
 
 /** Best effort: ends the session this login replaces, so it does not linger on the server. */
 async function endQuietly(previous: StoredSession): Promise<void> {
-  if (Object.keys(previous.cookies).length === 0) return;
+  if (!hasCookies(previous.url, previous.cookies)) return;
   try {
-    const jar = new CookieJar(new URL(previous.url).origin, { ...previous.cookies });
+    const jar = new CookieJar(new URL(previous.url).origin, previous.cookies);
     await clientFor(previous.url, jar).auth.logout.mutate(undefined, { signal: AbortSignal.timeout(3000) });
   } catch {
     // unreachable or already ended: nothing to clean up
@@ -71,7 +71,7 @@ async function logout(): Promise<void> {
     console.log('Not logged in.');
     return;
   }
-  if (Object.keys(stored.cookies).length > 0) {
+  if (hasCookies(stored.url, stored.cookies)) {
     const session = new Session(file, stored);
     try {
       await session.client.auth.logout.mutate();
@@ -122,14 +122,7 @@ Example:
     )
     .action(login);
 
-  program
-    .command('logout')
-    .description('end the session on the server and forget it here')
-    .action(logout);
+  program.command('logout').description('end the session on the server and forget it here').action(logout);
 
-  program
-    .command('whoami')
-    .description('show who is signed in, in which organisation, on which server')
-    .option('--json', 'print JSON')
-    .action(whoami);
+  program.command('whoami').description('show who is signed in, in which organisation, on which server').option('--json', 'print JSON').action(whoami);
 }

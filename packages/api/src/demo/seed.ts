@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parseWorkbook, type ImportRow } from '@pulse/ingest';
 import { sql } from 'kysely';
 import { users, withTenant, type AccountStatus, type Db } from '@pulse/db';
@@ -8,18 +9,7 @@ import { createAccount, type AccountFields, type Actor } from '../domain/account
 import { importProfiles } from '../domain/profiles.js';
 import { updateRange } from '../domain/ranges.js';
 import { currentPeriod, importUpload, type UploadInput } from '../domain/uploads.js';
-import {
-  generatedReadings,
-  lastPeriods,
-  pick,
-  seededRandom,
-  toCsv,
-  trendOf,
-  trendOffset,
-  variedRaw,
-  type CsvReading,
-  type Random,
-} from './readings.js';
+import { generatedReadings, lastPeriods, pick, seededRandom, toCsv, trendOf, trendOffset, variedRaw, type CsvReading, type Random } from './readings.js';
 import { seedWorkload } from './workload.js';
 import { seedMemory } from './memory.js';
 import { seedOutcomes } from './outcomes.js';
@@ -32,8 +22,11 @@ export const demoLogins = [
   { email: 'admin@globex.example', role: 'admin', tenant: 'Globex Success' },
 ] as const;
 
-/** The sample files that ship in the repository (packages/db/seed/samples). */
-const SAMPLES = fileURLToPath(new URL('../../../db/seed/samples/', import.meta.url));
+/**
+ * The sample files that ship in the repository (packages/db/seed/samples), found through the
+ * installed @pulse/db package: from the sources and from the server's compiled build alike.
+ */
+const SAMPLES = path.join(path.dirname(createRequire(import.meta.url).resolve('@pulse/db/package.json')), 'seed/samples/');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Months of KPI history: the sample workbooks' accounts, the other Northwind accounts, Globex's accounts. */
