@@ -106,7 +106,7 @@ export interface StreamUploadQuery extends Omit<UploadForm, 'file'> {
 /** The query parameters of a streamed upload, checked like the fields of an upload form. */
 export function streamUploadFields(query: Record<string, unknown>): StreamUploadQuery {
   const parsed = streamUploadQuery.safeParse(query);
-  if (!parsed.success) throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors);
+  if (!parsed.success) throw badRequest('Invalid upload fields.', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
   const { filename, ...rest } = parsed.data;
   return { filename, ...checkedUploadFields(rest) };
 }

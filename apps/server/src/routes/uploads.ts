@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPCError } from '@trpc/server';
 import { CSV_TOO_LARGE, FieldErrors, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, uploadFromStream, WORKBOOK_TOO_LARGE, type UploadProgress } from '@pulse/api';
-import type { ContextResolver } from '../app.js';
+import type { ContextResolver } from '../refusals.js';
 
 /** One line of the answer to POST /api/uploads/stream (NDJSON). */
 export type StreamLine = { progress: UploadProgress } | { result: Awaited<ReturnType<typeof uploadFromStream>> } | { error: string };
