@@ -95,10 +95,9 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
   const pids = [app.pid, jobsPid];
   const idleMb = pids.map(rssMb);
 
-  const { rows: kpiRows } = await pg.query<{ kpi_key: string }>(
-    `SELECT kpi_key FROM kpi_readings WHERE tenant_id = $1 AND status <> 'unknown' LIMIT 1`,
-    [largest.id],
-  );
+  const { rows: kpiRows } = await pg.query<{ kpi_key: string }>(`SELECT kpi_key FROM kpi_readings WHERE tenant_id = $1 AND status <> 'unknown' LIMIT 1`, [
+    largest.id,
+  ]);
   const kpi = defaultRangeFor(kpiRows[0]?.kpi_key ?? '');
   if (!kpi) throw new Error('recompute: the largest tenant has no scored catalogue KPI');
 
@@ -133,12 +132,15 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
   const otherIdle = await load(otherList);
 
   // One KPI's range: its readings re-scored, the category and overall of their healths recombined.
-  const shifted = { kpi: kpi.kpiName, higherIsBetter: kpi.higherIsBetter, scaleMin: kpi.scaleMin, scaleMax: kpi.scaleMax,
-    riskThreshold: kpi.riskThreshold + (kpi.healthyThreshold - kpi.riskThreshold) / 2, healthyThreshold: kpi.healthyThreshold };
-  const [range, otherBusy] = await Promise.all([
-    measured(pids, () => change(app.url, cookie, 'ranges.update', shifted)),
-    load(otherList),
-  ]);
+  const shifted = {
+    kpi: kpi.kpiName,
+    higherIsBetter: kpi.higherIsBetter,
+    scaleMin: kpi.scaleMin,
+    scaleMax: kpi.scaleMax,
+    riskThreshold: kpi.riskThreshold + (kpi.healthyThreshold - kpi.riskThreshold) / 2,
+    healthyThreshold: kpi.healthyThreshold,
+  };
+  const [range, otherBusy] = await Promise.all([measured(pids, () => change(app.url, cookie, 'ranges.update', shifted)), load(otherList)]);
   const rangeBack = await measured(pids, () => change(app.url, cookie, 'ranges.reset', { kpi: kpi.kpiName }));
   const rangePlain = await plain([
     [
@@ -159,19 +161,57 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
   const effect = (e: { effect: Effect; queued: boolean }) =>
     `${fmtInt(e.effect.accountsRescored)} accounts rescored, ${fmtInt(e.effect.tierChanges)} changed tier${e.queued ? ', as a job' : ', inline'}`;
   results.add(bench, 'RSS idle: app server; job worker', idleMb.map((mb) => `${mb.toFixed(0)} MB`).join('; '));
-  results.add(bench, 'ranges.updateSettings (weights) over HTTP, job included; undo', `${fmtS(settings.ms)}; ${fmtS(settingsBack.ms)} (${effect(settings.value)})`,
-    full ? '≤ 10 s (full dataset)' : null, full ? settings.ms <= WEIGHTS_TARGET_MS : null);
-  results.add(bench, `  plain UPDATE of the same ${fmtInt(settingsPlain.rows)} health rows; ratio`, `${fmtS(settingsPlain.ms)}; ${fmtX(settings.ms / settingsPlain.ms)}`);
-  results.add(bench, `ranges.update (${kpi.kpiName}) over HTTP, job included; reset`, `${fmtS(range.ms)}; ${fmtS(rangeBack.ms)} (${effect(range.value)})`,
-    full ? '≤ 30 s (full dataset)' : null, full ? range.ms <= RANGE_TARGET_MS : null);
-  results.add(bench, `  plain UPDATE of the same ${fmtInt(rangePlain.rows)} reading + health rows; ratio`, `${fmtS(rangePlain.ms)}; ${fmtX(range.ms / rangePlain.ms)}`);
-  results.add(bench, `tenant 2's accounts.list at ${otherList.rate} req/s: p99 idle vs during the range change`,
-    `${fmtMs(otherIdle.p99)} vs ${fmtMs(otherBusy.p99)} = ${fmtX(otherBusy.p99 / otherIdle.p99)}`, '≤ 2×', otherBusy.p99 / otherIdle.p99 <= 2);
+  results.add(
+    bench,
+    'ranges.updateSettings (weights) over HTTP, job included; undo',
+    `${fmtS(settings.ms)}; ${fmtS(settingsBack.ms)} (${effect(settings.value)})`,
+    full ? '≤ 10 s (full dataset)' : null,
+    full ? settings.ms <= WEIGHTS_TARGET_MS : null,
+  );
+  results.add(
+    bench,
+    `  plain UPDATE of the same ${fmtInt(settingsPlain.rows)} health rows; ratio`,
+    `${fmtS(settingsPlain.ms)}; ${fmtX(settings.ms / settingsPlain.ms)}`,
+  );
+  results.add(
+    bench,
+    `ranges.update (${kpi.kpiName}) over HTTP, job included; reset`,
+    `${fmtS(range.ms)}; ${fmtS(rangeBack.ms)} (${effect(range.value)})`,
+    full ? '≤ 30 s (full dataset)' : null,
+    full ? range.ms <= RANGE_TARGET_MS : null,
+  );
+  results.add(
+    bench,
+    `  plain UPDATE of the same ${fmtInt(rangePlain.rows)} reading + health rows; ratio`,
+    `${fmtS(rangePlain.ms)}; ${fmtX(range.ms / rangePlain.ms)}`,
+  );
+  results.add(
+    bench,
+    `tenant 2's accounts.list at ${otherList.rate} req/s: p99 idle vs during the range change`,
+    `${fmtMs(otherIdle.p99)} vs ${fmtMs(otherBusy.p99)} = ${fmtX(otherBusy.p99 / otherIdle.p99)}`,
+    '≤ 2×',
+    otherBusy.p99 / otherIdle.p99 <= 2,
+  );
   const runs = [settings, settingsBack, range, rangeBack];
   const peaks = idleMb.map((_, i) => Math.max(...runs.map((r) => r.peakMb[i] as number)));
   const growth = Math.max(...peaks.map((peak, i) => peak - (idleMb[i] as number)));
-  results.add(bench, 'peak RSS during the four recomputes above idle: app server; job worker',
+  results.add(
+    bench,
+    'peak RSS during the four recomputes above idle: app server; job worker',
     `${peaks.map((peak, i) => `${(peak - (idleMb[i] as number)).toFixed(0)} MB (peak ${peak.toFixed(0)} MB)`).join('; ')}`,
-    `≤ ${MEMORY_BOUND_MB} MB`, growth <= MEMORY_BOUND_MB);
-  results.detail('recompute', { idleMb, kpi: kpi.kpiName, otherIdle: { ...otherIdle, latencies: undefined }, otherBusy: { ...otherBusy, latencies: undefined }, settings, settingsBack, settingsPlain, range, rangeBack, rangePlain });
+    `≤ ${MEMORY_BOUND_MB} MB`,
+    growth <= MEMORY_BOUND_MB,
+  );
+  results.detail('recompute', {
+    idleMb,
+    kpi: kpi.kpiName,
+    otherIdle: { ...otherIdle, latencies: undefined },
+    otherBusy: { ...otherBusy, latencies: undefined },
+    settings,
+    settingsBack,
+    settingsPlain,
+    range,
+    rangeBack,
+    rangePlain,
+  });
 }

@@ -68,7 +68,9 @@ export interface RecomputeJobOptions {
 export async function runRecomputeJob(db: Db, data: { tenantId: string }, attempt: { last: boolean }, options: RecomputeJobOptions = {}): Promise<void> {
   const { tenantId } = data;
   const batchAccounts = options.batchAccounts ?? RECOMPUTE_BATCH_ACCOUNTS;
-  const claimed = await withTenant(db, tenantId, async (tx) => recomputeRuns.claimRun(tx, tenantId, await recomputeRuns.countAccounts(tx, tenantId), new Date()));
+  const claimed = await withTenant(db, tenantId, async (tx) =>
+    recomputeRuns.claimRun(tx, tenantId, await recomputeRuns.countAccounts(tx, tenantId), new Date()),
+  );
   if (!claimed) return;
   let run = claimed;
   try {

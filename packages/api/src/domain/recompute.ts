@@ -62,7 +62,13 @@ function healthsIn(tenantId: string, scope: AccountRange | null): RawBuilder<unk
  * each changed latest health onto its account row (announcing tier changes): a range change
  * first, so a weight change in the same run recombines the re-scored categories.
  */
-export async function recompute(db: Db, tenantId: string, change: RecomputeChange, settings: HealthSettings, scope: AccountRange | null = null): Promise<RecomputeEffect> {
+export async function recompute(
+  db: Db,
+  tenantId: string,
+  change: RecomputeChange,
+  settings: HealthSettings,
+  scope: AccountRange | null = null,
+): Promise<RecomputeEffect> {
   if (change.ranges.length === 0 && !change.recombine) return { accountsRescored: 0, tierChanges: 0 };
   await withoutJit(db);
   const rescored = change.ranges.length > 0 ? await rescoreKpis(db, tenantId, change.ranges, settings, scope) : 0;
@@ -235,7 +241,13 @@ async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceR
  * settings order, then the others alphabetically, as rollupHealth groups them. A category
  * that leaves the weights takes its name from its first reading again, as a fresh roll-up would.
  */
-async function recombineHealth(db: Db, tenantId: string, previousKeys: readonly string[], settings: HealthSettings, scope: AccountRange | null): Promise<number> {
+async function recombineHealth(
+  db: Db,
+  tenantId: string,
+  previousKeys: readonly string[],
+  settings: HealthSettings,
+  scope: AccountRange | null,
+): Promise<number> {
   const configured = Object.entries(settings.categoryWeights);
   const configuredKeys = configured.map(([name]) => kpiKey(name));
   const key = sql`lower(st.elem->>'category')`;

@@ -11,7 +11,9 @@ import { runScript } from '../sql-script.js';
  * waits and one runs.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     CREATE TABLE recompute_runs (
       tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
       id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -34,7 +36,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE UNIQUE INDEX recompute_runs_one_queued ON recompute_runs (tenant_id) WHERE status = 'queued';
     CREATE INDEX recompute_runs_tenant_requested_idx ON recompute_runs (tenant_id, requested_at DESC, id DESC)
-  `);
+  `,
+  );
   await sql`ALTER TABLE recompute_runs ENABLE ROW LEVEL SECURITY`.execute(db);
   await sql`ALTER TABLE recompute_runs FORCE ROW LEVEL SECURITY`.execute(db);
   await sql`

@@ -207,7 +207,12 @@ export async function countAccounts(db: Kysely<Database>, tenantId: string): Pro
 }
 
 /** The next batch of at most `limit` accounts after `after` in id order: how many, and the last id (null when none is left). */
-export async function nextAccounts(db: Kysely<Database>, tenantId: string, after: string | null, limit: number): Promise<{ count: number; last: string } | null> {
+export async function nextAccounts(
+  db: Kysely<Database>,
+  tenantId: string,
+  after: string | null,
+  limit: number,
+): Promise<{ count: number; last: string } | null> {
   let q = db.selectFrom('accounts').select('accounts.id').where('accounts.tenant_id', '=', tenantId);
   if (after !== null) q = q.where('accounts.id', '>', after);
   const row = await db
