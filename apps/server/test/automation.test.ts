@@ -28,7 +28,14 @@ beforeAll(async () => {
   hook = await webhookReceiver();
   dataDir = tempDir('pulse-automation-');
   running = await startServer(
-    testConfig({ HOST: '127.0.0.1', PULSE_DATA_DIR: dataDir, PULSE_DEMO_DATA: 'false', PULSE_JOBS: 'true', SMTP_URL: smtp.url, SMTP_FROM: 'Pulse <pulse@test.example>' }),
+    testConfig({
+      HOST: '127.0.0.1',
+      PULSE_DATA_DIR: dataDir,
+      PULSE_DEMO_DATA: 'false',
+      PULSE_JOBS: 'true',
+      SMTP_URL: smtp.url,
+      SMTP_FROM: 'Pulse <pulse@test.example>',
+    }),
   );
 }, 240_000);
 
@@ -95,7 +102,11 @@ describe('automation, end to end', () => {
 
   it('the daily digest reaches the admin (the account has no owner) through SMTP', async () => {
     expect(await runJob('email.daily-digest', new Date(Date.now() + 1000))).toEqual({ emails: 1 });
-    const mails = await eventually(() => smtp.mails.filter((m) => m.subject.startsWith('Pulse daily digest')), (m) => m.length > 0, 30_000);
+    const mails = await eventually(
+      () => smtp.mails.filter((m) => m.subject.startsWith('Pulse daily digest')),
+      (m) => m.length > 0,
+      30_000,
+    );
     expect(mails.map((m) => m.to)).toEqual([['ada@acme.test']]);
     expect(mails[0]?.raw).toContain('Tier changes (1):');
     expect(mails[0]?.raw).toContain('Automotive Solutions is now');
@@ -114,9 +125,9 @@ describe('automation, end to end', () => {
     // Renews on 2027-09-01: its 90-day window opens on 2027-06-03 (2027-09-01 minus 90 days).
     expect((await admin.mutation('accounts.create', { name: 'Renews in September', renewalDate: '2027-09-01' })).status).toBe(200);
     const renewals = async () =>
-      (await admin.query<{ items: { account: { name: string } }[] }>('playbooks.recommendations', { playbookKey: 'renewal_safeguard', limit: 100 })).data.items.map(
-        (r) => r.account.name,
-      );
+      (
+        await admin.query<{ items: { account: { name: string } }[] }>('playbooks.recommendations', { playbookKey: 'renewal_safeguard', limit: 100 })
+      ).data.items.map((r) => r.account.name);
     await runJob('playbooks.evaluate-daily', new Date('2027-06-02T00:05:00Z'));
     expect(await renewals()).not.toContain('Renews in September');
     await runJob('playbooks.evaluate-daily', new Date('2027-06-03T00:05:00Z'));

@@ -61,7 +61,8 @@ const tierChange = (account: { id: string; name: string }, tier: string): PulseE
   data: { accountId: account.id, accountName: account.name, tier, previousTier: 'healthy', overall: 31, period: '2026-03' },
 });
 
-const emit = (tenant: TestTenant, events: PulseEvent[], now = new Date()) => withTenant(handle.app, tenant.tenant.id, (tx) => emitEvents(tx, tenant.tenant.id, events, now));
+const emit = (tenant: TestTenant, events: PulseEvent[], now = new Date()) =>
+  withTenant(handle.app, tenant.tenant.id, (tx) => emitEvents(tx, tenant.tenant.id, events, now));
 
 const recipientsOf = (mails: Mail[]) => mails.map((m) => [m.to.join(','), m.subject]);
 
@@ -70,7 +71,10 @@ describe('email alerts', () => {
     await mailer();
     expect(await acme.asMember.notifications.preferences()).toEqual({ dailyDigest: true, criticalAlerts: true });
     await emit(acme, [tierChange(owned, 'critical'), tierChange(unowned, 'critical'), tierChange(owned, 'at_risk')]);
-    await eventually(() => inbox.length, (n) => n >= 2);
+    await eventually(
+      () => inbox.length,
+      (n) => n >= 2,
+    );
     expect(recipientsOf(inbox).sort()).toEqual([
       ['admin@acme.test', 'Pulse: Biotech Unowned is now critical'],
       ['member@acme.test', 'Pulse: Automotive Solutions is now critical'],
@@ -86,7 +90,10 @@ describe('email alerts', () => {
     // An owner who was deactivated owns nothing any more: the admins hear of the account.
     await acme.asAdmin.users.setActive({ id: acme.member.id, active: false });
     await emit(acme, [tierChange(owned, 'critical')]);
-    await eventually(() => inbox.length, (n) => n >= 3);
+    await eventually(
+      () => inbox.length,
+      (n) => n >= 3,
+    );
     expect(recipientsOf(inbox.slice(2))).toEqual([['admin@acme.test', 'Pulse: Automotive Solutions is now critical']]);
     expect(await globex.asAdmin.notifications.preferences()).toEqual({ dailyDigest: true, criticalAlerts: true });
   }, 120_000);
@@ -109,7 +116,16 @@ describe('email alerts', () => {
     // Sent 31 days before (kept 30 days): the digest job deletes it.
     await handle.db
       .insertInto('email_messages')
-      .values({ tenant_id: acme.tenant.id, user_id: acme.admin.id, kind: 'daily_digest', dedupe_key: '2026-05-01', subject: 'Old', body: 'Old', status: 'sent', created_at: new Date('2026-05-01T07:00:00Z') })
+      .values({
+        tenant_id: acme.tenant.id,
+        user_id: acme.admin.id,
+        kind: 'daily_digest',
+        dedupe_key: '2026-05-01',
+        subject: 'Old',
+        body: 'Old',
+        status: 'sent',
+        created_at: new Date('2026-05-01T07:00:00Z'),
+      })
       .execute();
 
     // Acme's admin and member; Globex had nothing, so nobody there gets a digest.
@@ -120,7 +136,10 @@ describe('email alerts', () => {
       'Pulse daily digest for 2026-06-01',
     ]);
     await mailer();
-    await eventually(() => inbox.length, (n) => n >= 2);
+    await eventually(
+      () => inbox.length,
+      (n) => n >= 2,
+    );
     const digestOf = (to: string) => inbox.find((m) => m.to[0] === to)?.raw.replace(/=\r\n/g, '') ?? '';
     expect(inbox.map((m) => m.subject)).toEqual(['Pulse daily digest for 2026-06-01', 'Pulse daily digest for 2026-06-01']);
     const member = digestOf('member@acme.test');
@@ -138,7 +157,10 @@ describe('email alerts', () => {
     await acme.asMember.notifications.updatePreferences({ dailyDigest: false });
     // The next day only the admin's digest (the overdue unassigned task) is queued.
     expect(await queueDailyDigests(handle.app, [acme.tenant.id], new Date('2026-06-02T07:00:00Z'))).toBe(1);
-    await eventually(() => inbox.length, (n) => n >= 3);
+    await eventually(
+      () => inbox.length,
+      (n) => n >= 3,
+    );
     expect(recipientsOf(inbox.slice(2))).toEqual([['admin@acme.test', 'Pulse daily digest for 2026-06-02']]);
     await expectTrpcError(acme.asAdmin.notifications.updatePreferences({ dailyDigest: 'no' } as never), 'BAD_REQUEST');
   }, 120_000);
@@ -149,23 +171,41 @@ describe('email alerts', () => {
     if (second) cleanups.push(() => second.close());
     await emit(acme, [tierChange(owned, 'at_risk'), tierChange(unowned, 'at_risk')]);
     const now = new Date(Date.now() + 1000);
-    const queued = await Promise.all([queueDailyDigests(handle.app, [acme.tenant.id], now), queueDailyDigests(second?.db ?? handle.app, [acme.tenant.id], now)]);
+    const queued = await Promise.all([
+      queueDailyDigests(handle.app, [acme.tenant.id], now),
+      queueDailyDigests(second?.db ?? handle.app, [acme.tenant.id], now),
+    ]);
     expect(queued.reduce((a, b) => a + b, 0)).toBe(2);
     const ids = await handle.db.selectFrom('email_messages').select(['email_messages.id', 'email_messages.tenant_id']).execute();
     // The same emails queued again (a job repeated after a crash): the outbox sends each once.
-    await sendJobs(handle.app, EMAIL_QUEUE, ids.map((r) => ({ tenantId: r.tenant_id, emailId: r.id })));
+    await sendJobs(
+      handle.app,
+      EMAIL_QUEUE,
+      ids.map((r) => ({ tenantId: r.tenant_id, emailId: r.id })),
+    );
     await mailer(handle.app);
     await mailer(second?.db ?? handle.app);
-    await eventually(() => inbox.length, (n) => n >= 2);
+    await eventually(
+      () => inbox.length,
+      (n) => n >= 2,
+    );
     await eventually(emailJobsLeft, (n) => n === 0);
-    expect(recipientsOf(inbox).map((r) => r[0]).sort()).toEqual(['admin@acme.test', 'member@acme.test']);
+    expect(
+      recipientsOf(inbox)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(['admin@acme.test', 'member@acme.test']);
   }, 120_000);
 
   it('loses nothing while the mail server is down for an hour: retried with exponential backoff, then sent once', async () => {
     smtp.down = true;
     await mailer();
     await emit(acme, [tierChange(owned, 'critical')]);
-    const message = () => handle.db.selectFrom('email_messages').select(['email_messages.status', 'email_messages.attempts', 'email_messages.last_error']).executeTakeFirstOrThrow();
+    const message = () =>
+      handle.db
+        .selectFrom('email_messages')
+        .select(['email_messages.status', 'email_messages.attempts', 'email_messages.last_error'])
+        .executeTakeFirstOrThrow();
     const job = async () => {
       const { rows } = await sql<{ id: string; state: string; wait: number }>`
         SELECT id, state, extract(epoch FROM start_after - now())::float AS wait FROM pgboss.job WHERE name = ${EMAIL_QUEUE}
@@ -193,7 +233,10 @@ describe('email alerts', () => {
     expect(attempts).toBeLessThanOrEqual(6);
     smtp.down = false;
     await sql`UPDATE pgboss.job SET start_after = now() WHERE name = ${EMAIL_QUEUE}`.execute(handle.db);
-    await eventually(() => inbox.length, (n) => n >= 1);
+    await eventually(
+      () => inbox.length,
+      (n) => n >= 1,
+    );
     await eventually(emailJobsLeft, (n) => n === 0);
     expect(recipientsOf(inbox)).toEqual([['member@acme.test', 'Pulse: Automotive Solutions is now critical']]);
     expect(await message()).toMatchObject({ status: 'sent', attempts: attempts + 1, last_error: null });

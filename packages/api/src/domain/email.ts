@@ -30,7 +30,11 @@ export interface EmailJob {
 /** Adds the emails to the outbox and queues one job for each that was not there yet, in db's transaction. */
 async function queue(db: Db, tenantId: string, emails: notifications.NewEmail[]): Promise<number> {
   const ids = await notifications.queueEmails(db, tenantId, emails);
-  await sendJobs(db, EMAIL_QUEUE, ids.map((emailId): EmailJob => ({ tenantId, emailId })));
+  await sendJobs(
+    db,
+    EMAIL_QUEUE,
+    ids.map((emailId): EmailJob => ({ tenantId, emailId })),
+  );
   return ids.length;
 }
 
@@ -44,7 +48,11 @@ export interface CriticalAccount {
 /** An immediate email to each owner (or, for an account nobody owns, each admin) of an account that turned critical. */
 export async function queueCriticalAlerts(db: Db, tenantId: string, accounts: CriticalAccount[]): Promise<number> {
   if (accounts.length === 0) return 0;
-  const to = await notifications.criticalAlertRecipients(db, tenantId, accounts.map((a) => a.accountId));
+  const to = await notifications.criticalAlertRecipients(
+    db,
+    tenantId,
+    accounts.map((a) => a.accountId),
+  );
   return queue(
     db,
     tenantId,
@@ -87,7 +95,10 @@ export function digestBody(user: { id: string; role: 'admin' | 'member' }, event
   const sections = [
     section('Tier changes', of('account.tier_changed')),
     section('New recommendations', of('recommendation.fired')),
-    section('Overdue tasks', tasksOf.map((t) => `${t.title} (${t.accountName}) was due on ${t.dueDate}.`)),
+    section(
+      'Overdue tasks',
+      tasksOf.map((t) => `${t.title} (${t.accountName}) was due on ${t.dueDate}.`),
+    ),
     section('Rejected uploads', of('upload.rejected')),
   ].filter((s) => s !== null);
   return sections.length ? `${sections.join('\n\n')}\n\nYou get this digest every morning; turn it off under Email alerts in your user menu in Pulse.\n` : null;

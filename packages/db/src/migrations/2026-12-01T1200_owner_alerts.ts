@@ -12,7 +12,9 @@ import { runScript } from '../sql-script.js';
  *   a digest job run again never sends the same email twice.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     ALTER TABLE notification_events ADD COLUMN account_id uuid;
     ALTER TABLE notification_events ADD COLUMN dedupe_key text;
     CREATE UNIQUE INDEX notification_events_dedupe_key ON notification_events (tenant_id, event, dedupe_key);
@@ -42,15 +44,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
     CREATE POLICY owner_maintenance ON email_messages TO CURRENT_USER USING (true) WITH CHECK (true);
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE email_messages TO pulse_app
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     DROP TABLE email_messages;
     DROP INDEX notification_events_account_idx;
     DROP INDEX notification_events_dedupe_key;
     ALTER TABLE notification_events DROP COLUMN dedupe_key;
     ALTER TABLE notification_events DROP COLUMN account_id;
-  `);
+  `,
+  );
 }

@@ -169,7 +169,14 @@ export async function findEmail(db: Db, tenantId: string, id: string): Promise<O
 }
 
 /** Records one attempt: sent, still pending (the queue retries) or failed (no retries left). */
-export async function recordEmailAttempt(db: Db, tenantId: string, id: string, status: 'pending' | 'sent' | 'failed', error: string | null, now: Date): Promise<void> {
+export async function recordEmailAttempt(
+  db: Db,
+  tenantId: string,
+  id: string,
+  status: 'pending' | 'sent' | 'failed',
+  error: string | null,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('email_messages')
     .set({ status, last_error: error, attempts: sql<number>`email_messages.attempts + 1`, ...(status === 'sent' ? { sent_at: now } : {}) })
