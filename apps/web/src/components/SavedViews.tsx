@@ -24,7 +24,8 @@ function SaveView({ current, state, onSaved, onClose }: { current: SavedView | n
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const replace = form.get('replace') === 'on';
-    save.mutate({ id: replace && mine ? mine.id : null, name: String(form.get('name') ?? ''), shared: form.get('shared') === 'on', state });
+    const name = form.get('name');
+    save.mutate({ id: replace && mine ? mine.id : null, name: typeof name === 'string' ? name : '', shared: form.get('shared') === 'on', state });
   };
   return (
     <Dialog open title="Save this view" onClose={onClose} description="The filters, sort and columns of the list as they are now.">

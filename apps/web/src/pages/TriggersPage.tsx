@@ -22,11 +22,12 @@ const toNumber = (text: string): number => (text.trim() === '' ? Number.NaN : Nu
 /** The inputs for the thresholds of one trigger kind. */
 function ParamFields({ kind, params, onChange, errors }: { kind: Trigger['kind']; params: Record<string, unknown>; onChange: (next: Record<string, unknown>) => void; errors: Record<string, string[]> }) {
   const set = (key: string, value: unknown) => onChange({ ...params, [key]: value });
+  const text = (key: string, fallback = '') => (typeof params[key] === 'string' || typeof params[key] === 'number' ? String(params[key]) : fallback);
   const numberField = (key: string, label: string) => (
-    <Field label={label} name={key} inputMode="decimal" defaultValue={String(params[key] ?? '')} onChange={(event) => set(key, toNumber(event.target.value))} errors={errors[`params.${key}`]} />
+    <Field label={label} name={key} inputMode="decimal" defaultValue={text(key)} onChange={(event) => set(key, toNumber(event.target.value))} errors={errors[`params.${key}`]} />
   );
   const comparison = (
-    <SelectField label="Fires when" name="comparison" value={String(params.comparison ?? 'below')} onChange={(event) => set('comparison', event.target.value)}>
+    <SelectField label="Fires when" name="comparison" value={text('comparison', 'below')} onChange={(event) => set('comparison', event.target.value)}>
       <option value="below">below</option>
       <option value="above">above</option>
     </SelectField>
@@ -63,7 +64,7 @@ function ParamFields({ kind, params, onChange, errors }: { kind: Trigger['kind']
     case 'kpi_threshold':
       return (
         <>
-          <Field label="KPI" name="kpi" defaultValue={String(params.kpi ?? '')} onChange={(event) => set('kpi', event.target.value)} errors={errors['params.kpi']} />
+          <Field label="KPI" name="kpi" defaultValue={text('kpi')} onChange={(event) => set('kpi', event.target.value)} errors={errors['params.kpi']} />
           {comparison}
           {numberField('value', "Value (in the KPI's unit)")}
         </>

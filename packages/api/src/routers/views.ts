@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../trpc.js';
 import { name, pageInput, uuid } from '../validation.js';
-import { accountColumns, deleteView, exportViewCsv, listViews, saveView, type ViewState } from '../domain/views.js';
+import { accountColumns, deleteView, exportViewCsv, listViews, saveView } from '../domain/views.js';
 import { listFilters } from './accounts.js';
 import { callerOf } from './actor.js';
 
@@ -21,10 +21,10 @@ export const viewsRouter = router({
   /** Creates a view (no id) or replaces one of the caller's own. */
   save: protectedProcedure
     .input(z.strictObject({ id: uuid.nullish(), name: name(100), shared: z.boolean().default(false), state }))
-    .mutation(({ ctx, input }) => saveView(ctx.db, callerOf(ctx), { ...input, state: input.state as ViewState })),
+    .mutation(({ ctx, input }) => saveView(ctx.db, callerOf(ctx), input)),
 
   delete: protectedProcedure.input(z.strictObject({ id: uuid })).mutation(({ ctx, input }) => deleteView(ctx.db, callerOf(ctx), input.id)),
 
   /** The current view (saved or not) as CSV: its accounts in its order, with its columns. */
-  exportCsv: protectedProcedure.input(z.strictObject({ state })).query(({ ctx, input }) => exportViewCsv(ctx.db, callerOf(ctx), input.state as ViewState)),
+  exportCsv: protectedProcedure.input(z.strictObject({ state })).query(({ ctx, input }) => exportViewCsv(ctx.db, callerOf(ctx), input.state)),
 });
