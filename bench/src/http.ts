@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { percentile } from './stats.js';
+import { CLIENT_HEADER } from '@pulse/api/limits';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -63,7 +64,7 @@ export async function startServer(kind: ServerKind, dbUrl: string, bcryptCost: n
   };
 }
 
-export const CLIENT_HEADERS = { 'x-pulse-client': 'web' };
+export const CLIENT_HEADERS = { [CLIENT_HEADER.name]: CLIENT_HEADER.value };
 
 export function trpcQueryPath(procedure: string, input?: unknown): string {
   return `/api/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;

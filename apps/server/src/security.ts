@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
+import { CLIENT_HEADER } from '@pulse/api/limits';
 
 /** Procedures that take multipart/form-data (file uploads); every other call must be JSON. */
 const MULTIPART_PATHS = new Set(['/trpc/uploads.create', '/trpc/accounts.importProfiles']);
 
-export const CLIENT_HEADER = 'x-pulse-client';
 
 function selfOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? ''}`;
@@ -94,7 +94,7 @@ export function corsPolicy(allowed: readonly string[]) {
       return;
     }
     res.set('Access-Control-Allow-Methods', 'GET, POST');
-    res.set('Access-Control-Allow-Headers', `content-type, ${CLIENT_HEADER}, trpc-accept`);
+    res.set('Access-Control-Allow-Headers', `content-type, ${CLIENT_HEADER.name}, trpc-accept`);
     res.set('Access-Control-Max-Age', '600');
     res.status(204).end();
   };
@@ -137,7 +137,7 @@ export function csrfGuard(allowed: readonly string[]) {
     if (crossSiteRefused(req, allowed)) return forbidden(res, 'Cross-site request refused.');
     const origin = req.get('origin');
     if (origin !== undefined && !originAllowed(origin, req, allowed)) return forbidden(res, 'Cross-origin request refused.');
-    if (!req.get(CLIENT_HEADER)) return forbidden(res, `Missing the ${CLIENT_HEADER} header.`);
+    if (!req.get(CLIENT_HEADER.name)) return forbidden(res, `Missing the ${CLIENT_HEADER.name} header.`);
     const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     const ok = type === 'application/json' || (type === 'multipart/form-data' && MULTIPART_PATHS.has(req.path));
     if (!ok) return forbidden(res, 'Unsupported content type for this request.');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { passwordProblem } from '@pulse/db';
 import { badRequest } from './errors.js';
-import { textLimits } from './limits.js';
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT, textLimits } from './limits.js';
 
 /** Shared input pieces; every procedure input is a strict object built from these. */
 
@@ -49,12 +49,12 @@ export const pageInput = {
   direction: z.literal('forward').optional(),
 };
 
-export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+export const TOO_LARGE = `The file is larger than ${MAX_UPLOAD_TEXT}.`;
 
-/** The `file` part of a multipart upload, checked for presence and the 16 MB limit. */
+/** The `file` part of a multipart upload, checked for presence and the upload limit. */
 export function uploadedFile(form: FormData): File {
   const file = form.get('file');
   if (!(file instanceof File)) throw badRequest('Attach the file to upload.', { file: ['Attach the file to upload.'] });
-  if (file.size > MAX_UPLOAD_BYTES) throw badRequest('The file is larger than 16 MB.', { file: ['The file is larger than 16 MB.'] });
+  if (file.size > MAX_UPLOAD_BYTES) throw badRequest(TOO_LARGE, { file: [TOO_LARGE] });
   return file;
 }

@@ -1,14 +1,8 @@
 import { createTRPCClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter } from '@pulse/api';
+import { CLIENT_HEADER, MAX_BATCH_ITEMS } from '@pulse/api/limits';
 
-/** The server refuses batches of more calls than this (apps/server: maxBatchSize). */
-export const MAX_BATCH_ITEMS = 25;
-
-/** The most one upload may hold; clients check it before sending (the server enforces it: @pulse/api validation.ts). */
-export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
-
-/** Sent on every request; the server requires it on mutations as CSRF protection. */
-export const CLIENT_HEADER = { name: 'x-pulse-client', value: 'web' } as const;
+export { CLIENT_HEADER, MAX_BATCH_ITEMS, MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT } from '@pulse/api/limits';
 
 export interface PulseLinkOptions {
   /** Origin of the Pulse server, e.g. `http://127.0.0.1:3000`; `''` for the page's own origin. */

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { CategoryHealth } from '@pulse/scoring';
+import type { CategoryHealth, Impact, ReadingStatus as ScoredReadingStatus, Tier } from '@pulse/scoring';
+import type { AccountStatus, RenewalOutcome } from './vocabulary.js';
 
 /**
  * Hand-written Kysely types for the schema that migrations/ creates.
@@ -13,17 +14,15 @@ type DateOnly = ColumnType<string | null, string | null | undefined, string | nu
 type Json<T> = ColumnType<T, string, string>;
 
 export type UserRole = 'admin' | 'member';
-export const accountStatuses = ['prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned'] as const;
-export type AccountStatus = (typeof accountStatuses)[number];
-export type HealthTier = 'healthy' | 'at_risk' | 'critical' | 'unknown';
-export type ReadingStatus = 'healthy' | 'risk' | 'critical' | 'unknown';
-export type ImpactLevel = 'High' | 'Medium' | 'Low';
+export { accountStatuses, renewalOutcomes, type AccountStatus, type RenewalOutcome } from './vocabulary.js';
+export type HealthTier = Tier;
+export type ReadingStatus = ScoredReadingStatus;
+export type ImpactLevel = Impact;
 export type ExecutionStatus = 'active' | 'paused' | 'completed' | 'cancelled';
 export type StepStatus = 'pending' | 'done' | 'skipped';
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 export type TaskPriority = 'low' | 'normal' | 'high';
 export type TaskSource = 'manual' | 'playbook_step' | 'trigger';
-export type RenewalOutcome = 'renewed' | 'expanded' | 'contracted' | 'churned';
 
 /** A stored category score: exactly what the scoring package's roll-up produces. */
 export type CategoryScore = CategoryHealth;

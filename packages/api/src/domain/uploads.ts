@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { inspectUpload, isValidPeriod, parseCsv, parseWorkbookInWorker, type ImportRow, type StructuralProblem, type UploadFormat } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
 import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
-import { MAX_UPLOAD_BYTES } from '../validation.js';
+import { MAX_UPLOAD_BYTES } from '../limits.js';
+import { TOO_LARGE } from '../validation.js';
 import { notFound } from '../errors.js';
 import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -102,7 +103,7 @@ export type ReadUpload =
  * Every structural problem is reported together: the file's, over-long names and no readings.
  */
 export async function readUpload(input: UploadInput): Promise<ReadUpload> {
-  if (input.bytes.length > MAX_UPLOAD_BYTES) return { refusal: problem('The file is larger than 16 MB.', 'file'), format: null };
+  if (input.bytes.length > MAX_UPLOAD_BYTES) return { refusal: problem(TOO_LARGE, 'file'), format: null };
   const { format, refusal } = await inspectUpload(input.filename, input.bytes);
   if (refusal !== null) return { refusal: problem(refusal, 'file'), format };
   const period = input.period ?? currentPeriod();

@@ -8,9 +8,10 @@ import { assignOwner, listUnmatchedOwners, resolveBookOwner, resolveOwner } from
 import { actorOf } from './actor.js';
 import { withImportSlot } from './import-slot.js';
 import { textLimits } from '../limits.js';
+import { tiers } from '@pulse/scoring';
 
 const optionalText = (max: number = textLimits.text) => z.string().trim().max(max).nullable().optional();
-const healthTier = z.enum(['healthy', 'at_risk', 'critical', 'unknown']);
+const healthTier = z.enum(tiers);
 
 const accountFields = {
   externalId: optionalText(textLimits.externalId),
