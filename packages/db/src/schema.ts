@@ -4,7 +4,8 @@ import type { AccountStatus, RenewalOutcome } from './vocabulary.js';
 
 /**
  * Hand-written Kysely types for the schema that migrations/ creates.
- * test/schema.test.ts migrates a fresh database and checks these match it.
+ * test/schema.test.ts migrates a fresh database and checks every table, column, type and
+ * nullability here against information_schema (read from these types by the TypeScript checker).
  */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -289,8 +290,8 @@ export interface ActivityLogTable {
   action: string;
   resource_type: string;
   resource_id: string | null;
-  before: Json<unknown> | null;
-  after: Json<unknown> | null;
+  before: Json<Record<string, unknown>> | null;
+  after: Json<Record<string, unknown>> | null;
   ip: string | null;
   created_at: Generated<Date>;
   seq: Generated<number>;
