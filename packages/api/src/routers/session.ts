@@ -33,7 +33,7 @@ export const sessionRouter = router({
 
   /** Counts as activity now; never extends past the absolute limit. */
   refresh: sessionAuthedProcedure.mutation(async ({ ctx }) => {
-    const current = ctx.session.current as CurrentSession;
+    const { current } = ctx.session;
     const now = new Date();
     await sessions.touchSession(ctx.db, current.sid, now);
     current.lastSeenAt = now;
