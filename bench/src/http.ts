@@ -156,7 +156,7 @@ export interface LoadOptions {
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   // Without a callback autocannon returns its tracker, which is both an event emitter and a promise.
-  const instance = autocannon({
+  const running = autocannon({
     url: options.url,
     method: options.method ?? 'GET',
     headers: options.headers ?? {},
@@ -167,10 +167,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     sampleInt: 100,
     ...(options.rate ? { overallRate: Math.max(1, Math.round(options.rate)) } : {}),
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
+  const instance: autocannon.Instance = running;
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
-  const result = await instance;
+  const result = await running;
   const seconds = result.duration;
   return summariseLoad(latencies, seconds, result.errors + result.timeouts, result.non2xx, options.rate ?? null);
 }

@@ -65,7 +65,7 @@ beforeAll(async () => {
     ),
   );
   expect(created.map((r) => r.status)).toEqual(created.map(() => 200));
-});
+}, 240_000); // a sign-in, two uploads and 104 accounts: more than one test's work
 
 afterAll(async () => {
   await app?.close();
