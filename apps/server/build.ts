@@ -50,8 +50,8 @@ export async function buildServer(outdir: string): Promise<void> {
   await build({
     entryPoints: {
       main: 'src/main.ts',
-      migrate: 'src/cli/migrate.ts',
-      seed: 'src/cli/seed.ts',
+      migrate: 'src/scripts/migrate.ts',
+      seed: 'src/scripts/seed.ts',
       'workbook-worker': '../../packages/ingest/src/workbook-worker.ts',
       ...Object.fromEntries(
         fs

@@ -32,14 +32,14 @@ export class CapturePlugin implements KyselyPlugin {
     return args.node;
   }
 
-  async transformResult<R>(args: { result: R }): Promise<R> {
-    return args.result;
+  transformResult<R>(args: { result: R }): Promise<R> {
+    return Promise.resolve(args.result);
   }
 }
 
 export async function captureSql(db: Db, fn: (db: Db) => Promise<unknown>): Promise<CompiledQuery[]> {
   const plugin = new CapturePlugin();
-  await fn(db.withPlugin(plugin) as Kysely<Database>);
+  await fn(db.withPlugin(plugin));
   return plugin.nodes.map((node) => db.getExecutor().compileQuery(node, createQueryId()));
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { percentile } from './stats.js';
+import { CLIENT_HEADER } from '@pulse/api/limits';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -63,7 +64,7 @@ export async function startServer(kind: ServerKind, dbUrl: string, bcryptCost: n
   };
 }
 
-export const CLIENT_HEADERS = { 'x-pulse-client': 'web' };
+export const CLIENT_HEADERS = { [CLIENT_HEADER.name]: CLIENT_HEADER.value };
 
 export function trpcQueryPath(procedure: string, input?: unknown): string {
   return `/api/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
@@ -155,7 +156,7 @@ export interface LoadOptions {
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   // Without a callback autocannon returns its tracker, which is both an event emitter and a promise.
-  const instance = autocannon({
+  const running = autocannon({
     url: options.url,
     method: options.method ?? 'GET',
     headers: options.headers ?? {},
@@ -166,10 +167,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     sampleInt: 100,
     ...(options.rate ? { overallRate: Math.max(1, Math.round(options.rate)) } : {}),
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
+  const instance: autocannon.Instance = running;
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
-  const result = await instance;
+  const result = await running;
   const seconds = result.duration;
   return summariseLoad(latencies, seconds, result.errors + result.timeouts, result.non2xx, options.rate ?? null);
 }

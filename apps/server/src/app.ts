@@ -25,11 +25,11 @@ import { exportRouter } from './routes/export.js';
 import { uploadStreamRouter } from './routes/uploads.js';
 import { createLogger, requestLogger, type RequestLogFields } from './logging.js';
 import type { Logger } from 'pino';
+import { MAX_BATCH_ITEMS, MAX_UPLOAD_BYTES } from '@pulse/api/limits';
 
-/** JSON bodies (every procedure but uploads) are capped at 1 MB; multipart uploads at 16 MB plus form overhead. */
+/** JSON bodies (every procedure but uploads) are capped at 1 MB; multipart uploads at the upload limit plus form overhead. */
 const JSON_LIMIT = '1mb';
-const MULTIPART_LIMIT_BYTES = 16 * 1024 * 1024 + 64 * 1024;
-const MAX_BATCH = 25;
+const MULTIPART_LIMIT_BYTES = MAX_UPLOAD_BYTES + 64 * 1024;
 
 /** The procedures that start a session. */
 const SESSION_STARTERS = new Set(['auth.login', 'auth.register']);
@@ -180,7 +180,7 @@ export function createApp({
     trpcExpress.createExpressMiddleware({
       router: appRouter,
       maxBodySize: MULTIPART_LIMIT_BYTES,
-      maxBatchSize: MAX_BATCH,
+      maxBatchSize: MAX_BATCH_ITEMS,
       createContext: async ({ req, res }) => {
         // In production the cookie is Secure: over plain HTTP a sign-in would "succeed" without a session.
         if (cookie.secure && !req.secure && req.path.slice(1).split(',').some((p) => SESSION_STARTERS.has(p))) throw forbidden(HTTPS_REQUIRED);

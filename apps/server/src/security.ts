@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { badRequest, forbidden as forbiddenError } from '@pulse/api';
+import { CLIENT_HEADER } from '@pulse/api/limits';
 import { sendError } from './refusals.js';
 
 /** Procedures that take multipart/form-data (file uploads); every other call must be JSON. */
@@ -7,7 +8,6 @@ const MULTIPART_PATHS = new Set(['/trpc/uploads.create', '/trpc/accounts.importP
 /** The streamed upload's body is the file itself, sent as application/octet-stream (never a type a plain form can send). */
 const STREAM_PATH = '/uploads/stream';
 
-export const CLIENT_HEADER = 'x-pulse-client';
 
 function selfOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? ''}`;
@@ -93,7 +93,7 @@ export function corsPolicy(allowed: readonly string[]) {
       return;
     }
     res.set('Access-Control-Allow-Methods', 'GET, POST');
-    res.set('Access-Control-Allow-Headers', `content-type, ${CLIENT_HEADER}, trpc-accept`);
+    res.set('Access-Control-Allow-Headers', `content-type, ${CLIENT_HEADER.name}, trpc-accept`);
     res.set('Access-Control-Max-Age', '600');
     res.status(204).end();
   };
@@ -136,7 +136,7 @@ export function csrfGuard(allowed: readonly string[]) {
     if (crossSiteRefused(req, allowed)) return forbidden(res, 'Cross-site request refused.');
     const origin = req.get('origin');
     if (origin !== undefined && !originAllowed(origin, req, allowed)) return forbidden(res, 'Cross-origin request refused.');
-    if (!req.get(CLIENT_HEADER)) return forbidden(res, `Missing the ${CLIENT_HEADER} header.`);
+    if (!req.get(CLIENT_HEADER.name)) return forbidden(res, `Missing the ${CLIENT_HEADER.name} header.`);
     const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     const ok =
       type === 'application/json' ||

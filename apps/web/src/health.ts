@@ -1,8 +1,6 @@
-import type { Tier, TierThresholds } from '@pulse/scoring';
+import { tierFor, type Tier, type TierThresholds } from '@pulse/api/vocabulary';
 
 /** One vocabulary and one colour per tier everywhere: badges, charts, heatmap cells, KPI bands. */
-
-export const tiers: readonly Tier[] = ['healthy', 'at_risk', 'critical', 'unknown'];
 
 export const tierLabels: Record<Tier, string> = {
   healthy: 'Healthy',
@@ -18,14 +16,6 @@ export const tierColors: Record<Tier, string> = {
   critical: '#d92d20',
   unknown: '#98a2b3',
 };
-
-/** The tier a score falls in under the organisation's thresholds (as the server's tierFor). */
-export function tierOf(score: number | null | undefined, thresholds: TierThresholds): Tier {
-  if (score === null || score === undefined) return 'unknown';
-  if (score >= thresholds.healthy) return 'healthy';
-  if (score >= thresholds.atRisk) return 'at_risk';
-  return 'critical';
-}
 
 /** A KPI reading's band shown in the tier colours: risk is the reading's word for at risk. */
 export function readingTier(status: string): Tier {
@@ -45,7 +35,7 @@ export interface HeatCell {
  * score sits (healthy: above the healthy threshold; at risk and critical: below the upper edge).
  */
 export function heatCell(score: number | null | undefined, thresholds: TierThresholds): HeatCell {
-  const tier = tierOf(score, thresholds);
+  const tier = tierFor(score, thresholds);
   if (score === null || score === undefined) return { tier, depth: 1, label: 'No score' };
   const [low, high] =
     tier === 'healthy' ? [thresholds.healthy, 100] : tier === 'at_risk' ? [thresholds.atRisk, thresholds.healthy] : [0, thresholds.atRisk];

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { heatCell, rangeBands, readingTier, tierBands, tierOf } from '../src/health.js';
+import { heatCell, rangeBands, readingTier, tierBands } from '../src/health.js';
 
 const thresholds = { healthy: 80, atRisk: 60 };
-
-describe('tierOf', () => {
-  it('places scores like the server does, thresholds included in the upper tier', () => {
-    expect(tierOf(80, thresholds)).toBe('healthy');
-    expect(tierOf(79.99, thresholds)).toBe('at_risk');
-    expect(tierOf(60, thresholds)).toBe('at_risk');
-    expect(tierOf(59.9, thresholds)).toBe('critical');
-    expect(tierOf(null, thresholds)).toBe('unknown');
-  });
-});
 
 describe('heatCell', () => {
   it('colours a category score by tier and shades it by how deep inside the tier it is', () => {

@@ -85,7 +85,7 @@ export interface PlanCheck {
 
 export async function explain(exec: Exec, q: CompiledQuery): Promise<PlanCheck> {
   const { rows } = await exec.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.sql}`, [...q.parameters]);
-  const plan = rows.map((r) => String(Object.values(r as Record<string, unknown>)[0])).join('\n');
+  const plan = rows.map((r) => String(Object.values(r)[0])).join('\n');
   const indexCondOnRow = /Index Cond: .*ROW\(/.test(plan);
   const sort = /^\s*(->\s+)?(Incremental )?Sort\b/m.test(plan);
   const offset = /\boffset\b/i.test(q.sql);

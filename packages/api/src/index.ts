@@ -13,7 +13,8 @@ export { queueWorkers, runRecorded, scheduledJobs, type ScheduledJob } from './d
 export { signature as webhookSignature } from './domain/webhooks.js';
 export type { MailSettings } from './domain/email.js';
 export { uploadFromStream } from './routers/uploads.js';
-export { CSV_TOO_LARGE, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, WORKBOOK_TOO_LARGE } from './validation.js';
+export { CSV_TOO_LARGE, WORKBOOK_TOO_LARGE } from './validation.js';
+export { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from './limits.js';
 export type { UploadProgress, UploadReport } from './domain/uploads.js';
 export { listAccounts, type AccountFilters } from './domain/accounts.js';
 export { listReadings } from './domain/readings.js';

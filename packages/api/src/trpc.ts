@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { sessions, withTenant, type Db } from '@pulse/db';
-import type { Context } from './context.js';
+import type { Context, CurrentSession, SessionPort } from './context.js';
 import { FieldErrors, forbidden, fromDataError, inputErrors, inputProblem, unauthorized } from './errors.js';
 import { activityDue } from './session-policy.js';
 
@@ -95,10 +95,20 @@ export const adminProcedure = protectedProcedure.use(adminOnly);
  */
 export const adminAuthedProcedure = authedProcedure.use(adminOnly);
 
-/** What only a person in a browser session may do (password, tokens, users): API tokens are refused. */
+/** A session port with a signed-in session. */
+function isLive(session: SessionPort): session is SessionPort & { current: CurrentSession } {
+  return session.current !== null;
+}
+
+/**
+ * What only a person in a browser session may do (password, tokens, users): API tokens are
+ * refused, and the procedure sees `ctx.session.current` as present.
+ */
 const sessionOnly = t.middleware(({ ctx, next }) => {
   if (ctx.token) throw forbidden('API tokens cannot do this: sign in to Pulse as a person.');
-  return next();
+  const { session } = ctx;
+  if (!isLive(session)) throw unauthorized();
+  return next({ ctx: { session } });
 });
 
 export const sessionAuthedProcedure = authedProcedure.use(sessionOnly);

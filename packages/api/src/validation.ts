@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { passwordProblem } from '@pulse/db';
 import { badRequest } from './errors.js';
-import { textLimits } from './limits.js';
+import { MAX_CSV_UPLOAD_TEXT, MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT, textLimits } from './limits.js';
 
 /** Shared input pieces; every procedure input is a strict object built from these. */
 
@@ -49,16 +49,8 @@ export const pageInput = {
   direction: z.literal('forward').optional(),
 };
 
-/** The most a workbook (or any upload sent as a tRPC multipart form) may weigh. */
-export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
-export const WORKBOOK_TOO_LARGE = 'The file is larger than 16 MB.';
-
-/**
- * The most a CSV file sent to POST /api/uploads/stream may weigh: read as it arrives, it is
- * never held in memory, and 600,000 readings (10,000 accounts, 60 KPIs) take about 50 MB.
- */
-export const MAX_CSV_UPLOAD_BYTES = 128 * 1024 * 1024;
-export const CSV_TOO_LARGE = 'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.';
+export const WORKBOOK_TOO_LARGE = `The file is larger than ${MAX_UPLOAD_TEXT}.`;
+export const CSV_TOO_LARGE = `The CSV file is larger than ${MAX_CSV_UPLOAD_TEXT}, the most Pulse takes in one upload: split it into smaller files.`;
 
 /** The `file` part of a multipart upload, checked for presence and the 16 MB limit. */
 const uploadFields = z.strictObject({

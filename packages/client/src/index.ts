@@ -1,22 +1,8 @@
 import { createTRPCClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter, uploadFromStream } from '@pulse/api';
+import { CLIENT_HEADER, MAX_BATCH_ITEMS } from '@pulse/api/limits';
 
-/** The server refuses batches of more calls than this (apps/server: maxBatchSize). */
-export const MAX_BATCH_ITEMS = 25;
-
-/** The most one workbook upload may hold; clients check it before sending (the server enforces it: @pulse/api validation.ts). */
-export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
-
-/** The most one CSV file may hold, sent with streamUpload (the server enforces it: @pulse/api validation.ts). */
-export const MAX_CSV_UPLOAD_BYTES = 128 * 1024 * 1024;
-
-/** The most a file of this name may hold: a CSV file more than a workbook. */
-export function maxUploadBytes(filename: string): number {
-  return filename.trim().toLowerCase().endsWith('.csv') ? MAX_CSV_UPLOAD_BYTES : MAX_UPLOAD_BYTES;
-}
-
-/** Sent on every request; the server requires it on mutations as CSRF protection. */
-export const CLIENT_HEADER = { name: 'x-pulse-client', value: 'web' } as const;
+export { CLIENT_HEADER, MAX_BATCH_ITEMS, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT, maxUploadBytes } from '@pulse/api/limits';
 
 export interface PulseLinkOptions {
   /** Origin of the Pulse server, e.g. `http://127.0.0.1:3000`; `''` for the page's own origin. */

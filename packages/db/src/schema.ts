@@ -1,9 +1,11 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { CategoryHealth } from '@pulse/scoring';
+import type { CategoryHealth, Impact, ReadingStatus as ScoredReadingStatus, Tier } from '@pulse/scoring';
+import type { AccountStatus, RenewalOutcome } from './vocabulary.js';
 
 /**
  * Hand-written Kysely types for the schema that migrations/ creates.
- * test/schema.test.ts migrates a fresh database and checks these match it.
+ * test/schema.test.ts migrates a fresh database and checks every table, column, type and
+ * nullability here against information_schema (read from these types by the TypeScript checker).
  */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -13,17 +15,15 @@ type DateOnly = ColumnType<string | null, string | null | undefined, string | nu
 type Json<T> = ColumnType<T, string, string>;
 
 export type UserRole = 'admin' | 'member';
-export const accountStatuses = ['prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned'] as const;
-export type AccountStatus = (typeof accountStatuses)[number];
-export type HealthTier = 'healthy' | 'at_risk' | 'critical' | 'unknown';
-export type ReadingStatus = 'healthy' | 'risk' | 'critical' | 'unknown';
-export type ImpactLevel = 'High' | 'Medium' | 'Low';
+export { accountStatuses, renewalOutcomes, type AccountStatus, type RenewalOutcome } from './vocabulary.js';
+export type HealthTier = Tier;
+export type ReadingStatus = ScoredReadingStatus;
+export type ImpactLevel = Impact;
 export type ExecutionStatus = 'active' | 'paused' | 'completed' | 'cancelled';
 export type StepStatus = 'pending' | 'done' | 'skipped';
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 export type TaskPriority = 'low' | 'normal' | 'high';
 export type TaskSource = 'manual' | 'playbook_step' | 'trigger';
-export type RenewalOutcome = 'renewed' | 'expanded' | 'contracted' | 'churned';
 
 /** A stored category score: exactly what the scoring package's roll-up produces. */
 export type CategoryScore = CategoryHealth;
@@ -301,8 +301,8 @@ export interface ActivityLogTable {
   action: string;
   resource_type: string;
   resource_id: string | null;
-  before: Json<unknown> | null;
-  after: Json<unknown> | null;
+  before: Json<Record<string, unknown>> | null;
+  after: Json<Record<string, unknown>> | null;
   ip: string | null;
   created_at: Generated<Date>;
   seq: Generated<number>;

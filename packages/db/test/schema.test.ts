@@ -1,82 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../src/connection.js';
 import { createTestDatabase } from '../src/testing.js';
-import type { Database } from '../src/schema.js';
 
-/** Columns per table as declared in src/schema.ts; a drift either way fails the test. */
-const declared: { [T in keyof Database]: (keyof Database[T])[] } = {
-  tenants: ['id', 'name', 'created_at'],
-  users: ['tenant_id', 'id', 'email', 'name', 'role', 'active', 'password_hash', 'last_login_at', 'created_at', 'updated_at'],
-  sessions: ['sid', 'tenant_id', 'user_id', 'data', 'remember_me', 'created_at', 'last_seen_at', 'expires_at'],
-  login_throttle: ['key', 'failures', 'window_started_at', 'blocked_until'],
-  tenant_settings: ['tenant_id', 'category_weights', 'tier_healthy', 'tier_at_risk', 'updated_at'],
-  accounts: [
-    'tenant_id', 'id', 'name', 'name_key', 'external_id', 'industry', 'region', 'status', 'tier', 'revenue',
-    'csm_owner', 'renewal_date', 'lifecycle_stage', 'champions', 'archived_at', 'health_overall', 'health_tier',
-    'health_period', 'created_at', 'updated_at', 'health_previous_overall', 'health_previous_period', 'owner_user_id',
-  ],
-  products: ['tenant_id', 'id', 'account_id', 'name', 'name_key', 'created_at'],
-  kpi_uploads: [
-    'tenant_id', 'id', 'uploaded_by', 'filename', 'format', 'content_type', 'size_bytes', 'sha256', 'content',
-    'period', 'account_name', 'status', 'report', 'created_at',
-  ],
-  kpi_upload_parts: ['tenant_id', 'upload_id', 'position', 'content'],
-  kpi_upload_versions: ['tenant_id', 'id', 'upload_id', 'account_id', 'period', 'version', 'reading_count', 'created_at'],
-  kpi_readings: [
-    'tenant_id', 'id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'kpi_key', 'raw',
-    'value', 'unit', 'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning', 'displayed', 'sentiment_id',
-  ],
-  account_health: [
-    'tenant_id', 'id', 'account_id', 'product_id', 'period', 'overall', 'tier', 'coverage', 'scored_count',
-    'reading_count', 'categories', 'computed_at',
-  ],
-  reference_ranges: [
-    'tenant_id', 'id', 'kpi_key', 'kpi_name', 'category', 'unit', 'higher_is_better', 'scale_min', 'risk_threshold',
-    'healthy_threshold', 'scale_max', 'updated_by', 'updated_at',
-  ],
-  playbook_triggers: ['tenant_id', 'id', 'playbook_key', 'kind', 'params', 'enabled', 'last_fired_at', 'updated_at', 'create_task'],
-  playbook_recommendations: [
-    'tenant_id', 'id', 'trigger_id', 'playbook_key', 'account_id', 'urgency', 'reasons', 'fired_at',
-    'superseded_at',
-  ],
-  playbook_executions: [
-    'tenant_id', 'id', 'account_id', 'playbook_key', 'status', 'recommendation_id', 'started_by', 'started_at',
-    'ended_at', 'health_at_start', 'closing_note',
-  ],
-  playbook_execution_steps: [
-    'tenant_id', 'id', 'execution_id', 'position', 'title', 'status', 'note', 'outcome', 'completed_by', 'completed_at',
-  ],
-  tasks: [
-    'tenant_id', 'id', 'account_id', 'title', 'assignee_id', 'due_date', 'priority', 'status', 'source', 'execution_step_id',
-    'trigger_id', 'completion_note', 'completed_by', 'completed_at', 'created_by', 'created_at', 'updated_at',
-  ],
-  renewal_outcomes: [
-    'tenant_id', 'id', 'account_id', 'outcome', 'renewal_date', 'amount', 'previous_revenue', 'reason', 'next_renewal_date',
-    'recorded_by', 'recorded_at',
-  ],
-  activity_log: ['tenant_id', 'id', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip', 'created_at', 'seq', 'api_token_id'],
-  api_tokens: [
-    'tenant_id', 'id', 'name', 'scope', 'token_hash', 'hint', 'created_by', 'created_at', 'expires_at', 'last_used_at',
-    'revoked_at', 'window_started_at', 'window_count',
-  ],
-  job_runs: ['id', 'job', 'job_id', 'attempt', 'status', 'started_at', 'finished_at', 'duration_ms', 'error'],
-  webhooks: ['tenant_id', 'id', 'url', 'events', 'format', 'secret', 'active', 'created_by', 'created_at', 'updated_at'],
-  webhook_deliveries: [
-    'tenant_id', 'id', 'webhook_id', 'event', 'dedupe_key', 'payload', 'status', 'attempts', 'response_code', 'last_error',
-    'created_at', 'last_attempt_at', 'delivered_at',
-  ],
-  notification_events: ['tenant_id', 'id', 'event', 'summary', 'data', 'created_at', 'account_id', 'dedupe_key'],
-  email_preferences: ['tenant_id', 'user_id', 'daily_digest', 'critical_alerts', 'updated_at'],
-  notes: ['tenant_id', 'id', 'account_id', 'author_id', 'kind', 'occurred_at', 'participants', 'body', 'search', 'created_at'],
-  sentiment_entries: ['tenant_id', 'id', 'account_id', 'period', 'value', 'previous_value', 'comment', 'set_by', 'set_at'],
-  saved_views: ['tenant_id', 'id', 'user_id', 'name', 'name_key', 'shared', 'state', 'created_at', 'updated_at'],
-  email_messages: ['tenant_id', 'id', 'user_id', 'kind', 'dedupe_key', 'subject', 'body', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'],
-  recompute_runs: [
-    'tenant_id', 'id', 'status', 'kpi_keys', 'recombine', 'previous_category_keys', 'accounts_total', 'accounts_done', 'last_account_id',
-    'accounts_rescored', 'tier_changes', 'attempts', 'error', 'requested_by', 'requested_at', 'started_at', 'finished_at',
-  ],
+/** A column's type as both sides can say it: its kind of value and whether it may be null. */
+interface ColumnShape {
+  kind: string;
+  nullable: boolean;
+}
+
+/** The kind of value a PostgreSQL column's data type reads as (connection.ts: DATE is a string, counts are numbers). */
+const pgKinds: Record<string, string> = {
+  uuid: 'string',
+  text: 'string',
+  'character varying': 'string',
+  citext: 'string',
+  inet: 'string',
+  date: 'string',
+  integer: 'number',
+  smallint: 'number',
+  bigint: 'number',
+  numeric: 'number',
+  real: 'number',
+  'double precision': 'number',
+  boolean: 'boolean',
+  'timestamp with time zone': 'Date',
+  jsonb: 'json',
+  json: 'json',
+  bytea: 'bytes',
+  ARRAY: 'array',
 };
+
+/** The kind of one member of a selected column's TypeScript type (schema.ts's Json<T> columns are objects, arrays or unknown). */
+function tsKind(type: ts.Type, checker: ts.TypeChecker): string {
+  if (type.flags & ts.TypeFlags.StringLike) return 'string';
+  if (type.flags & ts.TypeFlags.NumberLike) return 'number';
+  if (type.flags & ts.TypeFlags.BooleanLike) return 'boolean';
+  if (type.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Any)) return 'json';
+  const name = type.getSymbol()?.getName();
+  if (name === 'Date') return 'Date';
+  if (name === 'Uint8Array' || name === 'Buffer') return 'bytes';
+  if (checker.isArrayType(type)) return 'array';
+  return 'json';
+}
+
+/**
+ * Every table's columns as src/schema.ts declares them, read from the types themselves with
+ * the TypeScript checker (test/schema-probe.ts applies Kysely's Selectable to each table).
+ */
+function declaredShapes(): Record<string, Record<string, ColumnShape>> {
+  const probe = fileURLToPath(new URL('./schema-probe.ts', import.meta.url));
+  const program = ts.createProgram([probe], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022 });
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(probe);
+  const selected = file && checker.getSymbolAtLocation(file)?.exports?.get(ts.escapeLeadingUnderscores('Selected'));
+  if (!selected) throw new Error('schema-probe.ts exports no Selected type');
+  const tables: Record<string, Record<string, ColumnShape>> = {};
+  for (const table of checker.getDeclaredTypeOfSymbol(selected).getProperties()) {
+    const columns: Record<string, ColumnShape> = {};
+    for (const column of checker.getTypeOfSymbol(table).getProperties()) {
+      const type = checker.getTypeOfSymbol(column);
+      const members = type.isUnion() ? type.types : [type];
+      const present = members.filter((m) => !(m.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+      const kinds = [...new Set(present.map((m) => tsKind(m, checker)))];
+      columns[column.getName()] = { kind: kinds.length === 1 ? kinds[0]! : kinds.join(' | '), nullable: present.length < members.length };
+    }
+    tables[table.getName()] = columns;
+  }
+  return tables;
+}
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -87,17 +81,29 @@ afterAll(async () => {
 });
 
 describe('schema', () => {
-  it('has exactly the tables and columns the Kysely types declare', async () => {
-    const { rows } = await sql<{ table_name: string; column_name: string }>`
-      SELECT table_name, column_name FROM information_schema.columns
+  it('declares every table and column of the migrated database with its type and nullability', async () => {
+    const { rows } = await sql<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: 'YES' | 'NO' }>`
+      SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'
       ORDER BY table_name, ordinal_position
     `.execute(handle.db);
-    const actual: Record<string, string[]> = {};
-    for (const r of rows) (actual[r.table_name] ??= []).push(r.column_name);
-    const expected = Object.fromEntries(Object.entries(declared).map(([t, cols]) => [t, [...cols].sort()]));
-    const actualSorted = Object.fromEntries(Object.entries(actual).map(([t, cols]) => [t, [...cols].sort()]));
-    expect(actualSorted).toEqual(expected);
+    const actual: Record<string, Record<string, ColumnShape>> = {};
+    for (const r of rows) {
+      const type = r.data_type === 'USER-DEFINED' ? r.udt_name : r.data_type;
+      (actual[r.table_name] ??= {})[r.column_name] = { kind: pgKinds[type] ?? `unmapped ${type}`, nullable: r.is_nullable === 'YES' };
+    }
+    expect(Object.keys(actual).length).toBeGreaterThan(20);
+    const declared = declaredShapes();
+    const say = (c: ColumnShape | undefined) => (c ? `${c.kind}${c.nullable ? ' | null' : ''}` : 'missing');
+    const drift: string[] = [];
+    for (const table of new Set([...Object.keys(declared), ...Object.keys(actual)])) {
+      for (const column of new Set([...Object.keys(declared[table] ?? {}), ...Object.keys(actual[table] ?? {})])) {
+        const [d, a] = [declared[table]?.[column], actual[table]?.[column]];
+        const same = d && a && d.nullable === a.nullable && (d.kind === a.kind || (a.kind === 'json' && d.kind === 'array'));
+        if (!same) drift.push(`${table}.${column}: schema.ts says ${say(d)}, the database ${say(a)}`);
+      }
+    }
+    expect(drift).toEqual([]);
   });
 
   it('keeps tenant_id in every foreign key between tenant tables', async () => {

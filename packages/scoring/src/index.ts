@@ -34,9 +34,9 @@ export type { BandShape } from './bands.js';
 export {
   normaliseImpact,
   rollupHealth,
-  tierFor,
   type CategoryHealth,
   type HealthRollup,
   type RollupReading,
 } from './rollup.js';
 export { validateRange, validateSettings, type ValidationProblem } from './validate.js';
+export { tierFor, tiers } from './tiers.js';

@@ -1,5 +1,6 @@
 import { impactWeights, kpiKey } from './catalogue.js';
-import type { HealthSettings, Impact, Tier, TierThresholds } from './types.js';
+import { tierFor, type Tier } from './tiers.js';
+import type { HealthSettings, Impact } from './types.js';
 
 export interface RollupReading {
   category: string;
@@ -32,13 +33,6 @@ const impactsByKey: Record<string, Impact> = { high: 'High', medium: 'Medium', l
 /** `High`, `Medium` or `Low` in any case; anything else, or nothing, counts as `Medium`. */
 export function normaliseImpact(impact: string | null | undefined): Impact {
   return impactsByKey[kpiKey(impact ?? '')] ?? 'Medium';
-}
-
-export function tierFor(overall: number | null, tiers: TierThresholds): Tier {
-  if (overall === null) return 'unknown';
-  if (overall >= tiers.healthy) return 'healthy';
-  if (overall >= tiers.atRisk) return 'at_risk';
-  return 'critical';
 }
 
 /**

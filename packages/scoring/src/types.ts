@@ -1,3 +1,7 @@
+import type { TierThresholds } from './tiers.js';
+
+export type { Tier, TierThresholds } from './tiers.js';
+
 /** Unit a KPI is measured in, as written in the catalogue. */
 export type CatalogueUnit = '%' | '$' | 'hours' | 'days' | 'count' | 'score' | 'ratio';
 
@@ -10,7 +14,6 @@ export type Band = 'healthy' | 'risk' | 'critical';
 
 export type ReadingStatus = Band | 'unknown';
 
-export type Tier = 'healthy' | 'at_risk' | 'critical' | 'unknown';
 
 /** Per-KPI unit, direction and thresholds splitting the scale into three bands. */
 export interface ReferenceRange {
@@ -24,11 +27,6 @@ export interface ReferenceRange {
   scaleMax: number;
 }
 
-/** Lowest overall score of each tier: `healthy` if overall ≥ healthy, `at_risk` if ≥ atRisk. */
-export interface TierThresholds {
-  healthy: number;
-  atRisk: number;
-}
 
 export interface HealthSettings {
   categoryWeights: Record<string, number>;

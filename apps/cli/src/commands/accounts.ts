@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { Session, type PulseClient } from '../connection.js';
 import { CliError } from '../errors.js';
 import { cell, score } from '../format.js';
+import { accountStatuses, tiers } from '@pulse/api/vocabulary';
 
 type ListInput = NonNullable<Parameters<PulseClient['accounts']['list']['query']>[0]>;
 export type AccountItem = Awaited<ReturnType<PulseClient['accounts']['list']['query']>>['items'][number];
@@ -103,8 +104,8 @@ export function registerAccounts(program: Command): void {
     .command('list')
     .description('list every account (all pages), optionally filtered')
     .option('--tier <tier>', 'only accounts of this account tier (e.g. Enterprise)')
-    .addOption(new Option('--health <tier>', 'only accounts whose health is in this tier').choices(['healthy', 'at_risk', 'critical', 'unknown']))
-    .addOption(new Option('--status <status>', 'only accounts with this status').choices(['prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned']))
+    .addOption(new Option('--health <tier>', 'only accounts whose health is in this tier').choices(tiers))
+    .addOption(new Option('--status <status>', 'only accounts with this status').choices(accountStatuses))
     .option('--search <text>', 'only accounts whose name contains this text')
     .addOption(new Option('--sort <key>', 'sort order').choices(['name', 'health', 'updated']).default('name'))
     .option('--desc', 'sort descending')

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { accountStatuses } from '@pulse/api/vocabulary';
 import { textLimits } from '@pulse/api/limits';
 import { CORRECT_FIELDS, formErrors, type ErrorLike } from '../errors.js';
 import { humanize } from '../format.js';
@@ -9,8 +10,6 @@ import { formText } from '../form.js';
 export type Account = RouterOutputs['accounts']['byId'];
 export type AccountFields = Required<Omit<RouterInputs['accounts']['update'], 'id'>>;
 export type AccountStatus = Account['status'];
-
-export const accountStatuses: AccountStatus[] = ['prospect', 'onboarding', 'active', 'at_risk', 'paused', 'churned'];
 
 const text = (form: FormData, name: string): string | null => {
   const value = formText(form, name).trim();

@@ -1,5 +1,6 @@
 import { formatCount, formatMoney } from '../format.js';
-import { tierLabels, tiers } from '../health.js';
+import { tiers } from '@pulse/api/vocabulary';
+import { tierLabels } from '../health.js';
 import { Link } from '../router.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 import { Card } from './Card.js';

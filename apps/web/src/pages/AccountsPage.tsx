@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { textLimits } from '@pulse/api/limits';
 import type { Tier, TierThresholds } from '@pulse/scoring';
-import { AccountForm, accountStatuses } from '../components/AccountForm.js';
+import { accountStatuses, tiers } from '@pulse/api/vocabulary';
+import { AccountForm } from '../components/AccountForm.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field, SelectField } from '../components/Field.js';
 import { HealthBadge } from '../components/HealthBadge.js';
@@ -13,7 +14,7 @@ import { SavedViews, type ViewState } from '../components/SavedViews.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.js';
 import { formatMoney, formatScore, humanize } from '../format.js';
-import { heatCell, tierLabels, tiers } from '../health.js';
+import { heatCell, tierLabels } from '../health.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
 import { ROW_TREND_PERIODS, usePageTrends, type RowTrend } from '../hooks/usePageTrends.js';

@@ -7,7 +7,8 @@ import { TrendChart } from '../components/TrendChart.js';
 import { UploadTable } from '../components/UploadTable.js';
 import { WorkdayCards } from '../components/WorkdayCards.js';
 import { formatChange, formatCount, formatPeriod, formatScore } from '../format.js';
-import { tierBands, tierLabels, tierOf, tiers } from '../health.js';
+import { tierFor, tiers } from '@pulse/api/vocabulary';
+import { tierBands, tierLabels } from '../health.js';
 import { Link, replaceSearchParams, useLocation } from '../router.js';
 import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
 
@@ -49,11 +50,11 @@ function TierTiles({ summary }: { summary: Summary }) {
 function AverageHealth({ summary, thresholds }: { summary: Summary; thresholds: Thresholds | undefined }) {
   const trend = summary.averageTrend;
   const change = summary.averageChange;
-  const tierFor = (score: number | null) => (thresholds ? tierOf(score, thresholds) : 'unknown');
+  const tierOf = (score: number | null) => (thresholds ? tierFor(score, thresholds) : 'unknown');
   return (
     <Card title="Average health" description={`Across ${formatCount(summary.accounts)} active accounts, latest period of each.`} className="average-card">
       <div className="average-figure">
-        <HealthBadge score={summary.averageHealth === null ? null : Math.round(summary.averageHealth * 10) / 10} tier={tierFor(summary.averageHealth)} />
+        <HealthBadge score={summary.averageHealth === null ? null : Math.round(summary.averageHealth * 10) / 10} tier={tierOf(summary.averageHealth)} />
         {change && (
           <span className="trend-change">
             {formatChange(change.change)} since {formatPeriod(change.previousPeriod)}
@@ -67,7 +68,7 @@ function AverageHealth({ summary, thresholds }: { summary: Summary; thresholds: 
       {trend.length > 0 && (
         <TrendChart
           name="Average health"
-          points={trend.map((point) => ({ period: point.period, value: point.average, tier: tierFor(point.average) }))}
+          points={trend.map((point) => ({ period: point.period, value: point.average, tier: tierOf(point.average) }))}
           bands={thresholds ? tierBands(thresholds) : []}
           domain={[0, 100]}
           height={200}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { kpiKey } from '@pulse/scoring';
+import { kpiKey, tiers } from '@pulse/scoring';
 import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
 import { badRequest, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
@@ -13,17 +13,16 @@ import { loadScoringContext } from './scoring-context.js';
  * recommended for an account when any of its enabled triggers fires for it.
  */
 
-const healthTiers = ['healthy', 'at_risk', 'critical', 'unknown'] as const;
 const comparison = z.enum(['below', 'above']);
 
 export const triggerParamSchemas = {
   /** The account's current health tier is one of these. */
   health_tier: z.strictObject({
     tiers: z
-      .array(z.enum(healthTiers))
+      .array(z.enum(tiers))
       .min(1)
       .max(4)
-      .refine((tiers) => new Set(tiers).size === tiers.length, { message: 'List each tier once.' }),
+      .refine((chosen) => new Set(chosen).size === chosen.length, { message: 'List each tier once.' }),
   }),
   /** The account's current health score is below or above a value (0–100). */
   health_score: z.strictObject({ comparison, value: z.number().finite().min(0).max(100) }),

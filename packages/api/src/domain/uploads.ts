@@ -9,7 +9,8 @@ import {
   type ImportRow, type StructuralProblem, type UploadFormat,
 } from '@pulse/ingest';
 import { paginate, uploads as uploadParts, withTenant, type Db, type Page, type PageRequest } from '@pulse/db';
-import { CSV_TOO_LARGE, MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES, WORKBOOK_TOO_LARGE, uploadForm, type StreamUploadQuery } from '../validation.js';
+import { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from '../limits.js';
+import { CSV_TOO_LARGE, WORKBOOK_TOO_LARGE, uploadForm, type StreamUploadQuery } from '../validation.js';
 import { withImportSlot } from './import-gate.js';
 import { notFound } from '../errors.js';
 import type { Actor } from './accounts.js';

@@ -7,9 +7,10 @@ import { importProfilesForm } from '../domain/profiles.js';
 import { assignOwner, listUnmatchedOwners, resolveBookOwner, resolveOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
 import { textLimits } from '../limits.js';
+import { tiers } from '@pulse/scoring';
 
 const optionalText = (max: number = textLimits.text) => z.string().trim().max(max).nullable().optional();
-const healthTier = z.enum(['healthy', 'at_risk', 'critical', 'unknown']);
+const healthTier = z.enum(tiers);
 
 const accountFields = {
   externalId: optionalText(textLimits.externalId),

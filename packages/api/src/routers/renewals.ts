@@ -4,6 +4,7 @@ import { pageInput, uuid } from '../validation.js';
 import { listOutcomes, listRenewals, recordOutcome, renewalWindows } from '../domain/renewals.js';
 import { resolveBookOwner } from '../domain/owners.js';
 import { actorOf } from './actor.js';
+import { renewalOutcomes } from '@pulse/db';
 
 const withinDays = z.union(renewalWindows.map((d) => z.literal(d)) as [z.ZodLiteral<30>, z.ZodLiteral<60>, z.ZodLiteral<90>, z.ZodLiteral<120>], {
   message: 'Choose 30, 60, 90 or 120 days.',
@@ -23,7 +24,7 @@ export const renewalsRouter = router({
     .input(
       z.strictObject({
         accountId: uuid,
-        outcome: z.enum(['renewed', 'expanded', 'contracted', 'churned']),
+        outcome: z.enum(renewalOutcomes),
         amount: z.number().finite().min(0).max(1e15).nullish(),
         reason: z.string().trim().max(2000).nullish().transform((v) => v || null),
         nextRenewalDate: z.iso.date({ message: 'Use the form YYYY-MM-DD.' }).nullish(),

@@ -4,7 +4,6 @@ import { router, sessionAdminProcedure, sessionAuthedProcedure } from '../trpc.j
 import { email, name, pageInput, password, uuid } from '../validation.js';
 import { changePassword, changeRole, createMember, listMembers, setActive } from '../domain/users.js';
 import { clearAttempts, passwordChangeRule, reserveAttempt } from '../domain/throttle.js';
-import type { CurrentSession } from '../context.js';
 import { actorOf } from './actor.js';
 import { textLimits } from '../limits.js';
 
@@ -44,7 +43,7 @@ export const usersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const rule = passwordChangeRule(ctx.user.id);
       await reserveAttempt(ctx.db, [rule], { reason: 'Too many wrong current passwords.', setHeader: ctx.setHeader });
-      const current = ctx.session.current as CurrentSession;
+      const { current } = ctx.session;
       const result = await withTenant(ctx.db, ctx.tenant.id, (tx) =>
         changePassword(tx, { ...actorOf(ctx), userId: ctx.user.id }, current.sid, input, ctx.auth.bcryptCost),
       );

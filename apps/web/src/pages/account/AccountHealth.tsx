@@ -4,7 +4,8 @@ import { SelectField } from '../../components/Field.js';
 import { HealthBadge } from '../../components/HealthBadge.js';
 import { TrendChart } from '../../components/TrendChart.js';
 import { formatCount, formatPercent, formatPeriod, formatScore } from '../../format.js';
-import { tierBands, tierLabels, tierOf } from '../../health.js';
+import { tierFor } from '@pulse/api/vocabulary';
+import { tierBands, tierLabels } from '../../health.js';
 import type { RouterOutputs } from '../../trpc.js';
 
 export type Explanation = RouterOutputs['health']['explain'];
@@ -54,7 +55,7 @@ export function HealthOverview({ health, tiers }: { health: Explanation['health'
       </div>
       <ul className="category-bars" aria-label="Category scores">
         {health.categories.map((category) => {
-          const tier = tierOf(category.score, tiers);
+          const tier = tierFor(category.score, tiers);
           return (
             <li key={category.category}>
               <span className="category-name">{category.category}</span>
