@@ -137,6 +137,22 @@ describe('POST /api/uploads/stream', () => {
     expect(await declare('big.xlsx', MAX_UPLOAD_BYTES + 1)).toEqual({ status: 413, body: { error: 'The file is larger than 16 MB.' } });
   });
 
+  it('refuses a CSV file with a NUL byte past its first 8 KB, storing nothing, not even a rejected upload', async () => {
+    const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
+    // 6,000 good lines (one batch of 5,000 is stored before the NUL byte arrives), then a NUL byte.
+    const csv = Buffer.concat([csvOf(Array.from({ length: 6000 }, (_, i) => line(i))), Buffer.from([0])]);
+    const result = await send(client, 'nul.csv', new Blob([csv]));
+    expect(result).toEqual({
+      uploadId: null,
+      report: expect.objectContaining({
+        status: 'rejected',
+        problems: [{ sheet: null, row: null, column: 'file', message: 'The file is not a text file: it contains NUL bytes.' }],
+      }),
+    });
+    expect((await client.query<{ items: unknown[] }>('uploads.list', { limit: 10 })).data.items).toEqual([]);
+    expect(await readingCount(client)).toBe(0);
+  });
+
   it('refuses a workbook that turns out larger than 16 MB while it arrives, storing nothing', async () => {
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const zip = Buffer.alloc(MAX_UPLOAD_BYTES + 1);

@@ -93,7 +93,7 @@ export async function streamUpload(
   const url = `${opts.baseUrl.replace(/\/+$/, '')}/api/uploads/stream?${new URLSearchParams({ ...fields, filename: file.name })}`;
   const streamed = !(file.body instanceof Blob);
   const init = { method: 'POST', body: file.body, headers: { ...headers(), 'content-type': 'application/octet-stream' }, ...(streamed ? { duplex: 'half' } : {}) };
-  const res = await send(url, init as RequestInit);
+  const res = await send(url, init);
   if (!res.ok || !res.body) {
     // The route answers {error: sentence}; the request guards in front of it answer as tRPC does.
     const body = (await res.json().catch(() => ({}))) as { error?: string | { message?: string }; fieldErrors?: Record<string, string[]> };

@@ -26,10 +26,7 @@ export function uploadStreamRouter({ contextFor }: { contextFor: ContextResolver
   router.post('/api/uploads/stream', async (req, res, next) => {
     try {
       const declared = Number(req.get('content-length') ?? 0);
-      const csv = String(req.query.filename ?? '')
-        .trim()
-        .toLowerCase()
-        .endsWith('.csv');
+      const csv = (typeof req.query.filename === 'string' ? req.query.filename : '').trim().toLowerCase().endsWith('.csv');
       if (declared > (csv ? MAX_CSV_UPLOAD_BYTES : MAX_UPLOAD_BYTES)) {
         res
           .set('Connection', 'close')

@@ -196,9 +196,10 @@ const ROLLBACK_TO_SAVEPOINT = sql`ROLLBACK TO SAVEPOINT upload_readings`;
 
 /**
  * Stores an upload whose rows come in batches (readRows hands each batch to the writer and
- * returns the file's problems), in the caller's transaction: the upload row first (its readings
- * point to it), then the batches. Any problem, the file's or an unknown account's, rolls back
- * to before the upload and stores it as rejected instead; then store(uploadId) keeps its bytes.
+ * returns the file's problems, or a refusal), in the caller's transaction: the upload row first
+ * (its readings point to it), then the batches. Any problem, the file's or an unknown
+ * account's, rolls back to before the upload and stores it as rejected instead; then
+ * store(uploadId) keeps its bytes. A refusal rolls back and stores nothing at all.
  */
 async function writeUpload(
   db: Db,
@@ -207,9 +208,9 @@ async function writeUpload(
   format: UploadFormat,
   period: string | null,
   file: () => StoredFile,
-  readRows: (writer: ReadingsWriter) => Promise<StructuralProblem[]>,
+  readRows: (writer: ReadingsWriter) => Promise<StructuralProblem[] | { refusal: StructuralProblem }>,
   store: (uploadId: string) => Promise<void> = async () => {},
-): Promise<{ uploadId: string; report: UploadReport }> {
+): Promise<{ uploadId: string | null; report: UploadReport }> {
   await SAVEPOINT.execute(db);
   const ctx = await loadScoringContext(db, actor.tenantId);
   const pending = rejected(format, []);
@@ -223,7 +224,12 @@ async function writeUpload(
     .executeTakeFirstOrThrow()
     .then((r) => r.id);
   const writer = new ReadingsWriter(db, actor, uploadId, ctx, input.createAccounts ?? true);
-  const problems = [...(await readRows(writer)), ...writer.accountProblems];
+  const read = await readRows(writer);
+  if ('refusal' in read) {
+    await ROLLBACK_TO_SAVEPOINT.execute(db);
+    return { uploadId: null, report: rejected(null, [read.refusal]) };
+  }
+  const problems = [...read, ...writer.accountProblems];
   if (problems.length) {
     await ROLLBACK_TO_SAVEPOINT.execute(db);
     const result = await rejectUpload(db, actor, input, file(), format, period, problems);
@@ -374,9 +380,8 @@ async function importCsvStream(
 ): Promise<{ uploadId: string | null; report: UploadReport }> {
   const spool = await Spool.create();
   const progress: UploadProgress = { bytes: 0, rowsParsed: 0, rowsStored: 0 };
-  let refusal: StructuralProblem | null = null;
   try {
-    const result = await writeUpload(db, actor, input, 'csv', null, () => spool.file(), async (writer) => {
+    return await writeUpload(db, actor, input, 'csv', null, () => spool.file(), async (writer) => {
       const csv = new CsvStream();
       const names: StructuralProblem[] = [];
       const seenNames = new Set<string>();
@@ -397,9 +402,8 @@ async function importCsvStream(
       };
       for await (const chunk of source) {
         progress.bytes += chunk.length;
-        if (progress.bytes > MAX_CSV_UPLOAD_BYTES) refusal = problem(CSV_TOO_LARGE, 'file');
-        else if (chunk.includes(0)) refusal = problem('The file is not a text file: it contains NUL bytes.', 'file');
-        if (refusal) return [refusal];
+        if (progress.bytes > MAX_CSV_UPLOAD_BYTES) return { refusal: problem(CSV_TOO_LARGE, 'file') };
+        if (chunk.includes(0)) return { refusal: problem('The file is not a text file: it contains NUL bytes.', 'file') };
         await spool.write(chunk);
         await take(await csv.write(chunk));
       }
@@ -410,8 +414,6 @@ async function importCsvStream(
       if (end.problems.length === 0 && progress.rowsParsed === 0) problems.push(problem('The file contains no readings.'));
       return problems;
     }, (uploadId) => spool.store(db, actor.tenantId, uploadId));
-    if (refusal) return { uploadId: null, report: rejected(null, [refusal]) };
-    return result;
   } finally {
     await spool.remove();
   }
