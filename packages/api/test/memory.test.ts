@@ -80,8 +80,8 @@ describe('notes', () => {
       'BAD_REQUEST',
       /at most 20000/,
     );
-    // @ts-expect-error a kind that does not exist
     await expectTrpcError(
+      // @ts-expect-error a kind that does not exist
       acme.asMember.notes.create({ accountId, kind: 'lunch', occurredAt: at('2026-11-01'), body: 'x' }),
       'BAD_REQUEST',
       /call, meeting, email, note/,
@@ -227,8 +227,8 @@ describe('timeline', () => {
   });
 
   it('refuses unknown kinds and bad cursors with sentences', async () => {
-    // @ts-expect-error a kind that does not exist
     await expectTrpcError(
+      // @ts-expect-error a kind that does not exist
       acme.asMember.timeline.list({ accountId, kinds: ['gossip'] }),
       'BAD_REQUEST',
       /note, health, upload, playbook, task, renewal, sentiment/,
