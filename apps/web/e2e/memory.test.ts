@@ -50,7 +50,9 @@ describe('account memory', () => {
     const dialog = page.getByRole('dialog', { name: 'Add a note' });
     await dialog.getByLabel('Kind', { exact: true }).selectOption('meeting');
     await dialog.getByLabel('Participants', { exact: true }).fill('Pat Lee, Ana Ruiz');
-    await dialog.getByLabel('Note', { exact: true }).fill(`Planning **${word}** rollout.\n\n<script>window.pwned = 1</script>\n\n[bad](javascript:window.pwned=1)`);
+    await dialog
+      .getByLabel('Note', { exact: true })
+      .fill(`Planning **${word}** rollout.\n\n<script>window.pwned = 1</script>\n\n[bad](javascript:window.pwned=1)`);
     await dialog.getByRole('button', { name: 'Save note' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
@@ -64,7 +66,12 @@ describe('account memory', () => {
 
     await timeline.getByLabel('Show', { exact: true }).selectOption('note');
     await entry.waitFor();
-    expect(await timeline.getByRole('listitem').filter({ hasText: /set the manager sentiment/ }).count()).toBe(0);
+    expect(
+      await timeline
+        .getByRole('listitem')
+        .filter({ hasText: /set the manager sentiment/ })
+        .count(),
+    ).toBe(0);
     await timeline.getByLabel('Show', { exact: true }).selectOption('');
 
     await timeline.getByRole('button', { name: 'Set sentiment' }).click();
@@ -76,7 +83,11 @@ describe('account memory', () => {
     await sentiment.getByLabel('Why', { exact: true }).fill(`Sponsor left ${word}`);
     await sentiment.getByRole('button', { name: 'Save sentiment' }).click();
     await sentiment.waitFor({ state: 'hidden' });
-    await timeline.getByRole('listitem').filter({ hasText: `Sponsor left ${word}` }).getByText(/set the manager sentiment for \d{4}-\d{2} to red \(1\)/).waitFor();
+    await timeline
+      .getByRole('listitem')
+      .filter({ hasText: `Sponsor left ${word}` })
+      .getByText(/set the manager sentiment for \d{4}-\d{2} to red \(1\)/)
+      .waitFor();
     await timelineFitsPhoneWidth(page);
     await screenshot(page, 'timeline.png');
 

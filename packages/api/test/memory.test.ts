@@ -27,7 +27,12 @@ describe('notes', () => {
       participants: ['Ali Khan', 'Bo Lind'],
       body: 'Discussed the **renewal** and the onboarding backlog.',
     });
-    expect(note).toMatchObject({ kind: 'call', account: { id: accountId, name: 'Granite Retail' }, author: { id: acme.member.id }, participants: ['Ali Khan', 'Bo Lind'] });
+    expect(note).toMatchObject({
+      kind: 'call',
+      account: { id: accountId, name: 'Granite Retail' },
+      author: { id: acme.member.id },
+      participants: ['Ali Khan', 'Bo Lind'],
+    });
     await acme.asAdmin.notes.create({ accountId: other, kind: 'email', occurredAt: at('2026-11-21'), body: 'Renewals team asked for pricing.' });
 
     const timeline = await acme.asMember.timeline.list({ accountId });
@@ -70,9 +75,17 @@ describe('notes', () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
     await expectTrpcError(acme.asMember.notes.create({ accountId, kind: 'note', occurredAt: tomorrow, body: 'x' }), 'BAD_REQUEST', /not in the future/);
     await expectTrpcError(acme.asMember.notes.create({ accountId, kind: 'note', occurredAt: at('2026-11-01'), body: '   ' }), 'BAD_REQUEST', /Write the note/);
-    await expectTrpcError(acme.asMember.notes.create({ accountId, kind: 'note', occurredAt: at('2026-11-01'), body: 'x'.repeat(20_001) }), 'BAD_REQUEST', /at most 20000/);
-    // @ts-expect-error a kind that does not exist
-    await expectTrpcError(acme.asMember.notes.create({ accountId, kind: 'lunch', occurredAt: at('2026-11-01'), body: 'x' }), 'BAD_REQUEST', /call, meeting, email, note/);
+    await expectTrpcError(
+      acme.asMember.notes.create({ accountId, kind: 'note', occurredAt: at('2026-11-01'), body: 'x'.repeat(20_001) }),
+      'BAD_REQUEST',
+      /at most 20000/,
+    );
+    await expectTrpcError(
+      // @ts-expect-error a kind that does not exist
+      acme.asMember.notes.create({ accountId, kind: 'lunch', occurredAt: at('2026-11-01'), body: 'x' }),
+      'BAD_REQUEST',
+      /call, meeting, email, note/,
+    );
     await expectTrpcError(acme.asMember.notes.create({ accountId, kind: 'note', occurredAt: '0000-01-01T00:00:00Z', body: 'x' }), 'BAD_REQUEST');
     await expectTrpcError(acme.asMember.notes.search({ query: '!!! ???' }), 'BAD_REQUEST', 'Enter at least one word to search for.');
     await expectTrpcError(acme.asMember.notes.search({ query: 'x', cursor: 'not-a-cursor' }), 'BAD_REQUEST', 'The cursor is not valid for this list.');
@@ -105,7 +118,13 @@ describe('manager sentiment', () => {
 
     // The explanation shows it like any reading.
     const explained = await acme.asMember.health.explain({ accountId, period: '2026-01' });
-    expect(explained.readings.find((r) => r.kpi === 'Manager Sentiment')).toMatchObject({ category: 'Relationship Strength', raw: '1', status: 'critical', score: 0, impact: 'Medium' });
+    expect(explained.readings.find((r) => r.kpi === 'Manager Sentiment')).toMatchObject({
+      category: 'Relationship Strength',
+      raw: '1',
+      status: 'critical',
+      score: 0,
+      impact: 'Medium',
+    });
 
     // Amber = 3: risk 34 + 32·(3−3)/(4−3) = 34 → (3348.8 + 15·34)/65.
     const amber = await acme.asAdmin.sentiment.set({ accountId, period: '2026-01', value: 3, comment: 'Talking again.' });
@@ -132,13 +151,25 @@ describe('manager sentiment', () => {
 
   it('is the owner’s or an admin’s to set: 403 for another member, 404 across tenants, 401 without a session, sentences for bad input', async () => {
     const other = (await acme.asAdmin.accounts.create({ name: 'Initech' })).id;
-    await expectTrpcError(acme.asMember.sentiment.set({ accountId: other, period: '2026-01', value: 'red', comment: 'x' }), 'FORBIDDEN', 'Only the account’s owner or an admin can set its sentiment.');
+    await expectTrpcError(
+      acme.asMember.sentiment.set({ accountId: other, period: '2026-01', value: 'red', comment: 'x' }),
+      'FORBIDDEN',
+      'Only the account’s owner or an admin can set its sentiment.',
+    );
     await expectTrpcError(globex.asAdmin.sentiment.set({ accountId, period: '2026-01', value: 'red', comment: 'x' }), 'NOT_FOUND', 'Account not found.');
     await expectTrpcError(globex.asAdmin.sentiment.history({ accountId }), 'NOT_FOUND', 'Account not found.');
     await expectTrpcError(anonymousCaller(handle.app).sentiment.set({ accountId, period: '2026-01', value: 'red', comment: 'x' }), 'UNAUTHORIZED');
     await expectTrpcError(acme.asMember.sentiment.set({ accountId, period: '2026-01', value: 'red', comment: '  ' }), 'BAD_REQUEST', /a comment is required/);
-    await expectTrpcError(acme.asMember.sentiment.set({ accountId, period: '2026-01', value: 6, comment: 'x' }), 'BAD_REQUEST', /1 to 5, or red, amber or green/);
-    await expectTrpcError(acme.asMember.sentiment.set({ accountId, period: '2026-01', value: 'purple', comment: 'x' }), 'BAD_REQUEST', /1 to 5, or red, amber or green/);
+    await expectTrpcError(
+      acme.asMember.sentiment.set({ accountId, period: '2026-01', value: 6, comment: 'x' }),
+      'BAD_REQUEST',
+      /1 to 5, or red, amber or green/,
+    );
+    await expectTrpcError(
+      acme.asMember.sentiment.set({ accountId, period: '2026-01', value: 'purple', comment: 'x' }),
+      'BAD_REQUEST',
+      /1 to 5, or red, amber or green/,
+    );
     await expectTrpcError(acme.asMember.sentiment.set({ accountId, period: '2026-13', value: 1, comment: 'x' }), 'BAD_REQUEST', /YYYY-MM/);
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM sentiment_entries`.execute(handle.db);
     expect(rows[0]?.n).toBe(0);
@@ -196,8 +227,12 @@ describe('timeline', () => {
   });
 
   it('refuses unknown kinds and bad cursors with sentences', async () => {
-    // @ts-expect-error a kind that does not exist
-    await expectTrpcError(acme.asMember.timeline.list({ accountId, kinds: ['gossip'] }), 'BAD_REQUEST', /note, health, upload, playbook, task, renewal, sentiment/);
+    await expectTrpcError(
+      // @ts-expect-error a kind that does not exist
+      acme.asMember.timeline.list({ accountId, kinds: ['gossip'] }),
+      'BAD_REQUEST',
+      /note, health, upload, playbook, task, renewal, sentiment/,
+    );
     await expectTrpcError(acme.asMember.timeline.list({ accountId, cursor: 'bm90IGEgY3Vyc29y' }), 'BAD_REQUEST', 'The cursor is not valid for this list.');
   });
 });
@@ -216,7 +251,9 @@ describe('activity sentences and the action prefix filter', () => {
     // "_" is a LIKE wildcard for one character: unescaped, "task_" would match "task.create".
     expect((await acme.asAdmin.activity.list({ action: 'task_' })).items).toEqual([]);
     expect((await acme.asAdmin.activity.list({ action: '%' })).items).toEqual([]);
-    expect((await acme.asAdmin.activity.list({ action: 'task.cr' })).items.map((e) => e.sentence)).toEqual(['Acme Member created the task “Call” for Granite Retail.']);
+    expect((await acme.asAdmin.activity.list({ action: 'task.cr' })).items.map((e) => e.sentence)).toEqual([
+      'Acme Member created the task “Call” for Granite Retail.',
+    ]);
     // Cancelling the playbook cancelled its step tasks: the prefix "task" finds those too.
     expect(new Set((await acme.asAdmin.activity.list({ action: 'task' })).items.map((e) => e.action))).toEqual(new Set(['task.create', 'task.cancel']));
     expect(escapeLike('a%b_c\\d')).toBe('a\\%b\\_c\\\\d');

@@ -66,7 +66,11 @@ export function NotesPage() {
           onChange={(event) => setValue(event.target.value)}
         />
       </div>
-      {searchable(settled) ? <NoteResults query={settled} /> : <EmptyState title="Type a word to search">Notes are written on each account’s timeline.</EmptyState>}
+      {searchable(settled) ? (
+        <NoteResults query={settled} />
+      ) : (
+        <EmptyState title="Type a word to search">Notes are written on each account’s timeline.</EmptyState>
+      )}
     </Page>
   );
 }

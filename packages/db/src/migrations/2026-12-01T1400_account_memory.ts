@@ -19,7 +19,9 @@ import { runScript } from '../sql-script.js';
 const scoped = ['notes', 'sentiment_entries'];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     CREATE FUNCTION notes_document(body text, participants text[]) RETURNS tsvector
       LANGUAGE sql IMMUTABLE PARALLEL SAFE
       RETURN to_tsvector('simple'::regconfig, body || ' ' || coalesce(array_to_string(participants, ' '), ''));
@@ -67,21 +69,27 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE INDEX playbook_executions_account_idx ON playbook_executions (tenant_id, account_id, started_at);
     CREATE INDEX activity_log_action_idx ON activity_log (tenant_id, action text_pattern_ops);
-  `);
+  `,
+  );
   for (const table of scoped) {
-    await runScript(db, `
+    await runScript(
+      db,
+      `
       ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
       ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
       CREATE POLICY tenant_isolation ON ${table} TO pulse_app
         USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)
         WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
       CREATE POLICY owner_maintenance ON ${table} TO CURRENT_USER USING (true) WITH CHECK (true)
-    `);
+    `,
+    );
   }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     DROP INDEX activity_log_action_idx;
     DROP INDEX playbook_executions_account_idx;
     DELETE FROM kpi_readings WHERE sentiment_id IS NOT NULL;
@@ -91,5 +99,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP TABLE sentiment_entries;
     DROP TABLE notes;
     DROP FUNCTION notes_document(text, text[]);
-  `);
+  `,
+  );
 }

@@ -32,8 +32,7 @@ export interface TimelineRow {
  * dated at the first instant (UTC) of the period.
  */
 function branches(tenantId: string, accountId: string): Record<TimelineKind, RawBuilder<unknown>> {
-  const actor = (column: RawBuilder<unknown>) =>
-    sql`(SELECT u.name FROM users u WHERE u.tenant_id = ${tenantId} AND u.id = ${column})`;
+  const actor = (column: RawBuilder<unknown>) => sql`(SELECT u.name FROM users u WHERE u.tenant_id = ${tenantId} AND u.id = ${column})`;
   return {
     note: sql`
       SELECT 'note:' || n.id AS key, 'note'::text AS kind, n.kind AS event, n.occurred_at, ${actor(sql`n.author_id`)} AS actor,

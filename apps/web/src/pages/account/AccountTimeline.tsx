@@ -7,6 +7,7 @@ import { InfiniteListView } from '../../components/InfiniteListView.js';
 import { Markdown } from '../../components/Markdown.js';
 import { EmptyState } from '../../components/states.js';
 import { formErrors } from '../../errors.js';
+import { formText } from '../../form.js';
 import { formatDateTime, previousMonth } from '../../format.js';
 import { useInfiniteList } from '../../hooks/useInfiniteList.js';
 import { Link } from '../../router.js';
@@ -62,7 +63,14 @@ function localNow(): string {
 /** Invalidates what a new note or sentiment changes. */
 function useMemoryChanged() {
   const utils = trpc.useUtils();
-  return () => Promise.all([utils.timeline.invalidate(), utils.notes.invalidate(), utils.sentiment.invalidate(), utils.health.invalidate(), utils.accounts.byId.invalidate()]);
+  return () =>
+    Promise.all([
+      utils.timeline.invalidate(),
+      utils.notes.invalidate(),
+      utils.sentiment.invalidate(),
+      utils.health.invalidate(),
+      utils.accounts.byId.invalidate(),
+    ]);
 }
 
 /** Errors of a field and of its items ("participants.0"). */
@@ -82,18 +90,18 @@ function AddNoteDialog({ accountId, open, onClose }: { accountId: string; open: 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const when = String(form.get('occurredAt') ?? '');
-    const participants = String(form.get('participants') ?? '')
+    const when = formText(form, 'occurredAt');
+    const participants = formText(form, 'participants')
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
     create.mutate({
       accountId,
-      kind: String(form.get('kind')) as NoteKind,
+      kind: formText(form, 'kind') as NoteKind,
       // A local date and time; an unreadable one goes as typed and comes back with a sentence.
       occurredAt: Number.isNaN(Date.parse(when)) ? when : new Date(when).toISOString(),
       participants,
-      body: String(form.get('body') ?? ''),
+      body: formText(form, 'body'),
     });
   };
   return (
@@ -140,7 +148,7 @@ function SentimentDialog({ accountId, period, open, onClose }: { accountId: stri
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    set.mutate({ accountId, period: String(form.get('period') ?? ''), value: Number(form.get('value')), comment: String(form.get('comment') ?? '') });
+    set.mutate({ accountId, period: formText(form, 'period'), value: Number(formText(form, 'value')), comment: formText(form, 'comment') });
   };
   return (
     <Dialog
@@ -239,7 +247,11 @@ export function AccountTimeline({ account }: { account: { id: string; ownerId: s
         list={list}
         loadingLabel="Loading the timeline…"
         errorTitle="The timeline could not be loaded"
-        empty={<EmptyState title={kind ? 'Nothing of this kind yet' : 'Nothing has happened yet'}>Notes, health changes, uploads, playbooks, tasks and renewals show here.</EmptyState>}
+        empty={
+          <EmptyState title={kind ? 'Nothing of this kind yet' : 'Nothing has happened yet'}>
+            Notes, health changes, uploads, playbooks, tasks and renewals show here.
+          </EmptyState>
+        }
       >
         {(items) => (
           <ol className="timeline" aria-label="Timeline">
