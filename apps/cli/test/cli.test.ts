@@ -160,11 +160,10 @@ describe('pulse against a running server', () => {
 
   it('upload of a CSV file streams it and shows the rows the server read and stored', async () => {
     const csv = path.join(work, 'readings.csv');
-    // 6,000 readings of the account the workbook created, in an earlier month (the later tests
-    // count accounts and read its latest health): stored as one batch of 5,000 and one of 1,000.
+    // 6,000 readings of one account, in its own tenant: stored as one batch of 5,000 and one of 1,000.
     const lines = Array.from({ length: 6000 }, (_, i) => `Automotive Solutions,2025-01,Support,KPI ${i},${i % 100}%`);
     fs.writeFileSync(csv, `account,period,category,kpi,value\n${lines.join('\n')}\n`);
-    const result = await pulse(['upload', csv]);
+    const result = await (await ownTenant('upload-csv')).run(['upload', csv]);
     expect(result.code, explainFailure(result)).toBe(0);
     expect(result.stdout).toMatch(/readings\s+6000\b/);
     expect(result.stderr).toMatch(/Uploading readings\.csv\s+\[#+\]\s+100%.*6,000 rows read, 6,000 stored/);

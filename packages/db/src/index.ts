@@ -7,7 +7,7 @@ export * from './login-role.js';
 export * as users from './repos/users.js';
 export * as sessions from './repos/sessions.js';
 export * as tokens from './repos/tokens.js';
-export * as renewalOutcomes from './repos/renewal-outcomes.js';
+export * as outcomes from './repos/renewal-outcomes.js';
 export * as savedViews from './repos/saved-views.js';
 export * as recomputeRuns from './repos/recompute-runs.js';
 export type { RecomputeRun } from './repos/recompute-runs.js';

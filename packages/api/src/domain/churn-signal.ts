@@ -1,4 +1,4 @@
-import { renewalOutcomes, type Db } from '@pulse/db';
+import { outcomes, type Db } from '@pulse/db';
 import { csvLine } from './csv.js';
 import { isoDay } from './dates.js';
 
@@ -61,7 +61,7 @@ export interface ChurnSignal {
 
 const ratio = (part: number, whole: number, enough: boolean): number | null => (enough && whole > 0 ? part / whole : null);
 
-function meanOf(rows: renewalOutcomes.TierCount[]): number | null {
+function meanOf(rows: outcomes.TierCount[]): number | null {
   const scored = rows.filter((r) => r.meanScore !== null);
   const n = scored.reduce((sum, r) => sum + r.outcomes, 0);
   return n === 0 ? null : scored.reduce((sum, r) => sum + (r.meanScore as number) * r.outcomes, 0) / n;
@@ -69,8 +69,8 @@ function meanOf(rows: renewalOutcomes.TierCount[]): number | null {
 
 export async function churnSignal(db: Db, tenantId: string, monthsBefore: ChurnHorizon): Promise<ChurnSignal> {
   const [tierCounts, categoryCounts] = await Promise.all([
-    renewalOutcomes.tierCounts(db, tenantId, monthsBefore),
-    renewalOutcomes.categoryCounts(db, tenantId, monthsBefore),
+    outcomes.tierCounts(db, tenantId, monthsBefore),
+    outcomes.categoryCounts(db, tenantId, monthsBefore),
   ]);
   const count = (rows: { outcomes: number }[]) => rows.reduce((sum, r) => sum + r.outcomes, 0);
   const scoredRows = tierCounts.filter((r) => (SCORED_TIERS as readonly string[]).includes(r.tier));
