@@ -22,8 +22,7 @@ export function benchDatabaseFor(env: Record<string, string | undefined>, mode: 
     const url = new URL(env.BENCH_DATABASE_URL);
     return { url: url.toString(), name: url.pathname.slice(1), adminUrl: base, temporary: false };
   }
-  const name =
-    mode === 'smoke' ? `pulse_bench_smoke_${process.pid}` : scale === 1 ? 'pulse_bench' : `pulse_bench_s${String(scale).replace(/\W/g, '_')}`;
+  const name = mode === 'smoke' ? `pulse_bench_smoke_${process.pid}` : scale === 1 ? 'pulse_bench' : `pulse_bench_s${String(scale).replace(/\W/g, '_')}`;
   const url = new URL(base);
   url.pathname = `/${name}`;
   return { url: url.toString(), name, adminUrl: base, temporary: mode === 'smoke' };

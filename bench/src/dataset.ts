@@ -64,7 +64,11 @@ function rawFor(range: ReferenceRange, target: number): string {
   const worst = higherIsBetter ? scaleMin : Math.min(scaleMax, Math.max(riskThreshold * 3, riskThreshold + 1));
   const best = higherIsBetter ? scaleMax : scaleMin;
   const [from, to, t] =
-    target < 34 ? [worst, riskThreshold, target / 33] : target < 67 ? [riskThreshold, healthyThreshold, (target - 34) / 32] : [healthyThreshold, best, (target - 67) / 33];
+    target < 34
+      ? [worst, riskThreshold, target / 33]
+      : target < 67
+        ? [riskThreshold, healthyThreshold, (target - 34) / 32]
+        : [healthyThreshold, best, (target - 67) / 33];
   const value = from + (to - from) * t;
   const shown = Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
   switch (range.unit) {
@@ -157,17 +161,38 @@ export async function buildDataset(db: Exec, options: BenchOptions, build: Build
     await db.query('CREATE SCHEMA IF NOT EXISTS bench');
     await db.query('DROP TABLE IF EXISTS bench.meta, bench.tenants, bench.kpis, bench.kpi_values, bench.state_health');
     await db.query('CREATE TABLE bench.meta (key text PRIMARY KEY, value jsonb NOT NULL)');
-    await db.query(`CREATE TABLE bench.tenants (ordinal int PRIMARY KEY, id uuid NOT NULL, accounts int NOT NULL, months int NOT NULL, kpis int NOT NULL, users int NOT NULL)`);
-    await db.query(`CREATE TABLE bench.kpis (k int PRIMARY KEY, kpi_name text NOT NULL, kpi_key text NOT NULL, category text NOT NULL, impact text NOT NULL, weight double precision NOT NULL)`);
-    await db.query(`CREATE TABLE bench.kpi_values (k int NOT NULL, s int NOT NULL, raw text NOT NULL, value double precision, unit text, status text NOT NULL, score double precision, warning text, PRIMARY KEY (k, s))`);
-    await db.query(`CREATE TABLE bench.state_health (kpis int NOT NULL, s int NOT NULL, overall double precision, tier text NOT NULL, coverage double precision, scored_count int NOT NULL, reading_count int NOT NULL, categories jsonb NOT NULL, PRIMARY KEY (kpis, s))`);
     await db.query(
-      `INSERT INTO bench.kpis SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])`,
-      [kpis.map((_, k) => k), kpis.map((r) => r.kpiName), kpis.map((r) => kpiKey(r.kpiName)), kpis.map((r) => r.category), kpis.map((_, k) => impactOf(k)), kpis.map((_, k) => weightOf(k))],
+      `CREATE TABLE bench.tenants (ordinal int PRIMARY KEY, id uuid NOT NULL, accounts int NOT NULL, months int NOT NULL, kpis int NOT NULL, users int NOT NULL)`,
     );
     await db.query(
+      `CREATE TABLE bench.kpis (k int PRIMARY KEY, kpi_name text NOT NULL, kpi_key text NOT NULL, category text NOT NULL, impact text NOT NULL, weight double precision NOT NULL)`,
+    );
+    await db.query(
+      `CREATE TABLE bench.kpi_values (k int NOT NULL, s int NOT NULL, raw text NOT NULL, value double precision, unit text, status text NOT NULL, score double precision, warning text, PRIMARY KEY (k, s))`,
+    );
+    await db.query(
+      `CREATE TABLE bench.state_health (kpis int NOT NULL, s int NOT NULL, overall double precision, tier text NOT NULL, coverage double precision, scored_count int NOT NULL, reading_count int NOT NULL, categories jsonb NOT NULL, PRIMARY KEY (kpis, s))`,
+    );
+    await db.query(`INSERT INTO bench.kpis SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])`, [
+      kpis.map((_, k) => k),
+      kpis.map((r) => r.kpiName),
+      kpis.map((r) => kpiKey(r.kpiName)),
+      kpis.map((r) => r.category),
+      kpis.map((_, k) => impactOf(k)),
+      kpis.map((_, k) => weightOf(k)),
+    ]);
+    await db.query(
       `INSERT INTO bench.kpi_values SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::float8[], $8::text[])`,
-      [values.map((v) => v.k), values.map((v) => v.s), values.map((v) => v.raw), values.map((v) => v.value), values.map((v) => v.unit), values.map((v) => v.status), values.map((v) => v.score), values.map((v) => v.warning)],
+      [
+        values.map((v) => v.k),
+        values.map((v) => v.s),
+        values.map((v) => v.raw),
+        values.map((v) => v.value),
+        values.map((v) => v.unit),
+        values.map((v) => v.status),
+        values.map((v) => v.score),
+        values.map((v) => v.warning),
+      ],
     );
     const shapes = [...new Set(options.tenants.map((t) => t.kpis))];
     const health = shapes.flatMap((kpiCount) => Array.from({ length: STATES }, (_, s) => ({ kpiCount, s, h: stateHealth(kpis, values, kpiCount, s) })));
@@ -193,10 +218,11 @@ export async function buildDataset(db: Exec, options: BenchOptions, build: Build
       [t.map((x) => x.ordinal), t.map((x) => x.accounts), t.map((x) => x.months), t.map((x) => x.kpis), t.map((x) => x.users)],
     );
     await db.query(`INSERT INTO tenants (id, name) SELECT id, 'Bench Tenant ' || lpad(ordinal::text, 2, '0') FROM bench.tenants`);
-    await db.query(
-      `INSERT INTO tenant_settings (tenant_id, category_weights, tier_healthy, tier_at_risk) SELECT id, $1::jsonb, $2, $3 FROM bench.tenants`,
-      [JSON.stringify(defaultSettings.categoryWeights), defaultSettings.tiers.healthy, defaultSettings.tiers.atRisk],
-    );
+    await db.query(`INSERT INTO tenant_settings (tenant_id, category_weights, tier_healthy, tier_at_risk) SELECT id, $1::jsonb, $2, $3 FROM bench.tenants`, [
+      JSON.stringify(defaultSettings.categoryWeights),
+      defaultSettings.tiers.healthy,
+      defaultSettings.tiers.atRisk,
+    ]);
     await db.query(
       `INSERT INTO users (tenant_id, email, name, role, password_hash)
        SELECT t.id,
@@ -341,10 +367,12 @@ export async function buildDataset(db: Exec, options: BenchOptions, build: Build
     }
   });
 
-  const counts = (await db.query<Record<string, number>>(`
+  const counts = (
+    await db.query<Record<string, number>>(`
     SELECT (SELECT count(*) FROM tenants)::int AS tenants, (SELECT count(*) FROM users)::int AS users,
            (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM kpi_readings)::int AS readings,
-           (SELECT count(*) FROM account_health)::int AS "accountHealth", (SELECT count(*) FROM kpi_upload_versions)::int AS "uploadVersions"`)).rows[0] as DatasetInfo['totals'];
+           (SELECT count(*) FROM account_health)::int AS "accountHealth", (SELECT count(*) FROM kpi_upload_versions)::int AS "uploadVersions"`)
+  ).rows[0] as DatasetInfo['totals'];
   const info: DatasetInfo = {
     version: DATASET_VERSION,
     signature: datasetSignature(options),

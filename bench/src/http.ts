@@ -197,7 +197,13 @@ export function summariseLoad(latencies: number[], seconds: number, errors: numb
 export function mergeLoads(parts: LoadResult[]): LoadResult {
   const latencies = parts.flatMap((p) => p.latencies ?? []);
   const sum = (f: (p: LoadResult) => number) => parts.reduce((s, p) => s + f(p), 0);
-  return summariseLoad(latencies, sum((p) => p.seconds), sum((p) => p.errors), sum((p) => p.non2xx), parts[0]?.targetRate ?? null);
+  return summariseLoad(
+    latencies,
+    sum((p) => p.seconds),
+    sum((p) => p.errors),
+    sum((p) => p.non2xx),
+    parts[0]?.targetRate ?? null,
+  );
 }
 
 /** Drops the raw latencies (kept only while slices are merged) before results are stored. */

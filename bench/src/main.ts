@@ -81,7 +81,9 @@ async function main(): Promise<number> {
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => Number(s.trim()))) : null;
   const target = benchDatabaseFor(process.env, options.mode, options.scale);
   const load = os.loadavg();
-  log(`Pulse benchmark (${options.mode}${options.scale !== 1 ? `, BENCH_SCALE=${options.scale}` : ''}) on database ${target.name}; load average ${load.map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `Pulse benchmark (${options.mode}${options.scale !== 1 ? `, BENCH_SCALE=${options.scale}` : ''}) on database ${target.name}; load average ${load.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   if (options.mode === 'full' && (load[0] ?? 0) > os.cpus().length * 0.5) {
     log(`Warning: the machine is busy (1-minute load ${load[0]?.toFixed(2)} on ${os.cpus().length} cores): numbers will be noisy.`);
   }
@@ -99,7 +101,11 @@ async function main(): Promise<number> {
   try {
     const env = await environment(prepared.pg);
     const largest = await tenantHandle(prepared.pg, 1);
-    results.add('0 dataset', 'tenants / accounts / readings', `${prepared.dataset.totals.tenants} / ${prepared.dataset.totals.accounts.toLocaleString('en')} / ${prepared.dataset.totals.readings.toLocaleString('en')}`);
+    results.add(
+      '0 dataset',
+      'tenants / accounts / readings',
+      `${prepared.dataset.totals.tenants} / ${prepared.dataset.totals.accounts.toLocaleString('en')} / ${prepared.dataset.totals.readings.toLocaleString('en')}`,
+    );
     results.add('0 dataset', 'consistency (rollup of stored readings = account_health)', await checkDataset(prepared, largest.id));
     app = await startServer('full', target.url, options.bcryptCost);
     const cookie = await login(app.url, largest.adminEmail, BENCH_PASSWORD);
@@ -122,7 +128,9 @@ async function main(): Promise<number> {
     log(`\n${table}\n`);
     const targets = results.rows.filter((r) => r.pass !== null);
     const missed = targets.filter((r) => r.pass === false);
-    log(`${targets.length - missed.length}/${targets.length} targets met${options.mode === 'smoke' ? ' (smoke: tiny dataset, targets not asserted)' : ''}; ran in ${elapsed()}.`);
+    log(
+      `${targets.length - missed.length}/${targets.length} targets met${options.mode === 'smoke' ? ' (smoke: tiny dataset, targets not asserted)' : ''}; ran in ${elapsed()}.`,
+    );
     if (process.argv.includes('--markdown')) log(`\n${markdownTable(results.rows)}\n`);
     const file = path.join(benchRoot, 'results', options.mode === 'smoke' ? 'smoke.json' : 'latest.json');
     writeJson(file, {

@@ -56,8 +56,13 @@ function signedSid(cookieHeader: string | undefined): string | null {
 async function sameStatements(pool: pg.Pool, req: http.IncomingMessage): Promise<{ status: number; body: string }> {
   const sid = signedSid(req.headers.cookie);
   if (!sid) return { status: 401, body: '{"error":"Please sign in."}' };
-  const session = (await pool.query<{ tenant_id: string }>(`SELECT sid, tenant_id, user_id, data, remember_me, created_at, last_seen_at, expires_at,
-      email, name, role, active, last_login_at, user_created_at, tenant_name FROM pulse_session_context($1)`, [sid])).rows[0];
+  const session = (
+    await pool.query<{ tenant_id: string }>(
+      `SELECT sid, tenant_id, user_id, data, remember_me, created_at, last_seen_at, expires_at,
+      email, name, role, active, last_login_at, user_created_at, tenant_name FROM pulse_session_context($1)`,
+      [sid],
+    )
+  ).rows[0];
   if (!session) return { status: 401, body: '{"error":"Please sign in."}' };
   const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
   const client = await pool.connect();

@@ -40,7 +40,10 @@ const CERTIFICATE_PROBLEMS: Record<string, [problem: string, remedy: string]> = 
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: ['its certificate was issued by an authority this computer does not know', TRUST_IT],
   CERT_HAS_EXPIRED: ['its certificate has expired', 'Renew the certificate on the server (or check this computer’s clock).'],
   CERT_NOT_YET_VALID: ['its certificate is not valid yet', 'Check the clocks of this computer and the server.'],
-  ERR_TLS_CERT_ALTNAME_INVALID: ['its certificate is for another host name', 'Use the address the certificate names in --url, or issue a certificate for this one.'],
+  ERR_TLS_CERT_ALTNAME_INVALID: [
+    'its certificate is for another host name',
+    'Use the address the certificate names in --url, or issue a certificate for this one.',
+  ],
 };
 
 /** The error and its causes, outermost first (a few levels deep). */

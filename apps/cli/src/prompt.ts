@@ -4,7 +4,9 @@ import { CliError, EXIT } from './errors.js';
 export async function readStdin(stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 // Terminal escape sequences (arrow keys, bracketed-paste markers) are not part of a password.
@@ -16,15 +18,9 @@ const ESCAPES = /\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g;
  * nothing typed is shown, and the prompt goes to stderr. Backspace and Ctrl-U edit;
  * Ctrl-C and Ctrl-D (on an empty line) cancel.
  */
-export function promptHidden(
-  prompt: string,
-  stdin: NodeJS.ReadStream = process.stdin,
-  output: NodeJS.WriteStream = process.stderr,
-): Promise<string> {
+export function promptHidden(prompt: string, stdin: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
   if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') {
-    return Promise.reject(
-      new CliError('No terminal to ask for the password on: pipe it in with --password-stdin, or set PULSE_PASSWORD.'),
-    );
+    return Promise.reject(new CliError('No terminal to ask for the password on: pipe it in with --password-stdin, or set PULSE_PASSWORD.'));
   }
   output.write(prompt);
   const wasRaw = stdin.isRaw;

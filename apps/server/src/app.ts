@@ -4,16 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import helmet from 'helmet';
 import * as trpcExpress from '@trpc/server/adapters/express';
-import {
-  appRouter,
-  createContext,
-  defaultSessionPolicy,
-  forbidden,
-  getUploadFile,
-  notFound,
-  type AuthSettings,
-  type SessionPolicy,
-} from '@pulse/api';
+import { appRouter, createContext, defaultSessionPolicy, forbidden, getUploadFile, notFound, type AuthSettings, type SessionPolicy } from '@pulse/api';
 import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db, type Listen } from '@pulse/db';
 import type { Config } from './config.js';
 import { KyselySessionStore } from './session-store.js';
@@ -183,7 +174,15 @@ export function createApp({
       maxBatchSize: MAX_BATCH_ITEMS,
       createContext: async ({ req, res }) => {
         // In production the cookie is Secure: over plain HTTP a sign-in would "succeed" without a session.
-        if (cookie.secure && !req.secure && req.path.slice(1).split(',').some((p) => SESSION_STARTERS.has(p))) throw forbidden(HTTPS_REQUIRED);
+        if (
+          cookie.secure &&
+          !req.secure &&
+          req.path
+            .slice(1)
+            .split(',')
+            .some((p) => SESSION_STARTERS.has(p))
+        )
+          throw forbidden(HTTPS_REQUIRED);
         return contextFor(req, res);
       },
       onError: ({ error, path: procedure }) => {

@@ -25,7 +25,10 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PULSE_DATA_DIR: z.string().min(1).optional(),
   SESSION_SECRET: z.string().optional(),
-  API_TOKEN_KEY: z.string().optional().or(z.literal('').transform(() => undefined)),
+  API_TOKEN_KEY: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
   PULSE_DEMO_DATA: bool.optional(),
@@ -81,7 +84,8 @@ const GENERATE_SECRET = 'Generate one with: openssl rand -base64 48';
 function secretWeakness(secret: string): string | null {
   const bytes = Buffer.from(secret, 'utf8');
   if (bytes.length < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes`;
-  if (new Set(bytes).size < MIN_SECRET_DISTINCT_BYTES) return `must contain at least ${MIN_SECRET_DISTINCT_BYTES} different bytes (it looks like a repeated pattern, not a random secret)`;
+  if (new Set(bytes).size < MIN_SECRET_DISTINCT_BYTES)
+    return `must contain at least ${MIN_SECRET_DISTINCT_BYTES} different bytes (it looks like a repeated pattern, not a random secret)`;
   return null;
 }
 
@@ -110,7 +114,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   let sessionSecrets: string[];
   if (e.SESSION_SECRET) {
-    sessionSecrets = e.SESSION_SECRET.split(',').map((s) => s.trim()).filter(Boolean);
+    sessionSecrets = e.SESSION_SECRET.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const weakness = sessionSecrets.map(secretWeakness).find((w) => w !== null);
     if (weakness) throw new ConfigError(`SESSION_SECRET ${weakness} (each, when rotating several). ${GENERATE_SECRET}`);
   } else if (production) {
@@ -120,7 +126,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   if (e.API_TOKEN_KEY !== undefined && Buffer.byteLength(e.API_TOKEN_KEY) < 32) throw new ConfigError('API_TOKEN_KEY must be at least 32 bytes.');
-  const tokenKey = e.API_TOKEN_KEY ?? createHmac('sha256', sessionSecrets[0] as string).update('pulse api token key').digest('base64url');
+  const tokenKey =
+    e.API_TOKEN_KEY ??
+    createHmac('sha256', sessionSecrets[0] as string)
+      .update('pulse api token key')
+      .digest('base64url');
 
   const bcryptCost = e.BCRYPT_COST ?? 12;
   if (production && bcryptCost < 10) throw new ConfigError('BCRYPT_COST must be at least 10 in production.');
@@ -128,7 +138,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const selfOrigin = `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`;
   const allowedOrigins = e.ALLOWED_ORIGINS
-    ? e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+    ? e.ALLOWED_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
     : production
       ? []
       : [selfOrigin, `http://localhost:${e.PORT}`, `http://localhost:${e.WEB_PORT}`, `http://127.0.0.1:${e.WEB_PORT}`];

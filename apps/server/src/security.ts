@@ -8,7 +8,6 @@ const MULTIPART_PATHS = new Set(['/trpc/uploads.create', '/trpc/accounts.importP
 /** The streamed upload's body is the file itself, sent as application/octet-stream (never a type a plain form can send). */
 const STREAM_PATH = '/uploads/stream';
 
-
 function selfOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? ''}`;
 }

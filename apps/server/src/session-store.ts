@@ -40,12 +40,18 @@ export class KyselySessionStore extends session.Store {
   }
 
   override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
-    this.write(sid, sess).then(() => callback?.(), (err: unknown) => callback?.(err));
+    this.write(sid, sess).then(
+      () => callback?.(),
+      (err: unknown) => callback?.(err),
+    );
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.cache?.drop(sid);
-    sessions.deleteSession(this.db, sid).then(() => callback?.(), (err: unknown) => callback?.(err));
+    sessions.deleteSession(this.db, sid).then(
+      () => callback?.(),
+      (err: unknown) => callback?.(err),
+    );
   }
 
   override touch(_sid: string, _sess: session.SessionData, callback?: () => void): void {

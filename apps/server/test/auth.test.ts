@@ -75,7 +75,11 @@ describe('registration and the session lifecycle', () => {
   it('issues a new session id at a password change and refuses the old cookie afterwards', async () => {
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const before = client.cookie;
-    const changed = await client.mutation('users.changePassword', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase', endOtherSessions: false });
+    const changed = await client.mutation('users.changePassword', {
+      currentPassword: PASSWORD,
+      newPassword: 'a brand new passphrase',
+      endOtherSessions: false,
+    });
     expect(changed.status).toBe(200);
     expect(client.cookie).not.toBeNull();
     expect(client.cookie).not.toBe(before);
@@ -91,7 +95,13 @@ describe('registration and the session lifecycle', () => {
     const anon = new HttpClient(app.url);
     expect((await anon.query('session.status')).data).toEqual({ signedIn: false });
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
-    const status = await client.query<{ signedIn: boolean; user: { email: string }; tenant: { name: string }; idleExpiresAt: string; absoluteExpiresAt: string }>('session.status');
+    const status = await client.query<{
+      signedIn: boolean;
+      user: { email: string };
+      tenant: { name: string };
+      idleExpiresAt: string;
+      absoluteExpiresAt: string;
+    }>('session.status');
     expect(status.data).toMatchObject({ signedIn: true, user: { email: 'ada@acme.test' }, tenant: { name: 'Acme' } });
     const idle = Date.parse(status.data.idleExpiresAt) - Date.now();
     const absolute = Date.parse(status.data.absoluteExpiresAt) - Date.now();

@@ -29,9 +29,7 @@ describe('configuration', () => {
   });
 
   it('refuses a bcrypt cost below 10 in production', () => {
-    expect(() =>
-      loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET_A, BCRYPT_COST: '8' }),
-    ).toThrow(/BCRYPT_COST/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: SECRET_A, BCRYPT_COST: '8' })).toThrow(/BCRYPT_COST/);
   });
 
   it('takes SMTP settings only as an smtp(s):// URL, and API_TOKEN_KEY of at least 32 bytes', () => {

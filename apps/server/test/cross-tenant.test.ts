@@ -12,10 +12,7 @@ import { HttpClient, registerTenant, startTestServer, type TestServer } from './
  * rows may change. A procedure added to the router without a case here fails the test.
  */
 
-type Case =
-  | { kind: 'id'; input: (b: BIds) => unknown }
-  | { kind: 'scoped'; input: (b: BIds) => unknown }
-  | { kind: 'none'; reason: string };
+type Case = { kind: 'id'; input: (b: BIds) => unknown } | { kind: 'scoped'; input: (b: BIds) => unknown } | { kind: 'none'; reason: string };
 
 interface BIds {
   tenantId: string;
@@ -166,7 +163,9 @@ beforeAll(async () => {
   app = await startTestServer();
   const bClient = await registerTenant(app.url, 'Beta Corp', 'boss@beta.test');
   const me = await data(bClient.query<{ id: string; tenant: { id: string } }>('auth.me'));
-  const member = await data(bClient.mutation<{ id: string }>('users.create', { name: 'Bea', email: 'bea@beta.test', role: 'member', password: 'member password' }));
+  const member = await data(
+    bClient.mutation<{ id: string }>('users.create', { name: 'Bea', email: 'bea@beta.test', role: 'member', password: 'member password' }),
+  );
   const webhook = await data(bClient.mutation<{ id: string }>('webhooks.create', { url: 'http://127.0.0.1:9/beta', events: ['account.tier_changed'] }));
   const form = new FormData();
   form.set('period', '2026-03');
@@ -179,14 +178,18 @@ beforeAll(async () => {
   const upload = ((await uploaded.json()) as { result: { data: { uploadId: string; report: { accounts: { id: string; name: string }[] } } } }).result.data;
   const account = upload.report.accounts[0] as { id: string; name: string };
   const product = await data(bClient.mutation<{ id: string }>('accounts.addProduct', { accountId: account.id, name: 'Core' }));
-  const execution = await data(bClient.mutation<{ id: string; steps: { id: string }[] }>('playbooks.start', { accountId: account.id, playbookKey: 'voc_sprint' }));
+  const execution = await data(
+    bClient.mutation<{ id: string; steps: { id: string }[] }>('playbooks.start', { accountId: account.id, playbookKey: 'voc_sprint' }),
+  );
   const triggers = await data(bClient.query<{ items: { id: string }[] }>('playbooks.triggers', {}));
   const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
   await data(bClient.mutation('accounts.update', { id: account.id, renewalDate: soon, revenue: 1000, csmOwner: 'Beta Owner' }));
   const tasks = await data(bClient.query<{ items: { id: string }[] }>('tasks.list', { accountId: account.id }));
   const token = await data(bClient.mutation<{ id: string }>('tokens.create', { name: 'Beta feed', scope: 'read-write' }));
   const deliveries = await data(bClient.query<{ items: { id: string }[] }>('webhooks.deliveries', { webhookId: webhook.id }));
-  await data(bClient.mutation('notes.create', { accountId: account.id, kind: 'meeting', occurredAt: '2026-11-02T09:00:00.000Z', body: 'Beta renewal strategy' }));
+  await data(
+    bClient.mutation('notes.create', { accountId: account.id, kind: 'meeting', occurredAt: '2026-11-02T09:00:00.000Z', body: 'Beta renewal strategy' }),
+  );
   await data(bClient.mutation('sentiment.set', { accountId: account.id, period: '2026-03', value: 'red', comment: 'Beta sentiment comment' }));
   const view = await data(bClient.mutation<{ id: string }>('views.save', { name: 'Beta view', shared: true, state: { columns: ['owner'] } }));
   b = {
@@ -210,7 +213,31 @@ beforeAll(async () => {
   const { rows: runs } = await sql<{ id: string }>`
     INSERT INTO recompute_runs (tenant_id, status, kpi_keys, accounts_total, accounts_done) VALUES (${b.tenantId}, 'running', '{churn risk flags triggered}', 9, 4) RETURNING id
   `.execute(app.handle.db);
-  bSecrets = [(runs[0] as { id: string }).id, b.tenantId, b.adminId, b.memberId, b.accountId, b.uploadId, b.productId, b.executionId, b.stepId, b.triggerId, b.tokenId, b.webhookId, b.deliveryId, b.taskId, 'Beta feed', 'boss@beta.test', 'bea@beta.test', 'Beta Corp', 'Beta Owner', 'Beta renewal strategy', 'Beta sentiment comment', b.viewId, 'Beta view'];
+  bSecrets = [
+    (runs[0] as { id: string }).id,
+    b.tenantId,
+    b.adminId,
+    b.memberId,
+    b.accountId,
+    b.uploadId,
+    b.productId,
+    b.executionId,
+    b.stepId,
+    b.triggerId,
+    b.tokenId,
+    b.webhookId,
+    b.deliveryId,
+    b.taskId,
+    'Beta feed',
+    'boss@beta.test',
+    'bea@beta.test',
+    'Beta Corp',
+    'Beta Owner',
+    'Beta renewal strategy',
+    'Beta sentiment comment',
+    b.viewId,
+    'Beta view',
+  ];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };
 });
@@ -225,7 +252,7 @@ describe('cross-tenant matrix', () => {
     expect({ missing, stale }).toEqual({ missing: [], stale: [] });
   });
 
-  it('answers NOT_FOUND for B\'s ids, leaks nothing of B in scoped answers, and changes none of B\'s rows', async () => {
+  it("answers NOT_FOUND for B's ids, leaks nothing of B in scoped answers, and changes none of B's rows", async () => {
     const before = await snapshotOfB();
     const outcomes: Record<string, string> = {};
     for (const [procedure, c] of Object.entries(cases)) {
@@ -235,7 +262,8 @@ describe('cross-tenant matrix', () => {
       const res = type === 'mutation' ? await a.mutation(procedure, input) : await a.query(procedure, input);
       const text = JSON.stringify(res.body);
       const leaked = bSecrets.filter((s) => text.includes(s));
-      outcomes[procedure] = c.kind === 'id' ? `${res.code ?? res.status}` : leaked.length ? `leaked ${leaked.join(',')}` : res.status === 200 ? 'ok' : `${res.status} ${text}`;
+      outcomes[procedure] =
+        c.kind === 'id' ? `${res.code ?? res.status}` : leaked.length ? `leaked ${leaked.join(',')}` : res.status === 200 ? 'ok' : `${res.status} ${text}`;
       if (c.kind === 'id') expect(res.body.error?.message, procedure).toMatch(/not found/i);
     }
     const expected = Object.fromEntries(
@@ -247,7 +275,7 @@ describe('cross-tenant matrix', () => {
     expect(await snapshotOfB()).toBe(before);
   });
 
-  it('gives B\'s ids exactly the answer of ids that do not exist', async () => {
+  it("gives B's ids exactly the answer of ids that do not exist", async () => {
     const ghost = '00000000-0000-4000-8000-000000000000';
     for (const [procedure, c] of Object.entries(cases)) {
       if (c.kind !== 'id') continue;

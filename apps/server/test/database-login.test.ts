@@ -88,7 +88,9 @@ describe.skipIf(!adminUrl)('the database login role in production (PostgreSQL)',
   it('asks for DATABASE_OWNER_URL when the proper login has no owner to migrate with', async () => {
     const server = await start({ DATABASE_URL: loginUrl() });
     expect(await server.exited).toBe(1);
-    expect(server.output).toContain(`Pulse cannot start: DATABASE_OWNER_URL is required in production: the DATABASE_URL login "${login}" can only become pulse_app`);
+    expect(server.output).toContain(
+      `Pulse cannot start: DATABASE_OWNER_URL is required in production: the DATABASE_URL login "${login}" can only become pulse_app`,
+    );
   }, 120_000);
 
   it('starts with a login that can only become pulse_app: migrations as the owner, the app logged in as that login', async () => {

@@ -43,7 +43,10 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
 
 /** The usual server test-file setup: one server for the file, its database emptied before each test. */
 export function useTestServer(): TestServer {
-  return useForTestFile(() => startTestServer(), (server) => server.reset());
+  return useForTestFile(
+    () => startTestServer(),
+    (server) => server.reset(),
+  );
 }
 
 export interface CallResult<T = unknown> {

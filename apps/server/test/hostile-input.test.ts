@@ -161,7 +161,9 @@ describe('hostile input to every procedure', () => {
     // Brackets inside strings are text, not nesting; 64 levels are still accepted.
     expect((await admin.mutation('accounts.create', { name: '['.repeat(150) })).status).toBe(200);
     const deepEnough = await rawCall(admin, 'accounts.create', 'mutation', `{"name":"Deep enough","industry":${nested(63)}}`);
-    expect(await deepEnough.json()).toMatchObject({ error: { message: 'Some fields are not valid.', data: { fieldErrors: { industry: [expect.any(String)] } } } });
+    expect(await deepEnough.json()).toMatchObject({
+      error: { message: 'Some fields are not valid.', data: { fieldErrors: { industry: [expect.any(String)] } } },
+    });
   });
 
   it('bounds every date to the years 1900–9999 with a clear message', async () => {

@@ -25,7 +25,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-async function instance(db: Db, overrides: Record<string, string> = {}, caching?: Pick<DatabaseHandle, 'listen'>): Promise<Instance & { cache?: SessionCache }> {
+async function instance(
+  db: Db,
+  overrides: Record<string, string> = {},
+  caching?: Pick<DatabaseHandle, 'listen'>,
+): Promise<Instance & { cache?: SessionCache }> {
   let cache: SessionCache | undefined;
   const app = createApp({
     db,
@@ -56,9 +60,7 @@ async function warm(client: HttpClient, cache: SessionCache): Promise<void> {
 
 /** A second, independent pool on the same PostgreSQL database as handle. */
 async function secondPool(): Promise<DatabaseHandle> {
-  const { name } = await handle.db
-    .selectNoFrom((eb) => eb.fn<string>('current_database', []).as('name'))
-    .executeTakeFirstOrThrow();
+  const { name } = await handle.db.selectNoFrom((eb) => eb.fn<string>('current_database', []).as('name')).executeTakeFirstOrThrow();
   const url = new URL(process.env.DATABASE_URL as string);
   url.pathname = `/${name}`;
   const other = await connect({ url: url.toString(), poolSize: 4 });

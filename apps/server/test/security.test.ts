@@ -41,7 +41,9 @@ describe('security checklist: sessions', () => {
 
   it('tampered, unsigned and foreign-secret cookies are rejected', async () => {
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
-    const sid = decodeURIComponent((client.cookie ?? '').split('=')[1] ?? '').slice(2).split('.')[0] as string;
+    const sid = decodeURIComponent((client.cookie ?? '').split('=')[1] ?? '')
+      .slice(2)
+      .split('.')[0] as string;
     const variants = [
       `pulse.sid=${encodeURIComponent(`s:${sid}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`)}`,
       `pulse.sid=${encodeURIComponent(sid)}`,
@@ -165,14 +167,18 @@ describe('security checklist: CSRF and CORS', () => {
   });
 
   it('refuses a mutation without the client header', async () => {
-    await signedInAndCheck((cookie) =>
-      rawPost('auth.logout', { headers: { cookie, 'content-type': 'application/json', origin: app.url }, body: '{}' }),
-    );
+    await signedInAndCheck((cookie) => rawPost('auth.logout', { headers: { cookie, 'content-type': 'application/json', origin: app.url }, body: '{}' }));
   });
 
   it('refuses evil, null and lookalike origins', async () => {
     const port = new URL(app.url).port;
-    for (const origin of ['https://evil.example', 'null', `http://127.0.0.1:${port}.evil.example`, `https://127.0.0.1:${port}`, `http://127.0.0.1:${Number(port) + 1}`]) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      `http://127.0.0.1:${port}.evil.example`,
+      `https://127.0.0.1:${port}`,
+      `http://127.0.0.1:${Number(port) + 1}`,
+    ]) {
       await app.reset();
       await signedInAndCheck((cookie) =>
         rawPost('auth.logout', { headers: { cookie, origin, 'content-type': 'application/json', 'x-pulse-client': 'web' }, body: '{}' }),
@@ -193,7 +199,10 @@ describe('security checklist: CSRF and CORS', () => {
     const refused = await rawPost('auth.logout', { headers: { cookie: client.cookie ?? '', ...json, 'sec-fetch-site': 'cross-site' }, body: '{}' });
     expect(await refused.json()).toMatchObject({ error: { message: 'Cross-site request refused.', data: { code: 'FORBIDDEN' } } });
     for (const site of ['same-origin', 'same-site', 'none']) {
-      const res = await rawPost('accounts.create', { headers: { cookie: client.cookie ?? '', ...json, origin: app.url, 'sec-fetch-site': site }, body: JSON.stringify({ name: `Sent ${site}` }) });
+      const res = await rawPost('accounts.create', {
+        headers: { cookie: client.cookie ?? '', ...json, origin: app.url, 'sec-fetch-site': site },
+        body: JSON.stringify({ name: `Sent ${site}` }),
+      });
       expect(res.status).toBe(200);
     }
     const listed = await rawPost('accounts.create', {

@@ -69,11 +69,14 @@ describe('the first start on the embedded database (demo data)', () => {
       /^Loaded demo tenant Globex Success: 1 user, 6 accounts, 6 uploads, \d+ KPI readings\.$/,
       /^Pulse is running at http:\/\/127\.0\.0\.1:\d+ on embedded PGlite/,
     ].map(at);
-    expect(steps.every((index) => index >= 0), first.output).toBe(true);
+    expect(
+      steps.every((index) => index >= 0),
+      first.output,
+    ).toBe(true);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
   });
 
-  it('keeps the data folder private: an existing folder is fixed with a log line, and new files are the owner\'s alone', () => {
+  it("keeps the data folder private: an existing folder is fixed with a log line, and new files are the owner's alone", () => {
     expect(first.output).toContain(`The data folder ${dataDir} was readable by other users: made 2 files and folders private (owner only).`);
     expect(notPrivate(dataDir)).toEqual([]);
     expect(fs.readdirSync(path.join(dataDir, 'pglite')).length).toBeGreaterThan(0);

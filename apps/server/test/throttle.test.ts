@@ -65,7 +65,11 @@ describe('login throttling under parallel requests', () => {
     const clients = Array.from({ length: 30 }, () => from('203.0.113.8'));
     const statuses = await burst(clients, () => WRONG);
     expect(count(statuses, 401)).toBeLessThanOrEqual(throttlePolicy.perAccountAndIp);
-    const account = await app.handle.db.selectFrom('login_throttle').select('login_throttle.failures').where('key', '=', `login-account:${EMAIL}`).executeTakeFirst();
+    const account = await app.handle.db
+      .selectFrom('login_throttle')
+      .select('login_throttle.failures')
+      .where('key', '=', `login-account:${EMAIL}`)
+      .executeTakeFirst();
     // Only the attempts that passed the (email, address) limit were counted for the email.
     expect(account?.failures).toBe(count(statuses, 401));
     expect((await from('192.0.2.10').mutation('auth.login', { email: EMAIL, password: PASSWORD })).status).toBe(200);
@@ -78,7 +82,12 @@ describe('login throttling under parallel requests', () => {
       expect((await client.mutation('auth.login', { email: EMAIL, password: WRONG })).status).toBe(401);
     }
     expect((await client.mutation('auth.login', { email: EMAIL, password: PASSWORD })).status).toBe(200);
-    const rows = await app.handle.db.selectFrom('login_throttle').select(['login_throttle.key', 'login_throttle.failures']).where('key', 'like', 'login%').orderBy('key').execute();
+    const rows = await app.handle.db
+      .selectFrom('login_throttle')
+      .select(['login_throttle.key', 'login_throttle.failures'])
+      .where('key', 'like', 'login%')
+      .orderBy('key')
+      .execute();
     // 4 failures and 1 success on the address: 4 + 1 reserved, 1 given back.
     expect(rows).toEqual([{ key: 'login-ip:203.0.113.9', failures: throttlePolicy.perAccountAndIp - 1 }]);
     expect((await client.mutation('auth.login', { email: EMAIL, password: WRONG })).status).toBe(401);
@@ -113,6 +122,9 @@ describe('registration throttling', () => {
     expect([taken.status, fresh.status]).toEqual([429, 429]);
     expect(taken.body.error?.message).toBe(fresh.body.error?.message);
     expect(Number(fresh.headers.get('retry-after'))).toBeGreaterThan(3500);
-    expect((await from('203.0.113.51').mutation('auth.register', { organisationName: 'Elsewhere', name: 'Admin', email: 'else@org.test', password: PASSWORD })).status).toBe(200);
+    expect(
+      (await from('203.0.113.51').mutation('auth.register', { organisationName: 'Elsewhere', name: 'Admin', email: 'else@org.test', password: PASSWORD }))
+        .status,
+    ).toBe(200);
   });
 });

@@ -7,9 +7,7 @@ import { tokenThrottle } from '@pulse/api';
 import { createApp } from '../src/app.js';
 import { HttpClient, registerTenant, testConfig, useTestServer } from './harness.js';
 
-const sample = fs.readFileSync(
-  path.resolve(import.meta.dirname, '../../../packages/db/seed/samples/workbooks/automotive_solutions_kpis.xlsx'),
-);
+const sample = fs.readFileSync(path.resolve(import.meta.dirname, '../../../packages/db/seed/samples/workbooks/automotive_solutions_kpis.xlsx'));
 
 const app = useTestServer();
 
@@ -70,7 +68,7 @@ describe('API tokens', () => {
     ]);
   });
 
-  it('upload with curl and a bearer token (no CSRF header): the tenant is the token\'s, the activity log names the token, last use is recorded', async () => {
+  it("upload with curl and a bearer token (no CSRF header): the tenant is the token's, the activity log names the token, last use is recorded", async () => {
     const admin = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const { id, token } = await createToken(admin, 'read-write', 'Nightly feed');
     const res = await curlUpload(token);
@@ -179,7 +177,11 @@ describe('API tokens', () => {
     expect((await curlUpload(token)).status).toBe(401);
 
     const second = await createToken(admin, 'read');
-    await app.handle.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('api_tokens.id', '=', second.id).execute();
+    await app.handle.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('api_tokens.id', '=', second.id)
+      .execute();
     expect((await bearer(second.token).query('accounts.list', {})).code).toBe('UNAUTHORIZED');
     const listed = await admin.query<{ items: { id: string; status: string }[] }>('tokens.list', {});
     expect(listed.data.items.map((t) => t.status)).toEqual(['expired', 'revoked']);
@@ -226,7 +228,7 @@ describe('API tokens', () => {
     expect((await bearer(busy.token).query('accounts.list', {})).status).toBe(200);
   });
 
-  it('a token of tenant A never reaches tenant B: B\'s ids are NOT_FOUND, lists hold only A\'s rows, B\'s file is not served', async () => {
+  it("a token of tenant A never reaches tenant B: B's ids are NOT_FOUND, lists hold only A's rows, B's file is not served", async () => {
     const a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const b = await registerTenant(app.url, 'Beta', 'bob@beta.test');
     const bToken = await createToken(b, 'read-write');

@@ -5,9 +5,7 @@ import { importGate } from '../../../packages/api/src/domain/import-gate.js';
 import { zipBombWorkbook } from '../../../packages/ingest/test/zip-bomb.js';
 import { registerTenant, useTestServer, type HttpClient } from './harness.js';
 
-const sample = fs.readFileSync(
-  path.resolve(import.meta.dirname, '../../../packages/db/seed/samples/workbooks/automotive_solutions_kpis.xlsx'),
-);
+const sample = fs.readFileSync(path.resolve(import.meta.dirname, '../../../packages/db/seed/samples/workbooks/automotive_solutions_kpis.xlsx'));
 
 const app = useTestServer();
 
@@ -36,7 +34,7 @@ describe('uploads over HTTP', () => {
     expect(Buffer.from(await file.arrayBuffer()).equals(sample)).toBe(true);
   });
 
-  it('does not serve another tenant\'s file, nor any file when signed out', async () => {
+  it("does not serve another tenant's file, nor any file when signed out", async () => {
     const a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const b = await registerTenant(app.url, 'Beta', 'bob@beta.test');
     const res = await upload(a, { period: '2026-02' }, { name: 'automotive.xlsx', bytes: sample });
@@ -91,7 +89,11 @@ describe('uploads over HTTP', () => {
     for (const file of [
       { name: 'x.js', bytes: script, type: 'application/javascript' },
       { name: 'x.txt', bytes: script, type: 'text/csv' },
-      { name: 'x.xlsx', bytes: Buffer.from('<html><script>alert(1)</script></html>'), type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      {
+        name: 'x.xlsx',
+        bytes: Buffer.from('<html><script>alert(1)</script></html>'),
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
     ]) {
       const res = await upload(client, {}, file);
       expect(res.status, file.name).toBe(200);
@@ -125,7 +127,9 @@ describe('uploads over HTTP', () => {
     const answers = await Promise.all(bombs.map((bytes, i) => upload(clients[i] as HttpClient, { period: '2026-01' }, { name: 'bomb.xlsx', bytes })));
     uploading = false;
     await probe;
-    const bodies = (await Promise.all(answers.map((a) => a.json()))) as { result: { data: { uploadId: string | null; report: { status: string; problems: { message: string }[] } } } }[];
+    const bodies = (await Promise.all(answers.map((a) => a.json()))) as {
+      result: { data: { uploadId: string | null; report: { status: string; problems: { message: string }[] } } };
+    }[];
     expect(bodies.map((b) => b.result.data.uploadId)).toEqual([null, null, null]);
     expect(bodies.map((b) => b.result.data.report.problems[0]?.message)).toEqual([
       expect.stringMatching(/^The workbook unpacks to 301 MB, more than the 64 MB Pulse reads/),

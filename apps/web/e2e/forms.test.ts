@@ -147,7 +147,11 @@ describe('every form, given bad input, answers in sentences', () => {
       await dialog.getByRole('button', { name: 'Cancel' }).click();
 
       await page.getByRole('button', { name: 'Recommendations' }).click();
-      await page.getByRole('region', { name: 'Recommendations' }).getByRole('button', { name: /^Start / }).first().click();
+      await page
+        .getByRole('region', { name: 'Recommendations' })
+        .getByRole('button', { name: /^Start / })
+        .first()
+        .click();
       await page.waitForURL(/\/playbooks\/[0-9a-f-]{36}$/);
       await page.getByRole('button', { name: 'Complete step 1' }).click();
       await page.getByRole('button', { name: 'Mark as done' }).click();

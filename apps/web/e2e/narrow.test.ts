@@ -30,7 +30,12 @@ const signedInScreens: Screen[] = [
   {
     name: 'dashboard',
     path: '/',
-    ready: (page) => page.getByRole('region', { name: 'Recent uploads' }).getByRole('link', { name: /^Download/ }).first().waitFor(),
+    ready: (page) =>
+      page
+        .getByRole('region', { name: 'Recent uploads' })
+        .getByRole('link', { name: /^Download/ })
+        .first()
+        .waitFor(),
     shot: 'dashboard-phone.png',
   },
   { name: 'accounts', path: '/accounts', ready: (page) => page.locator('.accounts-table tbody tr').first().getByRole('img').waitFor() },
@@ -41,7 +46,16 @@ const signedInScreens: Screen[] = [
     follow: (page) => page.getByRole('link', { name: 'Automotive Solutions' }).click(),
     ready: (page) => page.getByRole('region', { name: 'KPI readings' }).getByRole('table').first().waitFor(),
   },
-  { name: 'upload', path: '/upload', ready: (page) => page.getByRole('region', { name: 'Upload history' }).getByRole('link', { name: /^Download/ }).first().waitFor() },
+  {
+    name: 'upload',
+    path: '/upload',
+    ready: (page) =>
+      page
+        .getByRole('region', { name: 'Upload history' })
+        .getByRole('link', { name: /^Download/ })
+        .first()
+        .waitFor(),
+  },
   { name: 'ranges', path: '/ranges', ready: (page) => page.getByRole('region', { name: 'Support' }).getByRole('row').nth(1).waitFor() },
   { name: 'playbooks', path: '/playbooks', ready: heading('Playbooks') },
   { name: 'recommendations', path: '/playbooks?tab=recommendations', ready: (page) => startButtons(page).first().waitFor() },
@@ -144,7 +158,10 @@ describe('the heatmap at 1440×900', () => {
     await page.goto('/login');
     await signIn(page, 'admin@northwind.example');
     await page.getByRole('heading', { name: /, Nora$/ }).waitFor();
-    await visit(page, signedInScreens.find((screen) => screen.name === 'accounts heatmap')!);
+    await visit(
+      page,
+      signedInScreens.find((screen) => screen.name === 'accounts heatmap')!,
+    );
     const edges = await page.evaluate(() => {
       const table = document.querySelector('table.heatmap')!;
       const box = table.parentElement!.getBoundingClientRect();

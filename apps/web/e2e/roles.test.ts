@@ -19,7 +19,16 @@ describe('roles', () => {
     await page.getByRole('heading', { name: /, Max$/ }).waitFor();
 
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Dashboard', 'Accounts', 'My tasks', 'Renewals', 'Churn signal', 'Upload', 'Ranges', 'Playbooks']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Dashboard',
+      'Accounts',
+      'My tasks',
+      'Renewals',
+      'Churn signal',
+      'Upload',
+      'Ranges',
+      'Playbooks',
+    ]);
 
     for (const adminPage of ['/users', '/activity', '/settings']) {
       await page.goto(adminPage);

@@ -34,11 +34,22 @@ describe('the console, as the demo admin', () => {
       expect.stringMatching(/^Critical\d+/),
       expect.stringMatching(/^Unknown\d+/),
     ]);
-    await page.getByRole('region', { name: 'Average health' }).getByText(/^across the \d+ accounts scored in both \w{3} \d{4} and \w{3} \d{4}$/).waitFor();
+    await page
+      .getByRole('region', { name: 'Average health' })
+      .getByText(/^across the \d+ accounts scored in both \w{3} \d{4} and \w{3} \d{4}$/)
+      .waitFor();
     await page.getByRole('region', { name: 'Needing attention' }).getByRole('link').first().waitFor();
     await page.getByRole('region', { name: 'Biggest drops since last period' }).waitFor();
-    await page.getByRole('region', { name: 'Recommended playbooks' }).getByRole('button', { name: /^Start/ }).first().waitFor();
-    await page.getByRole('region', { name: 'Recent uploads' }).getByRole('link', { name: /^Download/ }).first().waitFor();
+    await page
+      .getByRole('region', { name: 'Recommended playbooks' })
+      .getByRole('button', { name: /^Start/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Recent uploads' })
+      .getByRole('link', { name: /^Download/ })
+      .first()
+      .waitFor();
     await screenshot(page, 'dashboard.png');
   });
 
@@ -68,7 +79,10 @@ describe('the console, as the demo admin', () => {
     const rows = page.locator('.accounts-table tbody tr');
     await rows.nth(49).waitFor();
     expect(await rows.count()).toBe(50);
-    await rows.nth(9).getByRole('img', { name: /^Health over the last/ }).waitFor();
+    await rows
+      .nth(9)
+      .getByRole('img', { name: /^Health over the last/ })
+      .waitFor();
     await screenshot(page, 'accounts.png');
 
     await page.locator('.infinite-scroll').scrollIntoViewIfNeeded();
@@ -94,7 +108,10 @@ describe('the console, as the demo admin', () => {
     await page.getByRole('heading', { name: 'How the score was formed' }).waitFor();
     await page.getByRole('list', { name: 'Category scores' }).waitFor();
     await page.getByRole('region', { name: 'KPI readings' }).getByRole('table').first().waitFor();
-    await page.getByRole('region', { name: 'KPI readings' }).getByText(/healthy 67–100\); the account’s own score uses your organisation’s tiers \(healthy from \d+, at risk from \d+\)\.$/).waitFor();
+    await page
+      .getByRole('region', { name: 'KPI readings' })
+      .getByText(/healthy 67–100\); the account’s own score uses your organisation’s tiers \(healthy from \d+, at risk from \d+\)\.$/)
+      .waitFor();
     await screenshot(page, 'account-detail.png');
 
     const kpi = page.getByRole('region', { name: 'KPI readings' }).getByRole('button').first();
@@ -107,7 +124,11 @@ describe('the console, as the demo admin', () => {
 
     await page.getByLabel('Period').selectOption({ index: 1 });
     await page.waitForURL(/\?period=\d{4}-\d{2}$/);
-    await page.getByRole('region', { name: 'Upload history' }).getByRole('link', { name: /^Download/ }).first().waitFor();
+    await page
+      .getByRole('region', { name: 'Upload history' })
+      .getByRole('link', { name: /^Download/ })
+      .first()
+      .waitFor();
   });
 
   it('uploads a sample workbook and shows its report', async () => {
@@ -121,7 +142,14 @@ describe('the console, as the demo admin', () => {
     const report = page.getByRole('region', { name: 'Report: automotive_solutions_kpis.xlsx' });
     await report.getByText('Imported.').waitFor();
     const stats = Object.fromEntries(
-      await report.locator('.stat').evaluateAll((items) => items.map((item): [string, number] => [item.querySelector('dt')?.textContent ?? '', Number(item.querySelector('dd')?.textContent?.replace(/,/g, ''))])),
+      await report
+        .locator('.stat')
+        .evaluateAll((items) =>
+          items.map((item): [string, number] => [
+            item.querySelector('dt')?.textContent ?? '',
+            Number(item.querySelector('dd')?.textContent?.replace(/,/g, '')),
+          ]),
+        ),
     );
     expect(stats.Readings).toBeGreaterThan(0);
     expect(stats['Accounts created']).toBe(0);
@@ -130,7 +158,10 @@ describe('the console, as the demo admin', () => {
     await screenshot(page, 'upload-report.png');
 
     const history = page.getByRole('region', { name: 'Upload history' });
-    const [original] = await Promise.all([page.waitForEvent('download'), history.getByRole('link', { name: 'Download automotive_solutions_kpis.xlsx' }).first().click()]);
+    const [original] = await Promise.all([
+      page.waitForEvent('download'),
+      history.getByRole('link', { name: 'Download automotive_solutions_kpis.xlsx' }).first().click(),
+    ]);
     expect(original.suggestedFilename()).toBe('automotive_solutions_kpis.xlsx');
   });
 
@@ -156,7 +187,10 @@ describe('the console, as the demo admin', () => {
     const { page } = tested;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Playbooks' }).click();
     await page.getByRole('button', { name: 'Recommendations' }).click();
-    const start = page.getByRole('region', { name: 'Recommendations' }).getByRole('button', { name: /^Start / }).first();
+    const start = page
+      .getByRole('region', { name: 'Recommendations' })
+      .getByRole('button', { name: /^Start / })
+      .first();
     const label = (await start.textContent()) ?? '';
     await start.click();
     await page.waitForURL(/\/playbooks\/[0-9a-f-]{36}$/);
@@ -176,7 +210,11 @@ describe('the console, as the demo admin', () => {
     expect(report.suggestedFilename()).toMatch(/\.md$/);
 
     await page.getByRole('link', { name: 'All runs' }).click();
-    await page.getByRole('region', { name: 'Active' }).getByRole('link', { name: new RegExp(`^${playbook}`) }).first().waitFor();
+    await page
+      .getByRole('region', { name: 'Active' })
+      .getByRole('link', { name: new RegExp(`^${playbook}`) })
+      .first()
+      .waitFor();
     await screenshot(page, 'playbooks.png');
   });
 

@@ -32,7 +32,7 @@ async function fitsPhoneWidth(page: Page, regions: Locator[] = []): Promise<void
   await page.setViewportSize({ width: 360, height: 780 });
   await page.waitForTimeout(200);
   const overflow = regions.length
-    ? Math.max(...(await Promise.all(regions.map(async (r) => ((await r.boundingBox()) ?? { x: 0, width: 0 })))).map((b) => b.x + b.width)) - 360
+    ? Math.max(...(await Promise.all(regions.map(async (r) => (await r.boundingBox()) ?? { x: 0, width: 0 }))).map((b) => b.x + b.width)) - 360
     : await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   await page.setViewportSize({ width: 1440, height: 900 });
   expect(overflow).toBeLessThanOrEqual(0);

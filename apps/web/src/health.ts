@@ -37,8 +37,7 @@ export interface HeatCell {
 export function heatCell(score: number | null | undefined, thresholds: TierThresholds): HeatCell {
   const tier = tierFor(score, thresholds);
   if (score === null || score === undefined) return { tier, depth: 1, label: 'No score' };
-  const [low, high] =
-    tier === 'healthy' ? [thresholds.healthy, 100] : tier === 'at_risk' ? [thresholds.atRisk, thresholds.healthy] : [0, thresholds.atRisk];
+  const [low, high] = tier === 'healthy' ? [thresholds.healthy, 100] : tier === 'at_risk' ? [thresholds.atRisk, thresholds.healthy] : [0, thresholds.atRisk];
   const span = high - low;
   const inside = span > 0 ? (tier === 'healthy' ? (score - low) / span : (high - score) / span) : 1;
   const depth = inside >= 2 / 3 ? 3 : inside >= 1 / 3 ? 2 : 1;

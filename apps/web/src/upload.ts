@@ -87,7 +87,10 @@ export function sendUpload(input: UploadInput, { onProgress, onSent, onImportPro
     const readLines = () => {
       if (xhr.status !== 200) return;
       const end = xhr.responseText.lastIndexOf('\n') + 1;
-      const lines = xhr.responseText.slice(read, end).split('\n').filter((l) => l.trim() !== '');
+      const lines = xhr.responseText
+        .slice(read, end)
+        .split('\n')
+        .filter((l) => l.trim() !== '');
       read = Math.max(read, end);
       for (const text of lines) {
         const line = JSON.parse(text) as StreamLine;
@@ -108,7 +111,12 @@ export function sendUpload(input: UploadInput, { onProgress, onSent, onImportPro
         readLines();
         const last = outcome as { result: UploadResult } | { error: string } | null;
         if (last && 'result' in last) resolve(last.result);
-        else reject(new UploadError(last?.error ?? 'The connection ended before the upload was finished; nothing may have been stored. Try again.', { code: 'INTERNAL_SERVER_ERROR' }));
+        else
+          reject(
+            new UploadError(last?.error ?? 'The connection ended before the upload was finished; nothing may have been stored. Try again.', {
+              code: 'INTERNAL_SERVER_ERROR',
+            }),
+          );
       } catch (error) {
         reject(error instanceof UploadError ? error : new UploadError('The server answered with status 200 and no readable result.', { code: 'UNREADABLE' }));
       }

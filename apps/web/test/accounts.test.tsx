@@ -77,7 +77,17 @@ describe('accounts list', () => {
     const { listInputs } = renderAccounts('/accounts?tier=critical&sort=health&dir=desc&status=active');
     await screen.findByRole('link', { name: 'Account 1' });
     // A member starts on their own accounts.
-    expect(listInputs[0]).toEqual({ limit: 50, owner: 'me', search: null, healthTier: 'critical', status: 'active', sort: 'health', order: 'desc', includeArchived: false, direction: 'forward' });
+    expect(listInputs[0]).toEqual({
+      limit: 50,
+      owner: 'me',
+      search: null,
+      healthTier: 'critical',
+      status: 'active',
+      sort: 'health',
+      order: 'desc',
+      includeArchived: false,
+      direction: 'forward',
+    });
   });
 
   it('asks for the trends of the whole page in one call and draws every sparkline', async () => {
@@ -93,7 +103,11 @@ describe('accounts list', () => {
     stubIntersectionObserver();
     renderAccounts('/accounts?view=heatmap');
     const table = await screen.findByRole('table', { name: /Category scores/ });
-    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Account', 'Overall', 'Support', 'Product Usage']);
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((th) => th.textContent),
+    ).toEqual(['Account', 'Overall', 'Support', 'Product Usage']);
     const row = (name: string) => within(table).getByRole('row', { name: new RegExp(name) });
     await waitFor(() => expect(row('Account 1').querySelector('.heat-healthy')?.textContent).toBe('91 Healthy'));
     expect(row('Account 2').querySelector('.heat-at_risk')?.className).toContain('heat-depth-3');

@@ -10,7 +10,9 @@ describe('errorMessage', () => {
   });
 
   it('turns a bare code or an internal text into a sentence', () => {
-    expect(errorMessage({ message: 'PAYLOAD_TOO_LARGE', data: { code: 'PAYLOAD_TOO_LARGE' } })).toBe('The file is larger than Pulse takes in one upload (128 MB for a CSV file, 16 MB for a workbook). Split it into smaller files.');
+    expect(errorMessage({ message: 'PAYLOAD_TOO_LARGE', data: { code: 'PAYLOAD_TOO_LARGE' } })).toBe(
+      'The file is larger than Pulse takes in one upload (128 MB for a CSV file, 16 MB for a workbook). Split it into smaller files.',
+    );
     expect(errorMessage({ message: 'Internal server error', data: { code: 'INTERNAL_SERVER_ERROR' } })).toMatch(/^Something went wrong in Pulse\./);
     expect(errorMessage({ message: 'Failed with BAD_GATEWAY.', data: { code: 'BAD_GATEWAY' } })).toMatch(/^Something went wrong\. Try again/);
   });
@@ -22,7 +24,9 @@ describe('errorMessage', () => {
 
 describe('formErrors', () => {
   it('points to the fields when the server names them', () => {
-    expect(formErrors({ message: 'Some fields are not valid.', data: { code: 'BAD_REQUEST', fieldErrors: { 'tiers.healthy': ['Enter 100 or less.'] } } })).toEqual({
+    expect(
+      formErrors({ message: 'Some fields are not valid.', data: { code: 'BAD_REQUEST', fieldErrors: { 'tiers.healthy': ['Enter 100 or less.'] } } }),
+    ).toEqual({
       message: 'Please correct the highlighted fields.',
       fieldErrors: { 'tiers.healthy': ['Enter 100 or less.'] },
     });

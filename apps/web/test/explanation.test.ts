@@ -30,7 +30,10 @@ describe('groupReadings', () => {
   const reading = (id: string, categoryName: string) => ({ id, category: categoryName }) as Parameters<typeof groupReadings>[0][number];
 
   it('follows the order of the health categories, matching names in any case, others last', () => {
-    const groups = groupReadings([reading('1', 'support'), reading('2', 'Extra'), reading('3', 'Product Usage'), reading('4', 'Support')], ['Product Usage', 'Support', 'Empty']);
+    const groups = groupReadings(
+      [reading('1', 'support'), reading('2', 'Extra'), reading('3', 'Product Usage'), reading('4', 'Support')],
+      ['Product Usage', 'Support', 'Empty'],
+    );
     expect(groups.map((group) => [group.category, group.readings.map((r) => r.id)])).toEqual([
       ['Product Usage', ['3']],
       ['Support', ['1', '4']],

@@ -50,7 +50,9 @@ describe('KpiReadings', () => {
         <KpiReadings explanation={explanation} />
       </ApiProvider>,
     );
-    const rows = within(screen.getByRole('table', { name: 'Product Usage' })).getAllByRole('row').slice(1);
+    const rows = within(screen.getByRole('table', { name: 'Product Usage' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(rows.map((row) => within(row).getAllByRole('cell')[0]?.textContent)).toEqual(['93.5%Shown in the file as 94%', '66%']);
   });
 });

@@ -23,7 +23,11 @@ export function stubIntersectionObserver() {
       act(() => {
         for (const { callback, targets } of [...observers]) {
           const visible = targets.filter(which);
-          if (visible.length) callback(visible.map((target) => ({ target, isIntersecting: true }) as IntersectionObserverEntry), {} as IntersectionObserver);
+          if (visible.length)
+            callback(
+              visible.map((target) => ({ target, isIntersecting: true }) as IntersectionObserverEntry),
+              {} as IntersectionObserver,
+            );
         }
       }),
     get watching() {

@@ -17,9 +17,24 @@ const churn = {
   default: null,
 };
 
-const nps = { ...churn, key: 'nps', kpiName: 'Net Promoter Score (NPS)', category: 'Customer Sentiment', unit: 'score', higherIsBetter: true, scaleMin: -100, riskThreshold: 0, healthyThreshold: 30, source: 'tenant' };
+const nps = {
+  ...churn,
+  key: 'nps',
+  kpiName: 'Net Promoter Score (NPS)',
+  category: 'Customer Sentiment',
+  unit: 'score',
+  higherIsBetter: true,
+  scaleMin: -100,
+  riskThreshold: 0,
+  healthyThreshold: 30,
+  source: 'tenant',
+};
 
-function renderRanges(role: 'admin' | 'member', update: (input: Record<string, unknown>) => unknown, recomputeStatus: () => unknown = () => ({ current: null, last: null })) {
+function renderRanges(
+  role: 'admin' | 'member',
+  update: (input: Record<string, unknown>) => unknown,
+  recomputeStatus: () => unknown = () => ({ current: null, last: null }),
+) {
   const calls: Record<string, unknown>[] = [];
   fakeApi({
     status: () => signedIn({ role }),
@@ -47,7 +62,12 @@ describe('reference ranges', () => {
     renderRanges('admin', () => churn);
     const outcomes = await screen.findByRole('region', { name: 'Business Outcomes' });
     const row = within(outcomes).getByRole('row', { name: /Churn Rate/ });
-    expect(within(row).getAllByRole('cell').map((cell) => cell.textContent).slice(0, 5)).toEqual(['Lower is better', '0', '15', '5', '100']);
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent)
+        .slice(0, 5),
+    ).toEqual(['Lower is better', '0', '15', '5', '100']);
     expect(within(row).getByText('Default')).toBeTruthy();
     expect(within(row).getByRole('img').getAttribute('aria-label')).toBe('Healthy 0–5, At risk 5–15, Critical 15–100');
     expect(within(screen.getByRole('region', { name: 'Customer Sentiment' })).getByText('Your range')).toBeTruthy();
@@ -104,13 +124,17 @@ describe('reference ranges', () => {
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
-  it('on a large organisation, shows the background job\'s progress, then its effect', async () => {
+  it("on a large organisation, shows the background job's progress, then its effect", async () => {
     const run = { id: 'run-1', accountsTotal: 1000, error: null, requestedAt: new Date(), startedAt: new Date(), finishedAt: null };
     const answers = [
       { current: { ...run, status: 'running', accountsDone: 400, effect: { accountsRescored: 390, tierChanges: 5 } }, last: null },
       { current: null, last: { ...run, status: 'completed', accountsDone: 1000, effect: { accountsRescored: 1000, tierChanges: 12 }, finishedAt: new Date() } },
     ];
-    renderRanges('admin', (input) => ({ ...churn, ...input, source: 'tenant', effect: null, queued: true }), () => (answers.length > 1 ? answers.shift() : answers[0]));
+    renderRanges(
+      'admin',
+      (input) => ({ ...churn, ...input, source: 'tenant', effect: null, queued: true }),
+      () => (answers.length > 1 ? answers.shift() : answers[0]),
+    );
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     fireEvent.change(screen.getByLabelText('Risk threshold of Churn Rate'), { target: { value: '20' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));

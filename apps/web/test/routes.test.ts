@@ -31,7 +31,22 @@ describe('routes', () => {
   it('shows admin navigation to admins only', () => {
     const labels = (isAdmin: boolean) => navRoutes(isAdmin).map((route) => route.nav);
     expect(labels(false)).toEqual(['Dashboard', 'Accounts', 'My tasks', 'Renewals', 'Notes', 'Churn signal', 'Upload', 'Ranges', 'Playbooks']);
-    expect(labels(true)).toEqual(['Dashboard', 'Accounts', 'My tasks', 'Renewals', 'Notes', 'Churn signal', 'Upload', 'Ranges', 'Playbooks', 'Activity', 'Users', 'Settings', 'Automation', 'Triggers']);
+    expect(labels(true)).toEqual([
+      'Dashboard',
+      'Accounts',
+      'My tasks',
+      'Renewals',
+      'Notes',
+      'Churn signal',
+      'Upload',
+      'Ranges',
+      'Playbooks',
+      'Activity',
+      'Users',
+      'Settings',
+      'Automation',
+      'Triggers',
+    ]);
   });
 
   it('keeps a navigation entry active on its sub-pages', () => {

@@ -16,9 +16,7 @@ describe('loginPath and safeNext', () => {
   it('carries the wanted page and the reason', () => {
     expect(loginPath({})).toBe('/login');
     expect(loginPath({ next: '/' })).toBe('/login');
-    expect(loginPath({ next: '/accounts?tier=critical', reason: 'expired' })).toBe(
-      '/login?next=%2Faccounts%3Ftier%3Dcritical&reason=expired',
-    );
+    expect(loginPath({ next: '/accounts?tier=critical', reason: 'expired' })).toBe('/login?next=%2Faccounts%3Ftier%3Dcritical&reason=expired');
   });
 
   it('returns only to same-origin, signed-in pages', () => {

@@ -91,8 +91,24 @@ const accepted: UploadReport = {
   problems: [],
   counts: { readings: 16, scored: 14, unknown: 2, warnings: 2, accountsCreated: 1 },
   warnings: [
-    { sheet: 'KPIs', row: 12, column: null, account: 'Acme Rockets', kpi: 'Mystery KPI', code: 'unknown_kpi', message: 'Unknown KPI "Mystery KPI": not scored.' },
-    { sheet: 'KPIs', row: 13, column: null, account: 'Acme Rockets', kpi: 'Churn Rate', code: 'unit_mismatch', message: '"80" is in count, but Churn Rate is measured in %' },
+    {
+      sheet: 'KPIs',
+      row: 12,
+      column: null,
+      account: 'Acme Rockets',
+      kpi: 'Mystery KPI',
+      code: 'unknown_kpi',
+      message: 'Unknown KPI "Mystery KPI": not scored.',
+    },
+    {
+      sheet: 'KPIs',
+      row: 13,
+      column: null,
+      account: 'Acme Rockets',
+      kpi: 'Churn Rate',
+      code: 'unit_mismatch',
+      message: '"80" is in count, but Churn Rate is measured in %',
+    },
   ],
   accounts: [{ id: 'acc-1', name: 'Acme Rockets', created: true }],
   versions: [{ accountId: 'acc-1', account: 'Acme Rockets', period: '2026-03', version: 2, readings: 16 }],
@@ -131,10 +147,17 @@ describe('sendUpload', () => {
     const progress: (number | null)[] = [];
     const imported: unknown[] = [];
     const file = new File(['a,b'], 'kpis.xlsx');
-    const done = sendUpload({ file, period: '2026-03', accountName: ' Acme ' }, { onProgress: (sent) => progress.push(sent), onImportProgress: (p) => imported.push(p) });
+    const done = sendUpload(
+      { file, period: '2026-03', accountName: ' Acme ' },
+      { onProgress: (sent) => progress.push(sent), onImportProgress: (p) => imported.push(p) },
+    );
     const xhr = request();
     expect([xhr.method, xhr.url, xhr.withCredentials, xhr.headers['x-pulse-client'], xhr.headers['content-type']]).toEqual([
-      'POST', `${UPLOAD_ENDPOINT}?filename=kpis.xlsx&period=2026-03&accountName=Acme`, true, 'web', 'application/octet-stream',
+      'POST',
+      `${UPLOAD_ENDPOINT}?filename=kpis.xlsx&period=2026-03&accountName=Acme`,
+      true,
+      'web',
+      'application/octet-stream',
     ]);
     expect(xhr.body).toBe(file);
 
@@ -189,7 +212,11 @@ describe('upload screen', () => {
     const rows = within(report)
       .getAllByRole('row')
       .slice(1)
-      .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+      .map((row) =>
+        within(row)
+          .getAllByRole('cell')
+          .map((cell) => cell.textContent),
+      );
     expect(rows).toEqual([
       ['KPIs', '7', 'Value', 'Missing value for "NPS".'],
       ['—', '—', 'period', 'Period "2026-13" is not a month in the form YYYY-MM.'],
@@ -204,7 +231,12 @@ describe('upload screen', () => {
     request().answer(200, { result: { uploadId: 'u2', report: accepted } });
 
     const report = await screen.findByRole('region', { name: 'Report: kpis.xlsx' });
-    const stats = Object.fromEntries([...report.querySelectorAll('.stat')].map((stat): [string, string] => [stat.querySelector('dt')?.textContent ?? '', stat.querySelector('dd')?.textContent ?? '']));
+    const stats = Object.fromEntries(
+      [...report.querySelectorAll('.stat')].map((stat): [string, string] => [
+        stat.querySelector('dt')?.textContent ?? '',
+        stat.querySelector('dd')?.textContent ?? '',
+      ]),
+    );
     expect(stats).toEqual({ Readings: '16', Scored: '14', Unknown: '2', Warnings: '2', 'Accounts created': '1' });
     expect(document.activeElement).toBe(within(report).getByRole('heading', { name: 'Report: kpis.xlsx' }));
     expect(within(report).getByRole('link', { name: 'Acme Rockets' }).getAttribute('href')).toBe('/accounts/acc-1');
@@ -213,7 +245,9 @@ describe('upload screen', () => {
     const warnings = within(report).getByRole('table', { name: 'Readings imported with a warning' });
     expect(warnings.textContent).toContain('Unknown KPI "Mystery KPI": not scored.');
     const mismatch = within(warnings).getByRole('row', { name: /Churn Rate is measured in %/ });
-    expect(mismatch.textContent).toContain('Correct the cell and upload the file again, or, if the value is right, check the unit Churn Rate is measured in under Ranges.');
+    expect(mismatch.textContent).toContain(
+      'Correct the cell and upload the file again, or, if the value is right, check the unit Churn Rate is measured in under Ranges.',
+    );
     expect(within(mismatch).getByRole('link', { name: 'Ranges' }).getAttribute('href')).toBe('/ranges');
     expect(within(warnings).getAllByRole('link')).toHaveLength(1);
   });
@@ -223,7 +257,9 @@ describe('upload screen', () => {
     renderUploadPage();
     await chooseAndUpload('kpis.csv');
     request().answer(413, { error: 'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.' });
-    expect((await screen.findByRole('alert')).textContent).toBe('The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.',
+    );
 
     const input = document.querySelector('input[type=file]') as HTMLInputElement;
     fireEvent.change(input, { target: { files: [new File(['x'], 'notes.pdf')] } });
@@ -243,7 +279,9 @@ describe('upload screen', () => {
   it('refuses a file over the limit before sending anything, in a sentence', async () => {
     const request = stubXhr();
     renderUploadPage();
-    const input = (await screen.findByText('Drop a KPI workbook or CSV file here')).closest('.drop-zone')?.querySelector('input[type=file]') as HTMLInputElement;
+    const input = (await screen.findByText('Drop a KPI workbook or CSV file here'))
+      .closest('.drop-zone')
+      ?.querySelector('input[type=file]') as HTMLInputElement;
     const big = new File(['x'], 'big.xlsx');
     Object.defineProperty(big, 'size', { value: 30 * 1024 * 1024 });
     fireEvent.change(input, { target: { files: [big] } });
@@ -254,7 +292,9 @@ describe('upload screen', () => {
     Object.defineProperty(bigCsv, 'size', { value: 130 * 1024 * 1024 });
     fireEvent.change(input, { target: { files: [bigCsv] } });
     await waitFor(() =>
-      expect(screen.getByRole('alert').textContent).toBe('big.csv is 130 MB, but Pulse takes at most 128 MB in one upload of this kind. Split it into smaller files and upload each.'),
+      expect(screen.getByRole('alert').textContent).toBe(
+        'big.csv is 130 MB, but Pulse takes at most 128 MB in one upload of this kind. Split it into smaller files and upload each.',
+      ),
     );
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(true);
     expect(request).toThrow('no request was sent');
@@ -265,7 +305,9 @@ describe('upload screen', () => {
     renderUploadPage();
     await chooseAndUpload('kpis.csv');
     request().answer(413, '<html>Request Entity Too Large</html>');
-    expect((await screen.findByRole('alert')).textContent).toBe('The file is larger than Pulse takes in one upload (128 MB for a CSV file, 16 MB for a workbook). Split it into smaller files.');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The file is larger than Pulse takes in one upload (128 MB for a CSV file, 16 MB for a workbook). Split it into smaller files.',
+    );
   });
 
   it('lets an admin import a customer-profile workbook and shows its per-cell report', async () => {
@@ -275,11 +317,16 @@ describe('upload screen', () => {
       role: 'admin',
       profiles: (file) => {
         received.push(file.name);
-        return { status: 'rejected', problems: [{ sheet: 'Customer Profile Input', row: 4, column: 'Account Tier', message: "'Platinum' is not one of the Account Tier options." }] };
+        return {
+          status: 'rejected',
+          problems: [{ sheet: 'Customer Profile Input', row: 4, column: 'Account Tier', message: "'Platinum' is not one of the Account Tier options." }],
+        };
       },
     });
     fireEvent.click(await screen.findByRole('radio', { name: 'Customer profiles' }));
-    const input = (await screen.findByText('Drop a customer-profile workbook here')).closest('.drop-zone')?.querySelector('input[type=file]') as HTMLInputElement;
+    const input = (await screen.findByText('Drop a customer-profile workbook here'))
+      .closest('.drop-zone')
+      ?.querySelector('input[type=file]') as HTMLInputElement;
     expect(screen.queryByLabelText('Period')).toBeNull();
     fireEvent.change(input, { target: { files: [new File(['x'], 'profiles.csv')] } });
     expect((await screen.findByRole('alert')).textContent).toBe('Customer profiles come in an .xlsx workbook: choose one.');
@@ -289,7 +336,11 @@ describe('upload screen', () => {
     const rows = within(report)
       .getAllByRole('row')
       .slice(1)
-      .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+      .map((row) =>
+        within(row)
+          .getAllByRole('cell')
+          .map((cell) => cell.textContent),
+      );
     expect(rows).toEqual([['Customer Profile Input', '4', 'Account Tier', "'Platinum' is not one of the Account Tier options."]]);
     expect(received).toEqual(['profiles.xlsx']);
   });

@@ -142,7 +142,10 @@ export async function dashboardSuite(ctx: BenchContext): Promise<void> {
   await getJson(app.url, listPath, cookie);
   await getJson(app.url, trendsPath, cookie);
   const pageStatements = await app.statements();
-  const pageTimes = await interleave({ page: async () => Promise.all([getJson(app.url, listPath, cookie), getJson(app.url, trendsPath, cookie)]) }, options.rounds);
+  const pageTimes = await interleave(
+    { page: async () => Promise.all([getJson(app.url, listPath, cookie), getJson(app.url, trendsPath, cookie)]) },
+    options.rounds,
+  );
   results.add(
     '5 dashboard',
     `accounts page (50 rows): accounts.list + health.trends over HTTP`,

@@ -167,11 +167,27 @@ export async function keysetSuite(ctx: BenchContext): Promise<void> {
     const r = await measureDepth(spec, prepared.handle.db, largest.id, options.rounds, { url: ctx.app.url, cookie: ctx.cookie });
     out.push(r);
     const label = `${spec.name} p1 vs p${r.deepPage}`;
-    results.add('1 keyset depth', `${label}, domain fn in withTenant`, `${fmtMs(r.sql.page1.p50)} vs ${fmtMs(r.sql.deep.p50)} = ${fmtX(r.sql.ratio)}`, `≤ ${TARGET}×`, r.sql.ratio <= TARGET);
+    results.add(
+      '1 keyset depth',
+      `${label}, domain fn in withTenant`,
+      `${fmtMs(r.sql.page1.p50)} vs ${fmtMs(r.sql.deep.p50)} = ${fmtX(r.sql.ratio)}`,
+      `≤ ${TARGET}×`,
+      r.sql.ratio <= TARGET,
+    );
     if (r.http) {
-      results.add('1 keyset depth', `${label}, HTTP (full stack)`, `${fmtMs(r.http.page1.p50)} vs ${fmtMs(r.http.deep.p50)} = ${fmtX(r.http.ratio)}`, `≤ ${TARGET}×`, r.http.ratio <= TARGET);
+      results.add(
+        '1 keyset depth',
+        `${label}, HTTP (full stack)`,
+        `${fmtMs(r.http.page1.p50)} vs ${fmtMs(r.http.deep.p50)} = ${fmtX(r.http.ratio)}`,
+        `≤ ${TARGET}×`,
+        r.http.ratio <= TARGET,
+      );
     }
-    results.add('1 keyset depth', `${spec.name} OFFSET p${r.deepPage} (same SQL)`, `${fmtMs(r.sql.offsetDeep.p50)} = ${fmtX(r.sql.offsetDeep.p50 / r.sql.rawPage1.p50)} of p1`);
+    results.add(
+      '1 keyset depth',
+      `${spec.name} OFFSET p${r.deepPage} (same SQL)`,
+      `${fmtMs(r.sql.offsetDeep.p50)} = ${fmtX(r.sql.offsetDeep.p50 / r.sql.rawPage1.p50)} of p1`,
+    );
     results.add(
       '1 keyset depth',
       `${spec.name} EXPLAIN p${r.deepPage}`,

@@ -42,7 +42,8 @@ export interface Rung {
 /** One authenticated one-row read, up the stack: the same account by id at every rung. */
 export async function ladderSuite(ctx: BenchContext): Promise<void> {
   const { results, prepared, largest, options } = ctx;
-  const account = (await prepared.pg.query<{ id: string }>(`SELECT id FROM accounts WHERE tenant_id = $1 ORDER BY name_key LIMIT 1 OFFSET 17`, [largest.id])).rows[0]?.id as string;
+  const account = (await prepared.pg.query<{ id: string }>(`SELECT id FROM accounts WHERE tenant_id = $1 ORDER BY name_key LIMIT 1 OFFSET 17`, [largest.id]))
+    .rows[0]?.id as string;
   const servers: ServerProcess[] = [];
   try {
     for (const rung of RUNGS) servers.push(rung.kind === 'full' ? ctx.app : await startServer(rung.kind, ctx.target.url, options.bcryptCost));
@@ -88,7 +89,9 @@ export async function ladderSuite(ctx: BenchContext): Promise<void> {
       if (t.procedure === 'session.status' && !(await (await fetch(t.url, { headers: t.headers })).text()).includes('"signedIn":true')) {
         throw new Error('session.status rung is not signed in');
       }
-      ctx.log(`  ${t.label}: ${fmtInt(ceiling.rps)} req/s; at ${fmtPct(FIXED_FRACTION)}: p50 ${fmtMs(fixed[i]?.p50 ?? NaN)}, p99 ${fmtMs(fixed[i]?.p99 ?? NaN)}`);
+      ctx.log(
+        `  ${t.label}: ${fmtInt(ceiling.rps)} req/s; at ${fmtPct(FIXED_FRACTION)}: p50 ${fmtMs(fixed[i]?.p50 ?? NaN)}, p99 ${fmtMs(fixed[i]?.p99 ?? NaN)}`,
+      );
     }
 
     const raw = rungs[0] as Rung;

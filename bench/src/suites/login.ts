@@ -64,7 +64,11 @@ export async function loginSuite(ctx: BenchContext): Promise<void> {
   // Fewer clients than the server's cap (BCRYPT_CONCURRENCY, cores − 1): the cap is not what limits them.
   const limited = await phase(Math.max(1, cores - 1));
 
-  results.add('6 login under load', `bcrypt cost ${options.bcryptCost}: compare time, ceiling (${cores} cores ÷ time)`, `${fmtMs(hashMs)}, ${ceiling.toFixed(1)} logins/s`);
+  results.add(
+    '6 login under load',
+    `bcrypt cost ${options.bcryptCost}: compare time, ceiling (${cores} cores ÷ time)`,
+    `${fmtMs(hashMs)}, ${ceiling.toFixed(1)} logins/s`,
+  );
   results.add('6 login under load', `accounts.list at ${options.loginListRate} req/s, idle: p50 / p99`, `${fmtMs(idle.p50)} / ${fmtMs(idle.p99)}`);
   for (const p of [saturated, limited]) {
     results.add(
@@ -75,7 +79,13 @@ export async function loginSuite(ctx: BenchContext): Promise<void> {
     if (p.failures) results.add('6 login under load', `${p.concurrency} concurrent: failed logins`, String(p.failures));
   }
   const share = saturated.logins / ceiling;
-  results.add('6 login under load', `${saturated.concurrency} concurrent (server hashes ${users.BCRYPT_CONCURRENCY} at a time): logins/s ÷ ceiling`, fmtPct(share), '≥ 60%', share >= 0.6);
+  results.add(
+    '6 login under load',
+    `${saturated.concurrency} concurrent (server hashes ${users.BCRYPT_CONCURRENCY} at a time): logins/s ÷ ceiling`,
+    fmtPct(share),
+    '≥ 60%',
+    share >= 0.6,
+  );
   const spread = saturated.busy.p99 / idle.p99;
   results.add('6 login under load', `${saturated.concurrency} concurrent: list p99 ÷ idle p99`, fmtX(spread), '≤ 3×', spread <= 3);
   results.detail('login', { hashMs, hashTimes, cores, ceiling, idle: withoutLatencies(idle), phases: [saturated, limited] });

@@ -64,6 +64,10 @@ export async function pgliteSuite(ctx: BenchContext): Promise<void> {
 
   results.add('7 embedded (PGlite)', 'cold start in memory: create + migrations', `${fmtMs(createMs)} + ${fmtMs(migrateMs)}`);
   results.add('7 embedded (PGlite)', 'on disk: first start + migrations / restart', `${fmtMs(disk.firstMs)} / ${fmtMs(disk.reopenMs)}`);
-  results.add('7 embedded (PGlite)', `dataset load (tenant ${shape.ordinal} shape, ${(shape.accounts * shape.months * shape.kpis).toLocaleString('en')} readings)`, `${(loadMs / 1000).toFixed(1)} s`);
+  results.add(
+    '7 embedded (PGlite)',
+    `dataset load (tenant ${shape.ordinal} shape, ${(shape.accounts * shape.months * shape.kpis).toLocaleString('en')} readings)`,
+    `${(loadMs / 1000).toFixed(1)} s`,
+  );
   results.detail('pglite', { createMs, migrateMs, disk, loadMs, shape, compare });
 }

@@ -65,7 +65,11 @@ export async function sessionSuite(ctx: BenchContext): Promise<void> {
 
   const share = authRps / anonRps;
   results.add('4 session cost', `auth.me (signed in): req/s, p50`, `${fmtInt(authRps)} req/s, ${fmtMs(auth.p50)}; ${authStatements.toFixed(1)} SQL/req`);
-  results.add('4 session cost', `session.status (no cookie): req/s, p50`, `${fmtInt(anonRps)} req/s, ${fmtMs(unauth.p50)}; ${anonStatements.toFixed(1)} SQL/req`);
+  results.add(
+    '4 session cost',
+    `session.status (no cookie): req/s, p50`,
+    `${fmtInt(anonRps)} req/s, ${fmtMs(unauth.p50)}; ${anonStatements.toFixed(1)} SQL/req`,
+  );
   results.add('4 session cost', 'signed-in ÷ signed-out no-op', fmtPct(share), '≥ 80%', share >= 0.8);
   results.add(
     '4 session cost',
@@ -74,5 +78,15 @@ export async function sessionSuite(ctx: BenchContext): Promise<void> {
     '≤ 1 (once a minute)',
     writes <= 1,
   );
-  results.detail('session', { authRps, anonRps, share, auth: withoutLatencies(auth), anon: withoutLatencies(unauth), sessionWrites: writes, authRequests, authStatements, anonStatements });
+  results.detail('session', {
+    authRps,
+    anonRps,
+    share,
+    auth: withoutLatencies(auth),
+    anon: withoutLatencies(unauth),
+    sessionWrites: writes,
+    authRequests,
+    authStatements,
+    anonStatements,
+  });
 }

@@ -13,10 +13,45 @@ import { now } from '../stats.js';
 
 const FILENAME = 'bench-upload.csv';
 const COLUMNS = [
-  'tenant_id', 'account_id', 'product_id', 'upload_id', 'period', 'category', 'kpi_name', 'kpi_key', 'raw',
-  'value', 'unit', 'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning',
+  'tenant_id',
+  'account_id',
+  'product_id',
+  'upload_id',
+  'period',
+  'category',
+  'kpi_name',
+  'kpi_key',
+  'raw',
+  'value',
+  'unit',
+  'status',
+  'score',
+  'impact',
+  'weight',
+  'source',
+  'frequency',
+  'warning',
 ] as const;
-const TYPES: BulkColumn['type'][] = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'text', 'float8', 'text', 'text', 'float8', 'text', 'float8', 'text', 'text', 'text'];
+const TYPES: BulkColumn['type'][] = [
+  'uuid',
+  'uuid',
+  'uuid',
+  'uuid',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'float8',
+  'text',
+  'text',
+  'float8',
+  'text',
+  'float8',
+  'text',
+  'text',
+  'text',
+];
 const UUID = /^[0-9a-f-]{36}$/i;
 
 const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -30,7 +65,11 @@ export function uploadCsv(accounts: number, kpis: number): Buffer {
     const s = (a * 7) % 41;
     ranges.forEach((r, k) => {
       const raw = values[k * 41 + s]?.raw ?? '';
-      lines.push([`Bench Upload ${String(a).padStart(5, '0')}`, UPLOAD_PERIOD, r.category, r.kpiName, raw, ['High', 'Medium', 'Low'][k % 3] as string, '0.05'].map(csvField).join(','));
+      lines.push(
+        [`Bench Upload ${String(a).padStart(5, '0')}`, UPLOAD_PERIOD, r.category, r.kpiName, raw, ['High', 'Medium', 'Low'][k % 3] as string, '0.05']
+          .map(csvField)
+          .join(','),
+      );
     });
   }
   return Buffer.from(`${lines.join('\n')}\n`);
@@ -95,9 +134,12 @@ export async function uploadSuite(ctx: BenchContext): Promise<void> {
   const parseStart = now();
   const parsed = parseCsv(csv);
   const parseMs = now() - parseStart;
-  if (parsed.problems.length || parsed.rows.length !== rows) throw new Error(`upload CSV parse: ${parsed.rows.length} rows, ${parsed.problems.length} problems`);
+  if (parsed.problems.length || parsed.rows.length !== rows)
+    throw new Error(`upload CSV parse: ${parsed.rows.length} rows, ${parsed.problems.length} problems`);
   const domainStart = now();
-  await rolledBack(db, tenant.id, (tx) => importUpload(tx, { tenantId: tenant.id, userId: adminId, ip: null }, { filename: FILENAME, contentType: 'text/csv', bytes: csv }));
+  await rolledBack(db, tenant.id, (tx) =>
+    importUpload(tx, { tenantId: tenant.id, userId: adminId, ip: null }, { filename: FILENAME, contentType: 'text/csv', bytes: csv }),
+  );
   const domainMs = now() - domainStart;
 
   // End to end: multipart POST to uploads.create on the real app, as the browser sends it.
@@ -116,11 +158,23 @@ export async function uploadSuite(ctx: BenchContext): Promise<void> {
   if (!UUID.test(uploadId) || !UUID.test(tenant.id)) throw new Error('unexpected ids');
 
   const { copyMs } = await copyBaseline(client, tenant.id, uploadId);
-  const stored = (await client.query({ text: `SELECT ${COLUMNS.join(', ')} FROM kpi_readings WHERE tenant_id = $1 AND upload_id = $2`, values: [tenant.id, uploadId], rowMode: 'array' })).rows as unknown[][];
+  const stored = (
+    await client.query({
+      text: `SELECT ${COLUMNS.join(', ')} FROM kpi_readings WHERE tenant_id = $1 AND upload_id = $2`,
+      values: [tenant.id, uploadId],
+      rowMode: 'array',
+    })
+  ).rows as unknown[][];
 
   // The domain's own bulk insert (unnest, 5,000 rows a statement) of the same rows, rolled back.
   const bulkStart = now();
-  await rolledBack(db, tenant.id, (tx) => bulkInsert(tx, 'kpi_readings', COLUMNS.map((name, i) => ({ name, type: TYPES[i] as BulkColumn['type'], values: stored.map((r) => r[i]) }))));
+  await rolledBack(db, tenant.id, (tx) =>
+    bulkInsert(
+      tx,
+      'kpi_readings',
+      COLUMNS.map((name, i) => ({ name, type: TYPES[i] as BulkColumn['type'], values: stored.map((r) => r[i]) })),
+    ),
+  );
   const bulkMs = now() - bulkStart;
 
   // Row by row: one INSERT per reading (prepared), one transaction, rolled back.
@@ -140,12 +194,20 @@ export async function uploadSuite(ctx: BenchContext): Promise<void> {
   const e2eRate = rate(rows, e2eMs);
   const copyRate = rate(rows, copyMs);
   const share = e2eRate / copyRate;
-  results.add('2 upload ingestion', `uploads.create end to end (${fmtInt(rows)} rows, HTTP multipart)`, `${(e2eMs / 1000).toFixed(2)} s = ${fmtInt(e2eRate)} rows/s`);
+  results.add(
+    '2 upload ingestion',
+    `uploads.create end to end (${fmtInt(rows)} rows, HTTP multipart)`,
+    `${(e2eMs / 1000).toFixed(2)} s = ${fmtInt(e2eRate)} rows/s`,
+  );
   results.add('2 upload ingestion', `COPY FROM STDIN, same rows (pg-copy-streams)`, `${(copyMs / 1000).toFixed(2)} s = ${fmtInt(copyRate)} rows/s`);
   results.add('2 upload ingestion', 'end to end ÷ COPY rate', fmtPct(share), '≥ 50%', share >= 0.5);
   results.add('2 upload ingestion', `  of which: parse CSV / domain import (rolled back)`, `${fmtMs(parseMs)} / ${(domainMs / 1000).toFixed(2)} s`);
   results.add('2 upload ingestion', `domain bulkInsert (unnest ×5,000), same rows`, `${(bulkMs / 1000).toFixed(2)} s = ${fmtInt(rate(rows, bulkMs))} rows/s`);
-  results.add('2 upload ingestion', `row-by-row INSERT (${fmtInt(single.length)} rows, 1 tx)`, `${(rowMs / 1000).toFixed(2)} s = ${fmtInt(rate(single.length, rowMs))} rows/s`);
+  results.add(
+    '2 upload ingestion',
+    `row-by-row INSERT (${fmtInt(single.length)} rows, 1 tx)`,
+    `${(rowMs / 1000).toFixed(2)} s = ${fmtInt(rate(single.length, rowMs))} rows/s`,
+  );
   results.detail('upload', {
     rows,
     csvBytes: csv.length,

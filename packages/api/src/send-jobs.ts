@@ -21,4 +21,3 @@ export async function sendJobs(db: Db, name: string, data: object[], options: { 
     { db: sqlThrough(db) },
   );
 }
-

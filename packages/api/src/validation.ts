@@ -5,7 +5,12 @@ import { MAX_CSV_UPLOAD_TEXT, MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT, textLimits } fr
 
 /** Shared input pieces; every procedure input is a strict object built from these. */
 
-export const email = z.string().trim().toLowerCase().max(textLimits.email).pipe(z.email({ message: 'Enter a valid email address.' }));
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(textLimits.email)
+  .pipe(z.email({ message: 'Enter a valid email address.' }));
 
 export const password = z.string().superRefine((p, ctx) => {
   const problem = passwordProblem(p);

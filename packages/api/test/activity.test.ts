@@ -119,7 +119,12 @@ describe('activity.exportCsv', () => {
     expect(update).toContain(',admin@acme.test,Acme Admin,account.update,account,');
     expect(update).toContain(',"{""tier"":""Gold""}","{""tier"":""Platinum""}",127.0.0.1,');
     const byMember = await acme.asAdmin.activity.exportCsv({ userId: acme.member.id, action: 'account.create' });
-    expect(byMember.csv.split('\r\n').slice(1, -1).map((l) => l.split(',')[1])).toEqual(['member@acme.test']);
+    expect(
+      byMember.csv
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[1]),
+    ).toEqual(['member@acme.test']);
   });
 
   it('defuses a formula in a user name', async () => {

@@ -88,7 +88,12 @@ async function record(caller: TestTenant, cases: Case[]): Promise<void> {
         })
         .execute();
     }
-    await caller.asAdmin.renewals.recordOutcome({ accountId: account.id, outcome: c.outcome, amount: c.outcome === 'renewed' || c.outcome === 'churned' ? null : 1000, reason: c.outcome === 'churned' ? 'Budget cut' : null });
+    await caller.asAdmin.renewals.recordOutcome({
+      accountId: account.id,
+      outcome: c.outcome,
+      amount: c.outcome === 'renewed' || c.outcome === 'churned' ? null : 1000,
+      reason: c.outcome === 'churned' ? 'Budget cut' : null,
+    });
   }
 }
 
@@ -169,7 +174,11 @@ describe('reports.churnSignal', () => {
 
   it('refuses other horizons, extra fields and callers without a session', async () => {
     await expectTrpcError(acme.asAdmin.reports.churnSignal({ monthsBefore: 2 as 1 }), 'BAD_REQUEST', /Choose 1, 3 or 6 months\./);
-    await expectTrpcError(acme.asAdmin.reports.churnSignal({ monthsBefore: 3, tenantId: globex.tenant.id } as never), 'BAD_REQUEST', /does not know the field tenantId/);
+    await expectTrpcError(
+      acme.asAdmin.reports.churnSignal({ monthsBefore: 3, tenantId: globex.tenant.id } as never),
+      'BAD_REQUEST',
+      /does not know the field tenantId/,
+    );
     await expectTrpcError(anonymousCaller(handle.app).reports.churnSignal({ monthsBefore: 3 }), 'UNAUTHORIZED');
     await expectTrpcError(anonymousCaller(handle.app).reports.churnSignalCsv({ monthsBefore: 3 }), 'UNAUTHORIZED');
   });

@@ -107,7 +107,13 @@ describe('exportTenant', () => {
     expect((JSON.parse(csv['playbook_recommendations.csv']?.[0]?.reasons ?? '[]') as unknown[])[0]).toHaveProperty('message');
 
     const everything = Object.values(files).join('\n');
-    for (const id of [globex.tenant.id, globex.admin.id, globex.member.id, ...(await ids('kpi_readings', globex.tenant.id)), ...(await ids('accounts', globex.tenant.id))]) {
+    for (const id of [
+      globex.tenant.id,
+      globex.admin.id,
+      globex.member.id,
+      ...(await ids('kpi_readings', globex.tenant.id)),
+      ...(await ids('accounts', globex.tenant.id)),
+    ]) {
       expect(everything).not.toContain(id);
     }
     expect(everything).not.toMatch(/\$2[aby]\$/);

@@ -42,8 +42,23 @@ function sessionFor(db: Db, user: PublicUser, tenant: Tenant): SessionPort {
     async start(input) {
       if (port.current) await sessions.deleteSession(db, port.current.sid);
       const createdAt = new Date();
-      const next: CurrentSession = { ...input, sid: `test-${randomUUID()}`, createdAt, lastSeenAt: createdAt, expiresAt: new Date(createdAt.getTime() + 8 * 3_600_000) };
-      await sessions.insertSession(db, { sid: next.sid, tenantId: input.tenant.id, userId: input.user.id, data: {}, rememberMe: next.rememberMe, createdAt, lastSeenAt: createdAt, expiresAt: next.expiresAt });
+      const next: CurrentSession = {
+        ...input,
+        sid: `test-${randomUUID()}`,
+        createdAt,
+        lastSeenAt: createdAt,
+        expiresAt: new Date(createdAt.getTime() + 8 * 3_600_000),
+      };
+      await sessions.insertSession(db, {
+        sid: next.sid,
+        tenantId: input.tenant.id,
+        userId: input.user.id,
+        data: {},
+        rememberMe: next.rememberMe,
+        createdAt,
+        lastSeenAt: createdAt,
+        expiresAt: next.expiresAt,
+      });
       port.current = next;
       return next;
     },
@@ -54,7 +69,13 @@ function sessionFor(db: Db, user: PublicUser, tenant: Tenant): SessionPort {
 
 export type Caller = ReturnType<typeof createCaller>;
 
-export function callerFor(db: Db, user: PublicUser, tenant: Tenant, ip: string | null = '127.0.0.1', options: Pick<Context, 'recomputeJobThreshold'> = {}): Caller {
+export function callerFor(
+  db: Db,
+  user: PublicUser,
+  tenant: Tenant,
+  ip: string | null = '127.0.0.1',
+  options: Pick<Context, 'recomputeJobThreshold'> = {},
+): Caller {
   return createCaller({
     ...options,
     db,

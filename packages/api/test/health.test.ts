@@ -176,7 +176,13 @@ describe('health.explain', () => {
       range: { source: 'default', unit: 'hours', higherIsBetter: false, scaleMin: 0, riskThreshold: 8, healthyThreshold: 2, scaleMax: 999 },
     });
     expect(r.get('Mean Time to Resolution (MTTR)')?.score).toBeCloseTo(40.4, 9); // 34 + 32·(24 − 20)/(24 − 4)
-    expect(r.get('Happiness Index')).toMatchObject({ raw: '9', status: 'unknown', score: null, range: null, warning: expect.stringMatching(/not in the catalogue/) });
+    expect(r.get('Happiness Index')).toMatchObject({
+      raw: '9',
+      status: 'unknown',
+      score: null,
+      range: null,
+      warning: expect.stringMatching(/not in the catalogue/),
+    });
 
     // A tenant range shows as such; the others stay default.
     await acme.asAdmin.ranges.update({ kpi: 'first response time', higherIsBetter: false, scaleMin: 0, healthyThreshold: 1, riskThreshold: 4, scaleMax: 48 });
@@ -240,7 +246,12 @@ describe('health.summary', () => {
     expect(summary.averageTrend[1]?.average).toBeCloseTo((34 + 62.8 + 100 + epsilon) / 4, 9);
     // Only the three accounts scored in both periods move the average (Epsilon is new, Delta unscored):
     // ((34 − 81.85) + (62.8 − 66.976) + (100 − 34)) / 3 = 13.974 / 3 = 4.658
-    expect(summary.averageChange).toEqual({ period: '2026-03', previousPeriod: '2026-02', accounts: 3, change: expect.closeTo((34 - 81.85 + (62.8 - README_OVERALL) + (100 - 34)) / 3, 9) });
+    expect(summary.averageChange).toEqual({
+      period: '2026-03',
+      previousPeriod: '2026-02',
+      accounts: 3,
+      change: expect.closeTo((34 - 81.85 + (62.8 - README_OVERALL) + (100 - 34)) / 3, 9),
+    });
     // Worst first.
     expect(summary.needingAttention).toEqual([
       { id: id('Acme Corp'), name: 'Acme Corp', overall: 34, tier: 'critical', period: '2026-03' },
@@ -248,8 +259,24 @@ describe('health.summary', () => {
     ]);
     // Biggest drop first; Gamma rose and is not listed.
     expect(summary.biggestDrops).toEqual([
-      { id: id('Acme Corp'), name: 'Acme Corp', period: '2026-03', previousPeriod: '2026-02', overall: 34, previous: expect.closeTo(81.85, 9), change: expect.closeTo(-47.85, 9) },
-      { id: id('Beta LLC'), name: 'Beta LLC', period: '2026-03', previousPeriod: '2026-02', overall: expect.closeTo(62.8, 9), previous: expect.closeTo(66.976, 9), change: expect.closeTo(-4.176, 9) },
+      {
+        id: id('Acme Corp'),
+        name: 'Acme Corp',
+        period: '2026-03',
+        previousPeriod: '2026-02',
+        overall: 34,
+        previous: expect.closeTo(81.85, 9),
+        change: expect.closeTo(-47.85, 9),
+      },
+      {
+        id: id('Beta LLC'),
+        name: 'Beta LLC',
+        period: '2026-03',
+        previousPeriod: '2026-02',
+        overall: expect.closeTo(62.8, 9),
+        previous: expect.closeTo(66.976, 9),
+        change: expect.closeTo(-4.176, 9),
+      },
     ]);
 
     // Archived accounts leave the portfolio.
@@ -268,7 +295,10 @@ describe('health.summary', () => {
     const months = Array.from({ length: 14 }, (_, i) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
     // Zeta: 14 months at 100%, except the period uploaded last (2025-12) and the latest (2026-02).
     const retention = (period: string, value: string): Line => ['Zeta', period, 'Product Usage', 'Customer Retention Rate', value, 'High'];
-    await uploadCsv(acme.asAdmin, months.filter((m) => m !== '2025-12' && m !== '2026-02').map((m) => retention(m, '100%')));
+    await uploadCsv(
+      acme.asAdmin,
+      months.filter((m) => m !== '2025-12' && m !== '2026-02').map((m) => retention(m, '100%')),
+    );
     await uploadCsv(acme.asAdmin, [retention('2026-02', '71%')]);
     let summary = await acme.asMember.health.summary();
     expect(summary.averageTrend.map((t) => t.period)).toEqual(months.slice(1).filter((m) => m !== '2025-12'));
@@ -331,7 +361,10 @@ describe('health.products', () => {
       ['Web', 100, 'healthy', 1, 1],
     ]);
     expect(january.products[0]?.categories.map((c) => [c.category, c.score])).toEqual(
-      expect.arrayContaining([['Product Usage', 34], ['Support', 67]]),
+      expect.arrayContaining([
+        ['Product Usage', 34],
+        ['Support', 67],
+      ]),
     );
     // The account's own health still comes from its four account-level readings only.
     expect((await acme.asMember.health.account({ accountId, period: '2026-01' }))?.overall).toBeCloseTo(README_OVERALL, 9);

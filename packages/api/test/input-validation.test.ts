@@ -46,7 +46,11 @@ describe('strict inputs', () => {
       ['health.products', loose(a.health.products), { accountId }],
       ['health.trend', loose(a.health.trend), { accountId }],
       ['health.summary', loose(a.health.summary), {}],
-      ['ranges.update', loose(a.ranges.update), { kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, healthyThreshold: 5, riskThreshold: 15, scaleMax: 100 }],
+      [
+        'ranges.update',
+        loose(a.ranges.update),
+        { kpi: 'Churn Rate', higherIsBetter: false, scaleMin: 0, healthyThreshold: 5, riskThreshold: 15, scaleMax: 100 },
+      ],
       ['ranges.reset', loose(a.ranges.reset), { all: true }],
       ['ranges.updateSettings', loose(a.ranges.updateSettings), { categoryWeights: { Support: 1 }, tiers: { healthy: 80, atRisk: 60 } }],
     ];

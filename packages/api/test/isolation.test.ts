@@ -61,15 +61,28 @@ describe('tenant isolation', () => {
     // a hand-made account with a product, a range override and its own settings.
     const csv = await uploadCsv(
       globex.asAdmin,
-      [...readmeExample('TechCorp Solutions', '2026-01'), ...readmeExample('TechCorp Solutions', '2026-02'), ['TechCorp Solutions', '2026-02', 'Support', 'Ticket Volume', '100', 'High']],
+      [
+        ...readmeExample('TechCorp Solutions', '2026-01'),
+        ...readmeExample('TechCorp Solutions', '2026-02'),
+        ['TechCorp Solutions', '2026-02', 'Support', 'Ticket Volume', '100', 'High'],
+      ],
       {},
       { header: ['product'], rows: [[''], [''], [''], [''], [''], [''], [''], [''], ['Mobile']] },
     );
     const workbook = await uploadWorkbook(globex.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-02');
-    const rejected = await globex.asAdmin.uploads.create(formData({}, { name: 'no-value.csv', bytes: 'account,period,category,kpi\nGlobex,2026-01,Support,Ticket Volume\n' }));
+    const rejected = await globex.asAdmin.uploads.create(
+      formData({}, { name: 'no-value.csv', bytes: 'account,period,category,kpi\nGlobex,2026-01,Support,Ticket Volume\n' }),
+    );
     const other = await globex.asAdmin.accounts.create({ name: 'DataCo Inc', industry: 'Data', revenue: 1000 });
     await globex.asAdmin.accounts.addProduct({ accountId: other.id, name: 'Analytics' });
-    await globex.asAdmin.ranges.update({ kpi: 'Customer Retention Rate', higherIsBetter: true, scaleMin: 0, riskThreshold: 80, healthyThreshold: 95, scaleMax: 100 });
+    await globex.asAdmin.ranges.update({
+      kpi: 'Customer Retention Rate',
+      higherIsBetter: true,
+      scaleMin: 0,
+      riskThreshold: 80,
+      healthyThreshold: 95,
+      scaleMax: 100,
+    });
     await globex.asAdmin.ranges.updateSettings({ categoryWeights: { 'Product Usage': 50, Support: 50 }, tiers: { healthy: 70, atRisk: 50 } });
     their = {
       accountId: csv.report.accounts[0]?.id as string,
@@ -154,7 +167,14 @@ describe('tenant isolation', () => {
     expect(csv.report.accounts[0]?.id).not.toBe(their.accountId);
     await uploadWorkbook(acme.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-02');
     await uploadCsv(acme.asAdmin, readmeExample('DataCo Inc', '2026-02'), { createAccounts: 'false' });
-    await acme.asAdmin.ranges.update({ kpi: 'Customer Retention Rate', higherIsBetter: true, scaleMin: 0, riskThreshold: 50, healthyThreshold: 60, scaleMax: 100 });
+    await acme.asAdmin.ranges.update({
+      kpi: 'Customer Retention Rate',
+      higherIsBetter: true,
+      scaleMin: 0,
+      riskThreshold: 50,
+      healthyThreshold: 60,
+      scaleMax: 100,
+    });
     await acme.asAdmin.ranges.updateSettings({ categoryWeights: { Support: 1 }, tiers: { healthy: 90, atRisk: 10 } });
     await acme.asAdmin.ranges.reset({ kpi: 'Customer Retention Rate' });
     await acme.asAdmin.ranges.reset({ all: true });
@@ -167,7 +187,6 @@ describe('tenant isolation', () => {
 
     expect(await snapshotTenant(handle.db, globex.tenant.id)).toEqual(before);
   });
-
 });
 
 describe('the isolation tests', () => {

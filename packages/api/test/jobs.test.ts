@@ -59,7 +59,16 @@ describe('scheduled jobs', () => {
     const now = new Date('2026-06-01T12:00:00Z');
     const minutes = (m: number) => new Date(now.getTime() - m * 60_000);
     const add = (sid: string, rememberMe: boolean, lastSeenAt: Date, expiresAt: Date) =>
-      sessions.insertSession(handle.db, { sid, tenantId: acme.tenant.id, userId: acme.admin.id, data: {}, rememberMe, createdAt: minutes(120), lastSeenAt, expiresAt });
+      sessions.insertSession(handle.db, {
+        sid,
+        tenantId: acme.tenant.id,
+        userId: acme.admin.id,
+        data: {},
+        rememberMe,
+        createdAt: minutes(120),
+        lastSeenAt,
+        expiresAt,
+      });
     const later = new Date(now.getTime() + 3_600_000);
     await add('live', false, minutes(10), later);
     await add('idle', false, minutes(31), later);
@@ -82,12 +91,20 @@ describe('scheduled jobs', () => {
     const healthy: ScheduledJob = { name: 'test.healthy', cron: '* * * * *', description: 'Works.', run: () => Promise.resolve('ok') };
     const queue = await testQueue(handle.app, [failing, healthy]);
     try {
-      const healthyRuns = await eventually(() => runsOf('test.healthy'), (r) => r.some((x) => x.status === 'completed'));
+      const healthyRuns = await eventually(
+        () => runsOf('test.healthy'),
+        (r) => r.some((x) => x.status === 'completed'),
+      );
       expect(healthyRuns[0]).toMatchObject({ status: 'completed', attempt: 1 });
       // retryLimit 2: the first attempt and two retries, all of the same job.
       // A new minute starts a new occurrence (another job id): follow the first one.
       const firstJob = (r: Awaited<ReturnType<typeof runsOf>>) => r.filter((x) => x.job_id === r[0]?.job_id && x.status === 'failed');
-      const attempts = firstJob(await eventually(() => runsOf('test.failing'), (r) => firstJob(r).length >= 3));
+      const attempts = firstJob(
+        await eventually(
+          () => runsOf('test.failing'),
+          (r) => firstJob(r).length >= 3,
+        ),
+      );
       expect(attempts.map((r) => [r.attempt, r.status, r.error])).toEqual([
         [1, 'failed', 'The receiver is down.'],
         [2, 'failed', 'The receiver is down.'],
@@ -115,7 +132,10 @@ describe('scheduled jobs', () => {
     const counted: ScheduledJob = { name: 'test.once', cron: '* * * * *', description: 'Counts.', run: () => new Promise((r) => setTimeout(r, 300)) };
     const queues = [await testQueue(handle.app, [counted]), await testQueue(second?.db ?? handle.app, [counted])];
     try {
-      await eventually(() => runsOf('test.once'), (r) => r.length > 0 && r.every((x) => x.status === 'completed'));
+      await eventually(
+        () => runsOf('test.once'),
+        (r) => r.length > 0 && r.every((x) => x.status === 'completed'),
+      );
       // Let both instances check the schedule several more times within the same minute.
       await new Promise((resolve) => setTimeout(resolve, 5000));
       const runs = await runsOf('test.once');

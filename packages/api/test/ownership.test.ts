@@ -31,8 +31,14 @@ describe('owners matched from the free-text owner', () => {
     expect(cleared.owner).toBeNull();
     const updates = await activity('account.update');
     expect(updates.map((e) => [e.before, e.after])).toEqual([
-      [{ csmOwner: 'Acme Admin', ownerUserId: acme.admin.id }, { csmOwner: null, ownerUserId: null }],
-      [{ csmOwner: 'acme member', ownerUserId: null }, { csmOwner: 'Acme Admin', ownerUserId: acme.admin.id }],
+      [
+        { csmOwner: 'Acme Admin', ownerUserId: acme.admin.id },
+        { csmOwner: null, ownerUserId: null },
+      ],
+      [
+        { csmOwner: 'acme member', ownerUserId: null },
+        { csmOwner: 'Acme Admin', ownerUserId: acme.admin.id },
+      ],
     ]);
   });
 
@@ -55,8 +61,17 @@ describe('owners matched from the free-text owner', () => {
     const unmatched = pages.flat();
     // 12 distinct owner names in the workbook (5 rows have none); Carlos Rodriguez matched.
     expect(unmatched.map((u) => u.csmOwner)).toEqual([
-      'Ana Martinez', 'Diego Santos', 'Emily Davis', 'Emma Schmidt', 'James Wilson', 'Maria Garcia', 'Pierre Dubois',
-      'Priya Patel', 'Sarah Johnson', 'Wei Zhang', 'Yuki Tanaka',
+      'Ana Martinez',
+      'Diego Santos',
+      'Emily Davis',
+      'Emma Schmidt',
+      'James Wilson',
+      'Maria Garcia',
+      'Pierre Dubois',
+      'Priya Patel',
+      'Sarah Johnson',
+      'Wei Zhang',
+      'Yuki Tanaka',
     ]);
     expect(unmatched.find((u) => u.csmOwner === 'Emily Davis')?.accounts).toBe(5);
     await expectTrpcError(acme.asMember.accounts.unmatchedOwners({}), 'FORBIDDEN');
@@ -79,7 +94,6 @@ async function book() {
 }
 
 describe('accounts.list by owner', () => {
-
   it("shows a member their own book with 'me', everyone's with null, and keyset-paginates it", async () => {
     const { mine } = await book();
     const pages = await allPages((cursor) => acme.asMember.accounts.list({ owner: 'me', limit: 2, cursor }), 2);
@@ -146,15 +160,23 @@ describe('accounts.assignOwner', () => {
     expect(entries[0]).toMatchObject({ resourceId: ids[0], before: { ownerUserId: acme.member.id }, after: { ownerUserId: null } });
   });
 
-  it('refuses members, other tenants\' accounts and users, deactivated users and an empty selection, changing nothing', async () => {
+  it("refuses members, other tenants' accounts and users, deactivated users and an empty selection, changing nothing", async () => {
     const account = await acme.asAdmin.accounts.create({ name: 'Solo' });
     const foreign = await globex.asAdmin.accounts.create({ name: 'Elsewhere' });
     await expectTrpcError(acme.asMember.accounts.assignOwner({ accountIds: [account.id], userId: acme.member.id }), 'FORBIDDEN');
-    await expectTrpcError(acme.asAdmin.accounts.assignOwner({ accountIds: [account.id, foreign.id], userId: acme.member.id }), 'NOT_FOUND', 'Account not found.');
+    await expectTrpcError(
+      acme.asAdmin.accounts.assignOwner({ accountIds: [account.id, foreign.id], userId: acme.member.id }),
+      'NOT_FOUND',
+      'Account not found.',
+    );
     await expectTrpcError(acme.asAdmin.accounts.assignOwner({ accountIds: [account.id], userId: globex.member.id }), 'NOT_FOUND', 'User not found.');
     await expectTrpcError(acme.asAdmin.accounts.assignOwner({ accountIds: [account.id], userId: randomUUID() }), 'NOT_FOUND', 'User not found.');
     await acme.asAdmin.users.setActive({ id: acme.member.id, active: false });
-    await expectTrpcError(acme.asAdmin.accounts.assignOwner({ accountIds: [account.id], userId: acme.member.id }), 'CONFLICT', 'Acme Member is deactivated and cannot own accounts.');
+    await expectTrpcError(
+      acme.asAdmin.accounts.assignOwner({ accountIds: [account.id], userId: acme.member.id }),
+      'CONFLICT',
+      'Acme Member is deactivated and cannot own accounts.',
+    );
     await expectTrpcError(acme.asAdmin.accounts.assignOwner({ accountIds: [], userId: acme.admin.id }), 'BAD_REQUEST');
     expect((await acme.asAdmin.accounts.byId({ id: account.id })).owner).toBeNull();
     expect((await globex.asAdmin.accounts.byId({ id: foreign.id })).owner).toBeNull();

@@ -37,9 +37,23 @@ const values = ['94%', '71%', '100%', '50%', '$5'];
 
 async function seedAcme() {
   // Accounts 000–099 come from one CSV upload (2026-01), 30 of them get a second month.
-  const jan: Line[] = Array.from({ length: 100 }, (_, i) => [accountName(i), '2026-01', 'Product Usage', 'Customer Retention Rate', values[i % 5] as string, 'High']);
+  const jan: Line[] = Array.from({ length: 100 }, (_, i) => [
+    accountName(i),
+    '2026-01',
+    'Product Usage',
+    'Customer Retention Rate',
+    values[i % 5] as string,
+    'High',
+  ]);
   await uploadCsv(acme.asAdmin, jan);
-  const feb: Line[] = Array.from({ length: 30 }, (_, i) => [accountName(i), '2026-02', 'Product Usage', 'Customer Retention Rate', values[i % 5] as string, 'High']);
+  const feb: Line[] = Array.from({ length: 30 }, (_, i) => [
+    accountName(i),
+    '2026-02',
+    'Product Usage',
+    'Customer Retention Rate',
+    values[i % 5] as string,
+    'High',
+  ]);
   await uploadCsv(acme.asAdmin, feb);
   // Accounts 100–119 are created by hand: 100–104 churned, 105–109 onboarding, the rest active.
   for (let i = 100; i < 120; i++) {
@@ -226,7 +240,9 @@ describe('kpis.list', () => {
 
 /** Upload ids of a tenant in list order (newest first, then id descending), from the table. */
 async function uploadOrder(tenantId: string) {
-  return ids(await handle.db.selectFrom('kpi_uploads').select('id').where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute());
+  return ids(
+    await handle.db.selectFrom('kpi_uploads').select('id').where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
+  );
 }
 
 describe('uploads.list', () => {

@@ -152,13 +152,21 @@ describe('triggers', () => {
 
 describe('trigger preview', () => {
   it('counts the accounts a trigger would fire for now, with its thresholds or the edited ones, and writes nothing', async () => {
-    for (const [name, days] of [['In 10 days', 10], ['In 40 days', 40], ['In 100 days', 100]] as const) {
+    for (const [name, days] of [
+      ['In 10 days', 10],
+      ['In 40 days', 40],
+      ['In 100 days', 100],
+    ] as const) {
       await acme.asAdmin.accounts.create({ name, renewalDate: daysFromNow(days) });
     }
     const renewal = await triggerOf(acme.asAdmin, 'Renewal is within 90 days');
     const activityBefore = (await acme.asAdmin.activity.list({ limit: 100 })).items.length;
     // Renewing in 10 and 40 days are within 90; 100 days is not.
-    expect(await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id })).toEqual({ description: 'Renewal is within 90 days', accounts: 2, evaluatedAccounts: 3 });
+    expect(await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id })).toEqual({
+      description: 'Renewal is within 90 days',
+      accounts: 2,
+      evaluatedAccounts: 3,
+    });
     expect((await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 30 } })).accounts).toBe(1);
     expect((await acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 120 } })).accounts).toBe(3);
     // Nothing was written: no recommendation, no activity, the stored thresholds unchanged.
@@ -180,7 +188,11 @@ describe('trigger preview', () => {
     const foreign = await expectTrpcError(globex.asAdmin.playbooks.previewTrigger({ id: renewal.id }), 'NOT_FOUND');
     const random = await expectTrpcError(globex.asAdmin.playbooks.previewTrigger({ id: randomUUID() }), 'NOT_FOUND');
     expect(foreign.message).toBe(random.message);
-    await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { points: 5 } }), 'BAD_REQUEST', 'These thresholds do not fit a renewal_within trigger.');
+    await expectTrpcError(
+      acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { points: 5 } }),
+      'BAD_REQUEST',
+      'These thresholds do not fit a renewal_within trigger.',
+    );
     const zero = await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: renewal.id, params: { days: 0 } }), 'BAD_REQUEST');
     expect(zero.cause).toMatchObject({ fieldErrors: { 'params.days': ['Enter 1 or more.'] } });
     await expectTrpcError(acme.asAdmin.playbooks.previewTrigger({ id: 'x' }), 'BAD_REQUEST');
@@ -197,11 +209,7 @@ describe('evaluation on the sample workbooks', () => {
       ['Automotive Solutions', 60, ['Customer Satisfaction (CSAT) is below 3.5: 3 (by 0.5)']],
     ]);
     expect(summary(await ranked(acme.asMember, 'activation_blitz'))).toEqual([
-      [
-        'Global Manufacturing Inc',
-        42.7,
-        ['Onboarding Completion Rate is below 75: 71 (by 4)', 'Product Activation Rate is below 70: 68 (by 2)'],
-      ],
+      ['Global Manufacturing Inc', 42.7, ['Onboarding Completion Rate is below 75: 71 (by 4)', 'Product Activation Rate is below 70: 68 (by 2)']],
       ['Consulting Partners', 23.3, ['Product Activation Rate is below 70: 66 (by 4)']],
     ]);
     expect(summary(await ranked(acme.asMember, 'sla_stabiliser'))).toEqual([
@@ -213,7 +221,10 @@ describe('evaluation on the sample workbooks', () => {
       ['Automotive Solutions', 12.1, ['Health score is below 50: 47.9 (by 2.1)']],
       ['Global Manufacturing Inc', 12.1, ['Health score is below 50: 47.9 (by 2.1)']],
     ]);
-    expect((await ranked(acme.asMember, 'renewal_safeguard')).map((r) => r.urgencyReasons)).toEqual([['health 2.1 points below 50'], ['health 2.1 points below 50']]);
+    expect((await ranked(acme.asMember, 'renewal_safeguard')).map((r) => r.urgencyReasons)).toEqual([
+      ['health 2.1 points below 50'],
+      ['health 2.1 points below 50'],
+    ]);
     expect((await ranked(acme.asMember, 'sla_stabiliser')).at(-1)?.urgencyReasons).toEqual(['Mean Time to Resolution (MTTR) is above 16, by 3 hours']);
     expect(summary(await ranked(acme.asMember, 'expansion_timing'))).toEqual([
       ['Financial Services Group', 50, ['Upsell and Cross-sell Revenue is above 20: 26 (by 6)']],
@@ -349,12 +360,21 @@ describe('executions', () => {
     expect(again.message).toBe('Consulting Partners is already running the SLA stabiliser playbook; finish or cancel it first.');
 
     const [s1, s2, ...rest] = started.steps.map((s) => s.id);
-    const afterStep = await acme.asMember.playbooks.completeStep({ executionId: started.id, stepId: s1 as string, note: '14 tickets past SLA', outcome: 'Backlog listed' });
+    const afterStep = await acme.asMember.playbooks.completeStep({
+      executionId: started.id,
+      stepId: s1 as string,
+      note: '14 tickets past SLA',
+      outcome: 'Backlog listed',
+    });
     expect(afterStep.steps[0]).toMatchObject({ status: 'done', note: '14 tickets past SLA', outcome: 'Backlog listed', completedBy: { id: acme.member.id } });
     const skipped = await acme.asMember.playbooks.skipStep({ executionId: started.id, stepId: s2 as string, reason: 'Sponsor already informed' });
     expect(skipped.steps[1]).toMatchObject({ status: 'skipped', note: 'Sponsor already informed', outcome: null });
     expect(skipped.progress).toEqual({ total: 7, done: 1, skipped: 1, pending: 5, percent: 29 });
-    await expectTrpcError(acme.asMember.playbooks.completeStep({ executionId: started.id, stepId: s1 as string, note: 'again' }), 'CONFLICT', 'Step 1 is already done.');
+    await expectTrpcError(
+      acme.asMember.playbooks.completeStep({ executionId: started.id, stepId: s1 as string, note: 'again' }),
+      'CONFLICT',
+      'Step 1 is already done.',
+    );
 
     const paused = await acme.asMember.playbooks.pause({ id: started.id, reason: 'Customer freeze week' });
     expect(paused).toMatchObject({ status: 'paused', allowedActions: ['resume', 'cancel'] });
@@ -364,7 +384,11 @@ describe('executions', () => {
       'This playbook is paused; resume it before working on its steps.',
     );
     await expectTrpcError(acme.asMember.playbooks.pause({ id: started.id }), 'CONFLICT', 'This playbook is paused and cannot be paused.');
-    await expectTrpcError(acme.asMember.playbooks.complete({ id: started.id }), 'CONFLICT', 'This playbook is paused and cannot be completed; resume it first.');
+    await expectTrpcError(
+      acme.asMember.playbooks.complete({ id: started.id }),
+      'CONFLICT',
+      'This playbook is paused and cannot be completed; resume it first.',
+    );
     expect(await acme.asMember.playbooks.resume({ id: started.id })).toMatchObject({ status: 'active', allowedActions: ['pause', 'cancel', 'resolveSteps'] });
     await expectTrpcError(acme.asMember.playbooks.resume({ id: started.id }), 'CONFLICT', 'This playbook is active and cannot be resumed.');
     await expectTrpcError(acme.asMember.playbooks.complete({ id: started.id }), 'CONFLICT', '5 steps are still open; complete or skip them first.');
@@ -465,7 +489,10 @@ describe('executions', () => {
       ['cancel', (id) => b.playbooks.cancel({ id, reason: 'x' })],
       ['complete', (id) => b.playbooks.complete({ id })],
       ['start (account)', (id) => b.playbooks.start({ accountId: id === e.id ? (ids.automotive as string) : id, playbookKey: 'voc_sprint' })],
-      ['start (recommendation)', (id) => b.playbooks.start({ accountId: globexAccount.id, playbookKey: 'voc_sprint', recommendationId: id === e.id ? rec?.id : id })],
+      [
+        'start (recommendation)',
+        (id) => b.playbooks.start({ accountId: globexAccount.id, playbookKey: 'voc_sprint', recommendationId: id === e.id ? rec?.id : id }),
+      ],
     ];
     for (const [name, call] of pairs) {
       const foreign = await expectTrpcError(call(e.id), 'NOT_FOUND');
@@ -526,7 +553,9 @@ describe('report', () => {
     expect(markdown).toContain('### 2. Agree the sprint with the sponsor: skipped\n\nSkipped by Acme Admin on');
     expect(markdown).toContain('**Reason:**\n\n> Sponsor on leave');
     expect(markdown).toContain('### 9. Measure again and record the result: open');
-    expect(markdown).toMatch(/## Audit trail\n\n- .* UTC: Acme Member started the playbook\n- .* UTC: Acme Member completed step 1\n- .* UTC: Acme Admin skipped step 2\n/);
+    expect(markdown).toMatch(
+      /## Audit trail\n\n- .* UTC: Acme Member started the playbook\n- .* UTC: Acme Member completed step 1\n- .* UTC: Acme Admin skipped step 2\n/,
+    );
 
     await acme.asAdmin.playbooks.pause({ id: e.id, reason: 'Budget freeze\nuntil Q2' });
     await acme.asMember.playbooks.cancel({ id: e.id, reason: 'Customer asked to pause all projects' });

@@ -28,7 +28,14 @@ async function allAccounts(caller: Caller) {
 
 async function counts() {
   const count = async (table: 'accounts' | 'products' | 'activity_log') =>
-    Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await handle.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { accounts: await count('accounts'), products: await count('products'), activity: await count('activity_log') };
 }
 

@@ -46,21 +46,39 @@ describe('ranges.list', () => {
     const sorted = [...ranges].sort((a, b) => a.category.localeCompare(b.category) || a.kpiName.localeCompare(b.kpiName));
     expect(ranges.map((r) => r.key)).toEqual(sorted.map((r) => r.key));
     const crr = ranges.find((r) => r.key === 'customer retention rate');
-    const range = { kpiName: 'Customer Retention Rate', category: 'Product Usage', unit: '%', higherIsBetter: true, scaleMin: 0, riskThreshold: 71, healthyThreshold: 91, scaleMax: 100 };
+    const range = {
+      kpiName: 'Customer Retention Rate',
+      category: 'Product Usage',
+      unit: '%',
+      higherIsBetter: true,
+      scaleMin: 0,
+      riskThreshold: 71,
+      healthyThreshold: 91,
+      scaleMax: 100,
+    };
     expect(crr).toEqual({ ...range, key: 'customer retention rate', source: 'default', default: range });
-    expect(new Set(ranges.map((r) => r.category))).toEqual(new Set(['Product Usage', 'Support', 'Customer Sentiment', 'Business Outcomes', 'Relationship Strength']));
+    expect(new Set(ranges.map((r) => r.category))).toEqual(
+      new Set(['Product Usage', 'Support', 'Customer Sentiment', 'Business Outcomes', 'Relationship Strength']),
+    );
   });
 });
 
 describe('ranges.update', () => {
-  it("overrides one KPI for the tenant and re-scores its stored readings and health in the same call", async () => {
+  it('overrides one KPI for the tenant and re-scores its stored readings and health in the same call', async () => {
     const before = await acmeState();
     expect(before.readings.get('Customer Retention Rate')).toMatchObject({ status: 'healthy', score: 78 });
     expect(before.health?.overall).toBeCloseTo(README_OVERALL, 9);
     expect(before.health?.tier).toBe('at_risk');
 
     const updated = await acme.asAdmin.ranges.update({ ...CRR, riskThreshold: 95, healthyThreshold: 99 });
-    expect(updated).toMatchObject({ kpiName: 'Customer Retention Rate', key: 'customer retention rate', source: 'tenant', riskThreshold: 95, healthyThreshold: 99, default: { riskThreshold: 71, healthyThreshold: 91 } });
+    expect(updated).toMatchObject({
+      kpiName: 'Customer Retention Rate',
+      key: 'customer retention rate',
+      source: 'tenant',
+      riskThreshold: 95,
+      healthyThreshold: 99,
+      default: { riskThreshold: 71, healthyThreshold: 91 },
+    });
     // at_risk (66.976) → critical (46.57, below): one account rescored, one tier change.
     expect(updated.effect).toEqual({ accountsRescored: 1, tierChanges: 1 });
 
@@ -115,7 +133,11 @@ describe('ranges.update', () => {
       'BAD_REQUEST',
       /the healthy threshold \(10\) must not be above the scale maximum \(4\)/,
     );
-    await expectTrpcError(acme.asAdmin.ranges.update({ ...CRR, scaleMin: 100, scaleMax: 100, riskThreshold: 100, healthyThreshold: 100 }), 'BAD_REQUEST', /The scale minimum \(100\) must be below the scale maximum \(100\)/);
+    await expectTrpcError(
+      acme.asAdmin.ranges.update({ ...CRR, scaleMin: 100, scaleMax: 100, riskThreshold: 100, healthyThreshold: 100 }),
+      'BAD_REQUEST',
+      /The scale minimum \(100\) must be below the scale maximum \(100\)/,
+    );
     await expectTrpcError(acme.asAdmin.ranges.update({ ...CRR, riskThreshold: Number.NaN, healthyThreshold: 91 }), 'BAD_REQUEST');
 
     const state = await acmeState();
@@ -126,7 +148,11 @@ describe('ranges.update', () => {
   });
 
   it('is NOT_FOUND for a KPI outside the catalogue and FORBIDDEN for members', async () => {
-    await expectTrpcError(acme.asAdmin.ranges.update({ ...CRR, kpi: 'Happiness Index', riskThreshold: 50, healthyThreshold: 80 }), 'NOT_FOUND', 'KPI not found.');
+    await expectTrpcError(
+      acme.asAdmin.ranges.update({ ...CRR, kpi: 'Happiness Index', riskThreshold: 50, healthyThreshold: 80 }),
+      'NOT_FOUND',
+      'KPI not found.',
+    );
     await expectTrpcError(acme.asMember.ranges.update({ ...CRR, riskThreshold: 95, healthyThreshold: 99 }), 'FORBIDDEN', 'Only admins can do this.');
     await expectTrpcError(acme.asMember.ranges.reset({ all: true }), 'FORBIDDEN');
     await expectTrpcError(acme.asMember.ranges.reset({ kpi: 'Customer Retention Rate' }), 'FORBIDDEN');
@@ -149,7 +175,11 @@ describe('ranges.reset', () => {
     expect((await acmeState()).health?.overall).toBeCloseTo((30 * productUsage + 20 * 57.64) / 50, 9);
 
     // The one account goes from critical (overall (30·36.989… + 20·57.64)/50 = 45.25) to at_risk.
-    expect(await acme.asAdmin.ranges.reset({ kpi: ' CUSTOMER retention rate' })).toEqual({ reset: 1, effect: { accountsRescored: 1, tierChanges: 1 }, queued: false });
+    expect(await acme.asAdmin.ranges.reset({ kpi: ' CUSTOMER retention rate' })).toEqual({
+      reset: 1,
+      effect: { accountsRescored: 1, tierChanges: 1 },
+      queued: false,
+    });
     // CRR back to 78, Product Usage 71: (30·71 + 20·57.64)/50 = 65.656
     const one = await acmeState();
     expect(one.readings.get('Customer Retention Rate')?.score).toBe(78);
@@ -200,7 +230,11 @@ describe('ranges.updateSettings', () => {
 
   it('rejects invalid settings with BAD_REQUEST and keeps the stored health', async () => {
     const weights = { 'Product Usage': 30, Support: 20 };
-    await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 70, atRisk: 75 } }), 'BAD_REQUEST', 'The at-risk threshold (75) must not be above the healthy threshold (70).');
+    await expectTrpcError(
+      acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 70, atRisk: 75 } }),
+      'BAD_REQUEST',
+      'The at-risk threshold (75) must not be above the healthy threshold (70).',
+    );
     await expectTrpcError(
       acme.asAdmin.ranges.updateSettings({ categoryWeights: { Support: 0 }, tiers: { healthy: 80, atRisk: 60 } }),
       'BAD_REQUEST',
@@ -212,10 +246,18 @@ describe('ranges.updateSettings', () => {
       /duplicates/,
     );
     await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: { Support: -1 }, tiers: { healthy: 80, atRisk: 60 } }), 'BAD_REQUEST');
-    const outOfScale = await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 101, atRisk: 60 } }), 'BAD_REQUEST');
-    expect(inputErrors(outOfScale.cause as ZodError)).toEqual({ message: 'Some fields are not valid.', fieldErrors: { 'tiers.healthy': ['Enter 100 or less.'] } });
+    const outOfScale = await expectTrpcError(
+      acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 101, atRisk: 60 } }),
+      'BAD_REQUEST',
+    );
+    expect(inputErrors(outOfScale.cause as ZodError)).toEqual({
+      message: 'Some fields are not valid.',
+      fieldErrors: { 'tiers.healthy': ['Enter 100 or less.'] },
+    });
     const crossed = await expectTrpcError(acme.asAdmin.ranges.updateSettings({ categoryWeights: weights, tiers: { healthy: 70, atRisk: 75 } }), 'BAD_REQUEST');
-    expect((crossed.cause as FieldErrors).fieldErrors).toEqual({ 'tiers.atRisk': ['The at-risk threshold (75) must not be above the healthy threshold (70).'] });
+    expect((crossed.cause as FieldErrors).fieldErrors).toEqual({
+      'tiers.atRisk': ['The at-risk threshold (75) must not be above the healthy threshold (70).'],
+    });
     expect((await acmeState()).health?.overall).toBeCloseTo(README_OVERALL, 9);
   });
 });
@@ -224,12 +266,6 @@ describe('category order', () => {
   it('lists categories in the catalogue order after a round trip through the database', async () => {
     const t = await makeTenant(handle, 'Ordered');
     const settings = await t.asAdmin.ranges.settings();
-    expect(Object.keys(settings.categoryWeights)).toEqual([
-      'Product Usage',
-      'Support',
-      'Customer Sentiment',
-      'Business Outcomes',
-      'Relationship Strength',
-    ]);
+    expect(Object.keys(settings.categoryWeights)).toEqual(['Product Usage', 'Support', 'Customer Sentiment', 'Business Outcomes', 'Relationship Strength']);
   });
 });

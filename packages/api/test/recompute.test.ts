@@ -55,20 +55,24 @@ describe('scoreValueSql', () => {
       }
     }
     const { rows } = await sql<{ band: string; score: number }>`
-      SELECT ${scoreValueSql(sql`t.v`, {
-        higherIsBetter: sql`t.higher`,
-        scaleMin: sql`t.lo`,
-        riskThreshold: sql`t.risk`,
-        healthyThreshold: sql`t.healthy`,
-        scaleMax: sql`t.hi`,
-      }).band} AS band,
-      ${scoreValueSql(sql`t.v`, {
-        higherIsBetter: sql`t.higher`,
-        scaleMin: sql`t.lo`,
-        riskThreshold: sql`t.risk`,
-        healthyThreshold: sql`t.healthy`,
-        scaleMax: sql`t.hi`,
-      }).score} AS score
+      SELECT ${
+        scoreValueSql(sql`t.v`, {
+          higherIsBetter: sql`t.higher`,
+          scaleMin: sql`t.lo`,
+          riskThreshold: sql`t.risk`,
+          healthyThreshold: sql`t.healthy`,
+          scaleMax: sql`t.hi`,
+        }).band
+      } AS band,
+      ${
+        scoreValueSql(sql`t.v`, {
+          higherIsBetter: sql`t.higher`,
+          scaleMin: sql`t.lo`,
+          riskThreshold: sql`t.risk`,
+          healthyThreshold: sql`t.healthy`,
+          scaleMax: sql`t.hi`,
+        }).score
+      } AS score
       FROM unnest(
         ${cases.map((c) => c.v)}::float8[], ${cases.map((c) => c.range.higherIsBetter)}::boolean[],
         ${cases.map((c) => c.range.scaleMin)}::float8[], ${cases.map((c) => c.range.riskThreshold)}::float8[],
@@ -193,7 +197,10 @@ async function tiers(tenantId: string): Promise<Map<string, string>> {
 }
 
 /** Runs a change and checks its reported tier changes against the account rows before and after. */
-async function expectEffect(change: () => Promise<{ effect: { accountsRescored: number; tierChanges: number } | null }>, accountsRescored: number): Promise<number> {
+async function expectEffect(
+  change: () => Promise<{ effect: { accountsRescored: number; tierChanges: number } | null }>,
+  accountsRescored: number,
+): Promise<number> {
   const before = await tiers(acme.tenant.id);
   const { effect } = await change();
   const after = await tiers(acme.tenant.id);
@@ -206,20 +213,77 @@ async function expectEffect(change: () => Promise<{ effect: { accountsRescored: 
 describe('SQL recompute = TypeScript reference', () => {
   it('after uploads, range changes in both directions and units, zero-width bands and resets', async () => {
     await expectReference(acme.tenant.id);
-    const otherBefore = await handle.db.selectFrom('account_health').select(['id', 'overall', 'categories']).where('tenant_id', '=', other.tenant.id).orderBy('id').execute();
+    const otherBefore = await handle.db
+      .selectFrom('account_health')
+      .select(['id', 'overall', 'categories'])
+      .where('tenant_id', '=', other.tenant.id)
+      .orderBy('id')
+      .execute();
 
     let tierChanges = 0;
     // Every account has scored CRR readings, so all 12 are rescored.
-    tierChanges += await expectEffect(() => acme.asAdmin.ranges.update({ kpi: 'Customer Retention Rate', higherIsBetter: true, scaleMin: 0, riskThreshold: 85.5, healthyThreshold: 97.3, scaleMax: 100 }), 12);
-    tierChanges += await expectEffect(() => acme.asAdmin.ranges.update({ kpi: 'First Response Time', higherIsBetter: false, scaleMin: 0, healthyThreshold: 3, riskThreshold: 3, scaleMax: 10 }), 12);
-    tierChanges += await expectEffect(() => acme.asAdmin.ranges.update({ kpi: 'Customer Lifetime Value (CLV)', higherIsBetter: false, scaleMin: 0, healthyThreshold: 20000, riskThreshold: 60000, scaleMax: 60000 }), 12);
-    tierChanges += await expectEffect(() => acme.asAdmin.ranges.update({ kpi: 'Time to First Value (TTFV)', higherIsBetter: true, scaleMin: 0, riskThreshold: 0, healthyThreshold: 14.5, scaleMax: 70 }), 12);
-    tierChanges += await expectEffect(() => acme.asAdmin.ranges.update({ kpi: 'Customer Support Satisfaction', higherIsBetter: true, scaleMin: 1, riskThreshold: 2.2, healthyThreshold: 4.9, scaleMax: 5 }), 12);
+    tierChanges += await expectEffect(
+      () =>
+        acme.asAdmin.ranges.update({
+          kpi: 'Customer Retention Rate',
+          higherIsBetter: true,
+          scaleMin: 0,
+          riskThreshold: 85.5,
+          healthyThreshold: 97.3,
+          scaleMax: 100,
+        }),
+      12,
+    );
+    tierChanges += await expectEffect(
+      () => acme.asAdmin.ranges.update({ kpi: 'First Response Time', higherIsBetter: false, scaleMin: 0, healthyThreshold: 3, riskThreshold: 3, scaleMax: 10 }),
+      12,
+    );
+    tierChanges += await expectEffect(
+      () =>
+        acme.asAdmin.ranges.update({
+          kpi: 'Customer Lifetime Value (CLV)',
+          higherIsBetter: false,
+          scaleMin: 0,
+          healthyThreshold: 20000,
+          riskThreshold: 60000,
+          scaleMax: 60000,
+        }),
+      12,
+    );
+    tierChanges += await expectEffect(
+      () =>
+        acme.asAdmin.ranges.update({
+          kpi: 'Time to First Value (TTFV)',
+          higherIsBetter: true,
+          scaleMin: 0,
+          riskThreshold: 0,
+          healthyThreshold: 14.5,
+          scaleMax: 70,
+        }),
+      12,
+    );
+    tierChanges += await expectEffect(
+      () =>
+        acme.asAdmin.ranges.update({
+          kpi: 'Customer Support Satisfaction',
+          higherIsBetter: true,
+          scaleMin: 1,
+          riskThreshold: 2.2,
+          healthyThreshold: 4.9,
+          scaleMax: 5,
+        }),
+      12,
+    );
     expect(tierChanges).toBeGreaterThan(0);
     await expectEffect(() => acme.asAdmin.ranges.reset({ kpi: 'First Response Time' }), 12);
     await expectEffect(() => acme.asAdmin.ranges.reset({ all: true }), 12);
 
-    const otherAfter = await handle.db.selectFrom('account_health').select(['id', 'overall', 'categories']).where('tenant_id', '=', other.tenant.id).orderBy('id').execute();
+    const otherAfter = await handle.db
+      .selectFrom('account_health')
+      .select(['id', 'overall', 'categories'])
+      .where('tenant_id', '=', other.tenant.id)
+      .orderBy('id')
+      .execute();
     expect(otherAfter).toEqual(otherBefore);
   });
 
@@ -228,10 +292,19 @@ describe('SQL recompute = TypeScript reference', () => {
     const readingsBefore = await sql<{ xmin: string }>`SELECT xmin::text FROM kpi_readings WHERE tenant_id = ${acme.tenant.id} ORDER BY id`.execute(handle.db);
     const change = (settings: HealthSettings) => () => acme.asAdmin.ranges.updateSettings(settings);
 
-    await expectEffect(change({ categoryWeights: { Support: 7.3, 'Product Usage': 11.1, 'Customer Sentiment': 0, 'Business Outcomes': 2.9, 'Relationship Strength': 1 }, tiers: { healthy: 61.5, atRisk: 45.25 } }), 12);
+    await expectEffect(
+      change({
+        categoryWeights: { Support: 7.3, 'Product Usage': 11.1, 'Customer Sentiment': 0, 'Business Outcomes': 2.9, 'Relationship Strength': 1 },
+        tiers: { healthy: 61.5, atRisk: 45.25 },
+      }),
+      12,
+    );
     // Relationship Strength leaves the weights (its readings make it an unweighted category again),
     // the readings' own "extra" category gets a weight.
-    await expectEffect(change({ categoryWeights: { 'Product Usage': 30, Support: 20, EXTRA: 10, 'Business Outcomes': 15 }, tiers: { healthy: 70, atRisk: 50 } }), 12);
+    await expectEffect(
+      change({ categoryWeights: { 'Product Usage': 30, Support: 20, EXTRA: 10, 'Business Outcomes': 15 }, tiers: { healthy: 70, atRisk: 50 } }),
+      12,
+    );
     await expectEffect(change({ categoryWeights: { Support: 1 }, tiers: { healthy: 100, atRisk: 0 } }), 12);
     await expectEffect(change({ categoryWeights: { Nothing: 5 }, tiers: { healthy: 80, atRisk: 60 } }), 12);
     await expectEffect(change(defaultSettings), 12);
@@ -248,7 +321,7 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
     handle.db.selectFrom('account_health').select(['id', 'overall', 'tier', 'categories']).where('tenant_id', '=', tenantId).orderBy('id').execute();
   const failing = () => Promise.reject(new Error('The database went away.'));
 
-  it('commits the change at once, keeps the previous scores until the job works them, shows progress, then the inline path\'s effect', async () => {
+  it("commits the change at once, keeps the previous scores until the job works them, shows progress, then the inline path's effect", async () => {
     const inline = await acme.asAdmin.ranges.update(crr);
     expect(inline.queued).toBe(false);
     const scoresBefore = await healths(other.tenant.id);
@@ -261,15 +334,24 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
     expect(await asJob().recompute.status()).toMatchObject({ current: { status: 'queued', accountsDone: 0 }, last: null });
 
     const progress: [string, number, number][] = [];
-    await runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, {
-      batchAccounts: 5,
-      afterBatch: async () => {
-        const { current } = await other.asMember.recompute.status();
-        progress.push([current?.status ?? 'none', current?.accountsDone ?? -1, current?.accountsTotal ?? -1]);
+    await runRecomputeJob(
+      handle.app,
+      { tenantId: other.tenant.id },
+      { last: true },
+      {
+        batchAccounts: 5,
+        afterBatch: async () => {
+          const { current } = await other.asMember.recompute.status();
+          progress.push([current?.status ?? 'none', current?.accountsDone ?? -1, current?.accountsTotal ?? -1]);
+        },
       },
-    });
+    );
     // 12 accounts in batches of 5: 5, 10, then 12 done.
-    expect(progress).toEqual([['running', 5, 12], ['running', 10, 12], ['running', 12, 12]]);
+    expect(progress).toEqual([
+      ['running', 5, 12],
+      ['running', 10, 12],
+      ['running', 12, 12],
+    ]);
     const { current, last } = await asJob().recompute.status();
     expect(current).toBeNull();
     expect(last).toMatchObject({ status: 'completed', accountsTotal: 12, accountsDone: 12, error: null });
@@ -283,12 +365,17 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
   it('merges changes made while a run waits into that run, with one job per tenant', async () => {
     const tiersBefore = await tiers(other.tenant.id);
     const first = await asJob().ranges.update(crr);
-    const second = await asJob().ranges.updateSettings({ categoryWeights: { Support: 7.3, 'Product Usage': 11.1, 'Relationship Strength': 1 }, tiers: { healthy: 61.5, atRisk: 45.25 } });
+    const second = await asJob().ranges.updateSettings({
+      categoryWeights: { Support: 7.3, 'Product Usage': 11.1, 'Relationship Strength': 1 },
+      tiers: { healthy: 61.5, atRisk: 45.25 },
+    });
     const third = await asJob().ranges.reset({ kpi: 'Customer Retention Rate' });
     expect([first.queued, second.queued, third.queued]).toEqual([true, true, true]);
     const runs = await handle.db.selectFrom('recompute_runs').select(['status', 'kpi_keys', 'recombine']).where('tenant_id', '=', other.tenant.id).execute();
     expect(runs).toEqual([{ status: 'queued', kpi_keys: ['customer retention rate'], recombine: true }]);
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${RECOMPUTE_QUEUE} AND singleton_key = ${other.tenant.id}`.execute(handle.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${RECOMPUTE_QUEUE} AND singleton_key = ${other.tenant.id}`.execute(handle.db);
     expect(rows[0]?.n).toBe(1);
 
     await runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, { batchAccounts: 5 });
@@ -310,7 +397,10 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
         {
           name: RECOMPUTE_QUEUE,
           work: (db, data, attempt) =>
-            runRecomputeJob(db, data as { tenantId: string }, attempt, { batchAccounts: 5, afterBatch: (run) => (attempt.number === 1 && run.accountsDone === 5 ? failing() : Promise.resolve()) }),
+            runRecomputeJob(db, data as { tenantId: string }, attempt, {
+              batchAccounts: 5,
+              afterBatch: (run) => (attempt.number === 1 && run.accountsDone === 5 ? failing() : Promise.resolve()),
+            }),
         },
       ],
     });
@@ -330,8 +420,13 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
 
   it('marks the run failed after its last attempt; only the tenant reads it, and signed-out callers are refused', async () => {
     await asJob().ranges.update(crr);
-    await expect(runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, { batchAccounts: 5, afterBatch: failing })).rejects.toThrow('The database went away.');
-    expect(await other.asMember.recompute.status()).toMatchObject({ current: null, last: { status: 'failed', accountsDone: 5, error: 'The database went away.' } });
+    await expect(runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, { batchAccounts: 5, afterBatch: failing })).rejects.toThrow(
+      'The database went away.',
+    );
+    expect(await other.asMember.recompute.status()).toMatchObject({
+      current: null,
+      last: { status: 'failed', accountsDone: 5, error: 'The database went away.' },
+    });
     expect(await acme.asAdmin.recompute.status()).toEqual({ current: null, last: null });
     await expectTrpcError(anonymousCaller(handle.app).recompute.status(), 'UNAUTHORIZED');
   });

@@ -59,11 +59,23 @@ describe('renewals.recordOutcome', () => {
   it('rolls the renewal date a year forward on renewal and keeps the outcome as history', async () => {
     const account = await renewing('Renews', 20, { revenue: 500 });
     const recorded = await acme.asMember.renewals.recordOutcome({ accountId: account.id, outcome: 'renewed' });
-    expect(recorded).toMatchObject({ outcome: 'renewed', renewalDate: addDays(today(), 20), nextRenewalDate: addYear(addDays(today(), 20)), previousRevenue: 500, amount: null, recordedBy: { id: acme.member.id } });
+    expect(recorded).toMatchObject({
+      outcome: 'renewed',
+      renewalDate: addDays(today(), 20),
+      nextRenewalDate: addYear(addDays(today(), 20)),
+      previousRevenue: 500,
+      amount: null,
+      recordedBy: { id: acme.member.id },
+    });
     expect(await acme.asMember.accounts.byId({ id: account.id })).toMatchObject({ renewalDate: addYear(addDays(today(), 20)), revenue: 500 });
     expect(names(await acme.asMember.renewals.list({ withinDays: 120 }))).toEqual([]);
 
-    const expanded = await acme.asMember.renewals.recordOutcome({ accountId: account.id, outcome: 'expanded', amount: 800, nextRenewalDate: addDays(today(), 800) });
+    const expanded = await acme.asMember.renewals.recordOutcome({
+      accountId: account.id,
+      outcome: 'expanded',
+      amount: 800,
+      nextRenewalDate: addDays(today(), 800),
+    });
     expect(expanded).toMatchObject({ previousRevenue: 500, amount: 800 });
     expect(await acme.asMember.accounts.byId({ id: account.id })).toMatchObject({ renewalDate: addDays(today(), 800), revenue: 800 });
     const history = await acme.asMember.renewals.history({ accountId: account.id });
@@ -82,19 +94,27 @@ describe('renewals.recordOutcome', () => {
     await acme.asMember.renewals.recordOutcome({ accountId: account.id, outcome: 'churned', reason: 'Budget cut' });
     expect(await acme.asMember.accounts.byId({ id: account.id })).toMatchObject({ status: 'churned', renewalDate: addDays(today(), -3) });
     expect((await acme.asMember.renewals.list({ withinDays: 30, overdue: true })).items).toEqual([]);
-    expect((await acme.asMember.renewals.history({ accountId: account.id })).items).toMatchObject([{ outcome: 'churned', reason: 'Budget cut', renewalDate: addDays(today(), -3) }]);
+    expect((await acme.asMember.renewals.history({ accountId: account.id })).items).toMatchObject([
+      { outcome: 'churned', reason: 'Budget cut', renewalDate: addDays(today(), -3) },
+    ]);
     await expectTrpcError(acme.asMember.renewals.recordOutcome({ accountId: account.id, outcome: 'renewed' }), 'CONFLICT', 'Leaves has already churned.');
   });
 
-  it('refuses incomplete outcomes and other tenants\' accounts, recording nothing', async () => {
+  it("refuses incomplete outcomes and other tenants' accounts, recording nothing", async () => {
     const account = await renewing('Careful', 10, { revenue: 100 });
     const foreign = await globex.asAdmin.accounts.create({ name: 'Elsewhere', renewalDate: today() });
-    const bad = async (input: Parameters<typeof acme.asMember.renewals.recordOutcome>[0], message: string | RegExp, code: 'BAD_REQUEST' | 'NOT_FOUND' = 'BAD_REQUEST') =>
-      expectTrpcError(acme.asMember.renewals.recordOutcome(input), code, message);
+    const bad = async (
+      input: Parameters<typeof acme.asMember.renewals.recordOutcome>[0],
+      message: string | RegExp,
+      code: 'BAD_REQUEST' | 'NOT_FOUND' = 'BAD_REQUEST',
+    ) => expectTrpcError(acme.asMember.renewals.recordOutcome(input), code, message);
     const e = await bad({ accountId: account.id, outcome: 'expanded' }, 'Enter the new amount the account expanded to.');
     expect(e.cause).toMatchObject({ fieldErrors: { amount: ['Enter the new amount the account expanded to.'] } });
     await bad({ accountId: account.id, outcome: 'contracted' }, 'Enter the new amount the account contracted to.');
-    await bad({ accountId: account.id, outcome: 'renewed', nextRenewalDate: addDays(today(), 5) }, `The next renewal date must be after ${addDays(today(), 10)}.`);
+    await bad(
+      { accountId: account.id, outcome: 'renewed', nextRenewalDate: addDays(today(), 5) },
+      `The next renewal date must be after ${addDays(today(), 10)}.`,
+    );
     await bad({ accountId: account.id, outcome: 'churned', reason: 'x', nextRenewalDate: addDays(today(), 500) }, 'A churned account has no next renewal.');
     await bad({ accountId: account.id, outcome: 'renewed', amount: -1 }, /"amount"/);
     await bad({ accountId: account.id, outcome: 'lost' as 'churned' }, /"outcome"/);
@@ -107,7 +127,7 @@ describe('renewals.recordOutcome', () => {
 });
 
 describe('health.summary revenueByTier', () => {
-  it('equals a SQL sum of revenue per health tier over the tenant\'s unarchived accounts', async () => {
+  it("equals a SQL sum of revenue per health tier over the tenant's unarchived accounts", async () => {
     await uploadCsv(acme.asAdmin, readmeExample('Scored', '2026-03'));
     const scored = (await acme.asAdmin.accounts.list({ search: 'Scored' })).items[0];
     await acme.asAdmin.accounts.update({ id: scored?.id as string, revenue: 2_400_000 });

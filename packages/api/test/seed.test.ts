@@ -127,7 +127,14 @@ describe('seedDemoData', () => {
     const count = async () =>
       Promise.all(
         (['tenants', 'users', 'accounts', 'kpi_uploads', 'kpi_readings', 'activity_log'] as const).map(async (table) =>
-          Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+          Number(
+            (
+              await handle.db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
         ),
       );
     const before = await count();

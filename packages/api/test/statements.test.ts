@@ -69,12 +69,14 @@ describe('no N+1: statements per call do not grow with the data', () => {
 
   it('health.explain with 4 and with 59 readings', async () => {
     const t = await makeTenant(handle, 'Explain');
-    const small = (await uploadCsv(t.asAdmin, [
-      ['Small', '2026-01', 'Product Usage', 'Customer Retention Rate', '94%', 'High'],
-      ['Small', '2026-01', 'Product Usage', 'Feature Adoption Rate', '66%', 'Low'],
-      ['Small', '2026-01', 'Support', 'First Response Time', '30 minutes', 'Medium'],
-      ['Small', '2026-01', 'Support', 'Happiness Index', '5', 'Medium'],
-    ])).report.accounts[0]?.id as string;
+    const small = (
+      await uploadCsv(t.asAdmin, [
+        ['Small', '2026-01', 'Product Usage', 'Customer Retention Rate', '94%', 'High'],
+        ['Small', '2026-01', 'Product Usage', 'Feature Adoption Rate', '66%', 'Low'],
+        ['Small', '2026-01', 'Support', 'First Response Time', '30 minutes', 'Medium'],
+        ['Small', '2026-01', 'Support', 'Happiness Index', '5', 'Medium'],
+      ])
+    ).report.accounts[0]?.id as string;
     const large = (await uploadWorkbook(t.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-01')).report.accounts[0]?.id as string;
     const a = await statements(t, (c) => c.health.explain({ accountId: small }));
     const b = await statements(t, (c) => c.health.explain({ accountId: large }));

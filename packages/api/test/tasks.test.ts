@@ -19,7 +19,10 @@ beforeEach(async () => {
 
 async function actions(resourceId: string) {
   const { items } = await acme.asAdmin.activity.list({ resourceType: 'task', limit: 100 });
-  return items.filter((e) => e.resourceId === resourceId).map((e) => e.action).reverse();
+  return items
+    .filter((e) => e.resourceId === resourceId)
+    .map((e) => e.action)
+    .reverse();
 }
 
 describe('tasks made by hand', () => {
@@ -28,9 +31,16 @@ describe('tasks made by hand', () => {
     return { late: await make('Late', -2), now: await make('Now', 0), soon: await make('Soon', 6), later: await make('Later', 7) };
   }
 
-  it('lists the caller\'s tasks by due window and counts them', async () => {
+  it("lists the caller's tasks by due window and counts them", async () => {
     const t = await fourTasks();
-    expect(t.late).toMatchObject({ assignee: { id: acme.member.id }, status: 'open', source: 'manual', priority: 'normal', overdue: true, account: { id: accountId, name: 'Initech' } });
+    expect(t.late).toMatchObject({
+      assignee: { id: acme.member.id },
+      status: 'open',
+      source: 'manual',
+      priority: 'normal',
+      overdue: true,
+      account: { id: accountId, name: 'Initech' },
+    });
     const titles = async (due: 'overdue' | 'today' | 'week') => (await acme.asMember.tasks.list({ assignee: 'me', due })).items.map((x) => x.title);
     expect(await titles('overdue')).toEqual(['Late']);
     expect(await titles('today')).toEqual(['Now']);
@@ -63,7 +73,7 @@ describe('tasks made by hand', () => {
     expect(update).toMatchObject({ before: { dueDate: today(), priority: 'normal' }, after: { dueDate: addDays(today(), 1), priority: 'high' } });
   });
 
-  it('refuses bad input, other tenants\' ids, archived accounts and anonymous callers', async () => {
+  it("refuses bad input, other tenants' ids, archived accounts and anonymous callers", async () => {
     await expectTrpcError(acme.asMember.tasks.create({ accountId, title: '  ', dueDate: today() }), 'BAD_REQUEST');
     await expectTrpcError(acme.asMember.tasks.create({ accountId, title: 'x', dueDate: '2026-02-30' }), 'BAD_REQUEST');
     await expectTrpcError(acme.asMember.tasks.create({ accountId, title: 'x', dueDate: today(), priority: 'urgent' as 'high' }), 'BAD_REQUEST');
@@ -78,7 +88,11 @@ describe('tasks made by hand', () => {
     await expectTrpcError(acme.asMember.tasks.list({ assignee: acme.admin.id }), 'FORBIDDEN');
     expect((await acme.asMember.tasks.list({ accountId: foreignAccount.id })).items).toEqual([]);
     await acme.asAdmin.accounts.archive({ id: accountId });
-    await expectTrpcError(acme.asMember.tasks.create({ accountId, title: 'x', dueDate: today() }), 'CONFLICT', 'Initech is archived; restore it before adding tasks.');
+    await expectTrpcError(
+      acme.asMember.tasks.create({ accountId, title: 'x', dueDate: today() }),
+      'CONFLICT',
+      'Initech is archived; restore it before adding tasks.',
+    );
     await expectTrpcError(anonymousCaller(handle.db).tasks.list({}), 'UNAUTHORIZED');
     expect((await globex.asAdmin.tasks.byId({ id: foreignTask.id })).title).toBe('Theirs');
   });
@@ -113,7 +127,11 @@ describe('playbook step tasks', () => {
 
     await acme.asMember.playbooks.pause({ id: execution.id });
     const open = (await acme.asMember.tasks.list({ accountId, status: 'open', limit: 100 })).items;
-    await expectTrpcError(acme.asMember.tasks.complete({ id: open[0]?.id as string }), 'CONFLICT', 'This playbook is paused; resume it before working on its steps.');
+    await expectTrpcError(
+      acme.asMember.tasks.complete({ id: open[0]?.id as string }),
+      'CONFLICT',
+      'This playbook is paused; resume it before working on its steps.',
+    );
     await acme.asMember.playbooks.cancel({ id: execution.id, reason: 'Customer left' });
     expect((await acme.asMember.tasks.list({ accountId, status: 'open' })).items).toEqual([]);
     steps = (await acme.asMember.playbooks.byId({ id: execution.id })).steps;
@@ -136,7 +154,13 @@ describe('trigger tasks', () => {
     expect((await acme.asAdmin.playbooks.evaluate()).tasks).toBe(1);
     expect((await acme.asAdmin.playbooks.evaluate()).tasks).toBe(0);
     const [task] = (await acme.asMember.tasks.list({ assignee: 'me' })).items;
-    expect(task).toMatchObject({ source: 'trigger', triggerId: renewal?.id, priority: 'high', dueDate: addDays(today(), 3), title: 'Review the Renewal safeguard recommendation' });
+    expect(task).toMatchObject({
+      source: 'trigger',
+      triggerId: renewal?.id,
+      priority: 'high',
+      dueDate: addDays(today(), 3),
+      title: 'Review the Renewal safeguard recommendation',
+    });
     await acme.asMember.tasks.complete({ id: task?.id as string });
     expect((await acme.asAdmin.playbooks.evaluate()).tasks).toBe(1);
   });

@@ -17,9 +17,7 @@ beforeEach(async () => {
 /** Rows per table for one tenant: what an upload stored. */
 async function stored(tenantId: string) {
   const count = async (table: string) =>
-    Number(
-      (await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE tenant_id = ${tenantId}`.execute(handle.db)).rows[0]?.n,
-    );
+    Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE tenant_id = ${tenantId}`.execute(handle.db)).rows[0]?.n);
   return {
     accounts: await count('accounts'),
     products: await count('products'),
@@ -185,7 +183,12 @@ describe('workbook cells', () => {
       counts: { readings: 3, scored: 3, unknown: 0, warnings: 1 },
       warnings: [
         {
-          sheet: 'Product Usage KPI', row: 3, column: 'Impact Level', account: 'Initech', kpi: 'Mean Time to Resolution (MTTR)', code: 'impact',
+          sheet: 'Product Usage KPI',
+          row: 3,
+          column: 'Impact Level',
+          account: 'Initech',
+          kpi: 'Mean Time to Resolution (MTTR)',
+          code: 'impact',
           message: "Impact Level 'Critical' is not High, Medium or Low (or H, M, L): counted as Medium",
         },
       ],
@@ -243,7 +246,15 @@ describe('CSV uploads', () => {
       format: 'csv',
       counts: { readings: 11, scored: 10, unknown: 1, warnings: 2, accountsCreated: 3 },
       warnings: [
-        { sheet: null, row: 10, column: 'impact', account: 'Food & Beverage, Corp', kpi: 'Ticket Volume', code: 'impact', message: 'impact is empty: counted as Medium' },
+        {
+          sheet: null,
+          row: 10,
+          column: 'impact',
+          account: 'Food & Beverage, Corp',
+          kpi: 'Ticket Volume',
+          code: 'impact',
+          message: 'impact is empty: counted as Medium',
+        },
         { sheet: null, row: 12, column: null, account: 'Beta LLC', kpi: 'Renewal Rate', code: 'unit_mismatch' },
       ],
     });
@@ -386,7 +397,14 @@ describe('value text', () => {
     expect(report).toMatchObject({
       status: 'accepted',
       counts: { readings: 6, scored: 5, unknown: 1, warnings: 1 },
-      warnings: [{ row: 2, kpi: 'Ticket Volume', code: 'unparseable', message: expect.stringMatching(/^Cannot read "12,34" as a number: a comma separates thousands only/) }],
+      warnings: [
+        {
+          row: 2,
+          kpi: 'Ticket Volume',
+          code: 'unparseable',
+          message: expect.stringMatching(/^Cannot read "12,34" as a number: a comma separates thousands only/),
+        },
+      ],
     });
     const r = await readingsOf(acme, report.accounts[0]?.id as string, '2026-01');
     expect([...r.values()].map((x) => [x.kpi, x.raw, x.value, x.unit, x.status === 'unknown']).sort()).toEqual([
@@ -407,7 +425,16 @@ describe('rejected uploads', () => {
     const cases: { label: string; fd: FormData; problems: object[] }[] = [
       {
         label: 'unknown column and missing column',
-        fd: formData({}, { name: 'a.csv', bytes: csv([['Account', 'period', 'category', 'kpi', 'colour'], ['Acme', '2026-01', 'Support', 'Ticket Volume', 'red']]) }),
+        fd: formData(
+          {},
+          {
+            name: 'a.csv',
+            bytes: csv([
+              ['Account', 'period', 'category', 'kpi', 'colour'],
+              ['Acme', '2026-01', 'Support', 'Ticket Volume', 'red'],
+            ]),
+          },
+        ),
         problems: [
           { row: 1, column: 'colour', message: expect.stringMatching(/^Unknown column 'colour'/) },
           { row: 1, column: 'value', message: "Missing required column 'value'" },
@@ -461,7 +488,14 @@ describe('rejected uploads', () => {
       {
         label: 'the customer-profile workbook',
         fd: formData({ period: '2026-01' }, { name: 'profiles.xlsx', bytes: readSample('customer-profile.xlsx') }),
-        problems: [{ sheet: 'Customer Profile Input', row: null, column: null, message: expect.stringMatching(/^This is a customer-profile workbook .*import it as customer profiles$/) }],
+        problems: [
+          {
+            sheet: 'Customer Profile Input',
+            row: null,
+            column: null,
+            message: expect.stringMatching(/^This is a customer-profile workbook .*import it as customer profiles$/),
+          },
+        ],
       },
     ];
     const ids: string[] = [];
@@ -485,7 +519,12 @@ describe('rejected uploads', () => {
     const profileUpload = await acme.asMember.uploads.byId({ id: ids[cases.findIndex((c) => c.label === 'the customer-profile workbook')] as string });
     expect(profileUpload.report.customerProfiles).toBe(true);
     expect((await acme.asMember.uploads.byId({ id: ids[0] as string })).report.customerProfiles).toBeUndefined();
-    const actions = await handle.db.selectFrom('activity_log').select('action').where('tenant_id', '=', acme.tenant.id).where('resource_type', '=', 'upload').execute();
+    const actions = await handle.db
+      .selectFrom('activity_log')
+      .select('action')
+      .where('tenant_id', '=', acme.tenant.id)
+      .where('resource_type', '=', 'upload')
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(cases.map(() => 'upload.reject'));
   });
 
@@ -511,7 +550,11 @@ describe('rejected uploads', () => {
 
   it('refuses files that are not CSV or XLSX content (or too large unpacked) and stores nothing of them', async () => {
     const cases: { label: string; fd: FormData; message: string | RegExp }[] = [
-      { label: 'garbage bytes', fd: formData({}, { name: 'w.xlsx', bytes: Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x80, 0x00, 0x13]) }), message: /^Unsupported file type/ },
+      {
+        label: 'garbage bytes',
+        fd: formData({}, { name: 'w.xlsx', bytes: Buffer.from([0x00, 0xff, 0xfe, 0x01, 0x80, 0x00, 0x13]) }),
+        message: /^Unsupported file type/,
+      },
       {
         label: 'a CSV with NUL bytes',
         fd: formData({}, { name: 'nul.csv', bytes: 'account,period,category,kpi,value\nAc\u0000me,2026-01,Support,Ticket Volume,5\n' }),
@@ -542,10 +585,15 @@ describe('rejected uploads', () => {
     for (const c of cases) {
       const { uploadId, report } = await acme.asAdmin.uploads.create(c.fd);
       expect(uploadId, c.label).toBeNull();
-      expect(report, c.label).toMatchObject({ status: 'rejected', problems: [{ sheet: null, row: null, column: 'file', message: expect.stringMatching(c.message) }] });
+      expect(report, c.label).toMatchObject({
+        status: 'rejected',
+        problems: [{ sheet: null, row: null, column: 'file', message: expect.stringMatching(c.message) }],
+      });
     }
     expect(await stored(acme.tenant.id)).toEqual({ accounts: 0, products: 0, uploads: 0, versions: 0, readings: 0, health: 0 });
-    expect(await handle.db.selectFrom('activity_log').select('id').where('tenant_id', '=', acme.tenant.id).where('resource_type', '=', 'upload').execute()).toEqual([]);
+    expect(
+      await handle.db.selectFrom('activity_log').select('id').where('tenant_id', '=', acme.tenant.id).where('resource_type', '=', 'upload').execute(),
+    ).toEqual([]);
   });
 
   it("with createAccounts 'false', rejects unknown accounts, all of them, and creates nothing", async () => {
@@ -633,7 +681,9 @@ describe('a large CSV', () => {
     const lines = ['account,period,category,kpi,value,impact'];
     for (let a = 0; a < 1000; a++) {
       for (let m = 1; m <= 10; m++) {
-        kpis.forEach(([category, kpi], k) => lines.push(`Account ${a},2025-${String(m).padStart(2, '0')},${category},${kpi},${(a * 7 + m * 3 + k) % 101}%,High`));
+        kpis.forEach(([category, kpi], k) =>
+          lines.push(`Account ${a},2025-${String(m).padStart(2, '0')},${category},${kpi},${(a * 7 + m * 3 + k) % 101}%,High`),
+        );
       }
     }
     const bytes = `${lines.join('\n')}\n`;

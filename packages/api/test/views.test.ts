@@ -17,7 +17,13 @@ const bigAccounts = { minRevenue: 1000, sort: 'revenue' as const, order: 'desc' 
 describe('views', () => {
   it('saves a view per user, shares it with the organisation, and only its owner changes or deletes it', async () => {
     const mine = await acme.asMember.views.save({ name: 'Big accounts', state: bigAccounts });
-    expect(mine).toMatchObject({ name: 'Big accounts', shared: false, mine: true, owner: { id: acme.member.id }, state: { minRevenue: 1000, sort: 'revenue', columns: ['revenue', 'tier'] } });
+    expect(mine).toMatchObject({
+      name: 'Big accounts',
+      shared: false,
+      mine: true,
+      owner: { id: acme.member.id },
+      state: { minRevenue: 1000, sort: 'revenue', columns: ['revenue', 'tier'] },
+    });
     // Private: the admin does not see it, and its id is NOT_FOUND for them.
     expect((await acme.asAdmin.views.list({})).items).toEqual([]);
     await expectTrpcError(acme.asAdmin.views.delete({ id: mine.id }), 'NOT_FOUND');
@@ -27,7 +33,11 @@ describe('views', () => {
     const seen = await acme.asAdmin.views.list({});
     expect(seen.items.map((v) => [v.name, v.mine, v.owner.name])).toEqual([['Big accounts', false, 'Acme Member']]);
     // Shared, but not theirs: the admin may use it, not change or delete it.
-    await expectTrpcError(acme.asAdmin.views.save({ id: mine.id, name: 'Hijacked', state: bigAccounts }), 'FORBIDDEN', 'Only Acme Member can change the view "Big accounts".');
+    await expectTrpcError(
+      acme.asAdmin.views.save({ id: mine.id, name: 'Hijacked', state: bigAccounts }),
+      'FORBIDDEN',
+      'Only Acme Member can change the view "Big accounts".',
+    );
     await expectTrpcError(acme.asAdmin.views.delete({ id: mine.id }), 'FORBIDDEN');
     // Another tenant sees nothing and gets NOT_FOUND like a random id.
     expect((await globex.asAdmin.views.list({})).items).toEqual([]);
@@ -36,7 +46,11 @@ describe('views', () => {
     expect(foreign.message).toBe(random.message);
 
     // Names are unique per user, in any case; another user may reuse one.
-    await expectTrpcError(acme.asMember.views.save({ name: ' big ACCOUNTS ', state: bigAccounts }), 'CONFLICT', 'You already have a view named "big ACCOUNTS".');
+    await expectTrpcError(
+      acme.asMember.views.save({ name: ' big ACCOUNTS ', state: bigAccounts }),
+      'CONFLICT',
+      'You already have a view named "big ACCOUNTS".',
+    );
     await acme.asAdmin.views.save({ name: 'Big accounts', state: bigAccounts });
     expect((await acme.asAdmin.views.list({})).items.map((v) => v.mine)).toHaveLength(2);
 
@@ -70,7 +84,11 @@ describe('views', () => {
     await expectTrpcError(acme.asAdmin.views.save({ name: 'x'.repeat(101), state: bigAccounts }), 'BAD_REQUEST');
     await expectTrpcError(acme.asAdmin.views.save({ name: 'Twice', state: { ...bigAccounts, columns: ['tier', 'tier'] } }), 'BAD_REQUEST');
     await expectTrpcError(acme.asAdmin.views.save({ name: 'Bad column', state: { ...bigAccounts, columns: ['password' as 'tier'] } }), 'BAD_REQUEST');
-    await expectTrpcError(acme.asAdmin.views.save({ name: 'Extra', state: { ...bigAccounts, tenantId: globex.tenant.id } as never }), 'BAD_REQUEST', /does not know the field tenantId/);
+    await expectTrpcError(
+      acme.asAdmin.views.save({ name: 'Extra', state: { ...bigAccounts, tenantId: globex.tenant.id } as never }),
+      'BAD_REQUEST',
+      /does not know the field tenantId/,
+    );
     await expectTrpcError(acme.asAdmin.views.save({ id: 'x', name: 'Bad id', state: bigAccounts }), 'BAD_REQUEST');
     await expectTrpcError(acme.asAdmin.views.list({ cursor: 'garbage' }), 'BAD_REQUEST');
     await expectTrpcError(anonymousCaller(handle.app).views.list({}), 'UNAUTHORIZED');

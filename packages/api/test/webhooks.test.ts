@@ -40,7 +40,9 @@ describe('webhooks', () => {
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const list = await acme.asAdmin.webhooks.list({});
     expect(JSON.stringify(list)).not.toContain(secret);
-    expect(list.items).toEqual([expect.objectContaining({ id, url: 'https://hooks.example.com/pulse', events: ['upload.rejected'], format: 'json', active: true })]);
+    expect(list.items).toEqual([
+      expect.objectContaining({ id, url: 'https://hooks.example.com/pulse', events: ['upload.rejected'], format: 'json', active: true }),
+    ]);
 
     for (const bad of ['ftp://example.com/x', 'not a url', 'javascript:alert(1)']) {
       const error = await expectTrpcError(acme.asAdmin.webhooks.create({ url: bad, events: ['upload.rejected'] }), 'BAD_REQUEST');
@@ -67,7 +69,11 @@ describe('webhooks', () => {
     const { report } = await uploadWorkbook(acme.asAdmin, 'automotive_solutions_kpis.xlsx', '2026-03');
     expect(report.status).toBe('accepted');
     await uploadCsv(acme.asAdmin, [['Acme Co', 'not-a-period', 'Support', 'CSAT', '4', 'High']]);
-    await eventually(() => hook.received, (r) => r.length >= 2, 30_000);
+    await eventually(
+      () => hook.received,
+      (r) => r.length >= 2,
+      30_000,
+    );
 
     const bodies = hook.received.map((r) => JSON.parse(r.body) as { id: string; event: string; data: Record<string, unknown>; summary: string });
     expect(bodies.map((b) => b.event).sort()).toEqual(['account.tier_changed', 'upload.rejected']);
@@ -80,7 +86,11 @@ describe('webhooks', () => {
       expect(r.headers['x-pulse-signature']).toBe(expected);
     }
     // The attempt is recorded just after the receiver answers.
-    const log = await eventually(() => acme.asAdmin.webhooks.deliveries({ webhookId: id }), (l) => l.items.every((d) => d.status === 'delivered'), 30_000);
+    const log = await eventually(
+      () => acme.asAdmin.webhooks.deliveries({ webhookId: id }),
+      (l) => l.items.every((d) => d.status === 'delivered'),
+      30_000,
+    );
     expect(log.items.map((d) => [d.status, d.attempts, d.responseCode])).toEqual([
       ['delivered', 1, 200],
       ['delivered', 1, 200],
@@ -108,7 +118,11 @@ describe('webhooks', () => {
     const deliveryId = log.items[0]?.id as string;
     await expectTrpcError(globex.asAdmin.webhooks.resend({ deliveryId }), 'NOT_FOUND', 'Delivery not found.');
     await acme.asAdmin.webhooks.resend({ deliveryId });
-    const again = await eventually(() => acme.asAdmin.webhooks.deliveries({ webhookId: id }), (l) => l.items[0]?.attempts === 4, 30_000);
+    const again = await eventually(
+      () => acme.asAdmin.webhooks.deliveries({ webhookId: id }),
+      (l) => l.items[0]?.attempts === 4,
+      30_000,
+    );
     expect(again.items[0]).toMatchObject({ status: 'delivered', attempts: 4 });
     expect(hook.received).toHaveLength(4);
   }, 120_000);
@@ -119,7 +133,11 @@ describe('webhooks', () => {
     const { id } = await acme.asAdmin.webhooks.create({ url: hook.url, events: ['upload.rejected'] });
     await uploadCsv(acme.asAdmin, [['Acme Co', 'not-a-period', 'Support', 'CSAT', '4', 'High']]);
     await deliveringQueue();
-    const log = await eventually(() => acme.asAdmin.webhooks.deliveries({ webhookId: id }), (l) => l.items[0]?.status === 'failed', 90_000);
+    const log = await eventually(
+      () => acme.asAdmin.webhooks.deliveries({ webhookId: id }),
+      (l) => l.items[0]?.status === 'failed',
+      90_000,
+    );
     // retry_limit 3: the first attempt and three retries.
     expect(log.items[0]).toMatchObject({ status: 'failed', attempts: 4, responseCode: 500, lastError: 'The receiver answered HTTP 500.' });
   }, 120_000);
@@ -133,14 +151,18 @@ describe('webhooks', () => {
     if (second) cleanups.push(() => second.close());
     await deliveringQueue();
     await deliveringQueue(second?.db ?? handle.app);
-    await eventually(() => hook.received, (r) => r.length >= 4, 30_000);
+    await eventually(
+      () => hook.received,
+      (r) => r.length >= 4,
+      30_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const ids = hook.received.map((r) => r.headers['x-pulse-delivery']);
     expect(ids).toHaveLength(4);
     expect(new Set(ids).size).toBe(4);
   }, 120_000);
 
-  it('announces a new recommendation once, and each overdue task (a playbook step\'s too) once, from the daily run', async () => {
+  it("announces a new recommendation once, and each overdue task (a playbook step's too) once, from the daily run", async () => {
     const { id } = await acme.asAdmin.webhooks.create({ url: 'http://127.0.0.1:9/never-called', events: ['recommendation.fired', 'task.overdue'] });
     const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const account = await acme.asAdmin.accounts.create({ name: 'Renews Soon', renewalDate: soon });
@@ -165,7 +187,7 @@ describe('webhooks', () => {
     const log = await acme.asAdmin.webhooks.deliveries({ webhookId: id, limit: 100 });
     const events = log.items.map((d) => d.event);
     expect(events.filter((e) => e === 'recommendation.fired')).toHaveLength(1);
-    const overdue = log.items.filter((d) => d.event === 'task.overdue').map((d) => (d.payload.data as { title: string; dueDate: string }));
+    const overdue = log.items.filter((d) => d.event === 'task.overdue').map((d) => d.payload.data as { title: string; dueDate: string });
     expect(overdue.map((d) => [d.title, d.dueDate]).sort()).toEqual([
       ['Due on the day', '2026-06-01'],
       ['Send the survey', '2026-05-29'],

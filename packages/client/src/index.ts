@@ -92,7 +92,12 @@ export async function streamUpload(
   const { fetch: send, headers } = requestSetup(opts);
   const url = `${opts.baseUrl.replace(/\/+$/, '')}/api/uploads/stream?${new URLSearchParams({ ...fields, filename: file.name })}`;
   const streamed = !(file.body instanceof Blob);
-  const init = { method: 'POST', body: file.body, headers: { ...headers(), 'content-type': 'application/octet-stream' }, ...(streamed ? { duplex: 'half' as const } : {}) };
+  const init = {
+    method: 'POST',
+    body: file.body,
+    headers: { ...headers(), 'content-type': 'application/octet-stream' },
+    ...(streamed ? { duplex: 'half' as const } : {}),
+  };
   const res = await send(url, init);
   if (!res.ok || !res.body) {
     // The route answers {error: sentence}; the request guards in front of it answer as tRPC does.

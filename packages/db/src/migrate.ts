@@ -25,7 +25,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const where = failed ? ` in ${failed.migrationName}` : '';
-    throw new Error(`Database migration failed${where}: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}`, { cause: result.error });
+    throw new Error(`Database migration failed${where}: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}`, {
+      cause: result.error,
+    });
   }
   return result;
 }

@@ -34,10 +34,7 @@ export function decodeCursor(cursor: string, length: number): CursorValue[] {
   } catch {
     throw new InvalidCursorError();
   }
-  const ok =
-    Array.isArray(parsed) &&
-    parsed.length === length &&
-    parsed.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
+  const ok = Array.isArray(parsed) && parsed.length === length && parsed.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
   if (!ok) throw new InvalidCursorError();
   return parsed as CursorValue[];
 }
@@ -69,7 +66,10 @@ export function afterCursor<Row>(keys: KeyPart<Row>[], values: CursorValue[]): E
     const op = (key.direction ?? 'asc') === 'desc' ? sql.raw('<') : sql.raw('>');
     return sql.join([...equalPrefix, sql`${key.column} ${op} ${values[i]}`], sql` AND `);
   });
-  return sql<SqlBool>`(${sql.join(clauses.map((c) => sql`(${c})`), sql` OR `)})`;
+  return sql<SqlBool>`(${sql.join(
+    clauses.map((c) => sql`(${c})`),
+    sql` OR `,
+  )})`;
 }
 
 /** Cuts the limit+1 rows a query fetched into a page and the cursor for the next one. */
@@ -97,11 +97,7 @@ function isDataException(error: unknown): boolean {
  * fit them (forged, mangled, or taken from a list sorted another way) makes the database
  * raise a data exception, which is reported as the InvalidCursorError it is.
  */
-export async function paginate<DB, TB extends keyof DB, O>(
-  query: SelectQueryBuilder<DB, TB, O>,
-  keys: KeyPart<O>[],
-  page: PageRequest,
-): Promise<Page<O>> {
+export async function paginate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, keys: KeyPart<O>[], page: PageRequest): Promise<Page<O>> {
   let q = query;
   if (page.cursor) q = q.where(afterCursor(keys, decodeCursor(page.cursor, keys.length)));
   for (const key of keys) q = q.orderBy(key.column, key.direction ?? 'asc');

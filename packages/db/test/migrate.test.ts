@@ -29,7 +29,12 @@ describe('migrations', () => {
     try {
       const [ra, rb] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)]);
       const applied = [...(ra.results ?? []), ...(rb.results ?? [])].filter((r) => r.status === 'Success');
-      const files = (await a.db.selectFrom('kysely_migration' as never).selectAll().execute()).length;
+      const files = (
+        await a.db
+          .selectFrom('kysely_migration' as never)
+          .selectAll()
+          .execute()
+      ).length;
       expect(applied.length).toBe(files);
       expect(await migrationsAreCurrent(a.db)).toBe(true);
     } finally {

@@ -13,9 +13,18 @@ const B = '22222222-2222-4222-8222-222222222222';
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  await handle.db.insertInto('tenants').values([{ id: A, name: 'A' }, { id: B, name: 'B' }]).execute();
+  await handle.db
+    .insertInto('tenants')
+    .values([
+      { id: A, name: 'A' },
+      { id: B, name: 'B' },
+    ])
+    .execute();
   for (const tenant of [A, B]) {
-    await handle.db.insertInto('accounts').values({ tenant_id: tenant, name: `acct ${tenant}`, name_key: `acct ${tenant}` }).execute();
+    await handle.db
+      .insertInto('accounts')
+      .values({ tenant_id: tenant, name: `acct ${tenant}`, name_key: `acct ${tenant}` })
+      .execute();
   }
 });
 afterAll(async () => {
@@ -34,7 +43,13 @@ describe('row-level security', () => {
           WHERE col.table_schema = 'public' AND col.table_name = c.relname AND col.column_name = 'tenant_id'))
     `.execute(handle.db);
     expect(rows.length).toBeGreaterThanOrEqual(16);
-    for (const r of rows) expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity, policies: Number(r.policies) }).toEqual({ table: r.relname, enabled: true, forced: true, policies: 1 });
+    for (const r of rows)
+      expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity, policies: Number(r.policies) }).toEqual({
+        table: r.relname,
+        enabled: true,
+        forced: true,
+        policies: 1,
+      });
   });
 
   it('RLS catalogue check: the app role owns no table and cannot bypass RLS', async () => {
@@ -61,7 +76,7 @@ describe('row-level security', () => {
     expect(rows).toEqual([]);
   });
 
-  it('the app role cannot write another tenant\'s rows', async () => {
+  it("the app role cannot write another tenant's rows", async () => {
     await expect(
       withTenant(handle.db, A, (tx) => tx.insertInto('accounts').values({ tenant_id: B, name: 'sneaky', name_key: 'sneaky' }).execute()),
     ).rejects.toThrow(/row-level security/);
@@ -71,7 +86,7 @@ describe('row-level security', () => {
     expect(Number(updated.numUpdatedRows)).toBe(0);
   });
 
-  it('given a transaction (the demo seed\'s), withTenant scopes it to the tenant and refuses a second tenant in it', async () => {
+  it("given a transaction (the demo seed's), withTenant scopes it to the tenant and refuses a second tenant in it", async () => {
     const attempt = handle.db.transaction().execute(async (tx) => {
       const seen = await withTenant(tx, A, (scoped) => scoped.selectFrom('accounts').select('accounts.tenant_id').execute());
       expect(seen).toEqual([{ tenant_id: A }]);

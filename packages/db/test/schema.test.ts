@@ -52,7 +52,14 @@ function tsKind(type: ts.Type, checker: ts.TypeChecker): string {
  */
 function declaredShapes(): Record<string, Record<string, ColumnShape>> {
   const probe = fileURLToPath(new URL('./schema-probe.ts', import.meta.url));
-  const program = ts.createProgram([probe], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022 });
+  const program = ts.createProgram([probe], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+  });
   const checker = program.getTypeChecker();
   const file = program.getSourceFile(probe);
   const selected = file && checker.getSymbolAtLocation(file)?.exports?.get(ts.escapeLeadingUnderscores('Selected'));

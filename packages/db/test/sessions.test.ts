@@ -134,7 +134,11 @@ describe('withTenant', () => {
 
       counted.reset();
       const count = await counted.db.transaction().execute(async (tx) =>
-        tx.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('accounts.tenant_id', '=', tenantId).executeTakeFirstOrThrow(),
+        tx
+          .selectFrom('accounts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('accounts.tenant_id', '=', tenantId)
+          .executeTakeFirstOrThrow(),
       );
       expect(count.n).toBe(0);
       expect(counted.sent()).toEqual(['begin', expect.stringContaining('count(*)'), 'commit']);

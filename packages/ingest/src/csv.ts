@@ -155,12 +155,27 @@ function readRow(record: CsvRecord, cols: Record<Column, number>, problems: Prob
     const key = `${account}\u0000${period}\u0000${kpi}\u0000${product ?? ''}`.toLowerCase();
     const earlier = seen.get(key);
     if (earlier === undefined) seen.set(key, line);
-    else report('kpi', `Duplicate reading: account '${account}', period ${period}, KPI '${kpi}'${product ? `, product '${product}'` : ''} is already on line ${earlier}`);
+    else
+      report(
+        'kpi',
+        `Duplicate reading: account '${account}', period ${period}, KPI '${kpi}'${product ? `, product '${product}'` : ''} is already on line ${earlier}`,
+      );
   }
   if (problems.count > reported || weight === undefined) return null;
   return {
-    line, sheet: null, account, period, category, kpi, raw: field(fields, cols.value), displayed: null, impact: impact.impact, weight,
-    source: field(fields, cols.source) || null, frequency: field(fields, cols.frequency) || null, product,
+    line,
+    sheet: null,
+    account,
+    period,
+    category,
+    kpi,
+    raw: field(fields, cols.value),
+    displayed: null,
+    impact: impact.impact,
+    weight,
+    source: field(fields, cols.source) || null,
+    frequency: field(fields, cols.frequency) || null,
+    product,
     warnings: impact.warning ? [impact.warning] : [],
   };
 }
@@ -228,7 +243,12 @@ class RecordReader {
       problems.add({ sheet: null, row: record.line, column: null, message: record.error });
     } else if (record.fields.length !== header.fields.length) {
       const count = record.fields.length;
-      problems.add({ sheet: null, row: record.line, column: null, message: `Line has ${count} field${count === 1 ? '' : 's'}, the header has ${header.fields.length}` });
+      problems.add({
+        sheet: null,
+        row: record.line,
+        column: null,
+        message: `Line has ${count} field${count === 1 ? '' : 's'}, the header has ${header.fields.length}`,
+      });
     } else {
       const row = readRow(record, this.cols as Record<Column, number>, problems, this.seen);
       if (row && this.complete) this.take(row);

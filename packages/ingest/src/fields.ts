@@ -24,9 +24,7 @@ const IMPACTS: Record<string, Impact> = { high: 'High', medium: 'Medium', low: '
 export function readImpact(text: string, column: string): { impact: Impact | null; warning: RowWarning | null } {
   const impact = IMPACTS[text.toLowerCase()];
   if (impact) return { impact, warning: null };
-  const message = text === ''
-    ? `${column} is empty: counted as Medium`
-    : `${column} '${text}' is not High, Medium or Low (or H, M, L): counted as Medium`;
+  const message = text === '' ? `${column} is empty: counted as Medium` : `${column} '${text}' is not High, Medium or Low (or H, M, L): counted as Medium`;
   return { impact: null, warning: { column, code: 'impact', message } };
 }
 

@@ -176,7 +176,10 @@ class RowReader {
 
   /** Comma-separated text as a list. */
   list(label: string): string[] {
-    return (this.text(label) ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+    return (this.text(label) ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
   }
 
   email(label: string): string | null {
@@ -226,33 +229,55 @@ const NO_ROW = new RowReader(null, null, new Map(), new ProblemList());
 
 function readProfile(r: RowReader, row: number, accountName: string, externalId: string | null) {
   return {
-    row, externalId, accountName,
-    industry: r.text('Industry'), region: r.text('Region'), status: r.text('Status'), tier: r.text('Account Tier'),
-    csmOwner: r.text('Assigned CSM'), csmManager: r.text('CSM Manager'), executiveSponsor: r.text('Executive Sponsor'),
-    strategicAccount: r.yesNo('Strategic Account'), products: r.list('Products Used'),
-    contractStartDate: r.date('Contract Start Date'), contractEndDate: r.date('Contract End Date'), renewalDate: r.date('Renewal Date'),
-    arr: r.number('ARR'), mrr: r.number('MRR'),
+    row,
+    externalId,
+    accountName,
+    industry: r.text('Industry'),
+    region: r.text('Region'),
+    status: r.text('Status'),
+    tier: r.text('Account Tier'),
+    csmOwner: r.text('Assigned CSM'),
+    csmManager: r.text('CSM Manager'),
+    executiveSponsor: r.text('Executive Sponsor'),
+    strategicAccount: r.yesNo('Strategic Account'),
+    products: r.list('Products Used'),
+    contractStartDate: r.date('Contract Start Date'),
+    contractEndDate: r.date('Contract End Date'),
+    renewalDate: r.date('Renewal Date'),
+    arr: r.number('ARR'),
+    mrr: r.number('MRR'),
   };
 }
 
 function readChampions(r: RowReader) {
   return {
-    primaryChampion: r.text('Primary Champion Name'), championTitle: r.text('Champion Title'),
-    championEmail: r.email('Champion Email'), championStatus: r.text('Champion Status'),
-    championTenureMonths: r.number('Champion Tenure (months)', true), championInfluence: r.text('Champion Influence Level'),
-    economicBuyer: r.text('Economic Buyer Name'), economicBuyerTitle: r.text('Economic Buyer Title'),
-    customerSponsor: r.text('Executive Sponsor Name'), customerSponsorTitle: r.text('Executive Sponsor Title'),
-    technicalChampion: r.text('Technical Champion Name'), activeChampions: r.number('Number of Active Champions', true),
+    primaryChampion: r.text('Primary Champion Name'),
+    championTitle: r.text('Champion Title'),
+    championEmail: r.email('Champion Email'),
+    championStatus: r.text('Champion Status'),
+    championTenureMonths: r.number('Champion Tenure (months)', true),
+    championInfluence: r.text('Champion Influence Level'),
+    economicBuyer: r.text('Economic Buyer Name'),
+    economicBuyerTitle: r.text('Economic Buyer Title'),
+    customerSponsor: r.text('Executive Sponsor Name'),
+    customerSponsorTitle: r.text('Executive Sponsor Title'),
+    technicalChampion: r.text('Technical Champion Name'),
+    activeChampions: r.number('Number of Active Champions', true),
   };
 }
 
 function readEngagement(r: RowReader) {
   return {
-    lastTouchpointDate: r.date('Last Touchpoint Date'), nextTouchpointDate: r.date('Next Scheduled Touchpoint'),
-    lastBusinessReviewDate: r.date('Last Business Review Date'), nextBusinessReviewDate: r.date('Next Business Review Date'),
-    activeUsers: r.number('Number of Active Users', true), totalLicenses: r.number('Total Licenses', true),
-    licenseUtilizationPct: r.number('License Utilization %'), daysSinceLastLogin: r.number('Days Since Last Login', true),
-    lifecycleStage: r.text('Lifecycle Stage'), onboardingStatus: r.text('Onboarding Status'),
+    lastTouchpointDate: r.date('Last Touchpoint Date'),
+    nextTouchpointDate: r.date('Next Scheduled Touchpoint'),
+    lastBusinessReviewDate: r.date('Last Business Review Date'),
+    nextBusinessReviewDate: r.date('Next Business Review Date'),
+    activeUsers: r.number('Number of Active Users', true),
+    totalLicenses: r.number('Total Licenses', true),
+    licenseUtilizationPct: r.number('License Utilization %'),
+    daysSinceLastLogin: r.number('Days Since Last Login', true),
+    lifecycleStage: r.text('Lifecycle Stage'),
+    onboardingStatus: r.text('Onboarding Status'),
     openSupportTickets: r.number('Open Support Tickets', true),
   };
 }
@@ -311,7 +336,10 @@ export async function parseCustomerProfiles(input: Buffer): Promise<CustomerProf
   const referenceSheet = findSheet(SHEETS.reference);
   const championSheet = findSheet(SHEETS.champions);
   const engagementSheet = findSheet(SHEETS.engagement);
-  for (const [name, sheet] of [[SHEETS.profile, profileSheet], [SHEETS.reference, referenceSheet]] as const) {
+  for (const [name, sheet] of [
+    [SHEETS.profile, profileSheet],
+    [SHEETS.reference, referenceSheet],
+  ] as const) {
     if (sheet) continue;
     const found = opened.worksheets.map((s) => `'${s.name}'`).join(', ');
     problems.add({ sheet: null, row: null, column: null, message: `The workbook has no '${name}' sheet (sheets found: ${found || 'none'})` });
@@ -333,11 +361,14 @@ export async function parseCustomerProfiles(input: Buffer): Promise<CustomerProf
     const accountName = r.text('Account Name', true);
     const externalId = r.text('Account ID');
     const profile: CustomerProfile = {
-      ...readProfile(r, row.number, accountName ?? '', externalId), ...readChampions(NO_ROW), ...readEngagement(NO_ROW),
+      ...readProfile(r, row.number, accountName ?? '', externalId),
+      ...readChampions(NO_ROW),
+      ...readEngagement(NO_ROW),
     };
     if (externalId !== null) {
       const earlier = byId.get(externalId);
-      if (earlier) problems.add({ ...where, column: 'Account ID', message: `Account ID '${externalId}' appears twice (rows ${earlier.row} and ${row.number})` });
+      if (earlier)
+        problems.add({ ...where, column: 'Account ID', message: `Account ID '${externalId}' appears twice (rows ${earlier.row} and ${row.number})` });
       else byId.set(externalId, profile);
     }
     if (accountName === null) continue;

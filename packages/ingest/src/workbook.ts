@@ -91,7 +91,9 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
   const header = findRow(sheet, COLUMNS.component.label);
   if (!header) {
     problems.add({
-      sheet: sheet.name, row: null, column: COLUMNS.component.label,
+      sheet: sheet.name,
+      row: null,
+      column: COLUMNS.component.label,
       message: `Sheet '${sheet.name}' has no header row (a row whose first cell is '${COLUMNS.component.label}')`,
     });
     return [];
@@ -130,8 +132,19 @@ function readCategorySheet(sheet: Worksheet, { account, period, problems, seen }
     }
     if (problems.count > reported || weight === undefined) continue;
     rows.push({
-      line: r, sheet: sheet.name, account, period, category, kpi, ...cellReading(row.getCell(dataColumn)), impact: impact.impact, weight,
-      source: text('source') || null, frequency: text('frequency') || null, product: null, warnings: impact.warning ? [impact.warning] : [],
+      line: r,
+      sheet: sheet.name,
+      account,
+      period,
+      category,
+      kpi,
+      ...cellReading(row.getCell(dataColumn)),
+      impact: impact.impact,
+      weight,
+      source: text('source') || null,
+      frequency: text('frequency') || null,
+      product: null,
+      warnings: impact.warning ? [impact.warning] : [],
     });
   }
   return rows;
@@ -158,7 +171,9 @@ export async function parseWorkbook(input: Buffer, opts: { period: string; accou
   }
   if (sheets.length < 3) {
     problems.add({
-      sheet: null, row: null, column: null,
+      sheet: null,
+      row: null,
+      column: null,
       message: `The workbook has ${sheets.length} sheet${sheets.length === 1 ? '' : 's'}; expected a summary sheet, at least one category sheet and a rollup sheet`,
     });
     return { rows: [], problems: problems.toArray(), accountName: null };
@@ -169,7 +184,9 @@ export async function parseWorkbook(input: Buffer, opts: { period: string; accou
   const accountName = opts.accountName?.trim() || (companyRow ? cellText(companyRow.getCell(2)) : '') || null;
   if (accountName === null) {
     problems.add({
-      sheet: summary.name, row: companyRow?.number ?? null, column: null,
+      sheet: summary.name,
+      row: companyRow?.number ?? null,
+      column: null,
       message: `No account name: the upload names none and the summary sheet '${summary.name}' has no 'Company' row with a name next to it`,
     });
   }

@@ -3,9 +3,7 @@ import type { CustomerProfilesResult } from './profiles.js';
 import type { ParseResult } from './types.js';
 
 /** What a worker thread is asked to parse (the bytes are copied to it). */
-export type WorkbookJob =
-  | { kind: 'workbook'; bytes: Uint8Array; period: string; accountName: string | null }
-  | { kind: 'profiles'; bytes: Uint8Array };
+export type WorkbookJob = { kind: 'workbook'; bytes: Uint8Array; period: string; accountName: string | null } | { kind: 'profiles'; bytes: Uint8Array };
 
 /**
  * A worker's answer to one job: the parse result (which may list problems), or why the file
@@ -63,7 +61,10 @@ function keepWorker(worker: Worker, maxHeapMb: number): void {
   if (idle.length >= MAX_IDLE_WORKERS) return void worker.terminate();
   worker.unref();
   const timer = setTimeout(() => {
-    idle.splice(idle.findIndex((w) => w.worker === worker), 1);
+    idle.splice(
+      idle.findIndex((w) => w.worker === worker),
+      1,
+    );
     void worker.terminate();
   }, IDLE_MS).unref();
   worker.on('error', () => undefined);

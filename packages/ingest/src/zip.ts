@@ -28,9 +28,7 @@ export function isZip(bytes: Buffer): boolean {
 
 function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, zip) =>
-      error ? reject(error) : resolve(zip),
-    );
+    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, zip) => (error ? reject(error) : resolve(zip)));
   });
 }
 
@@ -38,10 +36,13 @@ function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
 async function eachEntry(zip: yauzl.ZipFile, onEntry: (entry: yauzl.Entry) => Promise<void>): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      onEntry(entry).then(() => zip.readEntry(), (error: unknown) => {
-        zip.close();
-        reject(error);
-      });
+      onEntry(entry).then(
+        () => zip.readEntry(),
+        (error: unknown) => {
+          zip.close();
+          reject(error);
+        },
+      );
     });
     zip.on('end', () => resolve());
     zip.on('error', reject);
@@ -95,14 +96,19 @@ export function zipSizeProblem(entries: ZipEntryInfo[], limits: ZipLimits = ZIP_
 export async function verifyZipSizes(bytes: Buffer): Promise<string | null> {
   try {
     const zip = await openZip(bytes);
-    await eachEntry(zip, (entry) =>
-      new Promise<void>((resolve, reject) => {
-        if (entry.fileName.endsWith('/')) return resolve();
-        zip.openReadStream(entry, (error, stream) => {
-          if (error) return reject(error);
-          stream.on('error', reject).on('end', () => resolve()).resume();
-        });
-      }),
+    await eachEntry(
+      zip,
+      (entry) =>
+        new Promise<void>((resolve, reject) => {
+          if (entry.fileName.endsWith('/')) return resolve();
+          zip.openReadStream(entry, (error, stream) => {
+            if (error) return reject(error);
+            stream
+              .on('error', reject)
+              .on('end', () => resolve())
+              .resume();
+          });
+        }),
     );
     return null;
   } catch (error) {

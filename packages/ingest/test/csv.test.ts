@@ -16,16 +16,51 @@ describe('parseCsv: well-formed files', () => {
     expect(result.accountName).toBeNull();
     expect(result.rows).toEqual([
       {
-        line: 2, sheet: null, account: 'Acme', period: '2025-06', category: 'Support', kpi: 'First Response Time',
-        raw: '22 hours', displayed: null, impact: 'High', weight: 0.11, source: 'System', frequency: 'Daily', product: null, warnings: [],
+        line: 2,
+        sheet: null,
+        account: 'Acme',
+        period: '2025-06',
+        category: 'Support',
+        kpi: 'First Response Time',
+        raw: '22 hours',
+        displayed: null,
+        impact: 'High',
+        weight: 0.11,
+        source: 'System',
+        frequency: 'Daily',
+        product: null,
+        warnings: [],
       },
       {
-        line: 3, sheet: null, account: 'Acme', period: '2025-06', category: 'Product Usage', kpi: 'Feature Adoption Rate',
-        raw: '68%', displayed: null, impact: 'Low', weight: 0.08, source: null, frequency: 'Monthly', product: 'Mobile App', warnings: [],
+        line: 3,
+        sheet: null,
+        account: 'Acme',
+        period: '2025-06',
+        category: 'Product Usage',
+        kpi: 'Feature Adoption Rate',
+        raw: '68%',
+        displayed: null,
+        impact: 'Low',
+        weight: 0.08,
+        source: null,
+        frequency: 'Monthly',
+        product: 'Mobile App',
+        warnings: [],
       },
       {
-        line: 4, sheet: null, account: 'Globex', period: '2025-07', category: 'Business Outcomes', kpi: 'Cost Savings',
-        raw: '$39K', displayed: null, impact: null, weight: null, source: 'Survey', frequency: null, product: null,
+        line: 4,
+        sheet: null,
+        account: 'Globex',
+        period: '2025-07',
+        category: 'Business Outcomes',
+        kpi: 'Cost Savings',
+        raw: '$39K',
+        displayed: null,
+        impact: null,
+        weight: null,
+        source: 'Survey',
+        frequency: null,
+        product: null,
         warnings: [{ column: 'impact', code: 'impact', message: 'impact is empty: counted as Medium' }],
       },
     ]);
@@ -36,8 +71,20 @@ describe('parseCsv: well-formed files', () => {
     expect(result.problems).toEqual([]);
     expect(result.rows).toEqual([
       {
-        line: 2, sheet: null, account: 'Acme', period: '2025-01', category: 'Customer Sentiment', kpi: 'NPS',
-        raw: '42', displayed: null, impact: null, weight: null, source: null, frequency: null, product: null, warnings: [],
+        line: 2,
+        sheet: null,
+        account: 'Acme',
+        period: '2025-01',
+        category: 'Customer Sentiment',
+        kpi: 'NPS',
+        raw: '42',
+        displayed: null,
+        impact: null,
+        weight: null,
+        source: null,
+        frequency: null,
+        product: null,
+        warnings: [],
       },
     ]);
   });
@@ -47,7 +94,9 @@ describe('parseCsv: well-formed files', () => {
   });
 
   it('strips a byte-order mark and reads CRLF line ends', () => {
-    const result = parseCsv(Buffer.from('\uFEFFaccount,period,category,kpi,value\r\nAcme,2025-06,Support,MTTR,19 hours\r\nAcme,2025-06,Support,FCR,9\r\n', 'utf8'));
+    const result = parseCsv(
+      Buffer.from('\uFEFFaccount,period,category,kpi,value\r\nAcme,2025-06,Support,MTTR,19 hours\r\nAcme,2025-06,Support,FCR,9\r\n', 'utf8'),
+    );
     expect(result.problems).toEqual([]);
     expect(result.rows.map((r) => [r.line, r.account, r.kpi, r.raw])).toEqual([
       [2, 'Acme', 'MTTR', '19 hours'],
@@ -105,7 +154,12 @@ describe('parseCsv: impact', () => {
     const result = parseCsv(['account,period,category,kpi,value,impact', ...lines].join('\n'));
     expect(result.problems).toEqual([]);
     expect(result.rows.map((r) => [r.impact, r.warnings])).toEqual([
-      ['High', []], ['Medium', []], ['Low', []], ['High', []], ['Medium', []], ['Low', []],
+      ['High', []],
+      ['Medium', []],
+      ['Low', []],
+      ['High', []],
+      ['Medium', []],
+      ['Low', []],
     ]);
   });
 
@@ -140,7 +194,8 @@ describe('parseCsv: structural problems', () => {
   it('rejects bytes that are not UTF-8, such as a Windows-1252 export', () => {
     const latin1 = Buffer.from('account,period,category,kpi,value\nCaf\xe9 Co,2025-06,Support,MTTR,5\n', 'latin1');
     expect(parseCsv(latin1)).toEqual({
-      rows: [], accountName: null,
+      rows: [],
+      accountName: null,
       problems: [{ sheet: null, row: null, column: null, message: 'The file is not UTF-8 text: save it as CSV UTF-8 and upload it again' }],
     });
     expect(parseCsv(latin1.toString('latin1')).rows[0]?.account).toBe('Café Co');
@@ -150,7 +205,11 @@ describe('parseCsv: structural problems', () => {
     const result = parseCsv('Acme,2025-06,Support,MTTR,5\n');
     expect(result.rows).toEqual([]);
     expect(result.problems.filter((p) => p.message.startsWith('Missing required column')).map((p) => p.column)).toEqual([
-      'account', 'period', 'category', 'kpi', 'value',
+      'account',
+      'period',
+      'category',
+      'kpi',
+      'value',
     ]);
   });
 
@@ -209,7 +268,9 @@ describe('parseCsv: structural problems', () => {
   });
 
   it('reports the same reading given twice', () => {
-    const result = parseCsv('account,period,category,kpi,value,product\nAcme,2025-06,Support,MTTR,5,\nacme,2025-06,Support,mttr,6,\nAcme,2025-06,Support,MTTR,7,App\n');
+    const result = parseCsv(
+      'account,period,category,kpi,value,product\nAcme,2025-06,Support,MTTR,5,\nacme,2025-06,Support,mttr,6,\nAcme,2025-06,Support,MTTR,7,App\n',
+    );
     expect(result.rows.map((r) => r.line)).toEqual([2, 4]);
     expect(result.problems).toEqual([
       { sheet: null, row: 3, column: 'kpi', message: "Duplicate reading: account 'acme', period 2025-06, KPI 'mttr' is already on line 2" },

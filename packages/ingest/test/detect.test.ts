@@ -33,9 +33,7 @@ describe('inspectUpload', () => {
     expect(await refusal('utf16.txt', Buffer.from('account,period\n', 'utf16le'))).toMatch(/^Unsupported file type/);
     expect(await refusal('empty.csv', Buffer.alloc(0))).toBe('The file is empty.');
     expect(await refusal('cut.xlsx', sample('customer-profile.xlsx').subarray(0, 600))).toMatch(/^The file is not a readable \.xlsx workbook: /);
-    expect(await refusal('doc.xlsx', zipOf({ 'word/document.xml': '<w:document/>' }))).toMatch(
-      /^Unsupported file type.*not an Excel workbook/,
-    );
+    expect(await refusal('doc.xlsx', zipOf({ 'word/document.xml': '<w:document/>' }))).toMatch(/^Unsupported file type.*not an Excel workbook/);
   });
 
   it('refuses a zip bomb from its central directory: too large in total, or compressed absurdly', async () => {

@@ -26,8 +26,21 @@ function countBySheet(rows: ImportRow[]): Record<string, number> {
 
 function reading(account: string, sheet: string, line: number, fields: Partial<ImportRow>): ImportRow {
   return {
-    line, sheet, account, period: PERIOD, category: '', kpi: '', raw: '', displayed: null, impact: null, weight: null, source: null, frequency: null, product: null,
-    warnings: [], ...fields,
+    line,
+    sheet,
+    account,
+    period: PERIOD,
+    category: '',
+    kpi: '',
+    raw: '',
+    displayed: null,
+    impact: null,
+    weight: null,
+    source: null,
+    frequency: null,
+    product: null,
+    warnings: [],
+    ...fields,
   };
 }
 
@@ -57,25 +70,63 @@ describe('parseWorkbook: the sample customer workbooks', () => {
   it('reads exact values from Automotive Solutions', async () => {
     const { rows } = await parseWorkbook(sample('workbooks/automotive_solutions_kpis.xlsx'), { period: PERIOD });
     const account = 'Automotive Solutions';
-    expect(rows[0]).toEqual(reading(account, 'Product Usage KPI', 2, {
-      category: 'Product Usage', kpi: 'Time to First Value (TTFV)', raw: '20 hours', impact: 'High', weight: 0.08, source: 'System', frequency: 'Weekly',
-    }));
-    expect(rows.find((r) => r.kpi === 'Support Cost per Ticket')).toEqual(reading(account, 'Support KPI', 9, {
-      category: 'Support', kpi: 'Support Cost per Ticket', raw: '$90K', impact: 'Low', weight: 0.18, source: 'OBR', frequency: 'Monthly',
-    }));
-    expect(rows.find((r) => r.kpi === 'Customer Satisfaction (CSAT)')).toEqual(reading(account, 'Customer Sentiment KPI', 3, {
-      category: 'Customer Sentiment', kpi: 'Customer Satisfaction (CSAT)', raw: '3.0', impact: 'High', weight: 0.15, source: 'Survey', frequency: 'Monthly',
-    }));
-    expect(rows.at(-1)).toEqual(reading(account, 'Relationship Strength KPI', 11, {
-      category: 'Relationship Strength', kpi: 'Process Improvement Velocity', raw: '75%', impact: 'Low', weight: 0.15, source: 'System', frequency: 'Quarterly',
-    }));
+    expect(rows[0]).toEqual(
+      reading(account, 'Product Usage KPI', 2, {
+        category: 'Product Usage',
+        kpi: 'Time to First Value (TTFV)',
+        raw: '20 hours',
+        impact: 'High',
+        weight: 0.08,
+        source: 'System',
+        frequency: 'Weekly',
+      }),
+    );
+    expect(rows.find((r) => r.kpi === 'Support Cost per Ticket')).toEqual(
+      reading(account, 'Support KPI', 9, {
+        category: 'Support',
+        kpi: 'Support Cost per Ticket',
+        raw: '$90K',
+        impact: 'Low',
+        weight: 0.18,
+        source: 'OBR',
+        frequency: 'Monthly',
+      }),
+    );
+    expect(rows.find((r) => r.kpi === 'Customer Satisfaction (CSAT)')).toEqual(
+      reading(account, 'Customer Sentiment KPI', 3, {
+        category: 'Customer Sentiment',
+        kpi: 'Customer Satisfaction (CSAT)',
+        raw: '3.0',
+        impact: 'High',
+        weight: 0.15,
+        source: 'Survey',
+        frequency: 'Monthly',
+      }),
+    );
+    expect(rows.at(-1)).toEqual(
+      reading(account, 'Relationship Strength KPI', 11, {
+        category: 'Relationship Strength',
+        kpi: 'Process Improvement Velocity',
+        raw: '75%',
+        impact: 'Low',
+        weight: 0.15,
+        source: 'System',
+        frequency: 'Quarterly',
+      }),
+    );
   });
 
   it('reads exact values from Food & Beverage Corp', async () => {
     const { rows } = await parseWorkbook(sample('workbooks/food_and_beverage_corp_kpis.xlsx'), { period: '2024-12' });
     expect(rows.find((r) => r.kpi === 'Net Promoter Score (NPS)')).toEqual({
       ...reading('Food & Beverage Corp', 'Customer Sentiment KPI', 2, {
-        category: 'Customer Sentiment', kpi: 'Net Promoter Score (NPS)', raw: '3.6', impact: 'High', weight: 0.14, source: 'OBR', frequency: 'Quarterly',
+        category: 'Customer Sentiment',
+        kpi: 'Net Promoter Score (NPS)',
+        raw: '3.6',
+        impact: 'High',
+        weight: 0.14,
+        source: 'OBR',
+        frequency: 'Quarterly',
       }),
       period: '2024-12',
     });
@@ -102,9 +153,17 @@ describe('parseWorkbook: the maturity-framework master', () => {
     const result = await parseWorkbook(sample('maturity-framework.xlsx'), { period: PERIOD, accountName: 'Framework' });
     expect(result.problems).toEqual([]);
     expect(result.rows).toHaveLength(59);
-    expect(result.rows[0]).toEqual(reading('Framework', 'Product Usage KPI', 4, {
-      category: 'Product Usage & Onboarding', kpi: 'Time to First Value (TTFV)', raw: '9.00', impact: 'High', weight: 0.3, source: 'CSR', frequency: 'Per Customer',
-    }));
+    expect(result.rows[0]).toEqual(
+      reading('Framework', 'Product Usage KPI', 4, {
+        category: 'Product Usage & Onboarding',
+        kpi: 'Time to First Value (TTFV)',
+        raw: '9.00',
+        impact: 'High',
+        weight: 0.3,
+        source: 'CSR',
+        frequency: 'Per Customer',
+      }),
+    );
     expect(result.rows.filter((r) => r.raw !== '')).toHaveLength(14);
     expect(result.rows.find((r) => r.sheet === 'Customer Sentiment KPI' && r.line === 8)).toMatchObject({ kpi: 'Customer sentiment Trends', raw: '' });
   });
@@ -114,7 +173,9 @@ describe('parseWorkbook: the maturity-framework master', () => {
     expect(result.accountName).toBeNull();
     expect(result.problems).toEqual([
       {
-        sheet: 'Health Score Components', row: null, column: null,
+        sheet: 'Health Score Components',
+        row: null,
+        column: null,
         message: "No account name: the upload names none and the summary sheet 'Health Score Components' has no 'Company' row with a name next to it",
       },
     ]);
@@ -217,7 +278,10 @@ describe('parseWorkbook: cells and headers', () => {
     workbook.addWorksheet('Rollup');
     const result = await parseWorkbook(await toBuffer(workbook), { period: PERIOD });
     expect(result.problems).toEqual([]);
-    expect(result.rows.map((r) => [r.kpi, r.category])).toEqual([['MTTR', 'Support'], ['FCR', 'Support']]);
+    expect(result.rows.map((r) => [r.kpi, r.category])).toEqual([
+      ['MTTR', 'Support'],
+      ['FCR', 'Support'],
+    ]);
   });
 });
 
@@ -230,7 +294,9 @@ describe('parseWorkbook: structural problems', () => {
       layout: 'customer_profiles',
       problems: [
         {
-          sheet: 'Customer Profile Input', row: null, column: null,
+          sheet: 'Customer Profile Input',
+          row: null,
+          column: null,
           message: "This is a customer-profile workbook (it has a 'Customer Profile Input' sheet), not KPI readings: import it as customer profiles",
         },
       ],
@@ -261,7 +327,9 @@ describe('parseWorkbook: structural problems', () => {
   });
 
   it('needs a summary, a category and a rollup sheet', async () => {
-    const result = await parseWorkbook(await buildWorkbook({ 'Support KPI': [CATEGORY_HEADER, ['Support', 0.1, '5', 'CSR', 'MTTR', 'High', 'Daily']] }), { period: PERIOD });
+    const result = await parseWorkbook(await buildWorkbook({ 'Support KPI': [CATEGORY_HEADER, ['Support', 0.1, '5', 'CSR', 'MTTR', 'High', 'Daily']] }), {
+      period: PERIOD,
+    });
     expect(result.rows).toEqual([]);
     expect(result.problems).toEqual([
       { sheet: null, row: null, column: null, message: 'The workbook has 1 sheet; expected a summary sheet, at least one category sheet and a rollup sheet' },
@@ -277,9 +345,7 @@ describe('parseWorkbook: structural problems', () => {
       Rollup: [],
     });
     const result = await parseWorkbook(file, { period: PERIOD });
-    expect(result.problems).toEqual([
-      { sheet: 'Support KPI', row: 1, column: 'Data', message: "Sheet 'Support KPI' has no 'Data' column in its header row" },
-    ]);
+    expect(result.problems).toEqual([{ sheet: 'Support KPI', row: 1, column: 'Data', message: "Sheet 'Support KPI' has no 'Data' column in its header row" }]);
     expect(result.rows.map((r) => r.kpi)).toEqual(['NPS']);
   });
 
@@ -292,12 +358,20 @@ describe('parseWorkbook: structural problems', () => {
   it('reports a category sheet without a header row', async () => {
     const file = await buildWorkbook({
       Summary: [['Company', 'Initech']],
-      Notes: [['KPI', 'Data'], ['MTTR', '5']],
+      Notes: [
+        ['KPI', 'Data'],
+        ['MTTR', '5'],
+      ],
       Rollup: [],
     });
     const result = await parseWorkbook(file, { period: PERIOD });
     expect(result.problems).toEqual([
-      { sheet: 'Notes', row: null, column: 'Health Score Component', message: "Sheet 'Notes' has no header row (a row whose first cell is 'Health Score Component')" },
+      {
+        sheet: 'Notes',
+        row: null,
+        column: 'Health Score Component',
+        message: "Sheet 'Notes' has no header row (a row whose first cell is 'Health Score Component')",
+      },
     ]);
   });
 
@@ -317,7 +391,8 @@ describe('parseWorkbook: structural problems', () => {
     const result = await parseWorkbook(file, { period: PERIOD });
     expect(result.rows.map((r) => r.kpi)).toEqual(['MTTR', 'CES']);
     expect(result.rows[0]).toMatchObject({
-      line: 3, impact: null,
+      line: 3,
+      impact: null,
       warnings: [{ column: 'Impact Level', code: 'impact', message: "Impact Level 'Severe' is not High, Medium or Low (or H, M, L): counted as Medium" }],
     });
     expect(result.problems).toEqual([

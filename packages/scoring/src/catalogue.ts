@@ -46,10 +46,7 @@ export interface ResolvedRange {
 }
 
 /** The tenant's range for the KPI if it has one, else the catalogue default. */
-export function resolveRange(
-  kpiName: string,
-  tenantRanges: readonly ReferenceRange[] = [],
-): ResolvedRange | undefined {
+export function resolveRange(kpiName: string, tenantRanges: readonly ReferenceRange[] = []): ResolvedRange | undefined {
   const key = kpiKey(kpiName);
   const tenantRange = tenantRanges.find((range) => kpiKey(range.kpiName) === key);
   if (tenantRange) return { range: tenantRange, source: 'tenant' };

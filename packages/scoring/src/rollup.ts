@@ -41,9 +41,7 @@ export function normaliseImpact(impact: string | null | undefined): Impact {
  */
 export function rollupHealth(readings: readonly RollupReading[], settings: HealthSettings): HealthRollup {
   const categories = groupByCategory(readings, settings.categoryWeights).map(summariseCategory);
-  const overall = weightedMean(
-    categories.map((c) => ({ value: c.counted ? c.score : null, weight: c.weight })),
-  );
+  const overall = weightedMean(categories.map((c) => ({ value: c.counted ? c.score : null, weight: c.weight })));
   const scoredCount = readings.filter((r) => r.score !== null).length;
   return {
     overall,
@@ -62,10 +60,7 @@ interface CategoryGroup {
 }
 
 /** Configured categories in settings order, then the others alphabetically; names match case-insensitively. */
-function groupByCategory(
-  readings: readonly RollupReading[],
-  weights: Record<string, number>,
-): CategoryGroup[] {
+function groupByCategory(readings: readonly RollupReading[], weights: Record<string, number>): CategoryGroup[] {
   const configured = new Map<string, CategoryGroup>(
     Object.entries(weights).map(([category, weight]) => [kpiKey(category), { category, weight, readings: [] }]),
   );
@@ -86,9 +81,7 @@ function newGroup(groups: Map<string, CategoryGroup>, key: string, category: str
 }
 
 function summariseCategory(group: CategoryGroup): CategoryHealth {
-  const score = weightedMean(
-    group.readings.map((r) => ({ value: r.score, weight: impactWeights[normaliseImpact(r.impact)] })),
-  );
+  const score = weightedMean(group.readings.map((r) => ({ value: r.score, weight: impactWeights[normaliseImpact(r.impact)] })));
   return {
     category: group.category,
     score,

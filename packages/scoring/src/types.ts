@@ -14,7 +14,6 @@ export type Band = 'healthy' | 'risk' | 'critical';
 
 export type ReadingStatus = Band | 'unknown';
 
-
 /** Per-KPI unit, direction and thresholds splitting the scale into three bands. */
 export interface ReferenceRange {
   kpiName: string;
@@ -26,7 +25,6 @@ export interface ReferenceRange {
   healthyThreshold: number;
   scaleMax: number;
 }
-
 
 export interface HealthSettings {
   categoryWeights: Record<string, number>;

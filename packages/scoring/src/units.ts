@@ -37,10 +37,7 @@ const mismatch: UnitConversion = { ok: false, reason: 'unit_mismatch' };
  * Expresses a parsed value in the KPI's catalogue unit. A plain number is taken to be in
  * that unit already; time units convert into `hours` and `days`; any other unit must match.
  */
-export function toCatalogueUnit(
-  parsed: { value: number; unit: ParsedUnit },
-  unit: CatalogueUnit,
-): UnitConversion {
+export function toCatalogueUnit(parsed: { value: number; unit: ParsedUnit }, unit: CatalogueUnit): UnitConversion {
   if (parsed.unit === null) return { ok: true, value: parsed.value };
   if (unit === 'hours' || unit === 'days') return convertTime(parsed.value, parsed.unit, unit);
   return parsed.unit === parsedUnitOf[unit] ? { ok: true, value: parsed.value } : mismatch;

@@ -63,9 +63,7 @@ function numberProblems(range: ReferenceRange): ValidationProblem[] {
   const h = bound('healthyThreshold', 'healthy threshold', healthyThreshold);
   const H = bound('scaleMax', 'scale maximum', scaleMax);
   const scale = scaleMin >= scaleMax ? [{ field: 'scaleMin', message: `${capitalise(L.label)} must be below ${H.label}.` }] : [];
-  const ordered = range.higherIsBetter
-    ? orderProblems([L, r, h, H], 'When higher is better, ')
-    : orderProblems([L, h, r, H], 'When lower is better, ');
+  const ordered = range.higherIsBetter ? orderProblems([L, r, h, H], 'When higher is better, ') : orderProblems([L, h, r, H], 'When lower is better, ');
   return [...scale, ...ordered];
 }
 

@@ -38,12 +38,7 @@ describe('rollupHealth', () => {
     // Adoption 66%: 34 + 32·(66−51)/(81−51) = 50
     // First response 30 min = 0.5 h: 67 + 33·(2−0.5)/(2−0) = 91.75
     // MTTR 20 h: 34 + 32·(24−20)/(24−4) = 40.4
-    expect(scored.map((r) => r.score)).toEqual([
-      expect.closeTo(78, 9),
-      expect.closeTo(50, 9),
-      expect.closeTo(91.75, 9),
-      expect.closeTo(40.4, 9),
-    ]);
+    expect(scored.map((r) => r.score)).toEqual([expect.closeTo(78, 9), expect.closeTo(50, 9), expect.closeTo(91.75, 9), expect.closeTo(40.4, 9)]);
 
     const result = rollupHealth(scored, defaultSettings);
     // Product Usage: (3·78 + 1·50)/(3+1) = 284/4 = 71
@@ -77,13 +72,7 @@ describe('rollupHealth', () => {
     // (20·70 + 20·40)/(20+20) = 55
     expect(result.overall).toBeCloseTo(55, 9);
     expect(result.tier).toBe('critical');
-    expect(result.categories.map((c) => c.category)).toEqual([
-      'Product Usage',
-      'Support',
-      'Customer Sentiment',
-      'Business Outcomes',
-      'Relationship Strength',
-    ]);
+    expect(result.categories.map((c) => c.category)).toEqual(['Product Usage', 'Support', 'Customer Sentiment', 'Business Outcomes', 'Relationship Strength']);
     expect(category(result, 'Product Usage')).toEqual({
       category: 'Product Usage',
       score: null,
@@ -111,10 +100,7 @@ describe('rollupHealth', () => {
   });
 
   it('shows categories missing from the settings after configured ones, alphabetically, uncounted', () => {
-    const result = rollupHealth(
-      [reading('Zeta', 10), reading('Support', 85), reading('alpha', 20), reading(' Alpha ', 40)],
-      defaultSettings,
-    );
+    const result = rollupHealth([reading('Zeta', 10), reading('Support', 85), reading('alpha', 20), reading(' Alpha ', 40)], defaultSettings);
     expect(result.categories.map((c) => c.category)).toEqual([
       'Product Usage',
       'Support',

@@ -39,7 +39,17 @@ function printExplanation(explanation: Explanation): void {
   console.log(
     table(
       ['CATEGORY', 'KPI', 'PRODUCT', 'RAW', 'STATUS', 'SCORE', 'IMPACT', 'RANGE', 'WARNING'],
-      explanation.readings.map((r) => [r.category, r.kpi, r.product, r.displayed === null ? r.raw : `${r.raw} (shown as ${r.displayed})`, r.status, score(r.score), r.impact, range(r.range), cell(r.warning)]),
+      explanation.readings.map((r) => [
+        r.category,
+        r.kpi,
+        r.product,
+        r.displayed === null ? r.raw : `${r.raw} (shown as ${r.displayed})`,
+        r.status,
+        score(r.score),
+        r.impact,
+        range(r.range),
+        cell(r.warning),
+      ]),
     ),
   );
 }
@@ -53,9 +63,7 @@ async function health(account: string, opts: { explain?: boolean; period?: strin
     else console.log(`${name} has no health score${opts.period ? ` for ${opts.period}` : ''} yet: upload KPI readings first.`);
     return;
   }
-  const explanation = opts.explain
-    ? await session.call(() => session.client.health.explain.query({ accountId: id, period: stored.period }))
-    : null;
+  const explanation = opts.explain ? await session.call(() => session.client.health.explain.query({ accountId: id, period: stored.period })) : null;
   if (opts.json) {
     console.log(JSON.stringify({ account: { id, name }, health: stored, ...(explanation ? { explanation } : {}) }, null, 2));
     return;

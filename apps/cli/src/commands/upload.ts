@@ -66,7 +66,12 @@ function location(p: { sheet: string | null; row: number | null; column: string 
 function printProblems(problems: UploadReport['problems'], filename: string): void {
   console.log(`Rejected ${filename}: ${plural(problems.length, 'problem')}. Nothing was imported.`);
   console.log('');
-  console.log(table(['SHEET', 'ROW', 'COLUMN', 'PROBLEM'], problems.map((p) => [...location(p), p.message])));
+  console.log(
+    table(
+      ['SHEET', 'ROW', 'COLUMN', 'PROBLEM'],
+      problems.map((p) => [...location(p), p.message]),
+    ),
+  );
 }
 
 export function printReport(report: UploadReport, filename: string): void {
@@ -84,7 +89,12 @@ export function printReport(report: UploadReport, filename: string): void {
   console.log(`  accounts created  ${c.accountsCreated}`);
   if (report.versions.length > 0) {
     console.log('');
-    console.log(table(['ACCOUNT', 'PERIOD', 'VERSION', 'READINGS'], report.versions.map((v) => [v.account, v.period, v.version, v.readings])));
+    console.log(
+      table(
+        ['ACCOUNT', 'PERIOD', 'VERSION', 'READINGS'],
+        report.versions.map((v) => [v.account, v.period, v.version, v.readings]),
+      ),
+    );
   }
   if (report.warnings.length > 0) {
     console.log('');
@@ -148,7 +158,9 @@ async function upload(fileArg: string, opts: UploadOptions): Promise<void> {
   try {
     const body = Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
     result = await session.stream((opts) =>
-      streamUpload(opts, { name, body }, fields, (p) => bar.update(p.bytes, size, `${p.rowsParsed.toLocaleString('en')} rows read, ${p.rowsStored.toLocaleString('en')} stored`)),
+      streamUpload(opts, { name, body }, fields, (p) =>
+        bar.update(p.bytes, size, `${p.rowsParsed.toLocaleString('en')} rows read, ${p.rowsStored.toLocaleString('en')} stored`),
+      ),
     );
     bar.finish(size);
   } finally {
@@ -175,7 +187,9 @@ async function importProfiles(fileArg: string, opts: { json?: boolean }): Promis
     throw new CliError(`Import rejected: ${plural(result.problems.length, 'problem')} (see above).`, EXIT.rejected);
   }
   if (!opts.json) {
-    console.log(`Imported customer profiles from ${name}: ${plural(result.created, 'account')} created, ${result.updated} updated, ${plural(result.products, 'product')} recorded.`);
+    console.log(
+      `Imported customer profiles from ${name}: ${plural(result.created, 'account')} created, ${result.updated} updated, ${plural(result.products, 'product')} recorded.`,
+    );
   }
 }
 

@@ -68,15 +68,41 @@ export function AccountForm({ account, submitLabel, pending, error, onSubmit, on
             </option>
           ))}
         </SelectField>
-        <Field label="External ID" name="externalId" maxLength={textLimits.externalId} defaultValue={account?.externalId ?? ''} errors={fieldErrors.externalId} />
+        <Field
+          label="External ID"
+          name="externalId"
+          maxLength={textLimits.externalId}
+          defaultValue={account?.externalId ?? ''}
+          errors={fieldErrors.externalId}
+        />
         <Field label="Industry" name="industry" maxLength={textLimits.text} defaultValue={account?.industry ?? ''} errors={fieldErrors.industry} />
         <Field label="Region" name="region" maxLength={textLimits.text} defaultValue={account?.region ?? ''} errors={fieldErrors.region} />
-        <Field label="Tier" name="tier" maxLength={textLimits.accountTier} hint="e.g. Enterprise, Mid-Market" defaultValue={account?.tier ?? ''} errors={fieldErrors.tier} />
+        <Field
+          label="Tier"
+          name="tier"
+          maxLength={textLimits.accountTier}
+          hint="e.g. Enterprise, Mid-Market"
+          defaultValue={account?.tier ?? ''}
+          errors={fieldErrors.tier}
+        />
         <Field label="Annual revenue (USD)" name="revenue" inputMode="decimal" defaultValue={account?.revenue ?? ''} errors={fieldErrors.revenue} />
         <Field label="CSM owner" name="csmOwner" maxLength={textLimits.text} defaultValue={account?.csmOwner ?? ''} errors={fieldErrors.csmOwner} />
         <Field label="Renewal date" name="renewalDate" type="date" defaultValue={account?.renewalDate ?? ''} errors={fieldErrors.renewalDate} />
-        <Field label="Lifecycle stage" name="lifecycleStage" maxLength={textLimits.lifecycleStage} defaultValue={account?.lifecycleStage ?? ''} errors={fieldErrors.lifecycleStage} />
-        <TextAreaField label="Champions" name="champions" maxLength={textLimits.champions} defaultValue={account?.champions ?? ''} errors={fieldErrors.champions} fieldClassName="span-3" />
+        <Field
+          label="Lifecycle stage"
+          name="lifecycleStage"
+          maxLength={textLimits.lifecycleStage}
+          defaultValue={account?.lifecycleStage ?? ''}
+          errors={fieldErrors.lifecycleStage}
+        />
+        <TextAreaField
+          label="Champions"
+          name="champions"
+          maxLength={textLimits.champions}
+          defaultValue={account?.champions ?? ''}
+          errors={fieldErrors.champions}
+          fieldClassName="span-3"
+        />
       </div>
       <div className="form-actions">
         <button type="button" className="button button-secondary" onClick={onCancel}>

@@ -38,13 +38,7 @@ function UserMenu({ session }: { session: SignedInSession }) {
 
   return (
     <div className="user-menu" ref={container}>
-      <button
-        type="button"
-        className="user-menu-button"
-        aria-expanded={open}
-        aria-controls={menuId}
-        onClick={() => setOpen((value) => !value)}
-      >
+      <button type="button" className="user-menu-button" aria-expanded={open} aria-controls={menuId} onClick={() => setOpen((value) => !value)}>
         <span className="avatar" aria-hidden="true">
           {initials(user.name)}
         </span>

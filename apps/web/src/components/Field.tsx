@@ -32,7 +32,9 @@ function FieldFrame({ label, hint, errors, className, control }: FieldFrameProps
       )}
       {errorId && (
         <ul id={errorId} className="field-errors">
-          {errors?.map((message) => <li key={message}>{message}</li>)}
+          {errors?.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
         </ul>
       )}
     </div>

@@ -9,7 +9,17 @@ import { Field, FormError, SelectField } from './Field.js';
 export type ViewState = RouterInputs['views']['save']['state'];
 type SavedView = RouterOutputs['views']['list']['items'][number];
 
-function SaveView({ current, state, onSaved, onClose }: { current: SavedView | null; state: ViewState; onSaved: (view: SavedView) => void; onClose: () => void }) {
+function SaveView({
+  current,
+  state,
+  onSaved,
+  onClose,
+}: {
+  current: SavedView | null;
+  state: ViewState;
+  onSaved: (view: SavedView) => void;
+  onClose: () => void;
+}) {
   const utils = trpc.useUtils();
   const save = trpc.views.save.useMutation({
     onSuccess: async (view) => {
@@ -83,7 +93,12 @@ export function SavedViews({ selectedId, state, onApply }: { selectedId: string 
   };
   return (
     <div className="toolbar" role="group" aria-label="Saved views">
-      <SelectField label="Saved view" name="savedView" value={selected?.id ?? ''} onChange={(event) => onApply(list.items.find((v) => v.id === event.target.value) ?? null)}>
+      <SelectField
+        label="Saved view"
+        name="savedView"
+        value={selected?.id ?? ''}
+        onChange={(event) => onApply(list.items.find((v) => v.id === event.target.value) ?? null)}
+      >
         <option value="">Unsaved view</option>
         {list.items.map((v) => (
           <option key={v.id} value={v.id}>

@@ -15,7 +15,15 @@ function AccountPicker({ value, onChange, errors }: { value: string; onChange: (
   return (
     <fieldset className="picker">
       <legend className="field-label">Account</legend>
-      <Field label="Find an account" name="accountSearch" type="search" placeholder="Account name" maxLength={textLimits.name} value={search} onChange={(event) => setSearch(event.target.value)} />
+      <Field
+        label="Find an account"
+        name="accountSearch"
+        type="search"
+        placeholder="Account name"
+        maxLength={textLimits.name}
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
+      />
       <div className="picker-options" aria-live="polite">
         {matches.isPending && <p className="cell-muted">Searching…</p>}
         {matches.data?.items.length === 0 && <p className="cell-muted">No account matches.</p>}
@@ -75,7 +83,13 @@ export function StartPlaybookDialog({ open, onClose, playbookKey, account }: Sta
     <Dialog open={open} title={account ? `Start a playbook for ${account.name}` : 'Start a playbook'} onClose={close} wide>
       <form className="form" onSubmit={submit} noValidate>
         <FormError message={Object.keys(missing).length ? 'Choose a playbook and an account.' : server.message} />
-        <SelectField label="Playbook" name="playbookKey" value={key} onChange={(event) => setKey(event.target.value as PlaybookKey | '')} errors={fieldErrors.playbookKey}>
+        <SelectField
+          label="Playbook"
+          name="playbookKey"
+          value={key}
+          onChange={(event) => setKey(event.target.value as PlaybookKey | '')}
+          errors={fieldErrors.playbookKey}
+        >
           <option value="">Choose a playbook</option>
           {catalogue.data?.map((playbook) => (
             <option key={playbook.key} value={playbook.key}>

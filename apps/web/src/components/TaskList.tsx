@@ -43,7 +43,13 @@ function TaskRow({ task, showAccount }: { task: TaskItem; showAccount: boolean }
       </div>
       {task.status === 'open' && (
         <div className="task-actions">
-          <button type="button" className="button button-primary button-small" disabled={busy} onClick={() => complete.mutate({ id: task.id })} aria-label={`Complete ${task.title}`}>
+          <button
+            type="button"
+            className="button button-primary button-small"
+            disabled={busy}
+            onClick={() => complete.mutate({ id: task.id })}
+            aria-label={`Complete ${task.title}`}
+          >
             Complete
           </button>
           <button

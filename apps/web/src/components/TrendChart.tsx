@@ -55,17 +55,49 @@ export function TrendChart({ points, name, unit, bands = [], domain, height = 22
         <ResponsiveContainer width="100%" height={height}>
           <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
             {bands.map((band) => (
-              <ReferenceArea key={`${band.tier}-${band.from}`} y1={band.from} y2={band.to} fill={tierColors[band.tier]} fillOpacity={0.08} stroke="none" ifOverflow="hidden" />
+              <ReferenceArea
+                key={`${band.tier}-${band.from}`}
+                y1={band.from}
+                y2={band.to}
+                fill={tierColors[band.tier]}
+                fillOpacity={0.08}
+                stroke="none"
+                ifOverflow="hidden"
+              />
             ))}
             <CartesianGrid stroke="#e6e9ee" vertical={false} />
-            <XAxis dataKey="period" tickFormatter={formatPeriod} tick={{ fontSize: 12, fill: '#556070' }} tickLine={false} axisLine={{ stroke: '#dfe3e8' }} minTickGap={16} />
-            <YAxis domain={domain ?? ['auto', 'auto']} tick={{ fontSize: 12, fill: '#556070' }} tickLine={false} axisLine={false} width={44} allowDecimals={false} />
+            <XAxis
+              dataKey="period"
+              tickFormatter={formatPeriod}
+              tick={{ fontSize: 12, fill: '#556070' }}
+              tickLine={false}
+              axisLine={{ stroke: '#dfe3e8' }}
+              minTickGap={16}
+            />
+            <YAxis
+              domain={domain ?? ['auto', 'auto']}
+              tick={{ fontSize: 12, fill: '#556070' }}
+              tickLine={false}
+              axisLine={false}
+              width={44}
+              allowDecimals={false}
+            />
             <Tooltip
               formatter={(value) => [withUnit(typeof value === 'number' ? value : null, unit), name]}
               labelFormatter={(label) => (typeof label === 'string' ? formatPeriod(label) : label)}
               contentStyle={{ borderRadius: 8, borderColor: '#dfe3e8', fontSize: 13 }}
             />
-            <Line type="monotone" dataKey="value" name={name} stroke="#3347c4" strokeWidth={2} connectNulls dot={<TierDot />} activeDot={{ r: 5 }} isAnimationActive={false} />
+            <Line
+              type="monotone"
+              dataKey="value"
+              name={name}
+              stroke="#3347c4"
+              strokeWidth={2}
+              connectNulls
+              dot={<TierDot />}
+              activeDot={{ r: 5 }}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </div>

@@ -32,7 +32,11 @@ export function UploadTable({ uploads, caption, compact = false, onShowReport }:
             {!compact && <th scope="col">Account</th>}
             {!compact && <th scope="col">Uploaded by</th>}
             <th scope="col">When</th>
-            {!compact && <th scope="col" className="numeric">Size</th>}
+            {!compact && (
+              <th scope="col" className="numeric">
+                Size
+              </th>
+            )}
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>

@@ -56,7 +56,17 @@ export interface QueryLike<T> {
 }
 
 /** Loading and error states of one query; renders `children(data)` once it has an answer. */
-export function QueryView<T>({ query, loadingLabel, errorTitle, children }: { query: QueryLike<T>; loadingLabel?: string; errorTitle?: string; children: (data: T) => ReactNode }) {
+export function QueryView<T>({
+  query,
+  loadingLabel,
+  errorTitle,
+  children,
+}: {
+  query: QueryLike<T>;
+  loadingLabel?: string;
+  errorTitle?: string;
+  children: (data: T) => ReactNode;
+}) {
   if (query.data !== undefined) return children(query.data);
   if (query.error) return <ErrorState error={query.error} title={errorTitle} onRetry={() => void query.refetch()} />;
   return <LoadingState label={loadingLabel} />;

@@ -11,7 +11,10 @@ export interface Page<TItem> {
 /** A tRPC list query procedure, e.g. `trpc.accounts.list`. */
 export interface ListProcedure<TInput, TItem> {
   useQuery(input: TInput): unknown;
-  useInfiniteQuery(input: never, opts: { getNextPageParam: (lastPage: Page<TItem>) => string | null }): UseInfiniteQueryResult<InfiniteData<Page<TItem>>, ErrorLike>;
+  useInfiniteQuery(
+    input: never,
+    opts: { getNextPageParam: (lastPage: Page<TItem>) => string | null },
+  ): UseInfiniteQueryResult<InfiniteData<Page<TItem>>, ErrorLike>;
 }
 
 export interface InfiniteList<TItem> {

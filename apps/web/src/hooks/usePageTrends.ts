@@ -19,9 +19,7 @@ export interface RowTrend {
 export function usePageTrends(accountIds: string[], pageSize: number): (accountId: string) => RowTrend {
   const pages: string[][] = [];
   for (let i = 0; i < accountIds.length; i += pageSize) pages.push(accountIds.slice(i, i + pageSize));
-  const results = trpc.useQueries((t) =>
-    pages.map((ids) => t.health.trends({ accountIds: ids, periods: ROW_TREND_PERIODS }, { staleTime: 5 * 60_000 })),
-  );
+  const results = trpc.useQueries((t) => pages.map((ids) => t.health.trends({ accountIds: ids, periods: ROW_TREND_PERIODS }, { staleTime: 5 * 60_000 })));
   const byId = new Map<string, RowTrend>();
   pages.forEach((ids, i) => {
     const result = results[i];

@@ -49,7 +49,9 @@ function HealthSections({ accountId, trend }: { accountId: string; trend: Health
             <Card
               title="Health"
               description={`Stored score of ${formatPeriod(data.period)}.`}
-              actions={<PeriodPicker periods={periods} value={period} onChange={(next) => replaceSearchParams({ period: next === periods.at(-1) ? null : next })} />}
+              actions={
+                <PeriodPicker periods={periods} value={period} onChange={(next) => replaceSearchParams({ period: next === periods.at(-1) ? null : next })} />
+              }
             >
               <HealthOverview health={data.health} tiers={data.tiers} />
             </Card>

@@ -107,7 +107,12 @@ function ColumnChooser({ columns }: { columns: Column[] }) {
         <legend className="visually-hidden">Visible columns</legend>
         {allColumns.map((column) => (
           <label key={column} className="checkbox">
-            <input type="checkbox" aria-label={`Show the ${columnLabels[column].toLowerCase()} column`} checked={columns.includes(column)} onChange={(event) => toggle(column, event.target.checked)} />
+            <input
+              type="checkbox"
+              aria-label={`Show the ${columnLabels[column].toLowerCase()} column`}
+              checked={columns.includes(column)}
+              onChange={(event) => toggle(column, event.target.checked)}
+            />
             <span>{columnLabels[column]}</span>
           </label>
         ))}
@@ -122,7 +127,17 @@ function SearchBox({ initial }: { initial: string }) {
   useEffect(() => {
     if (settled !== (new URLSearchParams(window.location.search).get('q') ?? '')) replaceSearchParams({ q: settled });
   }, [settled]);
-  return <Field label="Search" name="q" type="search" placeholder="Account name" maxLength={textLimits.name} value={value} onChange={(event) => setValue(event.target.value)} />;
+  return (
+    <Field
+      label="Search"
+      name="q"
+      type="search"
+      placeholder="Account name"
+      maxLength={textLimits.name}
+      value={value}
+      onChange={(event) => setValue(event.target.value)}
+    />
+  );
 }
 
 function Toolbar({ filters, isAdmin }: { filters: Filters; isAdmin: boolean }) {

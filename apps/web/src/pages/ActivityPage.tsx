@@ -86,7 +86,15 @@ function ActionFilter({ initial }: { initial: string }) {
   }, [settled]);
   return (
     <>
-      <Field label="Action" name="action" list="activity-actions" placeholder="e.g. playbook" hint="Matches the start of the action: playbook finds playbook.start and playbook.cancel." value={value} onChange={(event) => setValue(event.target.value)} />
+      <Field
+        label="Action"
+        name="action"
+        list="activity-actions"
+        placeholder="e.g. playbook"
+        hint="Matches the start of the action: playbook finds playbook.start and playbook.cancel."
+        value={value}
+        onChange={(event) => setValue(event.target.value)}
+      />
       <datalist id="activity-actions">
         {knownActions.map((action) => (
           <option key={action} value={action} />
@@ -171,7 +179,12 @@ export function ActivityPage() {
               ))}
             </SelectField>
             <ActionFilter initial={filters.query.action ?? ''} />
-            <SelectField label="Resource" name="type" value={filters.query.resourceType ?? ''} onChange={(event) => replaceSearchParams({ type: event.target.value })}>
+            <SelectField
+              label="Resource"
+              name="type"
+              value={filters.query.resourceType ?? ''}
+              onChange={(event) => replaceSearchParams({ type: event.target.value })}
+            >
               <option value="">All resources</option>
               {resourceTypes.map((type) => (
                 <option key={type} value={type}>
@@ -179,8 +192,22 @@ export function ActivityPage() {
                 </option>
               ))}
             </SelectField>
-            <Field label="From" name="from" type="date" value={filters.fromDay} max={filters.toDay || undefined} onChange={(event) => replaceSearchParams({ from: event.target.value })} />
-            <Field label="To" name="to" type="date" value={filters.toDay} min={filters.fromDay || undefined} onChange={(event) => replaceSearchParams({ to: event.target.value })} />
+            <Field
+              label="From"
+              name="from"
+              type="date"
+              value={filters.fromDay}
+              max={filters.toDay || undefined}
+              onChange={(event) => replaceSearchParams({ from: event.target.value })}
+            />
+            <Field
+              label="To"
+              name="to"
+              type="date"
+              value={filters.toDay}
+              min={filters.fromDay || undefined}
+              onChange={(event) => replaceSearchParams({ to: event.target.value })}
+            />
           </div>
         </div>
         <InfiniteListView

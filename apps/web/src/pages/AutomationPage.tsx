@@ -73,7 +73,12 @@ function Tokens() {
                 {', last used '}
                 {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never'}
                 {t.status === 'active' && (
-                  <button type="button" className="button button-secondary button-small" disabled={revoke.isPending} onClick={() => revoke.mutate({ id: t.id })}>
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    disabled={revoke.isPending}
+                    onClick={() => revoke.mutate({ id: t.id })}
+                  >
                     Revoke<span className="visually-hidden"> {t.name}</span>
                   </button>
                 )}
@@ -91,7 +96,12 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
   const list = useInfiniteList(trpc.webhooks.deliveries, { webhookId: webhook.id, limit: 20 });
   const resend = trpc.webhooks.resend.useMutation({ onSuccess: () => utils.webhooks.deliveries.invalidate() });
   return (
-    <InfiniteListView list={list} loadingLabel="Loading deliveries…" errorTitle="Deliveries could not be loaded" empty={<EmptyState title="Nothing delivered yet" />}>
+    <InfiniteListView
+      list={list}
+      loadingLabel="Loading deliveries…"
+      errorTitle="Deliveries could not be loaded"
+      empty={<EmptyState title="Nothing delivered yet" />}
+    >
       {(items) => (
         <ul className="automation-list">
           {resend.error && (
@@ -105,7 +115,12 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
               {` ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`}
               {d.responseCode !== null && `, HTTP ${d.responseCode}`}
               {d.lastError && <span className="cell-sub">{d.lastError}</span>}
-              <button type="button" className="button button-secondary button-small" disabled={resend.isPending} onClick={() => resend.mutate({ deliveryId: d.id })}>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                disabled={resend.isPending}
+                onClick={() => resend.mutate({ deliveryId: d.id })}
+              >
                 Resend
               </button>
             </li>

@@ -51,8 +51,8 @@ function Needed({ report }: { report: Report }) {
   return (
     <p className="notice notice-warning" role="status">
       Too few outcomes to draw conclusions: Pulse needs {parts.join(', ')} with health {report.monthsBefore} month{report.monthsBefore === 1 ? '' : 's'} before
-      the renewal date (at least {report.minimum.outcomes} outcomes, {report.minimum.churned} churned and {report.minimum.retained} renewed). Record outcomes on the
-      Renewals page.
+      the renewal date (at least {report.minimum.outcomes} outcomes, {report.minimum.churned} churned and {report.minimum.retained} renewed). Record outcomes on
+      the Renewals page.
     </p>
   );
 }
@@ -132,7 +132,13 @@ export function ChurnReportPage() {
     >
       <div className="segmented segmented-wrap" role="group" aria-label="Health measured before the renewal">
         {HORIZONS.map((m) => (
-          <button key={m} type="button" className="segmented-option" aria-pressed={m === monthsBefore} onClick={() => replaceSearchParams({ months: m === 3 ? null : String(m) })}>
+          <button
+            key={m}
+            type="button"
+            className="segmented-option"
+            aria-pressed={m === monthsBefore}
+            onClick={() => replaceSearchParams({ months: m === 3 ? null : String(m) })}
+          >
             {m} month{m === 1 ? '' : 's'} before
           </button>
         ))}

@@ -59,8 +59,8 @@ function AverageHealth({ summary, thresholds }: { summary: Summary; thresholds: 
           <span className="trend-change">
             {formatChange(change.change)} since {formatPeriod(change.previousPeriod)}
             <span className="trend-change-basis">
-              {change.accounts === 1 ? 'for the one account' : `across the ${formatCount(change.accounts)} accounts`} scored in both {formatPeriod(change.previousPeriod)}{' '}
-              and {formatPeriod(change.period)}
+              {change.accounts === 1 ? 'for the one account' : `across the ${formatCount(change.accounts)} accounts`} scored in both{' '}
+              {formatPeriod(change.previousPeriod)} and {formatPeriod(change.period)}
             </span>
           </span>
         )}
@@ -80,7 +80,11 @@ function AverageHealth({ summary, thresholds }: { summary: Summary; thresholds: 
 
 function NeedingAttention({ summary }: { summary: Summary }) {
   return (
-    <Card title="Needing attention" description="Critical and at-risk accounts, lowest score first." actions={<Link to="/accounts?sort=health&dir=asc">All by health</Link>}>
+    <Card
+      title="Needing attention"
+      description="Critical and at-risk accounts, lowest score first."
+      actions={<Link to="/accounts?sort=health&dir=asc">All by health</Link>}
+    >
       {summary.needingAttention.length === 0 ? (
         <EmptyState title="No account needs attention">Every scored account is healthy.</EmptyState>
       ) : (
@@ -132,7 +136,14 @@ const setupSteps: { step: SetupStep; title: string; detail: string; to: string; 
     action: 'Go to Accounts',
     adminOnly: false,
   },
-  { step: 'kpis', title: 'Upload KPIs', detail: 'A KPI workbook or CSV file per period; Pulse scores each account.', to: '/upload', action: 'Upload KPIs', adminOnly: false },
+  {
+    step: 'kpis',
+    title: 'Upload KPIs',
+    detail: 'A KPI workbook or CSV file per period; Pulse scores each account.',
+    to: '/upload',
+    action: 'Upload KPIs',
+    adminOnly: false,
+  },
   {
     step: 'ranges',
     title: 'Review ranges and weights',
@@ -179,11 +190,7 @@ function RecentUploads() {
     <Card title="Recent uploads" actions={<Link to="/upload">Upload</Link>}>
       <QueryView query={uploads} loadingLabel="Loading uploads…">
         {(page) =>
-          page.items.length === 0 ? (
-            <EmptyState title="Nothing uploaded yet" />
-          ) : (
-            <UploadTable uploads={page.items} caption="The five latest uploads" compact />
-          )
+          page.items.length === 0 ? <EmptyState title="Nothing uploaded yet" /> : <UploadTable uploads={page.items} caption="The five latest uploads" compact />
         }
       </QueryView>
     </Card>
@@ -262,8 +269,8 @@ export function DashboardPage({ session }: { session: SignedInSession }) {
                     </Link>
                   }
                 >
-                  Upload your customers&rsquo; KPI workbooks and Pulse will score each account, so you can see at a glance who is
-                  healthy and who needs attention.
+                  Upload your customers&rsquo; KPI workbooks and Pulse will score each account, so you can see at a glance who is healthy and who needs
+                  attention.
                 </EmptyState>
               </div>
             </>

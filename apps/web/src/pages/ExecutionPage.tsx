@@ -64,12 +64,31 @@ function StepForm({ execution, step, mode, onDone }: { execution: Execution; ste
   };
 
   return (
-    <form className="form step-form" onSubmit={submit} noValidate aria-label={mode === 'complete' ? `Complete step ${step.position}` : `Skip step ${step.position}`}>
+    <form
+      className="form step-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={mode === 'complete' ? `Complete step ${step.position}` : `Skip step ${step.position}`}
+    >
       <FormError message={message} />
       {mode === 'complete' ? (
         <>
-          <TextAreaField label="Note" name="note" required maxLength={textLimits.stepNote} hint="What was done, with whom, and what came of it." errors={fieldErrors.note} autoFocus />
-          <Field label="Outcome (optional)" name="outcome" maxLength={textLimits.stepOutcome} hint="e.g. Sponsor agreed, 5 interviews booked." errors={fieldErrors.outcome} />
+          <TextAreaField
+            label="Note"
+            name="note"
+            required
+            maxLength={textLimits.stepNote}
+            hint="What was done, with whom, and what came of it."
+            errors={fieldErrors.note}
+            autoFocus
+          />
+          <Field
+            label="Outcome (optional)"
+            name="outcome"
+            maxLength={textLimits.stepOutcome}
+            hint="e.g. Sponsor agreed, 5 interviews booked."
+            errors={fieldErrors.outcome}
+          />
         </>
       ) : (
         <TextAreaField label="Reason for skipping" name="reason" required maxLength={textLimits.reason} errors={fieldErrors.reason} autoFocus />
@@ -86,7 +105,19 @@ function StepForm({ execution, step, mode, onDone }: { execution: Execution; ste
   );
 }
 
-function StepItem({ execution, step, open, onOpen, onClose }: { execution: Execution; step: Step; open: 'complete' | 'skip' | null; onOpen: (mode: 'complete' | 'skip') => void; onClose: () => void }) {
+function StepItem({
+  execution,
+  step,
+  open,
+  onOpen,
+  onClose,
+}: {
+  execution: Execution;
+  step: Step;
+  open: 'complete' | 'skip' | null;
+  onOpen: (mode: 'complete' | 'skip') => void;
+  onClose: () => void;
+}) {
   const workable = execution.allowedActions.includes('resolveSteps') && step.status === 'pending';
   return (
     <li className={`step step-${step.status}`}>
@@ -249,7 +280,12 @@ function Summary({ execution }: { execution: Execution }) {
   return (
     <Card title="Progress">
       <div className="execution-progress">
-        <ProgressBar label="Steps resolved" percent={progress.percent} valueText={`${progress.done + progress.skipped} of ${progress.total} steps resolved`} size="large" />
+        <ProgressBar
+          label="Steps resolved"
+          percent={progress.percent}
+          valueText={`${progress.done + progress.skipped} of ${progress.total} steps resolved`}
+          size="large"
+        />
         <p className="cell-muted">
           {progress.done} done, {progress.skipped} skipped, {progress.pending} open of {progress.total} steps
         </p>

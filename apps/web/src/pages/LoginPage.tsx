@@ -48,7 +48,15 @@ export function LoginPage() {
       <form className="form" onSubmit={submit} noValidate>
         <FormError message={message} />
         <Field label="Email" name="email" type="email" autoComplete="username" required maxLength={textLimits.email} errors={fieldErrors.email} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required maxLength={textLimits.password} errors={fieldErrors.password} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={textLimits.password}
+          errors={fieldErrors.password}
+        />
         <label className="checkbox">
           <input type="checkbox" name="rememberMe" />
           <span>

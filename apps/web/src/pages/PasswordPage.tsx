@@ -40,7 +40,15 @@ export function PasswordPage() {
               Your password has been changed{change.data.otherSessionsEnded ? ' and your other sessions have ended' : ''}.
             </p>
           )}
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required maxLength={textLimits.password} errors={fieldErrors.currentPassword} />
+          <Field
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={textLimits.password}
+            errors={fieldErrors.currentPassword}
+          />
           <Field
             label="New password"
             name="newPassword"
@@ -51,7 +59,15 @@ export function PasswordPage() {
             hint={PASSWORD_RULE}
             errors={fieldErrors.newPassword}
           />
-          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required maxLength={MAX_PASSWORD_BYTES} errors={fieldErrors.confirmPassword} />
+          <Field
+            label="Repeat the new password"
+            name="confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            maxLength={MAX_PASSWORD_BYTES}
+            errors={fieldErrors.confirmPassword}
+          />
           <label className="checkbox">
             <input type="checkbox" name="endOtherSessions" defaultChecked />
             <span>

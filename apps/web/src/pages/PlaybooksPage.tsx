@@ -190,7 +190,13 @@ export function PlaybooksPage() {
           ))}
         </nav>
         {tab !== 'catalogue' && (
-          <SelectField label="Playbook" name="playbook" value={playbookKey ?? ''} onChange={(event) => replaceSearchParams({ playbook: event.target.value })} fieldClassName="tabs-filter">
+          <SelectField
+            label="Playbook"
+            name="playbook"
+            value={playbookKey ?? ''}
+            onChange={(event) => replaceSearchParams({ playbook: event.target.value })}
+            fieldClassName="tabs-filter"
+          >
             <option value="">All playbooks</option>
             {catalogue.data?.map((playbook) => (
               <option key={playbook.key} value={playbook.key}>

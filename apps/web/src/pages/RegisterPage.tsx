@@ -37,7 +37,14 @@ export function RegisterPage() {
       <p className="auth-lead">You will be the first admin of your organisation&rsquo;s workspace.</p>
       <form className="form" onSubmit={submit} noValidate>
         <FormError message={message} />
-        <Field label="Organisation name" name="organisationName" autoComplete="organization" required maxLength={textLimits.name} errors={fieldErrors.organisationName} />
+        <Field
+          label="Organisation name"
+          name="organisationName"
+          autoComplete="organization"
+          required
+          maxLength={textLimits.name}
+          errors={fieldErrors.organisationName}
+        />
         <Field label="Your name" name="name" autoComplete="name" required maxLength={textLimits.name} errors={fieldErrors.name} />
         <Field label="Work email" name="email" type="email" autoComplete="email" required maxLength={textLimits.email} errors={fieldErrors.email} />
         <Field

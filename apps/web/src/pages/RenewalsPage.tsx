@@ -51,7 +51,12 @@ function RecordOutcome({ renewal, onClose }: { renewal: Renewal; onClose: () => 
     });
   };
   return (
-    <Dialog open title={`Renewal of ${renewal.account.name}`} onClose={onClose} description={`Due ${formatDate(renewal.renewalDate)}. The outcome is kept in the account's history.`}>
+    <Dialog
+      open
+      title={`Renewal of ${renewal.account.name}`}
+      onClose={onClose}
+      description={`Due ${formatDate(renewal.renewalDate)}. The outcome is kept in the account's history.`}
+    >
       <form className="form-grid" onSubmit={submit} noValidate>
         <FormError message={message} />
         <SelectField label="Outcome" name="outcome" value={outcome} onChange={(event) => setOutcome(event.target.value as Outcome)}>
@@ -73,7 +78,13 @@ function RecordOutcome({ renewal, onClose }: { renewal: Renewal; onClose: () => 
         {outcome === 'churned' ? (
           <TextAreaField label="Why did they leave?" name="reason" rows={3} errors={fieldErrors.reason} />
         ) : (
-          <Field label="Next renewal date" name="nextRenewalDate" type="date" hint="A year after this renewal when left empty." errors={fieldErrors.nextRenewalDate} />
+          <Field
+            label="Next renewal date"
+            name="nextRenewalDate"
+            type="date"
+            hint="A year after this renewal when left empty."
+            errors={fieldErrors.nextRenewalDate}
+          />
         )}
         <div className="form-actions">
           <button type="button" className="button button-secondary" onClick={onClose}>

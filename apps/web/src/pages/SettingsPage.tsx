@@ -82,8 +82,23 @@ function SettingsForm({ settings }: { settings: Settings }) {
         </Card>
         <Card title="Tier thresholds" description="The lowest overall score of each tier, from 0 to 100.">
           <div className="form">
-            <Field label="Healthy from" name="healthy" inputMode="decimal" value={healthy} onChange={(event) => setHealthy(event.target.value)} errors={fieldErrors['tiers.healthy']} />
-            <Field label="At risk from" name="atRisk" inputMode="decimal" value={atRisk} onChange={(event) => setAtRisk(event.target.value)} errors={fieldErrors['tiers.atRisk']} hint="Below this, an account is critical." />
+            <Field
+              label="Healthy from"
+              name="healthy"
+              inputMode="decimal"
+              value={healthy}
+              onChange={(event) => setHealthy(event.target.value)}
+              errors={fieldErrors['tiers.healthy']}
+            />
+            <Field
+              label="At risk from"
+              name="atRisk"
+              inputMode="decimal"
+              value={atRisk}
+              onChange={(event) => setAtRisk(event.target.value)}
+              errors={fieldErrors['tiers.atRisk']}
+              hint="Below this, an account is critical."
+            />
             {Number.isFinite(tiers.healthy) && Number.isFinite(tiers.atRisk) && (
               <div className="tier-preview">
                 <BandBar range={{ higherIsBetter: true, scaleMin: 0, riskThreshold: tiers.atRisk, healthyThreshold: tiers.healthy, scaleMax: 100 }} />
@@ -110,7 +125,10 @@ export function SettingsPage() {
         {(data) => <SettingsForm settings={data} />}
       </QueryView>
       <div className="settings-grid">
-        <Card title="Export data" description="The organisation’s accounts, readings, uploads, settings, playbook runs, users and activity log, as CSV files in one zip.">
+        <Card
+          title="Export data"
+          description="The organisation’s accounts, readings, uploads, settings, playbook runs, users and activity log, as CSV files in one zip."
+        >
           <a className="button button-secondary" href="/api/export" download>
             Download export (.zip)
           </a>

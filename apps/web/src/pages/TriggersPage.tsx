@@ -20,11 +20,28 @@ const TIERS = ['healthy', 'at_risk', 'critical', 'unknown'] as const;
 const toNumber = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text.replace(/,/g, '')));
 
 /** The inputs for the thresholds of one trigger kind. */
-function ParamFields({ kind, params, onChange, errors }: { kind: Trigger['kind']; params: Record<string, unknown>; onChange: (next: Record<string, unknown>) => void; errors: Record<string, string[]> }) {
+function ParamFields({
+  kind,
+  params,
+  onChange,
+  errors,
+}: {
+  kind: Trigger['kind'];
+  params: Record<string, unknown>;
+  onChange: (next: Record<string, unknown>) => void;
+  errors: Record<string, string[]>;
+}) {
   const set = (key: string, value: unknown) => onChange({ ...params, [key]: value });
   const text = (key: string, fallback = '') => (typeof params[key] === 'string' || typeof params[key] === 'number' ? String(params[key]) : fallback);
   const numberField = (key: string, label: string) => (
-    <Field label={label} name={key} inputMode="decimal" defaultValue={text(key)} onChange={(event) => set(key, toNumber(event.target.value))} errors={errors[`params.${key}`]} />
+    <Field
+      label={label}
+      name={key}
+      inputMode="decimal"
+      defaultValue={text(key)}
+      onChange={(event) => set(key, toNumber(event.target.value))}
+      errors={errors[`params.${key}`]}
+    />
   );
   const comparison = (
     <SelectField label="Fires when" name="comparison" value={text('comparison', 'below')} onChange={(event) => set('comparison', event.target.value)}>
@@ -75,7 +92,11 @@ function ParamFields({ kind, params, onChange, errors }: { kind: Trigger['kind']
 }
 
 /** How many accounts the edited rule would fire for now, or what is wrong with its thresholds. */
-function Preview({ preview }: { preview: { data?: { description: string; accounts: number; evaluatedAccounts: number } | undefined; error: ErrorLike | null } }) {
+function Preview({
+  preview,
+}: {
+  preview: { data?: { description: string; accounts: number; evaluatedAccounts: number } | undefined; error: ErrorLike | null };
+}) {
   if (preview.error) {
     return (
       <p className="form-error" role="alert">
@@ -170,7 +191,12 @@ export function TriggersPage() {
                       <td>{formatCount(t.currentAccounts)} accounts</td>
                       <td>{t.lastFiredAt ? formatDateTime(t.lastFiredAt) : 'never'}</td>
                       <td>
-                        <button type="button" className="button button-secondary button-small" onClick={() => setEditing(t)} aria-label={`Edit the trigger ${t.description}`}>
+                        <button
+                          type="button"
+                          className="button button-secondary button-small"
+                          onClick={() => setEditing(t)}
+                          aria-label={`Edit the trigger ${t.description}`}
+                        >
                           Edit
                         </button>
                       </td>

@@ -182,7 +182,10 @@ function UploadForm({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <>
-      <Card title="Upload a file" description="KPI readings replace the readings of the account periods they contain (earlier versions stay in the history); customer profiles create and update accounts.">
+      <Card
+        title="Upload a file"
+        description="KPI readings replace the readings of the account periods they contain (earlier versions stay in the history); customer profiles create and update accounts."
+      >
         <form className="form upload-form" onSubmit={submit} noValidate>
           {isAdmin && (
             <fieldset className="upload-kind" disabled={busy}>
@@ -308,7 +311,10 @@ function UploadHistory() {
 
 export function UploadPage({ session }: { session: SignedInSession }) {
   return (
-    <Page title="Upload" description="Import KPI workbooks and CSV files; Pulse scores every reading and recomputes health. Admins also import customer-profile workbooks here.">
+    <Page
+      title="Upload"
+      description="Import KPI workbooks and CSV files; Pulse scores every reading and recomputes health. Admins also import customer-profile workbooks here."
+    >
       <UploadForm isAdmin={session.user.role === 'admin'} />
       <UploadHistory />
     </Page>

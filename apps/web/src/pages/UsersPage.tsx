@@ -39,16 +39,36 @@ function AddUser({ open, onClose }: { open: boolean; onClose: () => void }) {
     });
   };
   return (
-    <Dialog open={open} title="Add a user" onClose={close} description="Give them their email address and this initial password; they can change it once signed in.">
+    <Dialog
+      open={open}
+      title="Add a user"
+      onClose={close}
+      description="Give them their email address and this initial password; they can change it once signed in."
+    >
       <form className="form" onSubmit={submit} noValidate>
         <FormError message={message} />
         <Field label="Name" name="name" autoComplete="off" required maxLength={textLimits.name} errors={fieldErrors.name} />
         <Field label="Email" name="email" type="email" autoComplete="off" required maxLength={textLimits.email} errors={fieldErrors.email} />
-        <SelectField label="Role" name="role" defaultValue="member" errors={fieldErrors.role} hint="Admins also manage users, settings and ranges, and see the activity log.">
+        <SelectField
+          label="Role"
+          name="role"
+          defaultValue="member"
+          errors={fieldErrors.role}
+          hint="Admins also manage users, settings and ranges, and see the activity log."
+        >
           <option value="member">Member</option>
           <option value="admin">Admin</option>
         </SelectField>
-        <Field label="Initial password" name="password" type="password" autoComplete="new-password" required maxLength={MAX_PASSWORD_BYTES} hint={PASSWORD_RULE} errors={fieldErrors.password} />
+        <Field
+          label="Initial password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={MAX_PASSWORD_BYTES}
+          hint={PASSWORD_RULE}
+          errors={fieldErrors.password}
+        />
         <div className="modal-actions">
           <button type="button" className="button button-secondary" onClick={close}>
             Cancel

@@ -52,7 +52,12 @@ export async function seedWorkload(db: Db, actor: Actor, memberId: string): Prom
     for (const [i, t] of TASKS.entries()) {
       const accountId = memberBook[i % memberBook.length] as string;
       await createTask(tx, member, { accountId, title: t.title, dueDate: addDays(today, t.days), priority: t.priority });
-      await createTask(tx, actor, { accountId: adminBook[i % adminBook.length] as string, title: t.title, dueDate: addDays(today, t.days + 1), priority: t.priority });
+      await createTask(tx, actor, {
+        accountId: adminBook[i % adminBook.length] as string,
+        title: t.title,
+        dueDate: addDays(today, t.days + 1),
+        priority: t.priority,
+      });
     }
     await startExecution(tx, member, { accountId: memberBook[1] as string, playbookKey: 'renewal_safeguard' });
   });

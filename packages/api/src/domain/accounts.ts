@@ -175,11 +175,7 @@ function orNameTaken(name: string) {
 }
 
 async function assertNameFree(db: Db, tenantId: string, name: string, exceptId?: string): Promise<void> {
-  let q = db
-    .selectFrom('accounts')
-    .select('accounts.id')
-    .where('accounts.tenant_id', '=', tenantId)
-    .where('accounts.name_key', '=', accountNameKey(name));
+  let q = db.selectFrom('accounts').select('accounts.id').where('accounts.tenant_id', '=', tenantId).where('accounts.name_key', '=', accountNameKey(name));
   if (exceptId) q = q.where('accounts.id', '<>', exceptId);
   if (await q.executeTakeFirst()) throw nameTaken(name);
 }

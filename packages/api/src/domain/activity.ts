@@ -81,9 +81,7 @@ function activityQuery(db: Db, tenantId: string, filters: ActivityFilters) {
   let q = db
     .selectFrom('activity_log')
     .leftJoin('users', (j) => j.onRef('users.tenant_id', '=', 'activity_log.tenant_id').onRef('users.id', '=', 'activity_log.user_id'))
-    .leftJoin('api_tokens', (j) =>
-      j.onRef('api_tokens.tenant_id', '=', 'activity_log.tenant_id').onRef('api_tokens.id', '=', 'activity_log.api_token_id'),
-    )
+    .leftJoin('api_tokens', (j) => j.onRef('api_tokens.tenant_id', '=', 'activity_log.tenant_id').onRef('api_tokens.id', '=', 'activity_log.api_token_id'))
     .select([
       'activity_log.id',
       'activity_log.created_at',
@@ -141,7 +139,9 @@ const field = (value: unknown, key: string): string | null => {
  * What a row says as a sentence, from its action, the names stored in before/after and the
  * account it concerns; actions without words of their own read "Nora did task.update on …".
  */
-export function activitySentence(r: Pick<ActivityRow, 'action' | 'before' | 'after' | 'user_name' | 'token_name' | 'account_name' | 'resource_type' | 'resource_id'>): string {
+export function activitySentence(
+  r: Pick<ActivityRow, 'action' | 'before' | 'after' | 'user_name' | 'token_name' | 'account_name' | 'resource_type' | 'resource_id'>,
+): string {
   const who = r.user_name ?? (r.token_name ? `API token ${r.token_name}` : 'Pulse');
   const account = r.account_name ?? field(r.after, 'account');
   const forAccount = account ? ` for ${account}` : '';
@@ -169,8 +169,7 @@ export function activitySentence(r: Pick<ActivityRow, 'action' | 'before' | 'aft
     'account.assign_owner': () => `gave ${account ?? 'an account'} to ${field(r.after, 'owner') ?? 'nobody'}`,
     'renewal.record': () => `recorded the renewal of ${account ?? 'an account'} as ${field(r.after, 'outcome') ?? ''}`,
     'note.create': () => `wrote a ${field(r.after, 'kind') ?? 'note'} note${forAccount}`,
-    'sentiment.set': () =>
-      `set the manager sentiment of ${account ?? 'an account'} for ${field(r.after, 'period') ?? ''} to ${field(r.after, 'value') ?? ''}`,
+    'sentiment.set': () => `set the manager sentiment of ${account ?? 'an account'} for ${field(r.after, 'period') ?? ''} to ${field(r.after, 'value') ?? ''}`,
     'upload.accept': () => `uploaded ${field(r.after, 'filename') ?? 'a file'}`,
     'upload.reject': () => `uploaded ${field(r.after, 'filename') ?? 'a file'}, which was rejected`,
     'range.update': () => `changed the range of ${r.resource_id ?? 'a KPI'}`,

@@ -115,7 +115,19 @@ export async function churnSignal(db: Db, tenantId: string, monthsBefore: ChurnH
   };
 }
 
-const csvHeader = ['measure', 'name', 'scored_outcomes', 'churned', 'retained', 'critical', 'critical_churned', 'churn_rate', 'recall', 'precision', 'mean_score'];
+const csvHeader = [
+  'measure',
+  'name',
+  'scored_outcomes',
+  'churned',
+  'retained',
+  'critical',
+  'critical_churned',
+  'churn_rate',
+  'recall',
+  'precision',
+  'mean_score',
+];
 
 /** The report as CSV, one line per tier, one for the account score as a warning and one per category. */
 export async function churnSignalCsv(db: Db, tenantId: string, monthsBefore: ChurnHorizon, now = new Date()): Promise<{ filename: string; csv: string }> {
@@ -123,7 +135,19 @@ export async function churnSignalCsv(db: Db, tenantId: string, monthsBefore: Chu
   const lines = [
     csvLine(csvHeader),
     ...report.tiers.map((t) => csvLine(['tier', t.tier, t.churned + t.retained, t.churned, t.retained, null, null, t.churnRate, null, null, t.meanScore])),
-    csvLine(['critical_warning', 'account score', report.outcomes.scored, report.outcomes.churned, report.outcomes.retained, report.account.critical, report.account.criticalChurned, null, report.account.recall, report.account.precision, null]),
+    csvLine([
+      'critical_warning',
+      'account score',
+      report.outcomes.scored,
+      report.outcomes.churned,
+      report.outcomes.retained,
+      report.account.critical,
+      report.account.criticalChurned,
+      null,
+      report.account.recall,
+      report.account.precision,
+      null,
+    ]),
     ...report.categories.map((c) =>
       csvLine(['critical_warning', c.category, c.scored, c.churned, c.scored - c.churned, c.critical, c.criticalChurned, null, c.recall, c.precision, null]),
     ),

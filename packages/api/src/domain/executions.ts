@@ -218,7 +218,14 @@ export async function getExecution(db: Db, tenantId: string, id: string): Promis
   if (!row) throw notFound('Playbook execution');
   const [steps, audit] = await Promise.all([loadSteps(db, tenantId, id, row.playbook_key), loadAudit(db, tenantId, id)]);
   const summary = toSummary(row);
-  return { ...summary, allowedActions: allowedActions(summary.status, summary.progress.pending), closingNote: row.closing_note, healthNow: row.health_overall, steps, audit };
+  return {
+    ...summary,
+    allowedActions: allowedActions(summary.status, summary.progress.pending),
+    closingNote: row.closing_note,
+    healthNow: row.health_overall,
+    steps,
+    audit,
+  };
 }
 
 export interface StartInput {
@@ -256,7 +263,9 @@ export async function startExecution(db: Db, actor: Actor, input: StartInput): P
   if (!started) throw conflict(`${account.name} is already running the ${playbook.name} playbook; finish or cancel it first.`);
   const steps = await db
     .insertInto('playbook_execution_steps')
-    .values(playbook.steps.map((s, i) => ({ tenant_id: actor.tenantId, execution_id: started.id, position: i + 1, title: s.title, status: 'pending' as const })))
+    .values(
+      playbook.steps.map((s, i) => ({ tenant_id: actor.tenantId, execution_id: started.id, position: i + 1, title: s.title, status: 'pending' as const })),
+    )
     .returning(['playbook_execution_steps.id', 'playbook_execution_steps.position', 'playbook_execution_steps.title'])
     .execute();
   await recordActivity(db, {

@@ -33,8 +33,24 @@ export const exportSheets: readonly Sheet[] = [
   {
     table: 'accounts',
     columns: [
-      'id', 'name', 'external_id', 'industry', 'region', 'status', 'tier', 'revenue', 'csm_owner', 'renewal_date',
-      'lifecycle_stage', 'champions', 'archived_at', 'health_overall', 'health_tier', 'health_period', 'created_at', 'updated_at',
+      'id',
+      'name',
+      'external_id',
+      'industry',
+      'region',
+      'status',
+      'tier',
+      'revenue',
+      'csm_owner',
+      'renewal_date',
+      'lifecycle_stage',
+      'champions',
+      'archived_at',
+      'health_overall',
+      'health_tier',
+      'health_period',
+      'created_at',
+      'updated_at',
       'owner_user_id',
     ],
   },
@@ -47,8 +63,25 @@ export const exportSheets: readonly Sheet[] = [
   {
     table: 'kpi_readings',
     columns: [
-      'id', 'account_id', 'product_id', 'upload_id', 'sentiment_id', 'period', 'category', 'kpi_name', 'raw', 'displayed', 'value', 'unit',
-      'status', 'score', 'impact', 'weight', 'source', 'frequency', 'warning',
+      'id',
+      'account_id',
+      'product_id',
+      'upload_id',
+      'sentiment_id',
+      'period',
+      'category',
+      'kpi_name',
+      'raw',
+      'displayed',
+      'value',
+      'unit',
+      'status',
+      'score',
+      'impact',
+      'weight',
+      'source',
+      'frequency',
+      'warning',
     ],
   },
   {
@@ -58,8 +91,17 @@ export const exportSheets: readonly Sheet[] = [
   {
     table: 'reference_ranges',
     columns: [
-      'id', 'kpi_name', 'category', 'unit', 'higher_is_better', 'scale_min', 'risk_threshold', 'healthy_threshold', 'scale_max',
-      'updated_by', 'updated_at',
+      'id',
+      'kpi_name',
+      'category',
+      'unit',
+      'higher_is_better',
+      'scale_min',
+      'risk_threshold',
+      'healthy_threshold',
+      'scale_max',
+      'updated_by',
+      'updated_at',
     ],
   },
   { table: 'playbook_triggers', columns: ['id', 'playbook_key', 'kind', 'params', 'enabled', 'create_task', 'last_fired_at', 'updated_at'] },
@@ -69,10 +111,7 @@ export const exportSheets: readonly Sheet[] = [
   },
   {
     table: 'playbook_executions',
-    columns: [
-      'id', 'account_id', 'playbook_key', 'status', 'recommendation_id', 'started_by', 'started_at', 'ended_at', 'health_at_start',
-      'closing_note',
-    ],
+    columns: ['id', 'account_id', 'playbook_key', 'status', 'recommendation_id', 'started_by', 'started_at', 'ended_at', 'health_at_start', 'closing_note'],
   },
   {
     table: 'playbook_execution_steps',
@@ -81,8 +120,22 @@ export const exportSheets: readonly Sheet[] = [
   {
     table: 'tasks',
     columns: [
-      'id', 'account_id', 'title', 'assignee_id', 'due_date', 'priority', 'status', 'source', 'execution_step_id', 'trigger_id',
-      'completion_note', 'completed_by', 'completed_at', 'created_by', 'created_at', 'updated_at',
+      'id',
+      'account_id',
+      'title',
+      'assignee_id',
+      'due_date',
+      'priority',
+      'status',
+      'source',
+      'execution_step_id',
+      'trigger_id',
+      'completion_note',
+      'completed_by',
+      'completed_at',
+      'created_by',
+      'created_at',
+      'updated_at',
     ],
   },
   {
@@ -142,6 +195,12 @@ export function exportFilename(tenantName: string, now = new Date()): string {
 /** Writes the export to the activity log before the download starts. */
 export async function recordExport(db: Db, actor: Actor): Promise<void> {
   await withTenant(db, actor.tenantId, (tx) =>
-    recordActivity(tx, { ...actor, action: 'tenant.export', resourceType: 'tenant', resourceId: actor.tenantId, after: { files: exportSheets.map((s) => `${s.table}.csv`) } }),
+    recordActivity(tx, {
+      ...actor,
+      action: 'tenant.export',
+      resourceType: 'tenant',
+      resourceId: actor.tenantId,
+      after: { files: exportSheets.map((s) => `${s.table}.csv`) },
+    }),
   );
 }

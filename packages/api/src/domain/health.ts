@@ -30,14 +30,7 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
 
   const readings = await db
     .selectFrom('kpi_readings')
-    .select([
-      'kpi_readings.account_id',
-      'kpi_readings.product_id',
-      'kpi_readings.period',
-      'kpi_readings.category',
-      'kpi_readings.impact',
-      'kpi_readings.score',
-    ])
+    .select(['kpi_readings.account_id', 'kpi_readings.product_id', 'kpi_readings.period', 'kpi_readings.category', 'kpi_readings.impact', 'kpi_readings.score'])
     .where('kpi_readings.tenant_id', '=', tenantId)
     .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairs}`)
     .orderBy('kpi_readings.id')
@@ -170,14 +163,10 @@ export async function productHealth(
   const productRows = () =>
     db
       .selectFrom('account_health')
-      .innerJoin('products', (j) =>
-        j.onRef('products.tenant_id', '=', 'account_health.tenant_id').onRef('products.id', '=', 'account_health.product_id'),
-      )
+      .innerJoin('products', (j) => j.onRef('products.tenant_id', '=', 'account_health.tenant_id').onRef('products.id', '=', 'account_health.product_id'))
       .where('account_health.tenant_id', '=', tenantId)
       .where('account_health.account_id', '=', accountId);
-  const latest = period
-    ? { period }
-    : await productRows().select('account_health.period').orderBy('account_health.period', 'desc').limit(1).executeTakeFirst();
+  const latest = period ? { period } : await productRows().select('account_health.period').orderBy('account_health.period', 'desc').limit(1).executeTakeFirst();
   if (!latest) return { period: null, products: [] };
   const rows = await productRows()
     .select([...healthColumns, 'products.id as product_id', 'products.name as product_name'])
@@ -284,9 +273,7 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
   const ctx = await loadScoringContext(db, tenantId);
   const rows = await db
     .selectFrom('kpi_readings')
-    .leftJoin('products', (j) =>
-      j.onRef('products.tenant_id', '=', 'kpi_readings.tenant_id').onRef('products.id', '=', 'kpi_readings.product_id'),
-    )
+    .leftJoin('products', (j) => j.onRef('products.tenant_id', '=', 'kpi_readings.tenant_id').onRef('products.id', '=', 'kpi_readings.product_id'))
     .select([
       'kpi_readings.id',
       'kpi_readings.kpi_name',

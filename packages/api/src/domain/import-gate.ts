@@ -73,7 +73,7 @@ export class ImportGate {
   }
 
   private admit(): void {
-    for (let i = 0; i < this.waiting.length && this.running < this.limits.perProcess; ) {
+    for (let i = 0; i < this.waiting.length && this.running < this.limits.perProcess;) {
       const waiter = this.waiting[i] as Waiter;
       if (!this.hasRoom(waiter.tenantId)) {
         i += 1;

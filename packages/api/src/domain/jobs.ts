@@ -61,7 +61,15 @@ export async function announceOverdueTasks(db: Db, tenantId: string, now: Date):
       event: 'task.overdue' as const,
       dedupeKey: t.id,
       summary: `"${t.title}" (${t.accountName}) was due on ${t.dueDate}.`,
-      data: { taskId: t.id, title: t.title, dueDate: t.dueDate, accountId: t.accountId, accountName: t.accountName, assigneeId: t.assigneeId, executionStepId: t.executionStepId },
+      data: {
+        taskId: t.id,
+        title: t.title,
+        dueDate: t.dueDate,
+        accountId: t.accountId,
+        accountName: t.accountName,
+        assigneeId: t.assigneeId,
+        executionStepId: t.executionStepId,
+      },
     })),
     now,
   );
@@ -74,7 +82,10 @@ export async function sweepExpired(db: Db, policy: SessionPolicy, now: Date): Pr
   const { rows } = await sql<{ deleted: number }>`
     SELECT pulse_sessions_sweep(${new Date(now.getTime() - policy.idleMs)}, ${new Date(now.getTime() - policy.rememberMeIdleMs)}, ${now}) AS deleted
   `.execute(db);
-  await db.deleteFrom('job_runs').where('job_runs.started_at', '<', new Date(now.getTime() - RUN_RETENTION_MS)).execute();
+  await db
+    .deleteFrom('job_runs')
+    .where('job_runs.started_at', '<', new Date(now.getTime() - RUN_RETENTION_MS))
+    .execute();
   return { sessions: rows[0]?.deleted ?? 0 };
 }
 
@@ -84,13 +95,15 @@ export function scheduledJobs(policy: SessionPolicy): ScheduledJob[] {
     {
       name: 'playbooks.evaluate-daily',
       cron: '5 0 * * *',
-      description: 'Every day at 00:05 UTC: evaluates every playbook trigger for every account, so date-based triggers fire without an upload, and announces tasks that became overdue (task.overdue).',
+      description:
+        'Every day at 00:05 UTC: evaluates every playbook trigger for every account, so date-based triggers fire without an upload, and announces tasks that became overdue (task.overdue).',
       run: evaluateAllTenants,
     },
     {
       name: 'email.daily-digest',
       cron: '0 7 * * *',
-      description: 'Every day at 07:00 UTC: emails each user who wants it a digest of their accounts (tier changes and new recommendations of the last 24 hours, overdue tasks); admins also get accounts without an owner and rejected uploads.',
+      description:
+        'Every day at 07:00 UTC: emails each user who wants it a digest of their accounts (tier changes and new recommendations of the last 24 hours, overdue tasks); admins also get accounts without an owner and rejected uploads.',
       run: async (db, now) => ({ emails: await queueDailyDigests(db, await tenantIds(db), now) }),
     },
     {
@@ -179,7 +192,8 @@ export function queueWorkers(mail: MailSettings | null) {
   return [
     {
       name: DELIVER_QUEUE,
-      work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => attemptDelivery(db, data as { tenantId: string; deliveryId: string }, attempt),
+      work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) =>
+        attemptDelivery(db, data as { tenantId: string; deliveryId: string }, attempt),
     },
     {
       name: RECOMPUTE_QUEUE,

@@ -75,7 +75,11 @@ export async function assignOwner(db: Db, actor: Actor, accountIds: string[], us
       .updateTable('accounts')
       .set({ owner_user_id: userId, updated_at: new Date() })
       .where('accounts.tenant_id', '=', actor.tenantId)
-      .where('accounts.id', 'in', changing.map((a) => a.id))
+      .where(
+        'accounts.id',
+        'in',
+        changing.map((a) => a.id),
+      )
       .execute();
   }
   for (const a of changing) {
@@ -122,5 +126,10 @@ export async function resolveOwner(db: Db, actor: Actor, csmOwner: string, userI
     .where('accounts.csm_owner', '=', csmOwner)
     .execute();
   if (rows.length === 0) throw notFound('Unmatched owner');
-  return assignOwner(db, actor, rows.map((r) => r.id), userId);
+  return assignOwner(
+    db,
+    actor,
+    rows.map((r) => r.id),
+    userId,
+  );
 }

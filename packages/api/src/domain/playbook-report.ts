@@ -72,7 +72,13 @@ export async function executionReport(db: Db, tenantId: string, id: string, now 
       : 'No health data during the playbook yet to measure a change.';
   const table = (rows: typeof health.during) =>
     rows.length
-      ? ['| Period | Health | Tier | Coverage |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.period} | ${score(r.overall)} | ${r.tier.replace('_', ' ')} | ${r.coverage === null ? '—' : `${Math.round(r.coverage * 100)}%`} |`)].join('\n')
+      ? [
+          '| Period | Health | Tier | Coverage |',
+          '| --- | --- | --- | --- |',
+          ...rows.map(
+            (r) => `| ${r.period} | ${score(r.overall)} | ${r.tier.replace('_', ' ')} | ${r.coverage === null ? '—' : `${Math.round(r.coverage * 100)}%`} |`,
+          ),
+        ].join('\n')
       : '_No health data._';
 
   const lines = [

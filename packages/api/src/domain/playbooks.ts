@@ -66,7 +66,8 @@ export const playbooks: readonly Playbook[] = [
       },
       {
         title: 'Play back findings and agree actions',
-        guidance: 'Present the themes to the sponsor in their words, agree the top three actions with an owner and a date each, and send the written plan the same day.',
+        guidance:
+          'Present the themes to the sponsor in their words, agree the top three actions with an owner and a date each, and send the written plan the same day.',
       },
       {
         title: 'Route issues internally',
@@ -103,8 +104,7 @@ export const playbooks: readonly Playbook[] = [
     steps: [
       {
         title: 'Pull the activation baseline',
-        guidance:
-          'Activated versus licensed users, onboarding completion and the features in use, broken down by team. Name the teams that have not started.',
+        guidance: 'Activated versus licensed users, onboarding completion and the features in use, broken down by team. Name the teams that have not started.',
       },
       {
         title: 'Kick off with the customer admin',
@@ -171,7 +171,8 @@ export const playbooks: readonly Playbook[] = [
       },
       {
         title: 'Fix the root cause',
-        guidance: 'Find why the breaches happened (staffing, routing, a product defect, missing knowledge articles) and change the process, not only the tickets.',
+        guidance:
+          'Find why the breaches happened (staffing, routing, a product defect, missing knowledge articles) and change the process, not only the tickets.',
       },
       {
         title: 'Update the customer until the backlog is clear',
@@ -215,7 +216,8 @@ export const playbooks: readonly Playbook[] = [
       },
       {
         title: 'Hold an executive business review',
-        guidance: 'Present the value story to the decision maker, address the risks openly and preview the plan for the next term. About 60 days before the date.',
+        guidance:
+          'Present the value story to the decision maker, address the risks openly and preview the plan for the next term. About 60 days before the date.',
       },
       {
         title: 'Mitigate every open risk',
@@ -238,8 +240,7 @@ export const playbooks: readonly Playbook[] = [
   {
     key: 'expansion_timing',
     name: 'Expansion timing',
-    purpose:
-      'Turn a healthy, growing account into an expansion opportunity at the right moment, backed by usage evidence and a champion who wants it.',
+    purpose: 'Turn a healthy, growing account into an expansion opportunity at the right moment, backed by usage evidence and a champion who wants it.',
     durationDays: 60,
     prerequisites: [
       'Health healthy or improving, with no open critical escalation.',

@@ -40,7 +40,10 @@ const TREND_PERIODS = 12;
 export async function portfolioSummary(db: Db, tenantId: string, ownerUserId: string | null = null): Promise<PortfolioSummary> {
   const tiers = await db
     .selectFrom('accounts')
-    .select(['accounts.health_tier', sql<number>`count(*)`.as('n'), sql<number | null>`avg(accounts.health_overall)`.as('avg'),
+    .select([
+      'accounts.health_tier',
+      sql<number>`count(*)`.as('n'),
+      sql<number | null>`avg(accounts.health_overall)`.as('avg'),
       sql<number>`coalesce(sum(accounts.revenue), 0)`.as('revenue'),
     ])
     .where('accounts.tenant_id', '=', tenantId)
@@ -154,7 +157,11 @@ async function changeBetween(
   const row = await db
     .selectFrom('account_health as cur')
     .innerJoin('account_health as prev', (j) =>
-      j.onRef('prev.tenant_id', '=', 'cur.tenant_id').onRef('prev.account_id', '=', 'cur.account_id').on('prev.product_id', 'is', null).on('prev.period', '=', previousPeriod),
+      j
+        .onRef('prev.tenant_id', '=', 'cur.tenant_id')
+        .onRef('prev.account_id', '=', 'cur.account_id')
+        .on('prev.product_id', 'is', null)
+        .on('prev.period', '=', previousPeriod),
     )
     .innerJoin('accounts', (j) => j.onRef('accounts.tenant_id', '=', 'cur.tenant_id').onRef('accounts.id', '=', 'cur.account_id'))
     .select([sql<number>`count(*)`.as('accounts'), sql<number | null>`avg(cur.overall - prev.overall)`.as('change')])
@@ -184,7 +191,9 @@ async function setupStatus(db: Db, tenantId: string): Promise<SetupStatus> {
         )
         .as('profiles'),
       eb
-        .exists(eb.selectFrom('kpi_uploads').select('kpi_uploads.id').where('kpi_uploads.tenant_id', '=', tenantId).where('kpi_uploads.status', '=', 'accepted'))
+        .exists(
+          eb.selectFrom('kpi_uploads').select('kpi_uploads.id').where('kpi_uploads.tenant_id', '=', tenantId).where('kpi_uploads.status', '=', 'accepted'),
+        )
         .as('kpis'),
       eb
         .exists(

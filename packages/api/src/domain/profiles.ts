@@ -8,14 +8,16 @@ import { recordActivity } from './activity.js';
 import { mapOwners } from './owners.js';
 
 export type ProfileImportResult =
-  | { status: 'accepted'; created: number; updated: number; products: number }
-  | { status: 'rejected'; problems: StructuralProblem[] };
+  { status: 'accepted'; created: number; updated: number; products: number } | { status: 'rejected'; problems: StructuralProblem[] };
 
 const PROFILE_SHEET = 'Customer Profile Input';
 
 /** The profile workbook's status ('at-risk', 'Churned') as an account status ('at_risk', 'churned'); null when it is none. */
 function accountStatus(status: string): AccountStatus | null {
-  const value = status.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const value = status
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   return accountStatuses.find((s) => s === value) ?? null;
 }
 
@@ -90,12 +92,7 @@ async function updateAccounts(db: Db, tenantId: string, rows: (AccountValues & {
  * The customer-profile workbook posted as a form (field `file`): holding an import slot, it
  * is read in a worker thread before the tenant's transaction opens, and saved inside it.
  */
-export async function importProfilesForm(
-  db: Db,
-  actor: Actor,
-  form: FormData,
-  setHeader: (name: string, value: string) => void,
-): Promise<ProfileImportResult> {
+export async function importProfilesForm(db: Db, actor: Actor, form: FormData, setHeader: (name: string, value: string) => void): Promise<ProfileImportResult> {
   const bytes = Buffer.from(await uploadedFile(form).arrayBuffer());
   return withImportSlot(actor.tenantId, setHeader, async () => {
     const read = await readProfiles(bytes);
@@ -139,7 +136,11 @@ export async function saveProfiles(db: Db, actor: Actor, read: WorkerReply<Custo
     .selectFrom('accounts')
     .select(['accounts.id', 'accounts.name_key'])
     .where('accounts.tenant_id', '=', actor.tenantId)
-    .where('accounts.name_key', 'in', values.map((v) => v.name_key))
+    .where(
+      'accounts.name_key',
+      'in',
+      values.map((v) => v.name_key),
+    )
     .execute();
   const idByKey = new Map(existing.map((a) => [a.name_key, a.id]));
   const toCreate = values.filter((v) => !idByKey.has(v.name_key));
@@ -169,6 +170,11 @@ export async function saveProfiles(db: Db, actor: Actor, read: WorkerReply<Custo
   );
 
   const result = { status: 'accepted' as const, created: toCreate.length, updated: toUpdate.length, products };
-  await recordActivity(db, { ...actor, action: 'account.import', resourceType: 'account', after: { created: result.created, updated: result.updated, products } });
+  await recordActivity(db, {
+    ...actor,
+    action: 'account.import',
+    resourceType: 'account',
+    after: { created: result.created, updated: result.updated, products },
+  });
   return result;
 }

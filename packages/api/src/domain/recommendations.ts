@@ -80,7 +80,15 @@ const evaluators: { [K in TriggerKind]: (a: AccountState, p: TriggerParams<K>, c
     if (!p.tiers.includes(a.tier)) return null;
     const { healthy, atRisk } = ctx.settings.tiers;
     const depth =
-      a.overall === null ? 0 : a.tier === 'critical' ? atRisk - a.overall : a.tier === 'at_risk' ? healthy - a.overall : a.tier === 'healthy' ? a.overall - healthy : 0;
+      a.overall === null
+        ? 0
+        : a.tier === 'critical'
+          ? atRisk - a.overall
+          : a.tier === 'at_risk'
+            ? healthy - a.overall
+            : a.tier === 'healthy'
+              ? a.overall - healthy
+              : 0;
     const score = a.overall === null ? 'no score' : `score ${round(a.overall)}`;
     return {
       message: `Health tier is ${tierLabel(a.tier)} (${score}).`,
@@ -230,7 +238,12 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
     .where('playbook_triggers.enabled', '=', true)
     .orderBy('playbook_triggers.id')
     .execute();
-  const typed = triggers.map((t) => ({ id: t.id, playbookKey: t.playbook_key, createTask: t.create_task, ...({ kind: t.kind, params: t.params } as AnyTriggerParams) }));
+  const typed = triggers.map((t) => ({
+    id: t.id,
+    playbookKey: t.playbook_key,
+    createTask: t.create_task,
+    ...({ kind: t.kind, params: t.params } as AnyTriggerParams),
+  }));
   const kpiKeys = [...new Set(typed.flatMap((t) => (t.kind === 'kpi_threshold' ? [kpiKey(t.params.kpi)] : [])))];
   const [accounts, scoring] = await Promise.all([loadAccountStates(db, tenantId, accountIds, kpiKeys), loadScoringContext(db, tenantId)]);
   const ctx: EvaluationContext = { settings: scoring.settings, ranges: scoring.ranges, today: now };
@@ -280,7 +293,11 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
       .where('playbook_triggers.id', 'in', [...fired.keys()])
       .execute();
   }
-  await announceNew(db, tenantId, rows.filter((r) => !alreadyCurrent.has(`${r.account_id}|${r.playbook_key}`)));
+  await announceNew(
+    db,
+    tenantId,
+    rows.filter((r) => !alreadyCurrent.has(`${r.account_id}|${r.playbook_key}`)),
+  );
   const tasks = await createTriggerTasks(db, actor, taskRequests, now);
   const result: EvaluationResult = { evaluatedAccounts: accounts.length, recommendations: rows.length, fired: [...fired.values()], tasks };
   await recordActivity(db, { ...actor, action: 'playbook.evaluate', resourceType: 'playbook_recommendation', after: result });
@@ -340,7 +357,13 @@ async function announceNew(db: Db, tenantId: string, rows: { playbook_key: strin
     rows.map((r) => ({
       event: 'recommendation.fired' as const,
       summary: `Playbook ${r.playbook_key} is recommended for ${nameOf.get(r.account_id) ?? 'an account'}: ${r.reasons[0]?.message ?? ''}`,
-      data: { accountId: r.account_id, accountName: nameOf.get(r.account_id) ?? null, playbookKey: r.playbook_key, urgency: r.urgency, reasons: r.reasons.map((x) => x.message) },
+      data: {
+        accountId: r.account_id,
+        accountName: nameOf.get(r.account_id) ?? null,
+        playbookKey: r.playbook_key,
+        urgency: r.urgency,
+        reasons: r.reasons.map((x) => x.message),
+      },
     })),
   );
 }
@@ -358,7 +381,8 @@ async function supersede(db: Db, tenantId: string, accountIds: string[] | 'all',
     .where('playbook_recommendations.superseded_at', 'is', null)
     .where((eb) =>
       eb.exists(
-        eb.selectFrom('playbook_executions')
+        eb
+          .selectFrom('playbook_executions')
           .select('playbook_executions.id')
           .whereRef('playbook_executions.tenant_id', '=', 'playbook_recommendations.tenant_id')
           .whereRef('playbook_executions.recommendation_id', '=', 'playbook_recommendations.id'),
@@ -464,7 +488,8 @@ export async function listRecommendations(db: Db, tenantId: string, filters: Rec
     .where((eb) =>
       eb.not(
         eb.exists(
-          eb.selectFrom('playbook_executions')
+          eb
+            .selectFrom('playbook_executions')
             .select('playbook_executions.id')
             .whereRef('playbook_executions.tenant_id', '=', 'playbook_recommendations.tenant_id')
             .whereRef('playbook_executions.account_id', '=', 'playbook_recommendations.account_id')
@@ -476,7 +501,8 @@ export async function listRecommendations(db: Db, tenantId: string, filters: Rec
     .where((eb) =>
       eb.not(
         eb.exists(
-          eb.selectFrom('playbook_executions')
+          eb
+            .selectFrom('playbook_executions')
             .select('playbook_executions.id')
             .whereRef('playbook_executions.tenant_id', '=', 'playbook_recommendations.tenant_id')
             .whereRef('playbook_executions.recommendation_id', '=', 'playbook_recommendations.id'),

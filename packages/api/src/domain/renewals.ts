@@ -70,7 +70,8 @@ function renewalsQuery(db: Db, tenantId: string) {
     .where((eb) =>
       eb.not(
         eb.exists(
-          eb.selectFrom('renewal_outcomes')
+          eb
+            .selectFrom('renewal_outcomes')
             .select('renewal_outcomes.id')
             .whereRef('renewal_outcomes.tenant_id', '=', 'accounts.tenant_id')
             .whereRef('renewal_outcomes.account_id', '=', 'accounts.id')
@@ -249,4 +250,3 @@ export async function listOutcomes(db: Db, tenantId: string, accountId: string, 
   const result = await paginate(outcomesQuery(db, tenantId, accountId), newestFirst, page);
   return { items: result.items.map(toOutcome), nextCursor: result.nextCursor };
 }
-

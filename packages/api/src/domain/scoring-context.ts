@@ -1,11 +1,4 @@
-import {
-  defaultCatalogue,
-  defaultSettings,
-  isCatalogueUnit,
-  kpiKey,
-  type HealthSettings,
-  type ReferenceRange,
-} from '@pulse/scoring';
+import { defaultCatalogue, defaultSettings, isCatalogueUnit, kpiKey, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
 import type { Db } from '@pulse/db';
 
 export type RangeSource = 'tenant' | 'default';

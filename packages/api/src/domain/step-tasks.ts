@@ -80,14 +80,25 @@ export async function closeExecutionTasks(db: Db, actor: Actor, executionId: str
     .where('playbook_execution_steps.tenant_id', '=', actor.tenantId)
     .where('playbook_execution_steps.execution_id', '=', executionId)
     .execute();
-  await closeStepTasks(db, actor, steps.map((s) => s.id), 'cancelled', note);
+  await closeStepTasks(
+    db,
+    actor,
+    steps.map((s) => s.id),
+    'cancelled',
+    note,
+  );
 }
 
 /**
  * For each (trigger, account) that fired on a trigger with create_task, a task for the
  * account's owner due in three days, unless one from that trigger is still open.
  */
-export async function createTriggerTasks(db: Db, actor: Actor, fired: { triggerId: string; accountId: string; playbookKey: string }[], now: Date): Promise<number> {
+export async function createTriggerTasks(
+  db: Db,
+  actor: Actor,
+  fired: { triggerId: string; accountId: string; playbookKey: string }[],
+  now: Date,
+): Promise<number> {
   if (fired.length === 0) return 0;
   const due = addDays(isoDay(now), TRIGGER_TASK_DUE_DAYS);
   const { rows } = await sql<{ id: string; title: string; account_id: string }>`
@@ -103,7 +114,13 @@ export async function createTriggerTasks(db: Db, actor: Actor, fired: { triggerI
     RETURNING id, title, account_id
   `.execute(db);
   for (const t of rows) {
-    await recordActivity(db, { ...actor, action: 'task.create', resourceType: RESOURCE, resourceId: t.id, after: { title: t.title, dueDate: due, source: 'trigger', accountId: t.account_id } });
+    await recordActivity(db, {
+      ...actor,
+      action: 'task.create',
+      resourceType: RESOURCE,
+      resourceId: t.id,
+      after: { title: t.title, dueDate: due, source: 'trigger', accountId: t.account_id },
+    });
   }
   return rows.length;
 }

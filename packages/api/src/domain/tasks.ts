@@ -40,9 +40,7 @@ function tasksQuery(db: Db, tenantId: string) {
     .selectFrom('tasks')
     .innerJoin('accounts', (j) => j.onRef('accounts.tenant_id', '=', 'tasks.tenant_id').onRef('accounts.id', '=', 'tasks.account_id'))
     .leftJoin('users as assignee', (j) => j.onRef('assignee.tenant_id', '=', 'tasks.tenant_id').onRef('assignee.id', '=', 'tasks.assignee_id'))
-    .leftJoin('playbook_execution_steps as step', (j) =>
-      j.onRef('step.tenant_id', '=', 'tasks.tenant_id').onRef('step.id', '=', 'tasks.execution_step_id'),
-    )
+    .leftJoin('playbook_execution_steps as step', (j) => j.onRef('step.tenant_id', '=', 'tasks.tenant_id').onRef('step.id', '=', 'tasks.execution_step_id'))
     .select([
       'tasks.id',
       'tasks.title',
@@ -275,6 +273,13 @@ export async function completeTask(db: Db, actor: Actor, id: string, note: strin
     .where('tasks.tenant_id', '=', actor.tenantId)
     .where('tasks.id', '=', id)
     .execute();
-  await recordActivity(db, { ...actor, action: 'task.complete', resourceType: RESOURCE, resourceId: id, before: { status: 'open' }, after: { status: 'done', note } });
+  await recordActivity(db, {
+    ...actor,
+    action: 'task.complete',
+    resourceType: RESOURCE,
+    resourceId: id,
+    before: { status: 'open' },
+    after: { status: 'done', note },
+  });
   return getTask(db, actor.tenantId, id);
 }

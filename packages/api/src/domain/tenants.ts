@@ -35,11 +35,7 @@ export async function registerTenant(
       })
       .execute();
     await seedDefaultTriggers(tx, tenantId);
-    const user = await users.createUser(
-      tx,
-      { tenantId, email: input.email, name: input.name, role: 'admin', password: input.password },
-      bcryptCost,
-    );
+    const user = await users.createUser(tx, { tenantId, email: input.email, name: input.name, role: 'admin', password: input.password }, bcryptCost);
     await recordActivity(tx, {
       tenantId,
       userId: user.id,

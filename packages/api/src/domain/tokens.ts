@@ -133,9 +133,7 @@ export async function revokeToken(db: Db, actor: Actor, id: string, now = new Da
 }
 
 /** A resolved bearer token: who acts, for which tenant, with what scope. */
-export type BearerOutcome =
-  | { ok: true; context: tokens.TokenContext }
-  | { ok: false; error: TRPCError; retryAfter?: number };
+export type BearerOutcome = { ok: true; context: tokens.TokenContext } | { ok: false; error: TRPCError; retryAfter?: number };
 
 const INVALID = 'This API token is not valid: it may have been revoked or have expired.';
 

@@ -139,7 +139,12 @@ function toTrigger(r: TriggerRow): Trigger {
   };
 }
 
-export async function listTriggers(db: Db, tenantId: string, filters: { playbookKey?: PlaybookKey | null | undefined }, page: PageRequest): Promise<Page<Trigger>> {
+export async function listTriggers(
+  db: Db,
+  tenantId: string,
+  filters: { playbookKey?: PlaybookKey | null | undefined },
+  page: PageRequest,
+): Promise<Page<Trigger>> {
   let q = triggersQuery(db, tenantId);
   if (filters.playbookKey) q = q.where('playbook_triggers.playbook_key', '=', filters.playbookKey);
   const result = await paginate(

@@ -5,8 +5,16 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import {
-  CsvStream, inspectUpload, isCsvName, isValidPeriod, isZip, parseCsv, parseWorkbookInWorker,
-  type ImportRow, type StructuralProblem, type UploadFormat,
+  CsvStream,
+  inspectUpload,
+  isCsvName,
+  isValidPeriod,
+  isZip,
+  parseCsv,
+  parseWorkbookInWorker,
+  type ImportRow,
+  type StructuralProblem,
+  type UploadFormat,
 } from '@pulse/ingest';
 import { paginate, uploads as uploadParts, withTenant, type Db, type Page, type PageRequest } from '@pulse/db';
 import { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from '../limits.js';
@@ -72,7 +80,10 @@ const MAX_NAME_LENGTH = 200;
 function nameProblems(rows: ImportRow[], seen = new Set<string>()): StructuralProblem[] {
   const problems: StructuralProblem[] = [];
   for (const r of rows) {
-    for (const [column, name] of [['account', r.account], ['product', r.product]] as const) {
+    for (const [column, name] of [
+      ['account', r.account],
+      ['product', r.product],
+    ] as const) {
       if (!name || [...name.trim()].length <= MAX_NAME_LENGTH || seen.has(`${column}|${name}`)) continue;
       seen.add(`${column}|${name}`);
       problems.push({ sheet: r.sheet, row: r.line, column, message: `The ${column} name is longer than ${MAX_NAME_LENGTH} characters.` });
@@ -102,7 +113,8 @@ export async function readUpload(input: UploadInput): Promise<ReadUpload> {
   const { format, refusal } = await inspectUpload(input.filename, input.bytes);
   if (refusal !== null) return { refusal: problem(refusal, 'file'), format };
   const period = input.period ?? currentPeriod();
-  const reply = format === 'csv' ? { result: parseCsv(input.bytes) } : await parseWorkbookInWorker(input.bytes, { period, accountName: input.accountName ?? null });
+  const reply =
+    format === 'csv' ? { result: parseCsv(input.bytes) } : await parseWorkbookInWorker(input.bytes, { period, accountName: input.accountName ?? null });
   if ('refusal' in reply) return { refusal: problem(reply.refusal, 'file'), format };
   const parsed = reply.result;
   const problems = [...parsed.problems, ...nameProblems(parsed.rows)];
@@ -217,8 +229,18 @@ async function writeUpload(
   const uploadId = await db
     .insertInto('kpi_uploads')
     .values({
-      tenant_id: actor.tenantId, uploaded_by: actor.userId as string, filename: input.filename, format, content_type: input.contentType,
-      size_bytes: 0, sha256: '', content: Buffer.alloc(0), period, account_name: null, status: 'accepted', report: JSON.stringify(pending),
+      tenant_id: actor.tenantId,
+      uploaded_by: actor.userId as string,
+      filename: input.filename,
+      format,
+      content_type: input.contentType,
+      size_bytes: 0,
+      sha256: '',
+      content: Buffer.alloc(0),
+      period,
+      account_name: null,
+      status: 'accepted',
+      report: JSON.stringify(pending),
     })
     .returning('kpi_uploads.id')
     .executeTakeFirstOrThrow()
@@ -381,39 +403,48 @@ async function importCsvStream(
   const spool = await Spool.create();
   const progress: UploadProgress = { bytes: 0, rowsParsed: 0, rowsStored: 0 };
   try {
-    return await writeUpload(db, actor, input, 'csv', null, () => spool.file(), async (writer) => {
-      const csv = new CsvStream();
-      const names: StructuralProblem[] = [];
-      const seenNames = new Set<string>();
-      const pending: ImportRow[] = [];
-      /** Stores the next batch of rows read (while the file has no problem), and says how far it got. */
-      const flush = async () => {
-        const batch = pending.splice(0, STREAM_BATCH_ROWS);
-        progress.rowsParsed += batch.length;
-        names.push(...nameProblems(batch, seenNames));
-        const store = csv.problemCount === 0 && names.length === 0;
-        await writer.add(batch, store);
-        if (store && writer.accountProblems.length === 0) progress.rowsStored += batch.length;
-        onProgress({ ...progress });
-      };
-      const take = async (rows: ImportRow[]) => {
-        pending.push(...rows);
-        while (pending.length >= STREAM_BATCH_ROWS) await flush();
-      };
-      for await (const chunk of source) {
-        progress.bytes += chunk.length;
-        if (progress.bytes > MAX_CSV_UPLOAD_BYTES) return { refusal: problem(CSV_TOO_LARGE, 'file') };
-        if (chunk.includes(0)) return { refusal: problem('The file is not a text file: it contains NUL bytes.', 'file') };
-        await spool.write(chunk);
-        await take(await csv.write(chunk));
-      }
-      const end = await csv.end();
-      await take(end.rows);
-      if (pending.length || progress.rowsParsed === 0) await flush();
-      const problems = [...end.problems, ...names];
-      if (end.problems.length === 0 && progress.rowsParsed === 0) problems.push(problem('The file contains no readings.'));
-      return problems;
-    }, (uploadId) => spool.store(db, actor.tenantId, uploadId));
+    return await writeUpload(
+      db,
+      actor,
+      input,
+      'csv',
+      null,
+      () => spool.file(),
+      async (writer) => {
+        const csv = new CsvStream();
+        const names: StructuralProblem[] = [];
+        const seenNames = new Set<string>();
+        const pending: ImportRow[] = [];
+        /** Stores the next batch of rows read (while the file has no problem), and says how far it got. */
+        const flush = async () => {
+          const batch = pending.splice(0, STREAM_BATCH_ROWS);
+          progress.rowsParsed += batch.length;
+          names.push(...nameProblems(batch, seenNames));
+          const store = csv.problemCount === 0 && names.length === 0;
+          await writer.add(batch, store);
+          if (store && writer.accountProblems.length === 0) progress.rowsStored += batch.length;
+          onProgress({ ...progress });
+        };
+        const take = async (rows: ImportRow[]) => {
+          pending.push(...rows);
+          while (pending.length >= STREAM_BATCH_ROWS) await flush();
+        };
+        for await (const chunk of source) {
+          progress.bytes += chunk.length;
+          if (progress.bytes > MAX_CSV_UPLOAD_BYTES) return { refusal: problem(CSV_TOO_LARGE, 'file') };
+          if (chunk.includes(0)) return { refusal: problem('The file is not a text file: it contains NUL bytes.', 'file') };
+          await spool.write(chunk);
+          await take(await csv.write(chunk));
+        }
+        const end = await csv.end();
+        await take(end.rows);
+        if (pending.length || progress.rowsParsed === 0) await flush();
+        const problems = [...end.problems, ...names];
+        if (end.problems.length === 0 && progress.rowsParsed === 0) problems.push(problem('The file contains no readings.'));
+        return problems;
+      },
+      (uploadId) => spool.store(db, actor.tenantId, uploadId),
+    );
   } finally {
     await spool.remove();
   }
@@ -525,7 +556,8 @@ export async function listUploads(
     const accountId = filters.accountId;
     q = q.where((eb) =>
       eb.exists(
-        eb.selectFrom('kpi_upload_versions')
+        eb
+          .selectFrom('kpi_upload_versions')
           .select('kpi_upload_versions.id')
           .whereRef('kpi_upload_versions.tenant_id', '=', 'kpi_uploads.tenant_id')
           .whereRef('kpi_upload_versions.upload_id', '=', 'kpi_uploads.id')
@@ -545,10 +577,7 @@ export async function listUploads(
 }
 
 export async function getUpload(db: Db, tenantId: string, id: string): Promise<UploadSummary & { report: UploadReport; sha256: string }> {
-  const row = await uploadsQuery(db, tenantId)
-    .select(['kpi_uploads.report', 'kpi_uploads.sha256'])
-    .where('kpi_uploads.id', '=', id)
-    .executeTakeFirst();
+  const row = await uploadsQuery(db, tenantId).select(['kpi_uploads.report', 'kpi_uploads.sha256']).where('kpi_uploads.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Upload');
   return { ...toSummary(row), report: row.report as UploadReport, sha256: row.sha256 };
 }

@@ -36,7 +36,6 @@ export interface NewMember {
   password: string;
 }
 
-
 /**
  * Adds a user to the admin's tenant with an initial password they pass on to the person.
  * Emails are unique across tenants, which the tenant transaction cannot see, so a taken
@@ -104,7 +103,13 @@ export interface PasswordChange {
   endOtherSessions: boolean;
 }
 
-export async function changePassword(db: Db, actor: Actor & { userId: string }, currentSid: string, input: PasswordChange, bcryptCost: number): Promise<{ otherSessionsEnded: boolean }> {
+export async function changePassword(
+  db: Db,
+  actor: Actor & { userId: string },
+  currentSid: string,
+  input: PasswordChange,
+  bcryptCost: number,
+): Promise<{ otherSessionsEnded: boolean }> {
   if (!(await users.checkPassword(db, actor.tenantId, actor.userId, input.currentPassword))) {
     throw badRequest('The current password is not correct.', { currentPassword: ['The current password is not correct.'] });
   }

@@ -23,15 +23,7 @@ export interface Webhook {
   updatedAt: Date;
 }
 
-const columns = [
-  'webhooks.id',
-  'webhooks.url',
-  'webhooks.events',
-  'webhooks.format',
-  'webhooks.active',
-  'webhooks.created_at',
-  'webhooks.updated_at',
-] as const;
+const columns = ['webhooks.id', 'webhooks.url', 'webhooks.events', 'webhooks.format', 'webhooks.active', 'webhooks.created_at', 'webhooks.updated_at'] as const;
 
 type WebhookRow = { id: string; url: string; events: WebhookEvent[]; format: WebhookFormat; active: boolean; created_at: Date; updated_at: Date };
 
@@ -65,7 +57,13 @@ export async function createWebhook(
     })
     .returning(['webhooks.id'])
     .executeTakeFirstOrThrow();
-  await recordActivity(db, { ...actor, action: 'webhook.create', resourceType: 'webhook', resourceId: row.id, after: { url: input.url, events: input.events } });
+  await recordActivity(db, {
+    ...actor,
+    action: 'webhook.create',
+    resourceType: 'webhook',
+    resourceId: row.id,
+    after: { url: input.url, events: input.events },
+  });
   return { id: row.id, secret };
 }
 
@@ -172,7 +170,12 @@ function toDelivery(r: DeliveryRow): Delivery {
 
 /** A webhook's delivery log, newest first. */
 export async function listDeliveries(db: Db, tenantId: string, webhookId: string, page: PageRequest): Promise<Page<Delivery>> {
-  const exists = await db.selectFrom('webhooks').select('webhooks.id').where('webhooks.tenant_id', '=', tenantId).where('webhooks.id', '=', webhookId).executeTakeFirst();
+  const exists = await db
+    .selectFrom('webhooks')
+    .select('webhooks.id')
+    .where('webhooks.tenant_id', '=', tenantId)
+    .where('webhooks.id', '=', webhookId)
+    .executeTakeFirst();
   if (!exists) throw notFound('Webhook');
   const result = await paginate(deliveryQuery(db, tenantId).where('webhook_deliveries.webhook_id', '=', webhookId), deliveriesNewestFirst, page);
   return { items: result.items.map(toDelivery), nextCursor: result.nextCursor };
@@ -255,7 +258,11 @@ export async function emitEvents(db: Db, tenantId: string, detected: PulseEvent[
     .onConflict((oc) => oc.doNothing())
     .returning(['webhook_deliveries.id'])
     .execute();
-  await sendJobs(db, DELIVER_QUEUE, inserted.map((r) => ({ tenantId, deliveryId: r.id })));
+  await sendJobs(
+    db,
+    DELIVER_QUEUE,
+    inserted.map((r) => ({ tenantId, deliveryId: r.id })),
+  );
   return inserted.length;
 }
 
@@ -275,7 +282,9 @@ export async function attemptDelivery(db: Db, job: { tenantId: string; deliveryI
   const target = await withTenant(db, job.tenantId, (tx) =>
     tx
       .selectFrom('webhook_deliveries')
-      .innerJoin('webhooks', (j) => j.onRef('webhooks.tenant_id', '=', 'webhook_deliveries.tenant_id').onRef('webhooks.id', '=', 'webhook_deliveries.webhook_id'))
+      .innerJoin('webhooks', (j) =>
+        j.onRef('webhooks.tenant_id', '=', 'webhook_deliveries.tenant_id').onRef('webhooks.id', '=', 'webhook_deliveries.webhook_id'),
+      )
       .select(['webhook_deliveries.status', 'webhook_deliveries.payload', 'webhooks.url', 'webhooks.secret', 'webhooks.format', 'webhooks.active'])
       .where('webhook_deliveries.tenant_id', '=', job.tenantId)
       .where('webhook_deliveries.id', '=', job.deliveryId)

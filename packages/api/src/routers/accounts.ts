@@ -70,20 +70,16 @@ export const accountsRouter = router({
     .input(z.strictObject({ csmOwner: name(), userId: uuid }))
     .mutation(({ ctx, input }) => resolveOwner(ctx.db, actorOf(ctx), input.csmOwner, input.userId)),
 
-  byId: protectedProcedure
-    .input(z.strictObject({ id: uuid }))
-    .query(({ ctx, input }) => accounts.getAccount(ctx.db, ctx.tenant.id, input.id)),
+  byId: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => accounts.getAccount(ctx.db, ctx.tenant.id, input.id)),
 
   create: protectedProcedure
     .input(z.strictObject({ name: name(), ...accountFields }))
     .mutation(({ ctx, input }) => accounts.createAccount(ctx.db, actorOf(ctx), input as Fields & { name: string })),
 
-  update: protectedProcedure
-    .input(z.strictObject({ id: uuid, name: name().optional(), ...accountFields }))
-    .mutation(({ ctx, input }) => {
-      const { id, ...fields } = input;
-      return accounts.updateAccount(ctx.db, actorOf(ctx), id, fields);
-    }),
+  update: protectedProcedure.input(z.strictObject({ id: uuid, name: name().optional(), ...accountFields })).mutation(({ ctx, input }) => {
+    const { id, ...fields } = input;
+    return accounts.updateAccount(ctx.db, actorOf(ctx), id, fields);
+  }),
 
   archive: protectedProcedure
     .input(z.strictObject({ id: uuid, archived: z.boolean().default(true) }))

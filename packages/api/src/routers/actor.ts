@@ -8,6 +8,10 @@ export function actorOf(ctx: { tenant: Tenant; user: PublicUser; ip: string | nu
 }
 
 /** Who is asking, for domain functions whose answer depends on the role (whose books a caller may see). */
-export function callerOf(ctx: { tenant: { id: string }; user: { id: string; role: 'admin' | 'member' } }): { tenantId: string; userId: string; role: 'admin' | 'member' } {
+export function callerOf(ctx: { tenant: { id: string }; user: { id: string; role: 'admin' | 'member' } }): {
+  tenantId: string;
+  userId: string;
+  role: 'admin' | 'member';
+} {
   return { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role };
 }

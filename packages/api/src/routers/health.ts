@@ -19,12 +19,10 @@ export const healthRouter = router({
     .query(({ ctx, input }) => productHealth(ctx.db, ctx.tenant.id, input.accountId, input.period)),
 
   /** The portfolio; `owner` ('me', a user's id, or null for everyone's) narrows it to one book. */
-  summary: protectedProcedure
-    .input(z.strictObject({ owner: z.union([z.literal('me'), uuid]).nullish() }).optional())
-    .query(async ({ ctx, input }) => {
-      const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, input?.owner);
-      return portfolioSummary(ctx.db, ctx.tenant.id, ownerUserId);
-    }),
+  summary: protectedProcedure.input(z.strictObject({ owner: z.union([z.literal('me'), uuid]).nullish() }).optional()).query(async ({ ctx, input }) => {
+    const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, input?.owner);
+    return portfolioSummary(ctx.db, ctx.tenant.id, ownerUserId);
+  }),
 
   trend: protectedProcedure
     .input(z.strictObject({ accountId: uuid, periods: z.number().int().min(1).max(120).default(12) }))

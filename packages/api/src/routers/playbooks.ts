@@ -18,7 +18,13 @@ const triggerParams = z.union([
   triggerParamSchemas.kpi_threshold,
   triggerParamSchemas.renewal_within,
 ]);
-const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((v) => v || null);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => v || null);
 
 export const playbooksRouter = router({
   /** The five playbooks with purpose, duration, prerequisites, success criteria and steps. */
@@ -83,12 +89,10 @@ export const playbooksRouter = router({
   /** Markdown report of a running or finished execution: { filename, markdown }. */
   report: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => executionReport(ctx.db, ctx.tenant.id, input.id)),
 
-  triggers: protectedProcedure
-    .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish() }))
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listTriggers(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-    }),
+  triggers: protectedProcedure.input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish() })).query(({ ctx, input }) => {
+    const { limit, cursor, ...filters } = input;
+    return listTriggers(ctx.db, ctx.tenant.id, filters, { limit, cursor });
+  }),
 
   /** Admins switch a trigger on or off and change its thresholds (params of the trigger's kind). */
   updateTrigger: adminProcedure

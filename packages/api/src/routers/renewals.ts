@@ -13,7 +13,9 @@ const withinDays = z.union(renewalWindows.map((d) => z.literal(d)) as [z.ZodLite
 export const renewalsRouter = router({
   /** Accounts renewing within the window, earliest first; past renewal dates without an outcome are flagged overdue. */
   list: protectedProcedure
-    .input(z.strictObject({ ...pageInput, withinDays: withinDays.default(30), overdue: z.boolean().nullish(), owner: z.union([z.literal('me'), uuid]).nullish() }))
+    .input(
+      z.strictObject({ ...pageInput, withinDays: withinDays.default(30), overdue: z.boolean().nullish(), owner: z.union([z.literal('me'), uuid]).nullish() }),
+    )
     .query(async ({ ctx, input }) => {
       const { limit, cursor, withinDays: days, overdue, owner } = input;
       const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, owner);
@@ -26,7 +28,12 @@ export const renewalsRouter = router({
         accountId: uuid,
         outcome: z.enum(renewalOutcomes),
         amount: z.number().finite().min(0).max(1e15).nullish(),
-        reason: z.string().trim().max(2000).nullish().transform((v) => v || null),
+        reason: z
+          .string()
+          .trim()
+          .max(2000)
+          .nullish()
+          .transform((v) => v || null),
         nextRenewalDate: z.iso.date({ message: 'Use the form YYYY-MM-DD.' }).nullish(),
       }),
     )

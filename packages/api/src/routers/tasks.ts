@@ -8,7 +8,12 @@ import { actorOf, callerOf } from './actor.js';
 const day = z.iso.date({ message: 'Use the form YYYY-MM-DD.' });
 const priority = z.enum(['low', 'normal', 'high']);
 const assignee = z.union([z.literal('me'), uuid]).nullish();
-const note = z.string().trim().max(5000).nullish().transform((v) => v || null);
+const note = z
+  .string()
+  .trim()
+  .max(5000)
+  .nullish()
+  .transform((v) => v || null);
 
 export const tasksRouter = router({
   list: protectedProcedure
@@ -30,7 +35,14 @@ export const tasksRouter = router({
 
   /** Open tasks by due window (overdue, today, this week) for the dashboard; the caller's own by default. */
   counts: protectedProcedure
-    .input(z.strictObject({ assignee: z.union([z.literal('me'), uuid]).nullable().default('me') }))
+    .input(
+      z.strictObject({
+        assignee: z
+          .union([z.literal('me'), uuid])
+          .nullable()
+          .default('me'),
+      }),
+    )
     .query(async ({ ctx, input }) => taskCounts(ctx.db, ctx.tenant.id, await resolveBookOwner(ctx.db, callerOf(ctx), input.assignee))),
 
   byId: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => getTask(ctx.db, ctx.tenant.id, input.id)),
@@ -57,7 +69,5 @@ export const tasksRouter = router({
       return updateTask(ctx.db, actorOf(ctx), id, changes);
     }),
 
-  complete: protectedProcedure
-    .input(z.strictObject({ id: uuid, note }))
-    .mutation(({ ctx, input }) => completeTask(ctx.db, actorOf(ctx), input.id, input.note)),
+  complete: protectedProcedure.input(z.strictObject({ id: uuid, note })).mutation(({ ctx, input }) => completeTask(ctx.db, actorOf(ctx), input.id, input.note)),
 });

@@ -11,12 +11,10 @@ const role = z.enum(['admin', 'member']);
 
 export const usersRouter = router({
   /** The organisation's users by name, with their last sign-in. */
-  list: sessionAdminProcedure
-    .input(z.strictObject({ ...pageInput, role: role.nullish(), active: z.boolean().nullish() }))
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listMembers(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-    }),
+  list: sessionAdminProcedure.input(z.strictObject({ ...pageInput, role: role.nullish(), active: z.boolean().nullish() })).query(({ ctx, input }) => {
+    const { limit, cursor, ...filters } = input;
+    return listMembers(ctx.db, ctx.tenant.id, filters, { limit, cursor });
+  }),
 
   /** Adds a user with an initial password. */
   create: sessionAdminProcedure

@@ -5,7 +5,6 @@ import { accountColumns, deleteView, exportViewCsv, listViews, saveView } from '
 import { listFilters } from './accounts.js';
 import { callerOf } from './actor.js';
 
-
 const state = z.strictObject({
   ...listFilters,
   columns: z
@@ -16,7 +15,9 @@ const state = z.strictObject({
 
 export const viewsRouter = router({
   /** The caller's saved views of the accounts list and those shared in the organisation, by name. */
-  list: protectedProcedure.input(z.strictObject({ ...pageInput })).query(({ ctx, input }) => listViews(ctx.db, callerOf(ctx), { limit: input.limit, cursor: input.cursor })),
+  list: protectedProcedure
+    .input(z.strictObject({ ...pageInput }))
+    .query(({ ctx, input }) => listViews(ctx.db, callerOf(ctx), { limit: input.limit, cursor: input.cursor })),
 
   /** Creates a view (no id) or replaces one of the caller's own. */
   save: protectedProcedure

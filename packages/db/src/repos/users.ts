@@ -169,12 +169,7 @@ export async function emailTaken(db: Q, email: string): Promise<boolean> {
 }
 
 export async function findUser(db: Q, tenantId: string, userId: string): Promise<PublicUser | null> {
-  const row = await db
-    .selectFrom('users')
-    .select(publicColumns)
-    .where('users.tenant_id', '=', tenantId)
-    .where('users.id', '=', userId)
-    .executeTakeFirst();
+  const row = await db.selectFrom('users').select(publicColumns).where('users.tenant_id', '=', tenantId).where('users.id', '=', userId).executeTakeFirst();
   return row ? toPublic(row) : null;
 }
 
@@ -202,12 +197,7 @@ export async function verifyCredentials(db: Q, email: string, password: string, 
   if (bcrypt.getRounds(row.password_hash) < cost) {
     const upgraded = await bcrypt.hash(password, cost);
     await withTenant(db, row.tenant_id, (tx) =>
-      tx
-        .updateTable('users')
-        .set({ password_hash: upgraded })
-        .where('users.tenant_id', '=', row.tenant_id)
-        .where('users.id', '=', row.id)
-        .execute(),
+      tx.updateTable('users').set({ password_hash: upgraded }).where('users.tenant_id', '=', row.tenant_id).where('users.id', '=', row.id).execute(),
     );
   }
   return toPublic(row);
@@ -233,20 +223,11 @@ export async function setPassword(db: Q, tenantId: string, userId: string, passw
 }
 
 export async function recordLogin(db: Q, user: PublicUser, at: Date): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ last_login_at: at })
-    .where('users.tenant_id', '=', user.tenantId)
-    .where('users.id', '=', user.id)
-    .execute();
+  await db.updateTable('users').set({ last_login_at: at }).where('users.tenant_id', '=', user.tenantId).where('users.id', '=', user.id).execute();
 }
 
 /** A user with their tenant, read inside that tenant's transaction (login answers with it). */
-export async function findUserWithTenant(
-  db: Q,
-  tenantId: string,
-  userId: string,
-): Promise<{ user: PublicUser; tenant: { id: string; name: string } } | null> {
+export async function findUserWithTenant(db: Q, tenantId: string, userId: string): Promise<{ user: PublicUser; tenant: { id: string; name: string } } | null> {
   const row = await db
     .selectFrom('users')
     .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
@@ -284,12 +265,7 @@ export async function listUsers(db: Q, tenantId: string, filters: UserFilters, p
   return { items: result.items.map(toPublic), nextCursor: result.nextCursor };
 }
 
-export async function updateUser(
-  db: Q,
-  tenantId: string,
-  userId: string,
-  changes: { role?: UserRole; active?: boolean },
-): Promise<PublicUser | null> {
+export async function updateUser(db: Q, tenantId: string, userId: string, changes: { role?: UserRole; active?: boolean }): Promise<PublicUser | null> {
   const row = await db
     .updateTable('users')
     .set({ ...changes, updated_at: new Date() })

@@ -47,7 +47,12 @@ function ArchiveButton({ account }: { account: Account }) {
   });
   if (account.archivedAt) {
     return (
-      <button type="button" className="button button-secondary" disabled={archive.isPending} onClick={() => archive.mutate({ id: account.id, archived: false })}>
+      <button
+        type="button"
+        className="button button-secondary"
+        disabled={archive.isPending}
+        onClick={() => archive.mutate({ id: account.id, archived: false })}
+      >
         {archive.isPending ? 'Restoring…' : 'Restore'}
       </button>
     );
@@ -68,7 +73,12 @@ function ArchiveButton({ account }: { account: Account }) {
           <button type="button" className="button button-secondary" onClick={() => setConfirming(false)}>
             Keep it
           </button>
-          <button type="button" className="button button-danger" disabled={archive.isPending} onClick={() => archive.mutate({ id: account.id, archived: true })}>
+          <button
+            type="button"
+            className="button button-danger"
+            disabled={archive.isPending}
+            onClick={() => archive.mutate({ id: account.id, archived: true })}
+          >
             {archive.isPending ? 'Archiving…' : 'Archive account'}
           </button>
         </div>

@@ -67,7 +67,12 @@ export function AccountTasks({ account }: { account: { id: string; archived: boo
       }
     >
       {adding && <NewTask accountId={account.id} onDone={() => setAdding(false)} />}
-      <InfiniteListView list={list} loadingLabel="Loading tasks…" errorTitle="Tasks could not be loaded" empty={<p className="cell-muted">No open task for this account.</p>}>
+      <InfiniteListView
+        list={list}
+        loadingLabel="Loading tasks…"
+        errorTitle="Tasks could not be loaded"
+        empty={<p className="cell-muted">No open task for this account.</p>}
+      >
         {(items) => <TaskList tasks={items} showAccount={false} label="Open tasks of this account" />}
       </InfiniteListView>
     </Card>

@@ -50,7 +50,13 @@ function KpiTrend({ accountId, reading, onClose }: { accountId: string; reading:
   const trend = trpc.kpis.trend.useQuery({ accountId, kpi: reading?.kpi ?? '', periods: 12 }, { enabled: reading !== null });
   const range = reading?.range ?? null;
   return (
-    <Dialog open={reading !== null} title={reading?.kpi ?? ''} onClose={onClose} wide description={range ? rangeText(range) : 'No reference range: this KPI is not scored.'}>
+    <Dialog
+      open={reading !== null}
+      title={reading?.kpi ?? ''}
+      onClose={onClose}
+      wide
+      description={range ? rangeText(range) : 'No reference range: this KPI is not scored.'}
+    >
       <QueryView query={trend} loadingLabel="Loading the KPI's history…">
         {(points) =>
           points.length === 0 ? (
