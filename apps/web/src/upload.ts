@@ -109,7 +109,7 @@ export function sendUpload(input: UploadInput, { onProgress, onSent, onImportPro
       try {
         if (xhr.status !== 200) throw refusal(xhr.status, xhr.responseText);
         readLines();
-        const last = outcome as { result: UploadResult } | { error: string } | null;
+        const last = outcome;
         if (last && 'result' in last) resolve(last.result);
         else
           reject(

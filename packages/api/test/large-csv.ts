@@ -3,10 +3,10 @@
  * 64 KB as an upload would arrive, never whole: the 600,000-row file of issue #16 is
  * 10,000 accounts × 60 KPIs (about 40 MB). Every value is a valid percentage.
  */
-export function largeCsv(accounts: number, kpis: number): { rows: number; chunks: () => AsyncGenerator<Buffer> } {
+export function largeCsv(accounts: number, kpis: number): { rows: number; chunks: () => Generator<Buffer> } {
   return {
     rows: accounts * kpis,
-    chunks: async function* () {
+    chunks: function* () {
       let text = 'account,period,category,kpi,value,impact,source,frequency\n';
       for (let a = 0; a < accounts; a++) {
         for (let k = 0; k < kpis; k++) {

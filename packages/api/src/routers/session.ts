@@ -1,4 +1,3 @@
-import type { CurrentSession } from '../context.js';
 import { publicProcedure, router, sessionAuthedProcedure } from '../trpc.js';
 import { refreshSession, sessionStatus } from '../domain/sign-in.js';
 
@@ -7,5 +6,5 @@ export const sessionRouter = router({
   status: publicProcedure.query(({ ctx }) => sessionStatus(ctx.session.current, ctx)),
 
   /** Counts as activity now; never extends past the absolute limit. */
-  refresh: sessionAuthedProcedure.mutation(({ ctx }) => refreshSession(ctx, ctx.session.current as CurrentSession)),
+  refresh: sessionAuthedProcedure.mutation(({ ctx }) => refreshSession(ctx, ctx.session.current)),
 });
