@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Field, SelectField } from '../components/Field.js';
 import { InfiniteListView } from '../components/InfiniteListView.js';
+import { ExportCsvButton } from '../components/ExportCsvButton.js';
 import { Page } from '../components/Page.js';
 import { EmptyState } from '../components/states.js';
-import { saveFile } from '../download.js';
-import { errorMessage, type ErrorLike } from '../errors.js';
 import { formatDateTime, humanize } from '../format.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
@@ -134,29 +133,7 @@ function Details({ entry }: { entry: Entry }) {
 
 function ExportButton({ filters }: { filters: ReturnType<typeof useActivityFilters>['query'] }) {
   const utils = trpc.useUtils();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  const exportCsv = async () => {
-    setState({ busy: true, error: null });
-    try {
-      const { filename, csv } = await utils.activity.exportCsv.fetch(filters, { staleTime: 0 });
-      saveFile(filename, csv, 'text/csv;charset=utf-8');
-      setState({ busy: false, error: null });
-    } catch (error) {
-      setState({ busy: false, error: errorMessage(error as ErrorLike) });
-    }
-  };
-  return (
-    <>
-      <button type="button" className="button button-secondary" disabled={state.busy} onClick={() => void exportCsv()}>
-        {state.busy ? 'Exporting…' : 'Export CSV'}
-      </button>
-      {state.error && (
-        <p className="form-error" role="alert">
-          {state.error}
-        </p>
-      )}
-    </>
-  );
+  return <ExportCsvButton fetchCsv={() => utils.activity.exportCsv.fetch(filters, { staleTime: 0 })} />;
 }
 
 export function ActivityPage() {

@@ -1,8 +1,6 @@
-import { useState } from 'react';
+import { ExportCsvButton } from '../components/ExportCsvButton.js';
 import { Page } from '../components/Page.js';
 import { QueryView } from '../components/states.js';
-import { saveFile } from '../download.js';
-import { errorMessage, type ErrorLike } from '../errors.js';
 import { formatCount, formatPercent, formatScore } from '../format.js';
 import { tierLabels } from '../health.js';
 import { replaceSearchParams, useLocation } from '../router.js';
@@ -14,29 +12,7 @@ type Horizon = (typeof HORIZONS)[number];
 
 function ExportButton({ monthsBefore }: { monthsBefore: Horizon }) {
   const utils = trpc.useUtils();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  const exportCsv = async () => {
-    setState({ busy: true, error: null });
-    try {
-      const { filename, csv } = await utils.reports.churnSignalCsv.fetch({ monthsBefore }, { staleTime: 0 });
-      saveFile(filename, csv, 'text/csv;charset=utf-8');
-      setState({ busy: false, error: null });
-    } catch (error) {
-      setState({ busy: false, error: errorMessage(error as ErrorLike) });
-    }
-  };
-  return (
-    <>
-      <button type="button" className="button button-secondary" disabled={state.busy} onClick={() => void exportCsv()}>
-        {state.busy ? 'Exporting…' : 'Export CSV'}
-      </button>
-      {state.error && (
-        <p className="form-error" role="alert">
-          {state.error}
-        </p>
-      )}
-    </>
-  );
+  return <ExportCsvButton fetchCsv={() => utils.reports.churnSignalCsv.fetch({ monthsBefore }, { staleTime: 0 })} />;
 }
 
 /** What the report still needs, as a sentence. */
