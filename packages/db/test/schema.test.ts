@@ -30,6 +30,8 @@ const pgKinds: Record<string, string> = {
   jsonb: 'json',
   json: 'json',
   bytea: 'bytes',
+  // A full-text search vector reads as its text form ('word':1 …).
+  tsvector: 'string',
   ARRAY: 'array',
 };
 
