@@ -24,6 +24,7 @@ describe('roles', () => {
       'Accounts',
       'My tasks',
       'Renewals',
+      'Notes',
       'Churn signal',
       'Upload',
       'Ranges',
