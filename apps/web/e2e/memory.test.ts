@@ -89,6 +89,8 @@ describe('account memory', () => {
       .getByText(/set the manager sentiment for \d{4}-\d{2} to red \(1\)/)
       .waitFor();
     await timelineFitsPhoneWidth(page);
+    // The timeline at the top of the screenshot, below the sticky header.
+    await timeline.evaluate((element) => window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 80));
     await screenshot(page, 'timeline.png');
 
     await page.getByRole('link', { name: 'Notes' }).click();

@@ -73,6 +73,7 @@ const signedInScreens: Screen[] = [
   { name: 'churn-report', path: '/reports/churn', ready: heading('Churn signal') },
   { name: 'automation', path: '/automation', ready: heading('Automation') },
   { name: 'triggers', path: '/triggers', ready: heading('Triggers') },
+  { name: 'segments', path: '/segments', ready: heading('Segments') },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
   { name: 'change password', path: '/settings/password', ready: heading('Change password') },
   { name: 'email alerts', path: '/settings/email', ready: heading('Email alerts') },

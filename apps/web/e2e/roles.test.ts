@@ -31,7 +31,7 @@ describe('roles', () => {
       'Playbooks',
     ]);
 
-    for (const adminPage of ['/users', '/activity', '/settings']) {
+    for (const adminPage of ['/users', '/activity', '/settings', '/segments']) {
       await page.goto(adminPage);
       await page.getByRole('heading', { name: 'Not allowed', exact: true }).waitFor();
       expect(pathOf(page)).toBe(adminPage);

@@ -1,11 +1,11 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closePage, launchBrowser, openPage, screenshot, signIn, type TestPage } from './browser.js';
+import { closePage, launchBrowser, openPage, pathOf, screenshot, signIn, type TestPage } from './browser.js';
 
 /**
  * The admin's tuning screens on the demo data: a saved view of the accounts list, the
- * trigger editor with its preview, and the churn-signal report over the demo's renewal
- * outcomes (packages/api/src/demo/outcomes.ts).
+ * trigger editor with its preview, a segment with its own weights, and the churn-signal
+ * report over the demo's renewal outcomes (packages/api/src/demo/outcomes.ts).
  */
 
 let browser: Browser;
@@ -44,6 +44,8 @@ describe('segments, views, triggers and the churn report', () => {
     await page.getByLabel('Saved view', { exact: true }).selectOption({ label: 'Critical by region (shared)' });
     await page.getByRole('columnheader', { name: 'Region' }).waitFor();
     expect(await page.getByLabel('Health', { exact: true }).inputValue()).toBe('critical');
+    await page.getByText('Columns', { exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Show the region column' }).waitFor({ state: 'hidden' });
     await screenshot(page, 'saved-views.png');
   });
 
@@ -61,14 +63,68 @@ describe('segments, views, triggers and the churn report', () => {
     const count = (text: string | null) => Number(/for (\d+) of/.exec(text ?? '')?.[1]);
     // A longer window fires for at least the accounts of the shorter one.
     expect(count(after)).toBeGreaterThanOrEqual(count(before));
+    await screenshot(page, 'trigger-editor.png');
     await dialog.getByLabel('Renews within (days)').fill('0');
     await dialog.getByRole('alert').filter({ hasText: 'These thresholds do not fit a renewal_within trigger.' }).waitFor();
     await dialog.getByText('Enter 1 or more.').waitFor();
-    await screenshot(page, 'trigger-editor.png');
     // Cancelling keeps the stored rule: the preview changed nothing (other e2e files use the demo's triggers).
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Edit the trigger Renewal is within 90 days' }).waitFor();
+  });
+
+  it('creates a segment with its own Support weight: its accounts, the recompute outcome, and the segment named in an account’s explanation', async () => {
+    const { page } = admin;
+    const name = 'Enterprise support-first';
+    await page.goto('/segments');
+    await page.getByRole('heading', { name: 'Segments', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'New segment' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New segment' });
+    await dialog.getByLabel('Name', { exact: true }).fill(name);
+    await dialog.getByRole('group', { name: 'Tier' }).getByRole('checkbox', { name: 'Enterprise', exact: true }).check();
+    await dialog.getByLabel('Support', { exact: true }).fill('60');
+    // The organisation's weight is the placeholder of an empty one (kpi-catalogue.json: Product Usage 30).
+    expect(await dialog.getByLabel('Product Usage', { exact: true }).getAttribute('placeholder')).toBe('30');
+    await dialog.getByLabel('Healthy from', { exact: true }).fill('40');
+    await dialog.getByLabel('At risk from', { exact: true }).fill('60');
+    await dialog.getByRole('button', { name: 'Save segment' }).click();
+    await dialog.getByRole('alert').first().waitFor();
+    expect(await dialog.getByLabel('At risk from', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Healthy from', { exact: true }).fill('');
+    await dialog.getByLabel('At risk from', { exact: true }).fill('');
+    await screenshot(page, 'segment-editor.png');
+    await dialog.getByRole('button', { name: 'Save segment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const outcome = page.getByRole('status').filter({ hasText: /^Saved\./ });
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toMatch(/^Saved\. [\d,]+ accounts? rescored; (no account changed tier\.|[\d,]+ accounts? changed tier\.)$/);
+    const row = page.getByRole('row', { name: new RegExp(name) });
+    await row.waitFor();
+    const cells = row.getByRole('cell');
+    expect(await cells.nth(1).textContent()).toBe('Tier Enterprise');
+    expect(await cells.nth(2).textContent()).toBe('Business Outcomes 15, Customer Sentiment 20, Product Usage 30, Relationship Strength 15, Support 60');
+    expect(Number(await cells.nth(4).textContent())).toBeGreaterThan(0);
+    await screenshot(page, 'segments.png');
+
+    await page.goto('/accounts');
+    const accounts = page.getByRole('table', { name: 'Accounts' });
+    const enterprise = accounts.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Enterprise', exact: true }) });
+    await enterprise.first().waitFor();
+    await enterprise.first().getByRole('link').first().click();
+    const explanation = page.getByRole('region', { name: 'How the score was formed' });
+    await explanation.getByText(`Weights: segment ${name}.`).waitFor();
+    const account = pathOf(page);
+
+    // Deleting the segment gives its accounts back to the organisation's weights.
+    await page.goto('/segments');
+    await page.getByRole('button', { name: `Delete ${name}` }).click();
+    const confirm = page.getByRole('dialog', { name: `Delete the segment ${name}?` });
+    await confirm.getByRole('button', { name: 'Delete segment' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await page.getByRole('row', { name: new RegExp(name) }).waitFor({ state: 'detached' });
+    await page.goto(account);
+    await explanation.getByText('Weights: organisation defaults.').waitFor();
   });
 
   it('opens the churn report with its chart and table on the demo outcomes', async () => {

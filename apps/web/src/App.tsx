@@ -23,6 +23,7 @@ import { UsersPage } from './pages/UsersPage.js';
 import { NotesPage } from './pages/NotesPage.js';
 import { AutomationPage } from './pages/AutomationPage.js';
 import { TriggersPage } from './pages/TriggersPage.js';
+import { SegmentsPage } from './pages/SegmentsPage.js';
 import { Redirect, useLocation } from './router.js';
 import { matchRoute, type AppRoute, type RoutePath } from './routes.js';
 import { endSession, safeNext, useSessionStatus } from './session.js';
@@ -58,6 +59,7 @@ const signedInPages: Record<Exclude<RoutePath, GuestPath>, (params: Record<strin
   '/settings/email': () => <EmailPage />,
   '/automation': () => <AutomationPage />,
   '/triggers': () => <TriggersPage />,
+  '/segments': () => <SegmentsPage />,
 };
 
 function FullPageLoading() {

@@ -29,6 +29,7 @@ export const routes = [
   { path: '/settings', access: 'admin', nav: 'Settings' },
   { path: '/automation', access: 'admin', nav: 'Automation' },
   { path: '/triggers', access: 'admin', nav: 'Triggers' },
+  { path: '/segments', access: 'admin', nav: 'Segments' },
   { path: '/settings/password', access: 'user' },
   { path: '/settings/email', access: 'user' },
 ] as const satisfies readonly RouteDef[];

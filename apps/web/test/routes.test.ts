@@ -46,6 +46,7 @@ describe('routes', () => {
       'Settings',
       'Automation',
       'Triggers',
+      'Segments',
     ]);
   });
 

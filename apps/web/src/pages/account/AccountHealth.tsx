@@ -96,7 +96,22 @@ export function ScoreExplanation({ explanation }: { explanation: Explanation }) 
     .map(([impact, weight]) => `${impact} ${weight}`)
     .join(', ');
   return (
-    <Card title="How the score was formed" description={`${formatPeriod(explanation.period)}, with this organisation's weights and thresholds.`}>
+    <Card
+      title="How the score was formed"
+      description={
+        <>
+          {formatPeriod(explanation.period)}. Weights:{' '}
+          {explanation.segment ? (
+            <>
+              segment <strong>{explanation.segment.name}</strong>
+            </>
+          ) : (
+            'organisation defaults'
+          )}
+          .
+        </>
+      }
+    >
       <ol className="explain-steps">
         <li>Each KPI reading is scored 0–100 against its reference range (the range shown next to each KPI below).</li>
         <li>Within a category, scores are averaged weighted by the KPI&rsquo;s impact ({impacts}).</li>

@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { TRPCError } from '@trpc/server';
+import { App } from '../src/App.js';
+import { ScoreExplanation, type Explanation } from '../src/pages/account/AccountHealth.js';
+import { describeRule, draftOf, parseDraft } from '../src/pages/SegmentsPage.js';
+import { badRequest, fakeApi, signedIn, t } from './fake-api.js';
+
+const settings = {
+  categoryWeights: { 'Product Usage': 30, Support: 20, 'Customer Sentiment': 20, 'Business Outcomes': 15, 'Relationship Strength': 15 },
+  tiers: { healthy: 70, atRisk: 40 },
+};
+
+const segment = (id: string, name: string, position: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  position,
+  rule: {},
+  categoryWeights: null,
+  tiers: null,
+  accountCount: 0,
+  createdAt: '2026-12-01T10:00:00.000Z',
+  updatedAt: '2026-12-01T10:00:00.000Z',
+  ...extra,
+});
+
+const enterprise = segment('s1', 'Enterprise EMEA', 0, {
+  rule: { tiers: ['Enterprise'], regions: ['EMEA'] },
+  categoryWeights: { ...settings.categoryWeights, Support: 60 },
+  accountCount: 14,
+});
+const smb = segment('s2', 'Small business', 1, { rule: { tiers: ['SMB'] }, tiers: { healthy: 80, atRisk: 50 }, accountCount: 31 });
+
+const draft = (changes: Partial<ReturnType<typeof draftOf>> = {}) => ({ ...draftOf(null, Object.keys(settings.categoryWeights)), name: 'Big', ...changes });
+
+describe('describeRule', () => {
+  it('names every given field, any value of a field, and the revenue band', () => {
+    expect(describeRule({})).toBe('Every account');
+    expect(describeRule({ tiers: ['Enterprise', 'Mid-Market'], regions: ['EMEA'], revenue: { min: 1_000_000, max: 5_000_000 } })).toBe(
+      'Tier Enterprise or Mid-Market, region EMEA, revenue $1,000,000 to under $5,000,000',
+    );
+    expect(describeRule({ revenue: { min: 250_000, max: null } })).toBe('Revenue $250,000 or more');
+    expect(describeRule({ lifecycleStages: ['Onboarding'], revenue: { min: null, max: 10_000 } })).toBe('Lifecycle stage Onboarding, revenue under $10,000');
+  });
+});
+
+describe('parseDraft', () => {
+  it('leaves weights and thresholds to the organisation when all are empty', () => {
+    expect(parseDraft(draft({ name: '  Big  ' }), settings)).toEqual({
+      input: { name: 'Big', rule: {}, categoryWeights: null, tiers: null },
+      errors: {},
+    });
+  });
+
+  it('fills the empty weights and thresholds with the organisation’s once one is given', () => {
+    const parsed = parseDraft(
+      draft({
+        values: { tiers: ['Enterprise'], industries: [], regions: [], lifecycleStages: [] },
+        revenueMin: '1,000,000',
+        weights: { ...draft().weights, Support: '60' },
+        healthy: '75',
+      }),
+      settings,
+    );
+    expect(parsed.input).toEqual({
+      name: 'Big',
+      rule: { tiers: ['Enterprise'], revenue: { min: 1_000_000, max: null } },
+      categoryWeights: { 'Product Usage': 30, Support: 60, 'Customer Sentiment': 20, 'Business Outcomes': 15, 'Relationship Strength': 15 },
+      tiers: { healthy: 75, atRisk: 40 },
+    });
+  });
+
+  it('names the fields that are not numbers', () => {
+    expect(parseDraft(draft({ revenueMax: 'lots', weights: { ...draft().weights, Support: 'x' } }), settings)).toEqual({
+      input: null,
+      errors: { 'rule.revenue.max': ['Enter a number.'], 'categoryWeights.Support': ['Enter a number.'] },
+    });
+  });
+});
+
+type Input = Record<string, unknown>;
+
+function renderSegments(role: 'admin' | 'member', answers: { create?: (input: Input) => unknown; update?: (input: Input) => unknown } = {}) {
+  const calls: { procedure: string; input: Input }[] = [];
+  const record = (procedure: string, answer: (input: Input) => unknown) =>
+    t.procedure
+      .input((value) => value as Input)
+      .mutation(({ input }) => {
+        calls.push({ procedure, input });
+        return answer(input);
+      });
+  const recompute = { effect: { accountsRescored: 14, tierChanges: 3 }, queued: false };
+  fakeApi({
+    status: () => signedIn({ role }),
+    routers: {
+      recompute: t.router({ status: t.procedure.query(() => ({ current: null, last: null })) }),
+      ranges: t.router({ settings: t.procedure.query(() => settings) }),
+      segments: t.router({
+        list: t.procedure.query(() => ({ items: [enterprise, smb] })),
+        fieldValues: t.procedure.query(() => ({
+          tiers: ['Enterprise', 'Mid-Market', 'SMB'],
+          industries: ['Retail'],
+          regions: ['EMEA', 'North America'],
+          lifecycleStages: [],
+        })),
+        create: record('create', answers.create ?? ((input) => ({ segment: segment('s3', String(input.name), 2), recompute }))),
+        update: record('update', answers.update ?? (() => ({ segment: enterprise, recompute }))),
+        delete: record('delete', () => ({ recompute })),
+      }),
+    },
+  });
+  window.history.replaceState(null, '', '/segments');
+  render(<App />);
+  return calls;
+}
+
+describe('segments screen', () => {
+  it('lists the segments in order with their rule, weights, tiers and account counts', async () => {
+    renderSegments('admin');
+    const table = await screen.findByRole('table', { name: 'Segments, first match first' });
+    const rows = within(table).getAllByRole('row').slice(1, 3);
+    expect(
+      rows.map((row) =>
+        [
+          within(row).getByRole('rowheader').textContent,
+          ...within(row)
+            .getAllByRole('cell')
+            .map((cell) => cell.textContent),
+        ].slice(0, 6),
+      ),
+    ).toEqual([
+      [
+        'Enterprise EMEA',
+        '1',
+        'Tier Enterprise, region EMEA',
+        'Business Outcomes 15, Customer Sentiment 20, Product Usage 30, Relationship Strength 15, Support 60',
+        'Organisation’s',
+        '14',
+      ],
+      ['Small business', '2', 'Tier SMB', 'Organisation’s', 'Healthy from 80, at risk from 50', '31'],
+    ]);
+    expect((screen.getByRole('button', { name: 'Move Enterprise EMEA up' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Move Small business down' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('creates a segment from the ticked values and the given weight, then says how many accounts changed tier', async () => {
+    const calls = renderSegments('admin');
+    // Enabled once the organisation's weights (the placeholders) are loaded.
+    const add = await screen.findByRole('button', { name: 'New segment' });
+    await waitFor(() => expect((add as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(add);
+    const dialog = await screen.findByRole('dialog', { name: 'New segment' });
+    fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'Retail in EMEA' } });
+    const region = await within(dialog).findByRole('group', { name: 'Region' });
+    fireEvent.click(within(region).getByRole('checkbox', { name: 'EMEA' }));
+    fireEvent.click(within(within(dialog).getByRole('group', { name: 'Industry' })).getByRole('checkbox', { name: 'Retail' }));
+    expect(within(within(dialog).getByRole('group', { name: 'Lifecycle stage' })).getByText('No account has one yet.')).toBeTruthy();
+    const support = within(dialog).getByLabelText('Support');
+    expect(support.getAttribute('placeholder')).toBe('20');
+    fireEvent.change(support, { target: { value: '60' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save segment' }));
+
+    const status = await screen.findByText(/^Saved\./);
+    expect(status.textContent).toBe('Saved. 14 accounts rescored; 3 accounts changed tier.');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls).toEqual([
+      {
+        procedure: 'create',
+        input: {
+          name: 'Retail in EMEA',
+          rule: { industries: ['Retail'], regions: ['EMEA'] },
+          categoryWeights: { 'Product Usage': 30, Support: 60, 'Customer Sentiment': 20, 'Business Outcomes': 15, 'Relationship Strength': 15 },
+          tiers: null,
+        },
+      },
+    ]);
+  });
+
+  it('shows the server’s sentences: under the field it names, and a conflict above the form', async () => {
+    let answer = 0;
+    renderSegments('admin', {
+      update: () => {
+        answer += 1;
+        if (answer === 1) throw badRequest({ 'tiers.atRisk': ['The at-risk threshold (80) must be below the healthy threshold (70).'] });
+        throw new TRPCError({ code: 'CONFLICT', message: 'A segment named Small business already exists.' });
+      },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Enterprise EMEA' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Segment Enterprise EMEA' });
+    expect((within(dialog).getByLabelText('Support') as HTMLInputElement).value).toBe('60');
+    expect((within(within(dialog).getByRole('group', { name: 'Tier' })).getByRole('checkbox', { name: 'Enterprise' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('At risk from'), { target: { value: '80' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save segment' }));
+
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('Please correct the highlighted fields.');
+    const atRisk = within(dialog).getByLabelText('At risk from');
+    expect(atRisk.getAttribute('aria-invalid')).toBe('true');
+    expect(within(dialog).getByText('The at-risk threshold (80) must be below the healthy threshold (70).')).toBeTruthy();
+
+    fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'Small business' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save segment' }));
+    await within(dialog).findByText('A segment named Small business already exists.');
+    expect(within(dialog).getByRole('alert').textContent).toBe('A segment named Small business already exists.');
+  });
+
+  it('moves a segment above the one before it, and deletes one after confirmation', async () => {
+    const calls = renderSegments('admin');
+    fireEvent.click(await screen.findByRole('button', { name: 'Move Small business up' }));
+    await screen.findByText(/^Saved\./);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Enterprise EMEA' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Delete the segment Enterprise EMEA?' });
+    expect(within(confirm).getByText(/Its 14 accounts will use the next segment they match/)).toBeTruthy();
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Delete segment' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(calls).toEqual([
+      { procedure: 'update', input: { id: 's2', position: 0 } },
+      { procedure: 'delete', input: { id: 's1' } },
+    ]);
+  });
+
+  it('is not open to members', async () => {
+    renderSegments('member');
+    await screen.findByRole('heading', { name: 'Not allowed' });
+    expect(screen.queryByRole('link', { name: 'Segments' })).toBeNull();
+  });
+});
+
+describe('the score explanation', () => {
+  const explanation = (segmentOfAccount: { id: string; name: string } | null) =>
+    ({
+      period: '2026-11',
+      tiers: { healthy: 70, atRisk: 40 },
+      segment: segmentOfAccount,
+      health: { overall: 72, tier: 'healthy', coverage: 1, scoredCount: 1, readingCount: 1, categories: [] },
+    }) as unknown as Explanation;
+
+  it('names the segment whose weights were used, else the organisation defaults', () => {
+    const { unmount } = render(<ScoreExplanation explanation={explanation({ id: 's1', name: 'Enterprise EMEA' })} />);
+    expect(screen.getByText(/Weights:/).textContent).toBe('Nov 2026. Weights: segment Enterprise EMEA.');
+    unmount();
+    render(<ScoreExplanation explanation={explanation(null)} />);
+    expect(screen.getByText(/Weights:/).textContent).toBe('Nov 2026. Weights: organisation defaults.');
+  });
+});
