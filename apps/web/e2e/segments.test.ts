@@ -88,8 +88,7 @@ describe('segments, views, triggers and the churn report', () => {
     await dialog.getByLabel('Healthy from', { exact: true }).fill('40');
     await dialog.getByLabel('At risk from', { exact: true }).fill('60');
     await dialog.getByRole('button', { name: 'Save segment' }).click();
-    await dialog.getByRole('alert').first().waitFor();
-    expect(await dialog.getByLabel('At risk from', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByRole('group', { name: 'Tier thresholds' }).getByText('The healthy threshold (40) must be above the at-risk threshold (60).').waitFor();
     await dialog.getByLabel('Healthy from', { exact: true }).fill('');
     await dialog.getByLabel('At risk from', { exact: true }).fill('');
     await screenshot(page, 'segment-editor.png');

@@ -24,12 +24,12 @@ const segment = (id: string, name: string, position: number, extra: Record<strin
   ...extra,
 });
 
-const enterprise = segment('s1', 'Enterprise EMEA', 0, {
+const enterprise = segment('s1', 'Enterprise EMEA', 1, {
   rule: { tiers: ['Enterprise'], regions: ['EMEA'] },
   categoryWeights: { ...settings.categoryWeights, Support: 60 },
   accountCount: 14,
 });
-const smb = segment('s2', 'Small business', 1, { rule: { tiers: ['SMB'] }, tiers: { healthy: 80, atRisk: 50 }, accountCount: 31 });
+const smb = segment('s2', 'Small business', 2, { rule: { tiers: ['SMB'] }, tiers: { healthy: 80, atRisk: 50 }, accountCount: 31 });
 
 const draft = (changes: Partial<ReturnType<typeof draftOf>> = {}) => ({ ...draftOf(null, Object.keys(settings.categoryWeights)), name: 'Big', ...changes });
 
@@ -103,7 +103,7 @@ function renderSegments(role: 'admin' | 'member', answers: { create?: (input: In
           regions: ['EMEA', 'North America'],
           lifecycleStages: [],
         })),
-        create: record('create', answers.create ?? ((input) => ({ segment: segment('s3', String(input.name), 2), recompute }))),
+        create: record('create', answers.create ?? ((input) => ({ segment: segment('s3', String(input.name), 3), recompute }))),
         update: record('update', answers.update ?? (() => ({ segment: enterprise, recompute }))),
         delete: record('delete', () => ({ recompute })),
       }),
@@ -181,26 +181,33 @@ describe('segments screen', () => {
     renderSegments('admin', {
       update: () => {
         answer += 1;
-        if (answer === 1) throw badRequest({ 'tiers.atRisk': ['The at-risk threshold (80) must be below the healthy threshold (70).'] });
-        throw new TRPCError({ code: 'CONFLICT', message: 'A segment named Small business already exists.' });
+        if (answer === 1) {
+          throw badRequest({
+            'tiers.atRisk': ['The at-risk threshold (180) must be from 0 to 100.'],
+            tiers: ['The healthy threshold (70) must be above the at-risk threshold (180).'],
+          });
+        }
+        throw new TRPCError({ code: 'CONFLICT', message: 'A segment named "Small business" already exists; choose another name.' });
       },
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Enterprise EMEA' }));
     const dialog = await screen.findByRole('dialog', { name: 'Segment Enterprise EMEA' });
     expect((within(dialog).getByLabelText('Support') as HTMLInputElement).value).toBe('60');
     expect((within(within(dialog).getByRole('group', { name: 'Tier' })).getByRole('checkbox', { name: 'Enterprise' }) as HTMLInputElement).checked).toBe(true);
-    fireEvent.change(within(dialog).getByLabelText('At risk from'), { target: { value: '80' } });
+    fireEvent.change(within(dialog).getByLabelText('At risk from'), { target: { value: '180' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save segment' }));
 
     expect((await within(dialog).findByRole('alert')).textContent).toBe('Please correct the highlighted fields.');
     const atRisk = within(dialog).getByLabelText('At risk from');
     expect(atRisk.getAttribute('aria-invalid')).toBe('true');
-    expect(within(dialog).getByText('The at-risk threshold (80) must be below the healthy threshold (70).')).toBeTruthy();
+    expect(atRisk.getAttribute('aria-describedby')).toBe(within(dialog).getByText('The at-risk threshold (180) must be from 0 to 100.').parentElement?.id);
+    const thresholds = within(dialog).getByRole('group', { name: 'Tier thresholds' });
+    expect(within(thresholds).getByText('The healthy threshold (70) must be above the at-risk threshold (180).')).toBeTruthy();
 
     fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'Small business' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save segment' }));
-    await within(dialog).findByText('A segment named Small business already exists.');
-    expect(within(dialog).getByRole('alert').textContent).toBe('A segment named Small business already exists.');
+    await within(dialog).findByText('A segment named "Small business" already exists; choose another name.');
+    expect(within(dialog).getByRole('alert').textContent).toBe('A segment named "Small business" already exists; choose another name.');
   });
 
   it('moves a segment above the one before it, and deletes one after confirmation', async () => {
@@ -213,7 +220,7 @@ describe('segments screen', () => {
     fireEvent.click(within(confirm).getByRole('button', { name: 'Delete segment' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(calls).toEqual([
-      { procedure: 'update', input: { id: 's2', position: 0 } },
+      { procedure: 'update', input: { id: 's2', position: 1 } },
       { procedure: 'delete', input: { id: 's1' } },
     ]);
   });

@@ -148,10 +148,25 @@ function ValueChoices({ label, options, chosen, onChange }: { label: string; opt
   );
 }
 
-/** The fields the editor renders; server messages about other paths are listed above the form. */
+/** Messages about a section as a whole (the revenue band, the weights, the thresholds), shown in it. */
+function SectionErrors({ messages }: { messages: string[] | undefined }) {
+  if (!messages?.length) return null;
+  return (
+    <ul className="form-error field-errors-block">
+      {messages.map((message) => (
+        <li key={message}>{message}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** The fields and sections the editor shows messages in; server messages about other paths are listed above the form. */
 function renderedFields(draft: SegmentDraft): Set<string> {
   return new Set([
     'name',
+    'rule.revenue',
+    'categoryWeights',
+    'tiers',
     'rule.revenue.min',
     'rule.revenue.max',
     'tiers.healthy',
@@ -253,10 +268,12 @@ function SegmentEditor({
               hint="Not included. Empty: no upper bound."
             />
           </div>
+          <SectionErrors messages={fieldErrors['rule.revenue']} />
         </fieldset>
         <fieldset className="segment-section">
           <legend>Category weights</legend>
           <p className="field-hint">Leave a weight empty to use the organisation’s (shown in grey); leave all empty to use the organisation’s weights.</p>
+          <SectionErrors messages={fieldErrors.categoryWeights} />
           <div className="segment-weights">
             {Object.keys(draft.weights).map((category) => (
               <Field
@@ -295,6 +312,7 @@ function SegmentEditor({
               errors={fieldErrors['tiers.atRisk']}
             />
           </div>
+          <SectionErrors messages={fieldErrors.tiers} />
         </fieldset>
         <div className="form-actions">
           <button type="button" className="button button-secondary" onClick={onClose}>
