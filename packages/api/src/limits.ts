@@ -56,3 +56,6 @@ export const textLimits = {
 
 /** Most participants a note may name. */
 export const MAX_NOTE_PARTICIPANTS = 20;
+
+/** Most segments an organisation may define: segments.list returns them all, unpaginated. */
+export const MAX_SEGMENTS = 50;

@@ -21,6 +21,7 @@ import { sentimentRouter } from './routers/sentiment.js';
 import { reportsRouter } from './routers/reports.js';
 import { viewsRouter } from './routers/views.js';
 import { recomputeRouter } from './routers/recompute.js';
+import { segmentsRouter } from './routers/segments.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -45,6 +46,7 @@ export const appRouter = router({
   reports: reportsRouter,
   views: viewsRouter,
   recompute: recomputeRouter,
+  segments: segmentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

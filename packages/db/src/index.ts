@@ -23,3 +23,5 @@ export { timelineKinds, type TimelineKind } from './repos/timeline.js';
 export * as notifications from './repos/notifications.js';
 export * as tasks from './repos/tasks.js';
 export type { EmailPreferences } from './repos/notifications.js';
+export * as segments from './repos/segments.js';
+export type { SegmentRow, SegmentMove } from './repos/segments.js';

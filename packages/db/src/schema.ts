@@ -99,6 +99,8 @@ export interface AccountsTable {
   health_previous_period: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The segment whose settings score the account now (the first whose rule it matches); null: the organisation's. */
+  segment_id: string | null;
 }
 
 export interface ProductsTable {
@@ -187,6 +189,8 @@ export interface AccountHealthTable {
   reading_count: number;
   categories: Json<CategoryScore[]>;
   computed_at: Generated<Date>;
+  /** The segment whose weights and tiers produced this health; null: the organisation's. */
+  segment_id: string | null;
 }
 
 export interface ReferenceRangesTable {
@@ -491,6 +495,29 @@ export interface RecomputeRunsTable {
   finished_at: TimestampNullable;
 }
 
+/** A segment's rule on account fields, stored as the api package normalises it. */
+export interface SegmentRuleJson {
+  tiers?: string[];
+  industries?: string[];
+  regions?: string[];
+  lifecycleStages?: string[];
+  revenue?: { min?: number | null; max?: number | null };
+}
+
+export interface SegmentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  name_key: string;
+  position: number;
+  rule: Json<SegmentRuleJson>;
+  category_weights: ColumnType<Record<string, number> | null, string | null, string | null>;
+  tier_healthy: number | null;
+  tier_at_risk: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -523,6 +550,7 @@ export interface Database {
   saved_views: SavedViewsTable;
   email_messages: EmailMessagesTable;
   recompute_runs: RecomputeRunsTable;
+  segments: SegmentsTable;
 }
 
 export type TableName = keyof Database;

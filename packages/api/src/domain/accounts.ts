@@ -3,6 +3,7 @@ import { paginate, type AccountStatus, type Db, type HealthTier, type KeyPart, t
 import { conflict, isUniqueViolation, notFound } from '../errors.js';
 import { recordActivity } from './activity.js';
 import { mapOwners } from './owners.js';
+import { placeAccounts } from './segments.js';
 
 export interface AccountFields {
   name: string;
@@ -197,10 +198,14 @@ export async function createAccount(db: Db, actor: Actor, fields: Partial<Accoun
     .executeTakeFirstOrThrow()
     .catch(orNameTaken(fields.name));
   await recordActivity(db, { ...actor, action: 'account.create', resourceType: 'account', resourceId: row.id, after: fields });
+  await placeAccounts(db, actor, [row.id]);
   if (!fields.csmOwner) return toAccount(row);
   await mapOwners(db, actor.tenantId, [row.id]);
   return getAccount(db, actor.tenantId, row.id);
 }
+
+/** The fields a segment's rule reads: changing one may move the account to another segment. */
+const segmentFields = ['tier', 'industry', 'region', 'revenue', 'lifecycleStage'] as const;
 
 export async function updateAccount(db: Db, actor: Actor, id: string, fields: Partial<AccountFields>): Promise<Account> {
   const before = await getAccount(db, actor.tenantId, id);
@@ -214,6 +219,7 @@ export async function updateAccount(db: Db, actor: Actor, id: string, fields: Pa
     .executeTakeFirstOrThrow()
     .catch(orNameTaken(fields.name ?? ''));
   if (fields.csmOwner !== undefined) await mapOwners(db, actor.tenantId, [id]);
+  if (segmentFields.some((field) => fields[field] !== undefined)) await placeAccounts(db, actor, [id]);
   const after = fields.csmOwner !== undefined ? await getAccount(db, actor.tenantId, id) : toAccount(row);
   const changed = Object.keys(fields) as (keyof AccountFields)[];
   const ownerMapped = fields.csmOwner !== undefined;

@@ -175,6 +175,9 @@ export function activitySentence(
     'range.update': () => `changed the range of ${r.resource_id ?? 'a KPI'}`,
     'range.reset': () => (r.resource_id ? `reset the range of ${r.resource_id}` : 'reset every range to the catalogue'),
     'settings.update': () => 'changed the health settings',
+    'segment.create': () => `created the segment ${field(r.after, 'name') ?? ''}`,
+    'segment.update': () => 'changed a segment',
+    'segment.delete': () => `deleted the segment ${field(r.before, 'name') ?? ''}`,
     'auth.login_failed': () => 'failed to sign in',
     'auth.password_change': () => 'changed their password',
   };

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import { rollupHealth } from '@pulse/scoring';
-import type { AccountHealthTable, CategoryScore, Db, HealthTier } from '@pulse/db';
-import { loadScoringContext, type ScoringContext } from './scoring-context.js';
+import { segments, type AccountHealthTable, type CategoryScore, type Db, type HealthTier } from '@pulse/db';
+import { loadScoringContext, settingsFor, type ScoringContext } from './scoring-context.js';
 import { refreshLatestHealth } from './recompute.js';
 import { getAccount } from './accounts.js';
 import { notFound } from '../errors.js';
@@ -21,11 +21,13 @@ function chunks<T>(items: T[], size: number): T[][] {
  * Recomputes and stores the health of the given account periods: account-level health from
  * account-level readings, each product's health from its own readings, then each account's
  * latest health. Readings are rolled up in id order, the order the SQL recompute
- * (recompute.ts) sums them in, so both give the same floating-point results.
+ * (recompute.ts) sums them in, so both give the same floating-point results. Each account is
+ * scored with its segment's settings (accounts.segment_id), recorded on the health.
  */
 export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringContext, targets: AccountPeriod[]): Promise<void> {
   if (targets.length === 0) return;
   const accountIds = [...new Set(targets.map((t) => t.accountId))];
+  const segmentOf = await segments.segmentsOfAccounts(db, tenantId, accountIds);
   const pairs = sql`(SELECT * FROM unnest(${targets.map((t) => t.accountId)}::uuid[], ${targets.map((t) => t.period)}::text[]))`;
 
   const readings = await db
@@ -54,7 +56,8 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
     .execute();
 
   const rows = [...groups.values()].map((g) => {
-    const rollup = rollupHealth(g.rows, ctx.settings);
+    const segmentId = segmentOf.get(g.accountId) ?? null;
+    const rollup = rollupHealth(g.rows, settingsFor(ctx, segmentId));
     return {
       tenant_id: tenantId,
       account_id: g.accountId,
@@ -66,6 +69,7 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
       scored_count: rollup.scoredCount,
       reading_count: rollup.readingCount,
       categories: JSON.stringify(rollup.categories),
+      segment_id: segmentId !== null && ctx.segments.has(segmentId) ? segmentId : null,
     };
   });
   for (const part of chunks(rows, 1000)) await db.insertInto('account_health').values(part).execute();
@@ -82,6 +86,8 @@ export interface AccountHealth {
   readingCount: number;
   categories: CategoryScore[];
   computedAt: Date;
+  /** The segment whose weights and tiers formed this health (null: the organisation's). */
+  segmentId: string | null;
 }
 
 const healthColumns = [
@@ -94,11 +100,12 @@ const healthColumns = [
   'account_health.reading_count',
   'account_health.categories',
   'account_health.computed_at',
+  'account_health.segment_id',
 ] as const;
 
 type HealthRow = Pick<
   Selectable<AccountHealthTable>,
-  'account_id' | 'period' | 'overall' | 'tier' | 'coverage' | 'scored_count' | 'reading_count' | 'categories' | 'computed_at'
+  'account_id' | 'period' | 'overall' | 'tier' | 'coverage' | 'scored_count' | 'reading_count' | 'categories' | 'computed_at' | 'segment_id'
 >;
 
 function toHealth(r: HealthRow): AccountHealth {
@@ -112,6 +119,7 @@ function toHealth(r: HealthRow): AccountHealth {
     readingCount: r.reading_count,
     categories: r.categories,
     computedAt: r.computed_at,
+    segmentId: r.segment_id,
   };
 }
 
@@ -215,6 +223,7 @@ export async function healthTrends(db: Db, tenantId: string, accountIds: string[
       'h.reading_count',
       'h.categories',
       'h.computed_at',
+      'h.segment_id',
     ])
     .where('accounts.tenant_id', '=', tenantId)
     .where('accounts.id', 'in', ids)
@@ -261,6 +270,8 @@ export interface Explanation {
   accountId: string;
   period: string;
   health: AccountHealth;
+  /** The segment whose weights and tiers formed this health; null: the organisation's. */
+  segment: { id: string; name: string } | null;
   weights: Record<string, number>;
   tiers: { healthy: number; atRisk: number };
   readings: ExplainedReading[];
@@ -271,6 +282,8 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
   const stored = await accountHealth(db, tenantId, accountId, period);
   if (!stored) throw notFound('Health for this account and period');
   const ctx = await loadScoringContext(db, tenantId);
+  const segment = stored.segmentId === null ? undefined : ctx.segments.get(stored.segmentId);
+  const settings = settingsFor(ctx, segment?.id ?? null);
   const rows = await db
     .selectFrom('kpi_readings')
     .leftJoin('products', (j) => j.onRef('products.tenant_id', '=', 'kpi_readings.tenant_id').onRef('products.id', '=', 'kpi_readings.product_id'))
@@ -299,8 +312,9 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
     accountId,
     period: stored.period,
     health: stored,
-    weights: ctx.settings.categoryWeights,
-    tiers: ctx.settings.tiers,
+    segment: segment ? { id: segment.id, name: segment.name } : null,
+    weights: settings.categoryWeights,
+    tiers: settings.tiers,
     readings: rows.map((r) => {
       const effective = ctx.ranges.get(r.kpi_key);
       return {

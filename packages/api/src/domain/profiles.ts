@@ -4,6 +4,7 @@ import { accountStatuses, withTenant, type AccountStatus, type Db } from '@pulse
 import { uploadedFile } from '../validation.js';
 import { withImportSlot } from './import-gate.js';
 import { accountNameKey, ensureProducts, type Actor } from './accounts.js';
+import { placeAccounts } from './segments.js';
 import { recordActivity } from './activity.js';
 import { mapOwners } from './owners.js';
 
@@ -169,6 +170,7 @@ export async function saveProfiles(db: Db, actor: Actor, read: WorkerReply<Custo
     parsed.profiles.flatMap((p) => p.products.map((name) => ({ accountId: idByKey.get(accountNameKey(p.accountName)) as string, name }))),
   );
 
+  await placeAccounts(db, actor, [...idByKey.values()]);
   const result = { status: 'accepted' as const, created: toCreate.length, updated: toUpdate.length, products };
   await recordActivity(db, {
     ...actor,

@@ -4,7 +4,7 @@ import { invalid, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { recomputeAfterChange, type RecomputeOutcome } from './recompute-jobs.js';
-import { loadScoringContext, loadSettings, type RangeSource } from './scoring-context.js';
+import { loadScoringContext, loadSettings, loadTenantSettings, type RangeSource } from './scoring-context.js';
 
 export interface EffectiveRangeItem extends ReferenceRange {
   key: string;
@@ -57,7 +57,7 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
     .onConflict((oc) => oc.columns(['tenant_id', 'kpi_key']).doUpdateSet({ ...columns, updated_at: new Date() }))
     .execute();
   await recordActivity(db, { ...actor, action: 'range.update', resourceType: 'range', resourceId: key, before, after: thresholds });
-  const outcome = await recomputeAfterChange(db, actor, { ranges: [next], recombine: null }, await loadSettings(db, actor.tenantId), jobThreshold);
+  const outcome = await recomputeAfterChange(db, actor, { ranges: [next], recombine: null }, await loadTenantSettings(db, actor.tenantId), jobThreshold);
   return { ...next, key, source: 'tenant', default: base, ...outcome };
 }
 
@@ -72,7 +72,7 @@ export async function resetRanges(db: Db, actor: Actor, kpiName: string | null, 
   const reset = deleted.length;
   await recordActivity(db, { ...actor, action: 'range.reset', resourceType: 'range', resourceId: kpiName ? kpiKey(kpiName) : null, after: { reset } });
   const defaults = deleted.flatMap((r) => defaultRangeFor(r.kpi_key) ?? []);
-  const outcome = await recomputeAfterChange(db, actor, { ranges: defaults, recombine: null }, await loadSettings(db, actor.tenantId), jobThreshold);
+  const outcome = await recomputeAfterChange(db, actor, { ranges: defaults, recombine: null }, await loadTenantSettings(db, actor.tenantId), jobThreshold);
   return { reset, ...outcome };
 }
 
@@ -111,6 +111,6 @@ export async function updateSettings(db: Db, actor: Actor, settings: HealthSetti
     .execute();
   await recordActivity(db, { ...actor, action: 'settings.update', resourceType: 'settings', before, after: settings });
   const recombine = { previousCategoryKeys: Object.keys(before.categoryWeights).map(kpiKey) };
-  const outcome = await recomputeAfterChange(db, actor, { ranges: [], recombine }, await loadSettings(db, actor.tenantId), jobThreshold);
+  const outcome = await recomputeAfterChange(db, actor, { ranges: [], recombine }, await loadTenantSettings(db, actor.tenantId), jobThreshold);
   return { ...settings, ...outcome };
 }

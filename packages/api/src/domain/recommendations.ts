@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { kpiKey, type HealthSettings } from '@pulse/scoring';
+import { kpiKey } from '@pulse/scoring';
 import { paginate, type Db, type HealthTier, type Page, type PageRequest } from '@pulse/db';
 import { notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
@@ -7,7 +7,7 @@ import { recordActivity } from './activity.js';
 import { emitEvents } from './webhooks.js';
 import { bulkInsert } from './bulk.js';
 import { playbookFor, type PlaybookKey } from './playbooks.js';
-import { loadScoringContext, type EffectiveRange } from './scoring-context.js';
+import { loadScoringContext, settingsFor, type EffectiveRange, type TenantSettings } from './scoring-context.js';
 import { createTriggerTasks } from './step-tasks.js';
 import { describeTrigger, triggerRule, type AnyTriggerParams, type TriggerKind, type TriggerParams } from './triggers.js';
 
@@ -34,12 +34,14 @@ interface AccountState {
   renewalDate: string | null;
   previousPeriod: string | null;
   previousOverall: number | null;
+  /** The segment whose tiers the account's health is judged by (null: the organisation's). */
+  segmentId: string | null;
   /** Values of the triggers' KPIs in the account's latest period (one per product, or one for the account). */
   kpis: Map<string, number[]>;
 }
 
 interface EvaluationContext {
-  settings: HealthSettings;
+  settings: TenantSettings;
   ranges: Map<string, EffectiveRange>;
   today: Date;
 }
@@ -78,7 +80,7 @@ const DAY_MS = 86_400_000;
 const evaluators: { [K in TriggerKind]: (a: AccountState, p: TriggerParams<K>, ctx: EvaluationContext) => Finding | null } = {
   health_tier(a, p, ctx) {
     if (!p.tiers.includes(a.tier)) return null;
-    const { healthy, atRisk } = ctx.settings.tiers;
+    const { healthy, atRisk } = settingsFor(ctx.settings, a.segmentId).tiers;
     const depth =
       a.overall === null
         ? 0
@@ -175,6 +177,7 @@ async function loadAccountStates(db: Db, tenantId: string, accountIds: string[] 
       'accounts.renewal_date',
       'accounts.health_previous_period',
       'accounts.health_previous_overall',
+      'accounts.segment_id',
     ])
     .where('accounts.tenant_id', '=', tenantId)
     .where('accounts.archived_at', 'is', null)
@@ -211,6 +214,7 @@ async function loadAccountStates(db: Db, tenantId: string, accountIds: string[] 
     renewalDate: r.renewal_date,
     previousPeriod: r.health_previous_period,
     previousOverall: r.health_previous_overall,
+    segmentId: r.segment_id,
     kpis: kpis.get(r.id) ?? new Map(),
   }));
 }
@@ -246,7 +250,7 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: string
   }));
   const kpiKeys = [...new Set(typed.flatMap((t) => (t.kind === 'kpi_threshold' ? [kpiKey(t.params.kpi)] : [])))];
   const [accounts, scoring] = await Promise.all([loadAccountStates(db, tenantId, accountIds, kpiKeys), loadScoringContext(db, tenantId)]);
-  const ctx: EvaluationContext = { settings: scoring.settings, ranges: scoring.ranges, today: now };
+  const ctx: EvaluationContext = { settings: scoring, ranges: scoring.ranges, today: now };
 
   const rows: { trigger_id: string; playbook_key: string; account_id: string; urgency: number; reasons: Reason[] }[] = [];
   const fired = new Map<string, { triggerId: string; playbookKey: string; accounts: number }>();
@@ -321,7 +325,7 @@ export async function previewTrigger(db: Db, tenantId: string, id: string, param
   const rule = await triggerRule(db, tenantId, id, params);
   const kpiKeys = rule.kind === 'kpi_threshold' ? [kpiKey(rule.params.kpi)] : [];
   const [accounts, scoring] = await Promise.all([loadAccountStates(db, tenantId, 'all', kpiKeys), loadScoringContext(db, tenantId)]);
-  const ctx: EvaluationContext = { settings: scoring.settings, ranges: scoring.ranges, today: now };
+  const ctx: EvaluationContext = { settings: scoring, ranges: scoring.ranges, today: now };
   return {
     description: describeTrigger(rule),
     accounts: accounts.filter((account) => evaluate(rule, account, ctx) !== null).length,

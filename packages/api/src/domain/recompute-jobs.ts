@@ -1,9 +1,9 @@
-import { kpiKey, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
+import { kpiKey, type ReferenceRange } from '@pulse/scoring';
 import { recomputeRuns, withTenant, type Db, type RecomputeRun } from '@pulse/db';
 import { sendJobs } from '../send-jobs.js';
 import type { Actor } from './accounts.js';
 import { recompute, type RecomputeChange, type RecomputeEffect } from './recompute.js';
-import { loadScoringContext } from './scoring-context.js';
+import { loadScoringContext, loadTenantSettings, type TenantSettings } from './scoring-context.js';
 
 /** The pg-boss queue of recompute jobs (stately: per tenant at most one waits and one runs; created by a migration). */
 export const RECOMPUTE_QUEUE = 'recompute.tenant';
@@ -35,13 +35,18 @@ export async function recomputeAfterChange(
   db: Db,
   actor: Actor,
   change: RecomputeChange,
-  settings: HealthSettings,
+  scoring: TenantSettings,
   jobThreshold = RECOMPUTE_JOB_THRESHOLD,
 ): Promise<RecomputeOutcome> {
   if (change.ranges.length === 0 && !change.recombine) return { effect: { accountsRescored: 0, tierChanges: 0 }, queued: false };
   if ((await recomputeRuns.countHealths(db, actor.tenantId)) <= jobThreshold) {
-    return { effect: await recompute(db, actor.tenantId, change, settings), queued: false };
+    return { effect: await recompute(db, actor.tenantId, change, scoring), queued: false };
   }
+  return queueRecompute(db, actor, change);
+}
+
+/** Queues (or merges into the waiting run) a whole-tenant recompute of this change. */
+async function queueRecompute(db: Db, actor: Actor, change: RecomputeChange): Promise<RecomputeOutcome> {
   await recomputeRuns.queueRun(db, actor.tenantId, {
     kpiKeys: change.ranges.map((r) => kpiKey(r.kpiName)),
     recombine: change.recombine !== null,
@@ -50,6 +55,27 @@ export async function recomputeAfterChange(
   });
   await sendJobs(db, RECOMPUTE_QUEUE, [{ tenantId: actor.tenantId }], { singletonKey: actor.tenantId });
   return { effect: null, queued: true };
+}
+
+/**
+ * Recombines the stored healths of these accounts with the settings that score them now (after
+ * they changed segment, or their segment's settings changed): in the caller's transaction when
+ * they have at most `jobThreshold` stored healths, else by a whole-tenant recombination job.
+ * `previousCategoryKeys`: every category key weighted before the change.
+ */
+export async function recomputeAccounts(
+  db: Db,
+  actor: Actor,
+  accountIds: readonly string[],
+  previousCategoryKeys: readonly string[],
+  jobThreshold = RECOMPUTE_JOB_THRESHOLD,
+): Promise<RecomputeOutcome> {
+  if (accountIds.length === 0) return { effect: { accountsRescored: 0, tierChanges: 0 }, queued: false };
+  const change: RecomputeChange = { ranges: [], recombine: { previousCategoryKeys } };
+  if ((await recomputeRuns.countHealthsOfAccounts(db, actor.tenantId, accountIds)) <= jobThreshold) {
+    return { effect: await recompute(db, actor.tenantId, change, await loadTenantSettings(db, actor.tenantId), accountIds), queued: false };
+  }
+  return queueRecompute(db, actor, change);
 }
 
 export interface RecomputeJobOptions {
@@ -78,15 +104,15 @@ export async function runRecomputeJob(db: Db, data: { tenantId: string }, attemp
       const next = await withTenant(db, tenantId, async (tx) => {
         const batch = await recomputeRuns.nextAccounts(tx, tenantId, run.lastAccountId, batchAccounts);
         if (!batch) return null;
-        const { ranges, settings } = await loadScoringContext(tx, tenantId);
+        const scoring = await loadScoringContext(tx, tenantId);
         const change: RecomputeChange = {
           ranges: run.kpiKeys.flatMap((key): ReferenceRange[] => {
-            const effective = ranges.get(key);
+            const effective = scoring.ranges.get(key);
             return effective ? [effective.range] : [];
           }),
           recombine: run.recombine ? { previousCategoryKeys: run.previousCategoryKeys } : null,
         };
-        const effect = await recompute(tx, tenantId, change, settings, { after: run.lastAccountId, upTo: batch.last });
+        const effect = await recompute(tx, tenantId, change, scoring, { after: run.lastAccountId, upTo: batch.last });
         await recomputeRuns.recordBatch(tx, tenantId, run.id, { accounts: batch.count, lastAccountId: batch.last, ...effect });
         return {
           ...run,

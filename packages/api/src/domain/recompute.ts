@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { bandShapes, impactWeights, kpiKey, type BandShape, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
 import type { Db, HealthTier } from '@pulse/db';
+import type { TenantSettings } from './scoring-context.js';
 import { emitEvents } from './webhooks.js';
 
 /**
@@ -27,17 +28,44 @@ export interface RecomputeChange {
   recombine: { previousCategoryKeys: readonly string[] } | null;
 }
 
-/** The accounts a recompute covers: ids in (after, upTo] (a batch of a job), or null for the whole tenant. */
+/** Accounts with ids in (after, upTo]: a batch of a job. */
 export interface AccountRange {
   after: string | null;
   upTo: string;
 }
 
-/** `column` within the range (the empty condition for the whole tenant). */
-function inRange(column: RawBuilder<unknown>, scope: AccountRange | null): RawBuilder<unknown> {
+/** The accounts a recompute covers: a range of ids, a list of ids, or null for the whole tenant. */
+export type AccountScope = AccountRange | readonly string[] | null;
+
+/**
+ * The accounts scored with one set of settings: those of one segment (an id), those of no
+ * segment (null), or every account (undefined, when the tenant has no segment).
+ */
+type SegmentGroup = string | null | undefined;
+
+/** `column` within the scope (the empty condition for the whole tenant). */
+function inRange(column: RawBuilder<unknown>, scope: AccountScope): RawBuilder<unknown> {
   if (!scope) return sql``;
+  if (isIdList(scope)) return sql`AND ${column} = ANY(${[...scope]}::uuid[])`;
   const lower = scope.after === null ? sql`` : sql`AND ${column} > ${scope.after}::uuid`;
   return sql`${lower} AND ${column} <= ${scope.upTo}::uuid`;
+}
+
+function isIdList(scope: AccountScope): scope is readonly string[] {
+  return Array.isArray(scope);
+}
+
+/** `column` (an account id of the tenant) is an account of the group's segment. */
+function inGroup(column: RawBuilder<unknown>, tenantId: string, group: SegmentGroup): RawBuilder<unknown> {
+  if (group === undefined) return sql``;
+  const segment = group === null ? sql`g.segment_id IS NULL` : sql`g.segment_id = ${group}::uuid`;
+  return sql`AND ${column} IN (SELECT g.id FROM accounts g WHERE g.tenant_id = ${tenantId} AND ${segment})`;
+}
+
+/** The groups of accounts scored alike: one per segment and one for the others, or one for all when there is no segment. */
+function groupsOf(scoring: TenantSettings): { group: SegmentGroup; settings: HealthSettings }[] {
+  if (scoring.segments.size === 0) return [{ group: undefined, settings: scoring.settings }];
+  return [{ group: null, settings: scoring.settings }, ...[...scoring.segments.values()].map((s) => ({ group: s.id, settings: s.settings }))];
 }
 
 /**
@@ -45,37 +73,42 @@ function inRange(column: RawBuilder<unknown>, scope: AccountRange | null): RawBu
  * the recompute reads. A batch reads them through the account-level index and the products
  * of its accounts, never scanning the tenant's other healths.
  */
-function healthsIn(tenantId: string, scope: AccountRange | null): RawBuilder<unknown> {
+function healthsIn(tenantId: string, scope: AccountScope, group: SegmentGroup): RawBuilder<unknown> {
   const columns = sql`h.id, h.account_id, h.product_id, h.period, h.tenant_id, h.categories`;
-  if (!scope) return sql`SELECT ${columns} FROM account_health h WHERE h.tenant_id = ${tenantId}`;
+  if (!scope) return sql`SELECT ${columns} FROM account_health h WHERE h.tenant_id = ${tenantId} ${inGroup(sql`h.account_id`, tenantId, group)}`;
   return sql`
     SELECT ${columns} FROM account_health h
-    WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL ${inRange(sql`h.account_id`, scope)}
+    WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL ${inRange(sql`h.account_id`, scope)} ${inGroup(sql`h.account_id`, tenantId, group)}
     UNION ALL
     SELECT ${columns} FROM products p
     JOIN account_health h ON h.tenant_id = p.tenant_id AND h.product_id = p.id
-    WHERE p.tenant_id = ${tenantId} ${inRange(sql`p.account_id`, scope)}`;
+    WHERE p.tenant_id = ${tenantId} ${inRange(sql`p.account_id`, scope)} ${inGroup(sql`p.account_id`, tenantId, group)}`;
 }
 
 /**
  * Applies a change to the stored readings and healths of the accounts in scope, then copies
  * each changed latest health onto its account row (announcing tier changes): a range change
- * first, so a weight change in the same run recombines the re-scored categories.
+ * first, so a weight change in the same run recombines the re-scored categories. Each segment's
+ * accounts are scored with its settings (accounts.segment_id), the others with the organisation's.
  */
 export async function recompute(
   db: Db,
   tenantId: string,
   change: RecomputeChange,
-  settings: HealthSettings,
-  scope: AccountRange | null = null,
+  scoring: TenantSettings,
+  scope: AccountScope = null,
 ): Promise<RecomputeEffect> {
   if (change.ranges.length === 0 && !change.recombine) return { accountsRescored: 0, tierChanges: 0 };
   await withoutJit(db);
-  const rescored = change.ranges.length > 0 ? await rescoreKpis(db, tenantId, change.ranges, settings, scope) : 0;
-  const recombined = change.recombine ? await recombineHealth(db, tenantId, change.recombine.previousCategoryKeys, settings, scope) : 0;
+  let accountsRescored = 0;
+  for (const { group, settings } of groupsOf(scoring)) {
+    const rescored = change.ranges.length > 0 ? await rescoreKpis(db, tenantId, change.ranges, settings, scope, group) : 0;
+    const recombined = change.recombine ? await recombineHealth(db, tenantId, change.recombine.previousCategoryKeys, settings, scope, group) : 0;
+    // A recombination covers every health in scope, so it counts every account a re-scoring did.
+    accountsRescored += Math.max(rescored, recombined);
+  }
   const tierChanges = await refreshLatestHealth(db, tenantId, scope);
-  // A recombination covers every health in scope, so it counts every account a re-scoring did.
-  return { accountsRescored: Math.max(rescored, recombined), tierChanges };
+  return { accountsRescored, tierChanges };
 }
 
 /** Column references of a reference range inside a statement (each a float8 or boolean expression). */
@@ -150,18 +183,19 @@ async function withoutJit(db: Db): Promise<void> {
 }
 
 /**
- * Writes recombined rows (id, account_id, categories, overall, tier) back, only those whose
- * values change (an unchanged row costs no write and no WAL); returns how many distinct
- * accounts were recombined.
+ * Writes recombined rows (id, account_id, categories, overall, tier) back with the segment whose
+ * settings formed them, only those whose values change (an unchanged row costs no write and
+ * no WAL); returns how many distinct accounts were recombined.
  */
-function writeRecombined(tenantId: string): RawBuilder<unknown> {
+function writeRecombined(tenantId: string, group: SegmentGroup): RawBuilder<unknown> {
+  const segment = sql`${group ?? null}::uuid`;
   return sql`
     updated AS (
       UPDATE account_health h
-      SET categories = r.categories, overall = r.overall, tier = r.tier, computed_at = now()
+      SET categories = r.categories, overall = r.overall, tier = r.tier, segment_id = ${segment}, computed_at = now()
       FROM recombined r
       WHERE h.tenant_id = ${tenantId} AND h.id = r.id
-        AND (h.categories, h.overall, h.tier) IS DISTINCT FROM (r.categories, r.overall, r.tier)
+        AND (h.categories, h.overall, h.tier, h.segment_id) IS DISTINCT FROM (r.categories, r.overall, r.tier, ${segment})
       RETURNING h.id
     )
     SELECT count(DISTINCT account_id)::int AS accounts FROM recombined`;
@@ -176,7 +210,14 @@ function writeRecombined(tenantId: string): RawBuilder<unknown> {
  * rather than joining the updated rows (a statement does not see its own updates), one
  * health at a time, so no sort spills however many healths change.
  */
-async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceRange[], settings: HealthSettings, scope: AccountRange | null): Promise<number> {
+async function rescoreKpis(
+  db: Db,
+  tenantId: string,
+  ranges: readonly ReferenceRange[],
+  settings: HealthSettings,
+  scope: AccountScope,
+  group: SegmentGroup,
+): Promise<number> {
   const { band, score } = scoreValueSql(sql`k.value`, {
     higherIsBetter: sql`r.higher_is_better`,
     scaleMin: sql`r.scale_min`,
@@ -196,7 +237,7 @@ async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceR
     rescored AS (
       UPDATE kpi_readings k SET status = ${band}, score = ${score}
       FROM accounts a, ranges r
-      WHERE a.tenant_id = ${tenantId} ${inRange(sql`a.id`, scope)} AND k.tenant_id = ${tenantId} AND k.account_id = a.id AND k.kpi_key = r.kpi_key
+      WHERE a.tenant_id = ${tenantId} ${inRange(sql`a.id`, scope)} ${inGroup(sql`a.id`, tenantId, group)} AND k.tenant_id = ${tenantId} AND k.account_id = a.id AND k.kpi_key = r.kpi_key
         AND k.status <> 'unknown' AND k.value IS NOT NULL AND (k.status, k.score) IS DISTINCT FROM (${band}, ${score})
       RETURNING k.account_id, k.product_id, k.period, lower(k.category) AS category_key
     ),
@@ -215,7 +256,7 @@ async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceR
     by_health AS (
       SELECT h.id, array_agg(cs.category_key) AS keys, array_agg(cs.score) AS scores
       FROM category_scores cs
-      JOIN (${healthsIn(tenantId, scope)}) h ON h.account_id = cs.account_id AND h.period = cs.period
+      JOIN (${healthsIn(tenantId, scope, group)}) h ON h.account_id = cs.account_id AND h.period = cs.period
         AND h.product_id IS NOT DISTINCT FROM cs.product_id
       GROUP BY h.id
     ),
@@ -230,7 +271,7 @@ async function rescoreKpis(db: Db, tenantId: string, ranges: readonly ReferenceR
                (e.elem->>'scoredCount')::int AS scored_count, (e.elem->>'readingCount')::int AS reading_count
         FROM jsonb_array_elements(h.categories) WITH ORDINALITY AS e(elem, ord)`)}) n
     ),
-    ${writeRecombined(tenantId)}
+    ${writeRecombined(tenantId, group)}
   `.execute(db);
   return rows[0]?.accounts ?? 0;
 }
@@ -246,7 +287,8 @@ async function recombineHealth(
   tenantId: string,
   previousKeys: readonly string[],
   settings: HealthSettings,
-  scope: AccountRange | null,
+  scope: AccountScope,
+  group: SegmentGroup,
 ): Promise<number> {
   const configured = Object.entries(settings.categoryWeights);
   const configuredKeys = configured.map(([name]) => kpiKey(name));
@@ -258,7 +300,7 @@ async function recombineHealth(
     ),
     recombined AS (
       SELECT h.id, h.account_id, n.categories, n.overall, ${tierSql(sql`n.overall`, settings.tiers)} AS tier
-      FROM (${healthsIn(tenantId, scope)}) h
+      FROM (${healthsIn(tenantId, scope, group)}) h
       CROSS JOIN LATERAL (${recombineSql(sql`
         SELECT s.ord, s.category, (st.elem->>'score')::float8 AS score, s.weight,
                coalesce((st.elem->>'scoredCount')::int, 0) AS scored_count,
@@ -278,7 +320,7 @@ async function recombineHealth(
         FROM jsonb_array_elements(h.categories) AS st(elem)
         WHERE (st.elem->>'readingCount')::int > 0 AND ${key} <> ALL(${configuredKeys}::text[])`)}) n
     ),
-    ${writeRecombined(tenantId)}
+    ${writeRecombined(tenantId, group)}
   `.execute(db);
   return rows[0]?.accounts ?? 0;
 }
@@ -289,8 +331,8 @@ async function recombineHealth(
  * written. Each tier change is announced (account.tier_changed). Returns how many accounts
  * changed tier.
  */
-export async function refreshLatestHealth(db: Db, tenantId: string, accounts: string[] | AccountRange | null): Promise<number> {
-  const scope = Array.isArray(accounts) ? sql`AND a.id = ANY(${accounts}::uuid[])` : inRange(sql`a.id`, accounts);
+export async function refreshLatestHealth(db: Db, tenantId: string, accounts: AccountScope): Promise<number> {
+  const scope = inRange(sql`a.id`, accounts);
   const { rows } = await sql<{ id: string; name: string; tier: HealthTier; previous_tier: HealthTier; overall: number | null; period: string | null }>`
     WITH latest AS (
       SELECT a.id, latest.overall, coalesce(latest.tier, 'unknown') AS tier, latest.period,

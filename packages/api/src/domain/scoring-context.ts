@@ -1,5 +1,5 @@
 import { defaultCatalogue, defaultSettings, isCatalogueUnit, kpiKey, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
-import type { Db } from '@pulse/db';
+import { segments, type Db } from '@pulse/db';
 
 export type RangeSource = 'tenant' | 'default';
 
@@ -8,10 +8,27 @@ export interface EffectiveRange {
   source: RangeSource;
 }
 
-/** Everything scoring needs for one tenant: effective ranges by KPI key, and settings. */
-export interface ScoringContext {
-  ranges: Map<string, EffectiveRange>;
+/** A segment's effective settings: its weights and tiers, or the organisation's where it has none. */
+export interface SegmentScoring {
+  id: string;
+  name: string;
   settings: HealthSettings;
+}
+
+/** The settings of a tenant: the organisation's, and each segment's effective ones by segment id. */
+export interface TenantSettings {
+  settings: HealthSettings;
+  segments: Map<string, SegmentScoring>;
+}
+
+/** Everything scoring needs for one tenant: effective ranges by KPI key, and settings (the organisation's and its segments'). */
+export interface ScoringContext extends TenantSettings {
+  ranges: Map<string, EffectiveRange>;
+}
+
+/** The settings that score an account of this segment (null, or a segment since deleted: the organisation's). */
+export function settingsFor(ctx: TenantSettings, segmentId: string | null): HealthSettings {
+  return (segmentId === null ? undefined : ctx.segments.get(segmentId)?.settings) ?? ctx.settings;
 }
 
 const catalogueCategoryOrder = Object.keys(defaultSettings.categoryWeights);
@@ -65,10 +82,24 @@ export async function loadTenantRanges(db: Db, tenantId: string): Promise<Refere
   }));
 }
 
+/** The organisation's settings and each segment's effective settings. */
+export async function loadTenantSettings(db: Db, tenantId: string): Promise<TenantSettings> {
+  const [settings, rows] = await Promise.all([loadSettings(db, tenantId), segments.listSegmentSettings(db, tenantId)]);
+  const bySegment = new Map<string, SegmentScoring>();
+  for (const row of rows) {
+    bySegment.set(row.id, {
+      id: row.id,
+      name: row.name,
+      settings: { categoryWeights: row.categoryWeights ? inCatalogueOrder(row.categoryWeights) : settings.categoryWeights, tiers: row.tiers ?? settings.tiers },
+    });
+  }
+  return { settings, segments: bySegment };
+}
+
 export async function loadScoringContext(db: Db, tenantId: string): Promise<ScoringContext> {
-  const [settings, overrides] = await Promise.all([loadSettings(db, tenantId), loadTenantRanges(db, tenantId)]);
+  const [tenantSettings, overrides] = await Promise.all([loadTenantSettings(db, tenantId), loadTenantRanges(db, tenantId)]);
   const ranges = new Map<string, EffectiveRange>();
   for (const range of defaultCatalogue) ranges.set(kpiKey(range.kpiName), { range, source: 'default' });
   for (const range of overrides) ranges.set(kpiKey(range.kpiName), { range, source: 'tenant' });
-  return { ranges, settings };
+  return { ranges, ...tenantSettings };
 }

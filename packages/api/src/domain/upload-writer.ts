@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ImportRow, StructuralProblem } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
-import type { Db } from '@pulse/db';
+import { segments, type Db } from '@pulse/db';
 import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
 import { bulkInsert } from './bulk.js';
 import { recomputeHealth, type AccountPeriod } from './health.js';
@@ -211,6 +211,9 @@ export class ReadingsWriter {
       { name: 'version', type: 'int4', values: versions.map((v) => v.version) },
       { name: 'reading_count', type: 'int4', values: versions.map((v) => v.readings) },
     ]);
+    // Accounts this upload created are placed in their segment before their first health.
+    const created = [...this.accounts.values()].flatMap((a) => (a.created ? [a.id] : []));
+    await segments.assignSegments(this.db, tenantId, created);
     await recomputeHealth(this.db, tenantId, this.ctx, versions);
     const accountIds = [...new Set(versions.map((p) => p.accountId))];
     await this.db

@@ -197,6 +197,18 @@ export async function countHealths(db: Kysely<Database>, tenantId: string): Prom
   return Number(row.n);
 }
 
+/** How many stored healths (with product-level ones) these accounts have: the size of recomputing them. */
+export async function countHealthsOfAccounts(db: Kysely<Database>, tenantId: string, accountIds: readonly string[]): Promise<number> {
+  if (accountIds.length === 0) return 0;
+  const row = await db
+    .selectFrom('account_health')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_health.tenant_id', '=', tenantId)
+    .where(sql<boolean>`account_health.account_id = ANY(${[...accountIds]}::uuid[])`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function countAccounts(db: Kysely<Database>, tenantId: string): Promise<number> {
   const row = await db
     .selectFrom('accounts')
