@@ -28,6 +28,7 @@ const explanation: Explanation = {
   period: '2026-03',
   weights: { 'Product Usage': 30 },
   tiers: { healthy: 80, atRisk: 60 },
+  segment: null,
   health: {
     accountId: '00000000-0000-4000-8000-000000000001',
     period: '2026-03',
@@ -37,6 +38,7 @@ const explanation: Explanation = {
     scoredCount: 2,
     readingCount: 2,
     computedAt: '2026-04-01T00:00:00.000Z',
+    segmentId: null,
     categories: [{ category: 'Product Usage', score: 76.17, weight: 30, scoredCount: 2, readingCount: 2, counted: true }],
   },
   readings: [reading('r1', 'Customer Retention Rate', '93.5%', '94%', 93.5), reading('r2', 'Feature Adoption Rate', '66%', null, 66)],

@@ -139,15 +139,15 @@ describe('segments screen', () => {
       ],
       ['Small business', '2', 'Tier SMB', 'Organisation’s', 'Healthy from 80, at risk from 50', '31'],
     ]);
-    expect((screen.getByRole('button', { name: 'Move Enterprise EMEA up' }) as HTMLButtonElement).disabled).toBe(true);
-    expect((screen.getByRole('button', { name: 'Move Small business down' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Move Enterprise EMEA up' }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Move Small business down' }).disabled).toBe(true);
   });
 
   it('creates a segment from the ticked values and the given weight, then says how many accounts changed tier', async () => {
     const calls = renderSegments('admin');
     // Enabled once the organisation's weights (the placeholders) are loaded.
-    const add = await screen.findByRole('button', { name: 'New segment' });
-    await waitFor(() => expect((add as HTMLButtonElement).disabled).toBe(false));
+    const add = await screen.findByRole<HTMLButtonElement>('button', { name: 'New segment' });
+    await waitFor(() => expect(add.disabled).toBe(false));
     fireEvent.click(add);
     const dialog = await screen.findByRole('dialog', { name: 'New segment' });
     fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'Retail in EMEA' } });
@@ -192,8 +192,8 @@ describe('segments screen', () => {
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Enterprise EMEA' }));
     const dialog = await screen.findByRole('dialog', { name: 'Segment Enterprise EMEA' });
-    expect((within(dialog).getByLabelText('Support') as HTMLInputElement).value).toBe('60');
-    expect((within(within(dialog).getByRole('group', { name: 'Tier' })).getByRole('checkbox', { name: 'Enterprise' }) as HTMLInputElement).checked).toBe(true);
+    expect(within(dialog).getByLabelText<HTMLInputElement>('Support').value).toBe('60');
+    expect(within(within(dialog).getByRole('group', { name: 'Tier' })).getByRole<HTMLInputElement>('checkbox', { name: 'Enterprise' }).checked).toBe(true);
     fireEvent.change(within(dialog).getByLabelText('At risk from'), { target: { value: '180' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save segment' }));
 
@@ -233,13 +233,27 @@ describe('segments screen', () => {
 });
 
 describe('the score explanation', () => {
-  const explanation = (segmentOfAccount: { id: string; name: string } | null) =>
-    ({
+  const accountId = '00000000-0000-4000-8000-000000000001';
+  const explanation = (segmentOfAccount: { id: string; name: string } | null): Explanation => ({
+    accountId,
+    period: '2026-11',
+    weights: { Support: 60 },
+    tiers: { healthy: 70, atRisk: 40 },
+    segment: segmentOfAccount,
+    health: {
+      accountId,
       period: '2026-11',
-      tiers: { healthy: 70, atRisk: 40 },
-      segment: segmentOfAccount,
-      health: { overall: 72, tier: 'healthy', coverage: 1, scoredCount: 1, readingCount: 1, categories: [] },
-    }) as unknown as Explanation;
+      overall: 72,
+      tier: 'healthy',
+      coverage: 1,
+      scoredCount: 1,
+      readingCount: 1,
+      computedAt: '2026-12-01T00:00:00.000Z',
+      segmentId: segmentOfAccount?.id ?? null,
+      categories: [{ category: 'Support', score: 72, weight: 60, scoredCount: 1, readingCount: 1, counted: true }],
+    },
+    readings: [],
+  });
 
   it('names the segment whose weights were used, else the organisation defaults', () => {
     const { unmount } = render(<ScoreExplanation explanation={explanation({ id: 's1', name: 'Enterprise EMEA' })} />);

@@ -231,7 +231,7 @@ function SegmentEditor({
             ))}
           </ul>
         )}
-        <Field label="Name" name="name" value={draft.name} onChange={(event) => set('name', event.target.value)} errors={fieldErrors.name} maxLength={200} />
+        <Field label="Name" name="name" value={draft.name} onChange={(event) => set('name', event.target.value)} errors={fieldErrors.name} maxLength={100} />
         <fieldset className="segment-section">
           <legend>Accounts in this segment</legend>
           <p className="field-hint">
