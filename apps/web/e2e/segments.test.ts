@@ -85,13 +85,17 @@ describe('segments, views, triggers and the churn report', () => {
     await dialog.getByLabel('Support', { exact: true }).fill('60');
     // The organisation's weight is the placeholder of an empty one (kpi-catalogue.json: Product Usage 30).
     expect(await dialog.getByLabel('Product Usage', { exact: true }).getAttribute('placeholder')).toBe('30');
+    // The whole editor in the screenshot: a taller window for it.
+    await page.setViewportSize({ width: 1440, height: 1100 });
+    await dialog.evaluate((element) => element.scrollTo(0, 0));
+    await screenshot(page, 'segment-editor.png');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await dialog.getByLabel('Healthy from', { exact: true }).fill('40');
     await dialog.getByLabel('At risk from', { exact: true }).fill('60');
     await dialog.getByRole('button', { name: 'Save segment' }).click();
     await dialog.getByRole('group', { name: 'Tier thresholds' }).getByText('The healthy threshold (40) must be above the at-risk threshold (60).').waitFor();
     await dialog.getByLabel('Healthy from', { exact: true }).fill('');
     await dialog.getByLabel('At risk from', { exact: true }).fill('');
-    await screenshot(page, 'segment-editor.png');
     await dialog.getByRole('button', { name: 'Save segment' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
