@@ -73,7 +73,7 @@ describe('segments, views, triggers and the churn report', () => {
     await page.getByRole('button', { name: 'Edit the trigger Renewal is within 90 days' }).waitFor();
   });
 
-  it('creates a segment with its own Support weight: its accounts, the recompute outcome, and the segment named in an account’s explanation', async () => {
+  it('creates segments with their own weights or thresholds: account counts, the recompute outcome, the order, and the segment named in an account’s explanation', async () => {
     const { page } = admin;
     const name = 'Enterprise support-first';
     await page.goto('/segments');
@@ -86,7 +86,7 @@ describe('segments, views, triggers and the churn report', () => {
     // The organisation's weight is the placeholder of an empty one (kpi-catalogue.json: Product Usage 30).
     expect(await dialog.getByLabel('Product Usage', { exact: true }).getAttribute('placeholder')).toBe('30');
     // The whole editor in the screenshot: a taller window for it.
-    await page.setViewportSize({ width: 1440, height: 1100 });
+    await page.setViewportSize({ width: 1440, height: 1200 });
     await dialog.evaluate((element) => element.scrollTo(0, 0));
     await screenshot(page, 'segment-editor.png');
     await page.setViewportSize({ width: 1440, height: 900 });
@@ -108,7 +108,26 @@ describe('segments, views, triggers and the churn report', () => {
     expect(await cells.nth(1).textContent()).toBe('Tier Enterprise');
     expect(await cells.nth(2).textContent()).toBe('Business Outcomes 15, Customer Sentiment 20, Product Usage 30, Relationship Strength 15, Support 60');
     expect(Number(await cells.nth(4).textContent())).toBeGreaterThan(0);
+
+    // A second segment with its own thresholds, moved above the first: the order is the matching order.
+    const small = 'SMB stricter tiers';
+    await page.getByRole('button', { name: 'New segment' }).click();
+    await dialog.getByLabel('Name', { exact: true }).fill(small);
+    await dialog.getByRole('group', { name: 'Tier' }).getByRole('checkbox', { name: 'SMB', exact: true }).check();
+    await dialog.getByLabel('Healthy from', { exact: true }).fill('80');
+    await dialog.getByLabel('At risk from', { exact: true }).fill('50');
+    await dialog.getByRole('button', { name: 'Save segment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await outcome.waitFor();
+    const table = page.getByRole('table', { name: 'Segments, first match first' });
+    await table
+      .getByRole('row', { name: new RegExp(small) })
+      .getByRole('cell', { name: 'Healthy from 80, at risk from 50' })
+      .waitFor();
     await screenshot(page, 'segments.png');
+    await page.getByRole('button', { name: `Move ${small} up` }).click();
+    await table.getByRole('rowheader').first().filter({ hasText: small }).waitFor();
+    expect(await table.getByRole('rowheader').allTextContents()).toEqual([small, name]);
 
     await page.goto('/accounts');
     const accounts = page.getByRole('table', { name: 'Accounts' });
@@ -119,13 +138,15 @@ describe('segments, views, triggers and the churn report', () => {
     await explanation.getByText(`Weights: segment ${name}.`).waitFor();
     const account = pathOf(page);
 
-    // Deleting the segment gives its accounts back to the organisation's weights.
+    // Deleting the segments gives their accounts back to the organisation's weights (and leaves the demo as it was for other e2e files).
     await page.goto('/segments');
-    await page.getByRole('button', { name: `Delete ${name}` }).click();
-    const confirm = page.getByRole('dialog', { name: `Delete the segment ${name}?` });
-    await confirm.getByRole('button', { name: 'Delete segment' }).click();
-    await confirm.waitFor({ state: 'hidden' });
-    await page.getByRole('row', { name: new RegExp(name) }).waitFor({ state: 'detached' });
+    for (const segment of [name, small]) {
+      await page.getByRole('button', { name: `Delete ${segment}` }).click();
+      const confirm = page.getByRole('dialog', { name: `Delete the segment ${segment}?` });
+      await confirm.getByRole('button', { name: 'Delete segment' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await page.getByRole('row', { name: new RegExp(segment) }).waitFor({ state: 'detached' });
+    }
     await page.goto(account);
     await explanation.getByText('Weights: organisation defaults.').waitFor();
   });
