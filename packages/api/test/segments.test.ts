@@ -29,7 +29,10 @@ async function accountIds(t: TestTenant): Promise<Record<string, string>> {
 
 /** Big (Enterprise, revenue 500,000), Small (smb, 20,000) and Plain (no profile), each with the README example in two periods. */
 async function seed(t: TestTenant): Promise<Record<string, string>> {
-  await uploadCsv(t.asAdmin, ['Big', 'Small', 'Plain'].flatMap((name) => PERIODS.flatMap((p) => readmeExample(name, p))));
+  await uploadCsv(
+    t.asAdmin,
+    ['Big', 'Small', 'Plain'].flatMap((name) => PERIODS.flatMap((p) => readmeExample(name, p))),
+  );
   const ids = await accountIds(t);
   await t.asAdmin.accounts.update({ id: ids.Big as string, tier: 'Enterprise', revenue: 500_000, region: 'EMEA' });
   await t.asAdmin.accounts.update({ id: ids.Small as string, tier: 'smb', revenue: 20_000, region: 'emea ' });
@@ -110,7 +113,9 @@ describe('segment scoring', () => {
     expect(await segmentOf(acme, ids.Small as string)).toBe('EMEA');
     expect(await segmentOf(acme, ids.Plain as string)).toBe('Everyone');
     // Only Support counts for Plain: its overall is the Support score.
-    expect((await health(acme, ids.Plain as string, '2026-02')).overall).toBe((await reference(acme, ids.Plain as string, '2026-02', { ...defaultSettings, categoryWeights: { Support: 1 } })).overall);
+    expect((await health(acme, ids.Plain as string, '2026-02')).overall).toBe(
+      (await reference(acme, ids.Plain as string, '2026-02', { ...defaultSettings, categoryWeights: { Support: 1 } })).overall,
+    );
 
     // Moving EMEA last hands every account to Everyone.
     const moved = await acme.asAdmin.segments.update({ id: emea.segment.id, position: 2 });
@@ -133,7 +138,11 @@ describe('segment scoring', () => {
     expect(await segmentOf(acme, ids.Small as string)).toBe('Mid band'); // 20,000: the minimum is in
     expect(await segmentOf(acme, ids.Plain as string)).toBe('Mid band');
     expect(await segmentOf(acme, ids.Big as string)).toBeNull(); // 500,000: the maximum is out
-    const retail = await acme.asAdmin.segments.create({ name: 'Retail onboarding', rule: { industries: ['retail'], lifecycleStages: ['ONBOARDING', 'Adoption'] }, position: 1 });
+    const retail = await acme.asAdmin.segments.create({
+      name: 'Retail onboarding',
+      rule: { industries: ['retail'], lifecycleStages: ['ONBOARDING', 'Adoption'] },
+      position: 1,
+    });
     expect(retail.segment.accountCount).toBe(1);
     expect(await segmentOf(acme, ids.Plain as string)).toBe('Retail onboarding');
   });
@@ -148,7 +157,10 @@ describe('segment scoring', () => {
     expect(updated.segment.tiers).toBeNull();
     expect(await health(acme, ids.Big as string, '2026-02')).toMatchObject({ tier: 'at_risk' });
     // A rename changes no account's settings: nothing to recompute.
-    expect((await acme.asAdmin.segments.update({ id: segment.id, name: 'Key accounts' })).recompute).toEqual({ effect: { accountsRescored: 0, tierChanges: 0 }, queued: false });
+    expect((await acme.asAdmin.segments.update({ id: segment.id, name: 'Key accounts' })).recompute).toEqual({
+      effect: { accountsRescored: 0, tierChanges: 0 },
+      queued: false,
+    });
 
     await acme.asAdmin.segments.update({ id: segment.id, tiers: { healthy: 60, atRisk: 40 } });
     const deleted = await acme.asAdmin.segments.delete({ id: segment.id });
@@ -170,7 +182,9 @@ describe('segment scoring', () => {
     expect((await health(acme, ids.Big as string, '2026-03')).overall).toBeCloseTo(SUPPORT_60_OVERALL, 10);
     await acme.asAdmin.sentiment.set({ accountId: ids.Big as string, period: '2026-03', value: 1, comment: 'Escalations all month.' });
     const withSentiment = await health(acme, ids.Big as string, '2026-03');
-    expect(withSentiment).toEqual(await reference(acme, ids.Big as string, '2026-03', settings).then((r) => ({ overall: r.overall, tier: r.tier, categories: r.categories })));
+    expect(withSentiment).toEqual(
+      await reference(acme, ids.Big as string, '2026-03', settings).then((r) => ({ overall: r.overall, tier: r.tier, categories: r.categories })),
+    );
 
     // Leaving the tier: back to the organisation's weights.
     await acme.asAdmin.accounts.update({ id: small, tier: null });
@@ -209,11 +223,19 @@ describe('segments API', () => {
 
   it('refuses duplicate names, bad weights, bad tiers, bad revenue bands and more than MAX_SEGMENTS segments', async () => {
     const { segment } = await acme.asAdmin.segments.create({ name: 'Enterprise', rule: {} });
-    await expectTrpcError(acme.asAdmin.segments.create({ name: ' enterprise ', rule: {} }), 'CONFLICT', 'A segment named "enterprise" already exists; choose another name.');
+    await expectTrpcError(
+      acme.asAdmin.segments.create({ name: ' enterprise ', rule: {} }),
+      'CONFLICT',
+      'A segment named "enterprise" already exists; choose another name.',
+    );
     const other = await acme.asAdmin.segments.create({ name: 'Other', rule: {} });
     await expectTrpcError(acme.asAdmin.segments.update({ id: other.segment.id, name: 'ENTERPRISE' }), 'CONFLICT');
     await expectTrpcError(acme.asAdmin.segments.create({ name: 'X', rule: {}, categoryWeights: { Vibes: 10 } }), 'BAD_REQUEST', /"Vibes" is not a category/);
-    await expectTrpcError(acme.asAdmin.segments.create({ name: 'X', rule: {}, categoryWeights: { Support: 0, 'Product Usage': 0 } }), 'BAD_REQUEST', 'Give at least one category a weight above 0.');
+    await expectTrpcError(
+      acme.asAdmin.segments.create({ name: 'X', rule: {}, categoryWeights: { Support: 0, 'Product Usage': 0 } }),
+      'BAD_REQUEST',
+      'Give at least one category a weight above 0.',
+    );
     await expectTrpcError(acme.asAdmin.segments.create({ name: 'X', rule: {}, categoryWeights: { Support: -1 } }), 'BAD_REQUEST');
     await expectTrpcError(
       acme.asAdmin.segments.create({ name: 'X', rule: {}, tiers: { healthy: 50, atRisk: 50 } }),
