@@ -30,6 +30,7 @@ interface BIds {
   webhookId: string;
   deliveryId: string;
   viewId: string;
+  segmentId: string;
 }
 
 const NO_IDS = 'takes no tenant data ids; the session decides what it touches (covered by auth and upload tests)';
@@ -130,6 +131,11 @@ const cases: Record<string, Case> = {
   'views.delete': { kind: 'id', input: (b) => ({ id: b.viewId }) },
   'views.exportCsv': { kind: 'scoped', input: () => ({ state: { columns: ['owner', 'revenue'] } }) },
   'recompute.status': { kind: 'scoped', input: () => undefined },
+  'segments.list': { kind: 'scoped', input: () => undefined },
+  'segments.fieldValues': { kind: 'scoped', input: () => undefined },
+  'segments.create': { kind: 'scoped', input: () => ({ name: 'Acme segment', rule: {} }) },
+  'segments.update': { kind: 'id', input: (b) => ({ id: b.segmentId, name: 'Hijacked', categoryWeights: { Support: 1 } }) },
+  'segments.delete': { kind: 'id', input: (b) => ({ id: b.segmentId }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
@@ -192,6 +198,8 @@ beforeAll(async () => {
   );
   await data(bClient.mutation('sentiment.set', { accountId: account.id, period: '2026-03', value: 'red', comment: 'Beta sentiment comment' }));
   const view = await data(bClient.mutation<{ id: string }>('views.save', { name: 'Beta view', shared: true, state: { columns: ['owner'] } }));
+  await data(bClient.mutation('accounts.update', { id: account.id, region: 'Beta Region' }));
+  const segment = await data(bClient.mutation<{ segment: { id: string } }>('segments.create', { name: 'Beta segment', rule: { regions: ['beta region'] } }));
   b = {
     tenantId: me.tenant.id,
     adminId: me.id,
@@ -208,6 +216,7 @@ beforeAll(async () => {
     webhookId: webhook.id,
     deliveryId: (deliveries.items[0] as { id: string }).id,
     viewId: view.id,
+    segmentId: segment.segment.id,
   };
   // A recompute job of B's in progress (written as the owner, as a worker would): A must not see it.
   const { rows: runs } = await sql<{ id: string }>`
@@ -237,6 +246,9 @@ beforeAll(async () => {
     'Beta sentiment comment',
     b.viewId,
     'Beta view',
+    b.segmentId,
+    'Beta segment',
+    'Beta Region',
   ];
   a = await registerTenant(app.url, 'Acme', 'ada@acme.test');
   a.extraHeaders = { 'x-customer-id': b.tenantId, 'x-tenant-id': b.tenantId, 'x-user-id': b.adminId };

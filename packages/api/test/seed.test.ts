@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@pulse/db/testing';
 import { users, type PublicUser } from '@pulse/db';
 import { DEMO_PASSWORD, demoLogins, seedDemoData, type LoadedDemoTenant } from '../src/demo/seed.js';
+import { demoSegments } from '../src/demo/segments.js';
 import { currentPeriod } from '../src/domain/uploads.js';
 import { registerTenant } from '../src/domain/tenants.js';
 import { BCRYPT_COST, callerFor, type Caller } from './harness.js';
@@ -90,6 +91,16 @@ describe('seedDemoData', () => {
     // The 59 readings of its workbook, and the manager sentiment demo/memory.ts sets (it is in the member's book).
     expect(trend.at(-1)).toMatchObject({ period: currentPeriod(), readingCount: 59 + 1 });
     expect(trend.every((h) => h.overall !== null)).toBe(true);
+  });
+
+  it('gives Northwind segments that score its accounts (demo/segments.ts)', async () => {
+    const { items } = await northwind().segments.list();
+    expect(items.map((s) => s.name)).toEqual(demoSegments.map((s) => s.name));
+    expect(items.every((s) => s.accountCount > 0)).toBe(true);
+    const techCorp = (await allAccounts(northwind())).find((a) => a.name === 'TechCorp Solutions');
+    const explained = await northwind().health.explain({ accountId: techCorp?.id as string });
+    expect(explained.segment?.name).toBe('Enterprise');
+    expect(explained.weights).toEqual(demoSegments[0]?.categoryWeights);
   });
 
   it('gives the portfolio summary drops and accounts needing attention', async () => {

@@ -13,6 +13,7 @@ import { generatedReadings, lastPeriods, pick, seededRandom, toCsv, trendOf, tre
 import { seedWorkload } from './workload.js';
 import { seedMemory } from './memory.js';
 import { seedOutcomes } from './outcomes.js';
+import { seedSegments } from './segments.js';
 
 export const DEMO_PASSWORD = 'pulse-demo-2026';
 
@@ -132,6 +133,7 @@ async function seedNorthwind(db: Db, actor: Actor, bcryptCost: number): Promise<
   const profiles = await withTenant(db, actor.tenantId, (tx) => importProfiles(tx, actor, fs.readFileSync(`${SAMPLES}customer-profile.xlsx`)));
   if (profiles.status !== 'accepted') throw new Error(`The demo profile workbook was rejected: ${JSON.stringify(profiles.problems)}`);
   const accountNames = await withTenant(db, actor.tenantId, (tx) => createAccounts(tx, actor, NORTHWIND_ACCOUNTS, random));
+  await withTenant(db, actor.tenantId, (tx) => seedSegments(tx, actor));
 
   const period = currentPeriod();
   const workbooks = await Promise.all(

@@ -53,9 +53,7 @@ export function normaliseRule(rule: SegmentRule): SegmentRule {
   const out: SegmentRule = {};
   for (const field of textFields) {
     const seen = new Set<string>();
-    const values = (rule[field] ?? [])
-      .map((v) => v.trim())
-      .filter((v) => v !== '' && !seen.has(v.toLowerCase()) && seen.add(v.toLowerCase()));
+    const values = (rule[field] ?? []).map((v) => v.trim()).filter((v) => v !== '' && !seen.has(v.toLowerCase()) && seen.add(v.toLowerCase()));
     if (values.length > 0) out[field] = values;
   }
   const min = rule.revenue?.min ?? null;
@@ -84,7 +82,8 @@ function checkedWeights(weights: Record<string, number>, known: readonly string[
     const name = byKey.get(kpiKey(category));
     if (!name) problems.push({ field: `categoryWeights.${category}`, message: `"${category}" is not a category (known: ${known.join(', ')}).` });
     else if (name in out) problems.push({ field: `categoryWeights.${category}`, message: `The category "${name}" is given twice.` });
-    else if (!Number.isFinite(weight) || weight < 0) problems.push({ field: `categoryWeights.${category}`, message: `The weight of ${name} (${weight}) must be a number of 0 or more.` });
+    else if (!Number.isFinite(weight) || weight < 0)
+      problems.push({ field: `categoryWeights.${category}`, message: `The weight of ${name} (${weight}) must be a number of 0 or more.` });
     else out[name] = weight;
   }
   if (problems.length === 0 && !Object.values(out).some((w) => w > 0)) {
@@ -101,7 +100,8 @@ function tierProblems(tiers: Tiers): { field: string; message: string }[] {
     ['atRisk', 'at-risk'],
   ] as const) {
     const value = tiers[field];
-    if (!Number.isFinite(value) || value < 0 || value > 100) problems.push({ field: `tiers.${field}`, message: `The ${label} threshold (${value}) must be from 0 to 100.` });
+    if (!Number.isFinite(value) || value < 0 || value > 100)
+      problems.push({ field: `tiers.${field}`, message: `The ${label} threshold (${value}) must be from 0 to 100.` });
   }
   if (problems.length === 0 && !(tiers.healthy > tiers.atRisk)) {
     problems.push({ field: 'tiers', message: `The healthy threshold (${tiers.healthy}) must be above the at-risk threshold (${tiers.atRisk}).` });
@@ -197,7 +197,13 @@ export async function createSegment(
   if (input.position !== undefined) {
     await segments.setSegmentPositions(db, actor.tenantId, reordered([...existing.map((s) => s.id), id], id, input.position));
   }
-  await recordActivity(db, { ...actor, action: 'segment.create', resourceType: 'segment', resourceId: id, after: { ...next, position: input.position ?? next.position } });
+  await recordActivity(db, {
+    ...actor,
+    action: 'segment.create',
+    resourceType: 'segment',
+    resourceId: id,
+    after: { ...next, position: input.position ?? next.position },
+  });
   const recompute = await placeAndRecompute(db, actor, [], weightedKeys(settings, [...existing, next]), jobThreshold);
   return { segment: await getSegment(db, actor.tenantId, id), recompute };
 }
@@ -227,7 +233,15 @@ export async function updateSegment(
     throw isUniqueViolation(error) ? nameTaken(next.name) : error;
   });
   if (change.position !== undefined) {
-    await segments.setSegmentPositions(db, actor.tenantId, reordered(existing.map((s) => s.id), before.id, change.position));
+    await segments.setSegmentPositions(
+      db,
+      actor.tenantId,
+      reordered(
+        existing.map((s) => s.id),
+        before.id,
+        change.position,
+      ),
+    );
   }
   const previous = { name: before.name, position: before.position, rule: before.rule, categoryWeights: before.categoryWeights, tiers: before.tiers };
   await recordActivity(db, { ...actor, action: 'segment.update', resourceType: 'segment', resourceId: before.id, before: previous, after: change });

@@ -35,5 +35,7 @@ export const segmentsRouter = router({
     .input(z.strictObject({ id: uuid, name: name(100).optional(), rule: rule.optional(), categoryWeights, tiers, position }))
     .mutation(({ ctx, input }) => updateSegment(ctx.db, actorOf(ctx), input, ctx.recomputeJobThreshold)),
 
-  delete: adminProcedure.input(z.strictObject({ id: uuid })).mutation(({ ctx, input }) => deleteSegment(ctx.db, actorOf(ctx), input.id, ctx.recomputeJobThreshold)),
+  delete: adminProcedure
+    .input(z.strictObject({ id: uuid }))
+    .mutation(({ ctx, input }) => deleteSegment(ctx.db, actorOf(ctx), input.id, ctx.recomputeJobThreshold)),
 });
