@@ -73,11 +73,19 @@ describe('segments, views, triggers and the churn report', () => {
     await page.getByRole('button', { name: 'Edit the trigger Renewal is within 90 days' }).waitFor();
   });
 
-  it('creates segments with their own weights or thresholds: account counts, the recompute outcome, the order, and the segment named in an account’s explanation', async () => {
+  it('creates a segment with its own Support weight and moves it first: account counts, the recompute outcome, and the segment named in an account’s explanation', async () => {
     const { page } = admin;
     const name = 'Enterprise support-first';
     await page.goto('/segments');
-    await page.getByRole('heading', { name: 'Segments', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: 'Segments, first match first' });
+    const rowOf = (segment: string) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: segment, exact: true }) });
+    const accountsOf = async (segment: string) => Number(await rowOf(segment).getByRole('cell').nth(4).textContent());
+    // The demo's segments (packages/api/src/demo/segments.ts), in matching order.
+    await rowOf('Enterprise').waitFor();
+    expect(await table.getByRole('rowheader').allTextContents()).toEqual(['Enterprise', 'Onboarding', 'Small business']);
+    const enterpriseBefore = await accountsOf('Enterprise');
+    expect(enterpriseBefore).toBeGreaterThan(0);
+
     await page.getByRole('button', { name: 'New segment' }).click();
     const dialog = page.getByRole('dialog', { name: 'New segment' });
     await dialog.getByLabel('Name', { exact: true }).fill(name);
@@ -99,35 +107,31 @@ describe('segments, views, triggers and the churn report', () => {
     await dialog.getByRole('button', { name: 'Save segment' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
+    // Last in the order, it takes no account: the demo's Enterprise segment (Enterprise and Strategic) matches them first.
     const outcome = page.getByRole('status').filter({ hasText: /^Saved\./ });
-    await outcome.waitFor();
-    expect(await outcome.textContent()).toMatch(/^Saved\. [\d,]+ accounts? rescored; (no account changed tier\.|[\d,]+ accounts? changed tier\.)$/);
-    const row = page.getByRole('row', { name: new RegExp(name) });
-    await row.waitFor();
-    const cells = row.getByRole('cell');
+    expect(await outcome.textContent()).toBe('Saved. 0 accounts rescored; no account changed tier.');
+    const cells = rowOf(name).getByRole('cell');
+    expect(await cells.nth(0).textContent()).toBe('4');
     expect(await cells.nth(1).textContent()).toBe('Tier Enterprise');
     expect(await cells.nth(2).textContent()).toBe('Business Outcomes 15, Customer Sentiment 20, Product Usage 30, Relationship Strength 15, Support 60');
-    expect(Number(await cells.nth(4).textContent())).toBeGreaterThan(0);
+    expect(await accountsOf(name)).toBe(0);
 
-    // A second segment with its own thresholds, moved above the first: the order is the matching order.
-    const small = 'SMB stricter tiers';
-    await page.getByRole('button', { name: 'New segment' }).click();
-    await dialog.getByLabel('Name', { exact: true }).fill(small);
-    await dialog.getByRole('group', { name: 'Tier' }).getByRole('checkbox', { name: 'SMB', exact: true }).check();
-    await dialog.getByLabel('Healthy from', { exact: true }).fill('80');
-    await dialog.getByLabel('At risk from', { exact: true }).fill('50');
-    await dialog.getByRole('button', { name: 'Save segment' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    await outcome.waitFor();
-    const table = page.getByRole('table', { name: 'Segments, first match first' });
-    await table
-      .getByRole('row', { name: new RegExp(small) })
-      .getByRole('cell', { name: 'Healthy from 80, at risk from 50' })
+    // Moved first, it takes the Enterprise-tier accounts from the demo's Enterprise segment and rescores them.
+    for (const place of ['3', '2', '1']) {
+      await page.getByRole('button', { name: `Move ${name} up` }).click();
+      await cells.nth(0).filter({ hasText: place }).waitFor();
+    }
+    await page
+      .getByRole('button', { name: `Move ${name} up` })
+      .and(page.locator(':disabled'))
       .waitFor();
+    expect(await table.getByRole('rowheader').allTextContents()).toEqual([name, 'Enterprise', 'Onboarding', 'Small business']);
+    const taken = await accountsOf(name);
+    expect(taken).toBeGreaterThan(0);
+    // Every account it took was the Enterprise segment's: Enterprise tier ⊂ Enterprise or Strategic tier.
+    expect(taken + (await accountsOf('Enterprise'))).toBe(enterpriseBefore);
+    await outcome.filter({ hasText: `Saved. ${taken} accounts rescored;` }).waitFor();
     await screenshot(page, 'segments.png');
-    await page.getByRole('button', { name: `Move ${small} up` }).click();
-    await table.getByRole('rowheader').first().filter({ hasText: small }).waitFor();
-    expect(await table.getByRole('rowheader').allTextContents()).toEqual([small, name]);
 
     await page.goto('/accounts');
     const accounts = page.getByRole('table', { name: 'Accounts' });
@@ -138,17 +142,16 @@ describe('segments, views, triggers and the churn report', () => {
     await explanation.getByText(`Weights: segment ${name}.`).waitFor();
     const account = pathOf(page);
 
-    // Deleting the segments gives their accounts back to the organisation's weights (and leaves the demo as it was for other e2e files).
+    // Deleted, its accounts go back to the next segment they match (and the demo is as it was for other e2e files).
     await page.goto('/segments');
-    for (const segment of [name, small]) {
-      await page.getByRole('button', { name: `Delete ${segment}` }).click();
-      const confirm = page.getByRole('dialog', { name: `Delete the segment ${segment}?` });
-      await confirm.getByRole('button', { name: 'Delete segment' }).click();
-      await confirm.waitFor({ state: 'hidden' });
-      await page.getByRole('row', { name: new RegExp(segment) }).waitFor({ state: 'detached' });
-    }
+    await page.getByRole('button', { name: `Delete ${name}` }).click();
+    const confirm = page.getByRole('dialog', { name: `Delete the segment ${name}?` });
+    await confirm.getByText(`Its ${taken} accounts will use the next segment they match`).waitFor();
+    await confirm.getByRole('button', { name: 'Delete segment' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await rowOf(name).waitFor({ state: 'detached' });
     await page.goto(account);
-    await explanation.getByText('Weights: organisation defaults.').waitFor();
+    await explanation.getByText('Weights: segment Enterprise.').waitFor();
   });
 
   it('opens the churn report with its chart and table on the demo outcomes', async () => {
