@@ -80,7 +80,13 @@ describe('parseDraft', () => {
 
 type Input = Record<string, unknown>;
 
-function renderSegments(role: 'admin' | 'member', answers: { create?: (input: Input) => unknown; update?: (input: Input) => unknown } = {}) {
+interface Answers {
+  create?: (input: Input) => unknown;
+  update?: (input: Input) => unknown;
+  recomputeStatus?: () => unknown;
+}
+
+function renderSegments(role: 'admin' | 'member', answers: Answers = {}) {
   const calls: { procedure: string; input: Input }[] = [];
   const record = (procedure: string, answer: (input: Input) => unknown) =>
     t.procedure
@@ -93,7 +99,7 @@ function renderSegments(role: 'admin' | 'member', answers: { create?: (input: In
   fakeApi({
     status: () => signedIn({ role }),
     routers: {
-      recompute: t.router({ status: t.procedure.query(() => ({ current: null, last: null })) }),
+      recompute: t.router({ status: t.procedure.query(answers.recomputeStatus ?? (() => ({ current: null, last: null }))) }),
       ranges: t.router({ settings: t.procedure.query(() => settings) }),
       segments: t.router({
         list: t.procedure.query(() => ({ items: [enterprise, smb] })),
@@ -223,6 +229,27 @@ describe('segments screen', () => {
       { procedure: 'update', input: { id: 's2', position: 1 } },
       { procedure: 'delete', input: { id: 's1' } },
     ]);
+  });
+
+  it("on a large organisation, shows the background job's progress after a move, then its effect", async () => {
+    const run = { id: 'run-1', accountsTotal: 50_000, error: null, requestedAt: new Date(), startedAt: new Date(), finishedAt: null };
+    const answers = [
+      { current: { ...run, status: 'running', accountsDone: 12_500, effect: { accountsRescored: 12_000, tierChanges: 40 } }, last: null },
+      {
+        current: null,
+        last: { ...run, status: 'completed', accountsDone: 50_000, effect: { accountsRescored: 48_000, tierChanges: 150 }, finishedAt: new Date() },
+      },
+    ];
+    renderSegments('admin', {
+      update: () => ({ segment: smb, recompute: { effect: null, queued: true } }),
+      recomputeStatus: () => (answers.length > 1 ? answers.shift() : answers[0]),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Move Small business up' }));
+    // 12,500 of 50,000 accounts done: 25 %.
+    await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Re-scoring' }).getAttribute('aria-valuenow')).toBe('25'));
+    const status = await screen.findByText(/^Saved\. 48,000/);
+    expect(status.textContent).toBe('Saved. 48,000 accounts rescored; 150 accounts changed tier.');
+    expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
   it('is not open to members', async () => {
