@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { useTestDatabase } from '@pulse/db/testing';
 import { defaultSettings, rollupHealth, scoreReading, scoreValue, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
-import { scoreValueSql } from '../src/domain/recompute.js';
+import { healthRecompute } from '@pulse/db';
 import { RECOMPUTE_QUEUE, runRecomputeJob } from '../src/domain/recompute-jobs.js';
 import { loadScoringContext } from '../src/domain/scoring-context.js';
 import { startQueue } from '../src/queue.js';
@@ -56,7 +56,7 @@ describe('scoreValueSql', () => {
     }
     const { rows } = await sql<{ band: string; score: number }>`
       SELECT ${
-        scoreValueSql(sql`t.v`, {
+        healthRecompute.scoreValueSql(sql`t.v`, {
           higherIsBetter: sql`t.higher`,
           scaleMin: sql`t.lo`,
           riskThreshold: sql`t.risk`,
@@ -65,7 +65,7 @@ describe('scoreValueSql', () => {
         }).band
       } AS band,
       ${
-        scoreValueSql(sql`t.v`, {
+        healthRecompute.scoreValueSql(sql`t.v`, {
           higherIsBetter: sql`t.higher`,
           scaleMin: sql`t.lo`,
           riskThreshold: sql`t.risk`,

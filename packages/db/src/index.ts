@@ -25,3 +25,6 @@ export * as tasks from './repos/tasks.js';
 export type { EmailPreferences } from './repos/notifications.js';
 export * as segments from './repos/segments.js';
 export type { SegmentRow, SegmentMove } from './repos/segments.js';
+export * as scoringSettings from './repos/scoring-settings.js';
+export * as healthStore from './repos/account-health.js';
+export * as healthRecompute from './repos/health-recompute.js';

@@ -1,21 +1,11 @@
-import { sql, type Selectable } from 'kysely';
 import { rollupHealth } from '@pulse/scoring';
-import { segments, type AccountHealthTable, type CategoryScore, type Db, type HealthTier } from '@pulse/db';
+import { healthStore, segments, type CategoryScore, type Db, type HealthTier } from '@pulse/db';
 import { loadScoringContext, settingsFor, type ScoringContext } from './scoring-context.js';
 import { refreshLatestHealth } from './recompute.js';
 import { getAccount } from './accounts.js';
 import { notFound } from '../errors.js';
 
-export interface AccountPeriod {
-  accountId: string;
-  period: string;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+export type AccountPeriod = healthStore.AccountPeriod;
 
 /**
  * Recomputes and stores the health of the given account periods: account-level health from
@@ -28,15 +18,7 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
   if (targets.length === 0) return;
   const accountIds = [...new Set(targets.map((t) => t.accountId))];
   const segmentOf = await segments.segmentsOfAccounts(db, tenantId, accountIds);
-  const pairs = sql`(SELECT * FROM unnest(${targets.map((t) => t.accountId)}::uuid[], ${targets.map((t) => t.period)}::text[]))`;
-
-  const readings = await db
-    .selectFrom('kpi_readings')
-    .select(['kpi_readings.account_id', 'kpi_readings.product_id', 'kpi_readings.period', 'kpi_readings.category', 'kpi_readings.impact', 'kpi_readings.score'])
-    .where('kpi_readings.tenant_id', '=', tenantId)
-    .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairs}`)
-    .orderBy('kpi_readings.id')
-    .execute();
+  const readings = await healthStore.listReadingsForRollup(db, tenantId, targets);
 
   const groups = new Map<string, { accountId: string; productId: string | null; period: string; rows: typeof readings }>();
   for (const r of readings) {
@@ -49,17 +31,10 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
     group.rows.push(r);
   }
 
-  await db
-    .deleteFrom('account_health')
-    .where('account_health.tenant_id', '=', tenantId)
-    .where(sql<boolean>`(account_health.account_id, account_health.period) IN ${pairs}`)
-    .execute();
-
   const rows = [...groups.values()].map((g) => {
     const segmentId = segmentOf.get(g.accountId) ?? null;
     const rollup = rollupHealth(g.rows, settingsFor(ctx, segmentId));
     return {
-      tenant_id: tenantId,
       account_id: g.accountId,
       product_id: g.productId,
       period: g.period,
@@ -72,7 +47,7 @@ export async function recomputeHealth(db: Db, tenantId: string, ctx: ScoringCont
       segment_id: segmentId !== null && ctx.segments.has(segmentId) ? segmentId : null,
     };
   });
-  for (const part of chunks(rows, 1000)) await db.insertInto('account_health').values(part).execute();
+  await healthStore.replaceHealths(db, tenantId, targets, rows);
   await refreshLatestHealth(db, tenantId, accountIds);
 }
 
@@ -90,25 +65,7 @@ export interface AccountHealth {
   segmentId: string | null;
 }
 
-const healthColumns = [
-  'account_health.account_id',
-  'account_health.period',
-  'account_health.overall',
-  'account_health.tier',
-  'account_health.coverage',
-  'account_health.scored_count',
-  'account_health.reading_count',
-  'account_health.categories',
-  'account_health.computed_at',
-  'account_health.segment_id',
-] as const;
-
-type HealthRow = Pick<
-  Selectable<AccountHealthTable>,
-  'account_id' | 'period' | 'overall' | 'tier' | 'coverage' | 'scored_count' | 'reading_count' | 'categories' | 'computed_at' | 'segment_id'
->;
-
-function toHealth(r: HealthRow): AccountHealth {
+function toHealth(r: healthStore.HealthRow): AccountHealth {
   return {
     accountId: r.account_id,
     period: r.period,
@@ -126,29 +83,14 @@ function toHealth(r: HealthRow): AccountHealth {
 /** Stored health of an account for a period (default: its latest period); null when it has none. */
 export async function accountHealth(db: Db, tenantId: string, accountId: string, period?: string | null): Promise<AccountHealth | null> {
   await getAccount(db, tenantId, accountId);
-  let q = db
-    .selectFrom('account_health')
-    .select(healthColumns)
-    .where('account_health.tenant_id', '=', tenantId)
-    .where('account_health.account_id', '=', accountId)
-    .where('account_health.product_id', 'is', null);
-  if (period) q = q.where('account_health.period', '=', period);
-  const row = await q.orderBy('account_health.period', 'desc').limit(1).executeTakeFirst();
+  const row = await healthStore.findAccountHealth(db, tenantId, accountId, period);
   return row ? toHealth(row) : null;
 }
 
 /** Health over the last N periods that have data, oldest first. */
 export async function healthTrend(db: Db, tenantId: string, accountId: string, periods: number): Promise<AccountHealth[]> {
   await getAccount(db, tenantId, accountId);
-  const rows = await db
-    .selectFrom('account_health')
-    .select(healthColumns)
-    .where('account_health.tenant_id', '=', tenantId)
-    .where('account_health.account_id', '=', accountId)
-    .where('account_health.product_id', 'is', null)
-    .orderBy('account_health.period', 'desc')
-    .limit(periods)
-    .execute();
+  const rows = await healthStore.listNewestHealths(db, tenantId, accountId, periods);
   return rows.reverse().map(toHealth);
 }
 
@@ -168,20 +110,10 @@ export async function productHealth(
   period?: string | null,
 ): Promise<{ period: string | null; products: ProductHealth[] }> {
   await getAccount(db, tenantId, accountId);
-  const productRows = () =>
-    db
-      .selectFrom('account_health')
-      .innerJoin('products', (j) => j.onRef('products.tenant_id', '=', 'account_health.tenant_id').onRef('products.id', '=', 'account_health.product_id'))
-      .where('account_health.tenant_id', '=', tenantId)
-      .where('account_health.account_id', '=', accountId);
-  const latest = period ? { period } : await productRows().select('account_health.period').orderBy('account_health.period', 'desc').limit(1).executeTakeFirst();
-  if (!latest) return { period: null, products: [] };
-  const rows = await productRows()
-    .select([...healthColumns, 'products.id as product_id', 'products.name as product_name'])
-    .where('account_health.period', '=', latest.period)
-    .orderBy('products.name_key')
-    .execute();
-  return { period: latest.period, products: rows.map((r) => ({ ...toHealth(r), productId: r.product_id, product: r.product_name })) };
+  const latest = period ?? (await healthStore.latestProductPeriod(db, tenantId, accountId));
+  if (latest === null) return { period: null, products: [] };
+  const rows = await healthStore.listProductHealths(db, tenantId, accountId, latest);
+  return { period: latest, products: rows.map((r) => ({ ...toHealth(r), productId: r.product_id, product: r.product_name })) };
 }
 
 export interface AccountTrend {
@@ -197,44 +129,12 @@ export interface AccountTrend {
 export async function healthTrends(db: Db, tenantId: string, accountIds: string[], periods: number): Promise<AccountTrend[]> {
   const ids = [...new Set(accountIds)];
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('accounts')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('account_health')
-          .select(healthColumns)
-          .whereRef('account_health.tenant_id', '=', 'accounts.tenant_id')
-          .whereRef('account_health.account_id', '=', 'accounts.id')
-          .where('account_health.product_id', 'is', null)
-          .orderBy('account_health.period', 'desc')
-          .limit(periods)
-          .as('h'),
-      (join) => join.onTrue(),
-    )
-    .select([
-      'accounts.id as id',
-      'h.account_id',
-      'h.period',
-      'h.overall',
-      'h.tier',
-      'h.coverage',
-      'h.scored_count',
-      'h.reading_count',
-      'h.categories',
-      'h.computed_at',
-      'h.segment_id',
-    ])
-    .where('accounts.tenant_id', '=', tenantId)
-    .where('accounts.id', 'in', ids)
-    .orderBy('accounts.id')
-    .orderBy('h.period')
-    .execute();
+  const rows = await healthStore.listHealthTrends(db, tenantId, ids, periods);
   const points = new Map<string, AccountHealth[]>();
   for (const { id, ...row } of rows) {
     const list = points.get(id) ?? [];
     points.set(id, list);
-    if (row.account_id !== null) list.push(toHealth(row as HealthRow));
+    if (row.account_id !== null) list.push(toHealth(row as healthStore.HealthRow));
   }
   if (points.size !== ids.length) throw notFound('Account');
   return ids.map((accountId) => ({ accountId, points: points.get(accountId) ?? [] }));
@@ -284,30 +184,7 @@ export async function explainHealth(db: Db, tenantId: string, accountId: string,
   const ctx = await loadScoringContext(db, tenantId);
   const segment = stored.segmentId === null ? undefined : ctx.segments.get(stored.segmentId);
   const settings = settingsFor(ctx, segment?.id ?? null);
-  const rows = await db
-    .selectFrom('kpi_readings')
-    .leftJoin('products', (j) => j.onRef('products.tenant_id', '=', 'kpi_readings.tenant_id').onRef('products.id', '=', 'kpi_readings.product_id'))
-    .select([
-      'kpi_readings.id',
-      'kpi_readings.kpi_name',
-      'kpi_readings.kpi_key',
-      'kpi_readings.category',
-      'kpi_readings.raw',
-      'kpi_readings.displayed',
-      'kpi_readings.value',
-      'kpi_readings.unit',
-      'kpi_readings.status',
-      'kpi_readings.score',
-      'kpi_readings.impact',
-      'kpi_readings.warning',
-      'products.name as product_name',
-    ])
-    .where('kpi_readings.tenant_id', '=', tenantId)
-    .where('kpi_readings.account_id', '=', accountId)
-    .where('kpi_readings.period', '=', stored.period)
-    .orderBy('kpi_readings.category')
-    .orderBy('kpi_readings.kpi_key')
-    .execute();
+  const rows = await healthStore.listExplainedReadings(db, tenantId, accountId, stored.period);
   return {
     accountId,
     period: stored.period,

@@ -1,5 +1,5 @@
 import { defaultCatalogue, defaultRangeFor, kpiKey, validateRange, validateSettings, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
-import type { Db } from '@pulse/db';
+import { scoringSettings, type Db } from '@pulse/db';
 import { invalid, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -36,26 +36,12 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
   if (problems.length) throw invalid(problems);
   const key = kpiKey(base.kpiName);
   const before = (await listRanges(db, actor.tenantId)).find((r) => r.key === key);
-  const columns = {
-    higher_is_better: next.higherIsBetter,
-    scale_min: next.scaleMin,
-    risk_threshold: next.riskThreshold,
-    healthy_threshold: next.healthyThreshold,
-    scale_max: next.scaleMax,
-    updated_by: actor.userId,
-  };
-  await db
-    .insertInto('reference_ranges')
-    .values({
-      tenant_id: actor.tenantId,
-      kpi_key: key,
-      kpi_name: base.kpiName,
-      category: base.category,
-      unit: base.unit,
-      ...columns,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'kpi_key']).doUpdateSet({ ...columns, updated_at: new Date() }))
-    .execute();
+  await scoringSettings.upsertReferenceRange(
+    db,
+    actor.tenantId,
+    { ...next, kpiKey: key, kpiName: base.kpiName, category: base.category, unit: base.unit },
+    actor.userId,
+  );
   await recordActivity(db, { ...actor, action: 'range.update', resourceType: 'range', resourceId: key, before, after: thresholds });
   const outcome = await recomputeAfterChange(db, actor, { ranges: [next], recombine: null }, await loadTenantSettings(db, actor.tenantId), jobThreshold);
   return { ...next, key, source: 'tenant', default: base, ...outcome };
@@ -63,15 +49,11 @@ export async function updateRange(db: Db, actor: Actor, kpiName: string, thresho
 
 /** Removes the tenant's override of one KPI, or of all KPIs when kpiName is null, then re-scores those KPIs. */
 export async function resetRanges(db: Db, actor: Actor, kpiName: string | null, jobThreshold?: number): Promise<{ reset: number } & RecomputeOutcome> {
-  let q = db.deleteFrom('reference_ranges').where('reference_ranges.tenant_id', '=', actor.tenantId);
-  if (kpiName !== null) {
-    if (!defaultRangeFor(kpiName)) throw notFound('KPI');
-    q = q.where('reference_ranges.kpi_key', '=', kpiKey(kpiName));
-  }
-  const deleted = await q.returning('reference_ranges.kpi_key').execute();
+  if (kpiName !== null && !defaultRangeFor(kpiName)) throw notFound('KPI');
+  const deleted = await scoringSettings.deleteReferenceRanges(db, actor.tenantId, kpiName === null ? null : kpiKey(kpiName));
   const reset = deleted.length;
   await recordActivity(db, { ...actor, action: 'range.reset', resourceType: 'range', resourceId: kpiName ? kpiKey(kpiName) : null, after: { reset } });
-  const defaults = deleted.flatMap((r) => defaultRangeFor(r.kpi_key) ?? []);
+  const defaults = deleted.flatMap((key) => defaultRangeFor(key) ?? []);
   const outcome = await recomputeAfterChange(db, actor, { ranges: defaults, recombine: null }, await loadTenantSettings(db, actor.tenantId), jobThreshold);
   return { reset, ...outcome };
 }
@@ -92,23 +74,7 @@ export async function updateSettings(db: Db, actor: Actor, settings: HealthSetti
   const problems = validateSettings(settings);
   if (problems.length) throw invalid(problems);
   const before = await loadSettings(db, actor.tenantId);
-  await db
-    .insertInto('tenant_settings')
-    .values({
-      tenant_id: actor.tenantId,
-      category_weights: JSON.stringify(settings.categoryWeights),
-      tier_healthy: settings.tiers.healthy,
-      tier_at_risk: settings.tiers.atRisk,
-    })
-    .onConflict((oc) =>
-      oc.column('tenant_id').doUpdateSet({
-        category_weights: JSON.stringify(settings.categoryWeights),
-        tier_healthy: settings.tiers.healthy,
-        tier_at_risk: settings.tiers.atRisk,
-        updated_at: new Date(),
-      }),
-    )
-    .execute();
+  await scoringSettings.upsertTenantSettings(db, actor.tenantId, settings);
   await recordActivity(db, { ...actor, action: 'settings.update', resourceType: 'settings', before, after: settings });
   const recombine = { previousCategoryKeys: Object.keys(before.categoryWeights).map(kpiKey) };
   const outcome = await recomputeAfterChange(db, actor, { ranges: [], recombine }, await loadTenantSettings(db, actor.tenantId), jobThreshold);

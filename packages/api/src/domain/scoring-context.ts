@@ -1,5 +1,5 @@
 import { defaultCatalogue, defaultSettings, isCatalogueUnit, kpiKey, type HealthSettings, type ReferenceRange } from '@pulse/scoring';
-import { segments, type Db } from '@pulse/db';
+import { scoringSettings, segments, type Db } from '@pulse/db';
 
 export type RangeSource = 'tenant' | 'default';
 
@@ -46,40 +46,14 @@ function inCatalogueOrder(weights: Record<string, number>): Record<string, numbe
 }
 
 export async function loadSettings(db: Db, tenantId: string): Promise<HealthSettings> {
-  const row = await db
-    .selectFrom('tenant_settings')
-    .select(['tenant_settings.category_weights', 'tenant_settings.tier_healthy', 'tenant_settings.tier_at_risk'])
-    .where('tenant_settings.tenant_id', '=', tenantId)
-    .executeTakeFirst();
+  const row = await scoringSettings.findTenantSettings(db, tenantId);
   if (!row) return defaultSettings;
-  return { categoryWeights: inCatalogueOrder(row.category_weights), tiers: { healthy: row.tier_healthy, atRisk: row.tier_at_risk } };
+  return { categoryWeights: inCatalogueOrder(row.categoryWeights), tiers: row.tiers };
 }
 
 export async function loadTenantRanges(db: Db, tenantId: string): Promise<ReferenceRange[]> {
-  const rows = await db
-    .selectFrom('reference_ranges')
-    .select([
-      'reference_ranges.kpi_name',
-      'reference_ranges.category',
-      'reference_ranges.unit',
-      'reference_ranges.higher_is_better',
-      'reference_ranges.scale_min',
-      'reference_ranges.risk_threshold',
-      'reference_ranges.healthy_threshold',
-      'reference_ranges.scale_max',
-    ])
-    .where('reference_ranges.tenant_id', '=', tenantId)
-    .execute();
-  return rows.map((r) => ({
-    kpiName: r.kpi_name,
-    category: r.category,
-    unit: isCatalogueUnit(r.unit) ? r.unit : 'count',
-    higherIsBetter: r.higher_is_better,
-    scaleMin: r.scale_min,
-    riskThreshold: r.risk_threshold,
-    healthyThreshold: r.healthy_threshold,
-    scaleMax: r.scale_max,
-  }));
+  const rows = await scoringSettings.listReferenceRanges(db, tenantId);
+  return rows.map((r) => ({ ...r, unit: isCatalogueUnit(r.unit) ? r.unit : 'count' }));
 }
 
 /** The organisation's settings and each segment's effective settings. */
