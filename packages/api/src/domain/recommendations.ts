@@ -46,9 +46,10 @@ export interface EvaluationResult {
  */
 export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: AccountScope, now = new Date()): Promise<EvaluationResult> {
   const tenantId = actor.tenantId;
-  const triggers = (await triggerRepo.listEnabledTriggers(db, tenantId)).map(
-    (t) => ({ ...t, ...({ kind: t.kind, params: t.params } as AnyTriggerParams) }) as EvaluatedTrigger,
-  );
+  const triggers: EvaluatedTrigger[] = (await triggerRepo.listEnabledTriggers(db, tenantId)).map((t) => ({
+    ...t,
+    ...({ kind: t.kind, params: t.params } as AnyTriggerParams),
+  }));
   const { accounts, ctx } = await loadEvaluation(db, tenantId, accountIds, triggers, now);
   const evaluation = evaluateTriggers(triggers, accounts, ctx);
 
