@@ -27,3 +27,5 @@ export type { EmailPreferences } from './repos/notifications.js';
 export * as recommendations from './repos/recommendations.js';
 export type { TriggerAccountState, AccountScope } from './repos/recommendations.js';
 export * as triggers from './repos/triggers.js';
+export * as executions from './repos/executions.js';
+export * as webhooks from './repos/webhooks.js';

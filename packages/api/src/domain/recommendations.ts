@@ -151,9 +151,9 @@ export interface RecommendationFilters {
  * already running the playbook, and archived accounts.
  */
 export async function listRecommendations(db: Db, caller: Caller, filters: RecommendationFilters, page: PageRequest): Promise<Page<Recommendation>> {
-  const { owner, playbookKey, accountId } = filters;
+  const { owner, ...rest } = filters;
   const ownerUserId = await resolveBookOwner(db, caller, owner);
-  const result = await repo.listCurrentRecommendations(db, caller.tenantId, { playbookKey, accountId, ownerUserId }, page);
+  const result = await repo.listCurrentRecommendations(db, caller.tenantId, { ...rest, ownerUserId }, page);
   return { items: result.items.map(toRecommendation), nextCursor: result.nextCursor };
 }
 

@@ -32,7 +32,7 @@ export const playbooksRouter = router({
   /** Current recommendations, most urgent first, with the thresholds crossed. */
   recommendations: protectedProcedure
     .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish(), accountId: uuid.nullish(), owner: z.union([z.literal('me'), uuid]).nullish() }))
-    .query(({ ctx, input }) => listRecommendations(ctx.db, callerOf(ctx), input, input)),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listRecommendations(ctx.db, callerOf(ctx), filters, { limit, cursor })),
 
   /** Evaluates every trigger for every account now (uploads evaluate their own accounts). */
   evaluate: protectedProcedure.mutation(({ ctx }) => evaluatePlaybooks(ctx.db, actorOf(ctx), 'all')),
@@ -52,10 +52,7 @@ export const playbooksRouter = router({
         status: z.enum(['active', 'paused', 'completed', 'cancelled']).nullish(),
       }),
     )
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listExecutions(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listExecutions(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   completeStep: protectedProcedure
     .input(z.strictObject({ executionId: uuid, stepId: uuid, note: requiredText(textLimits.stepNote), outcome: optionalText(textLimits.stepOutcome) }))
@@ -86,7 +83,7 @@ export const playbooksRouter = router({
 
   triggers: protectedProcedure
     .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish() }))
-    .query(({ ctx, input }) => listTriggers(ctx.db, ctx.tenant.id, { playbookKey: input.playbookKey }, input)),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listTriggers(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   /** Admins switch a trigger on or off and change its thresholds (params of the trigger's kind). */
   updateTrigger: adminProcedure
