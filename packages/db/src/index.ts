@@ -29,3 +29,5 @@ export type { TriggerAccountState, AccountScope } from './repos/recommendations.
 export * as triggers from './repos/triggers.js';
 export * as executions from './repos/executions.js';
 export * as webhooks from './repos/webhooks.js';
+export * as jobs from './repos/jobs.js';
+export * as throttle from './repos/throttle.js';
