@@ -266,3 +266,21 @@ export async function setExecutionStatus(
     .where('playbook_executions.id', '=', id)
     .execute();
 }
+
+/**
+ * An account's overall health (no product) for an execution's report: the `beforePeriods`
+ * periods before `from`, and every period from `from` to `to`, each oldest first.
+ */
+export async function accountHealthAround(db: Db, tenantId: string, accountId: string, from: string, to: string, beforePeriods: number) {
+  const base = db
+    .selectFrom('account_health')
+    .select(['account_health.period', 'account_health.overall', 'account_health.tier', 'account_health.coverage'])
+    .where('account_health.tenant_id', '=', tenantId)
+    .where('account_health.account_id', '=', accountId)
+    .where('account_health.product_id', 'is', null);
+  const [before, during] = await Promise.all([
+    base.where('account_health.period', '<', from).orderBy('account_health.period', 'desc').limit(beforePeriods).execute(),
+    base.where('account_health.period', '>=', from).where('account_health.period', '<=', to).orderBy('account_health.period').execute(),
+  ]);
+  return { before: before.reverse(), during };
+}
