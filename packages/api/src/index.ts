@@ -20,4 +20,3 @@ export { listAccounts, type AccountFilters } from './domain/accounts.js';
 export { listReadings } from './domain/readings.js';
 export { portfolioSummary } from './domain/portfolio.js';
 export { importUpload } from './domain/uploads.js';
-export { bulkInsert, type BulkColumn } from './domain/bulk.js';

@@ -181,6 +181,20 @@ describe('trigger preview', () => {
     expect(evaluation.fired.find((f) => f.triggerId === renewal.id)?.accounts).toBe(1);
   });
 
+  it('previews, for every default trigger on the sample workbooks, exactly as many accounts as the evaluation fires for', async () => {
+    await uploadSamples(acme.asMember);
+    await acme.asAdmin.accounts.create({ name: 'Renews soon', renewalDate: daysFromNow(20) });
+    const evaluation = await acme.asAdmin.playbooks.evaluate();
+    const { items: triggers } = await acme.asAdmin.playbooks.triggers({ limit: 100 });
+    expect(triggers).toHaveLength(10);
+    const previewed = await Promise.all(triggers.map(async (t) => [t.description, (await acme.asAdmin.playbooks.previewTrigger({ id: t.id })).accounts]));
+    const fired = triggers.map((t) => [t.description, evaluation.fired.find((f) => f.triggerId === t.id)?.accounts ?? 0]);
+    expect(previewed).toEqual(fired);
+    // The comparison means something: several kinds fire on this data, and some triggers do not.
+    expect(fired.filter(([, n]) => n !== 0).length).toBeGreaterThan(2);
+    expect(fired.some(([, n]) => n === 0)).toBe(true);
+  });
+
   it('refuses members, other tenants’ triggers and thresholds of another kind', async () => {
     const renewal = await triggerOf(acme.asAdmin, 'Renewal is within 90 days');
     await expectTrpcError(acme.asMember.playbooks.previewTrigger({ id: renewal.id }), 'FORBIDDEN');

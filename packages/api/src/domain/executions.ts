@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { paginate, type Db, type ExecutionStatus, type Page, type PageRequest, type StepStatus } from '@pulse/db';
+import { executions as repo, type Db, type ExecutionStatus, type Page, type PageRequest } from '@pulse/db';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { getAccount, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -40,24 +39,9 @@ export interface ExecutionSummary {
   progress: Progress;
 }
 
-export interface ExecutionStep {
-  id: string;
-  position: number;
-  title: string;
-  guidance: string;
-  status: StepStatus;
-  note: string | null;
-  outcome: string | null;
-  completedBy: { id: string; name: string } | null;
-  completedAt: Date | null;
-}
+export type ExecutionStep = repo.ExecutionStepRow & { guidance: string };
 
-export interface AuditEntry {
-  at: Date;
-  user: { id: string; name: string } | null;
-  action: string;
-  details: unknown;
-}
+export type AuditEntry = repo.AuditRow;
 
 /** What can be done to an execution now: one of the transitions, or working its open steps. */
 export type ExecutionAction = Transition | 'resolveSteps';
@@ -71,51 +55,7 @@ export interface Execution extends ExecutionSummary {
   audit: AuditEntry[];
 }
 
-function executionsQuery(db: Db, tenantId: string) {
-  return db
-    .selectFrom('playbook_executions')
-    .innerJoin('accounts', (j) =>
-      j.onRef('accounts.tenant_id', '=', 'playbook_executions.tenant_id').onRef('accounts.id', '=', 'playbook_executions.account_id'),
-    )
-    .innerJoin('users', (j) => j.onRef('users.tenant_id', '=', 'playbook_executions.tenant_id').onRef('users.id', '=', 'playbook_executions.started_by'))
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('playbook_execution_steps')
-          .select([
-            sql<number>`count(*)`.as('total'),
-            sql<number>`count(*) FILTER (WHERE playbook_execution_steps.status = 'done')`.as('done'),
-            sql<number>`count(*) FILTER (WHERE playbook_execution_steps.status = 'skipped')`.as('skipped'),
-          ])
-          .whereRef('playbook_execution_steps.tenant_id', '=', 'playbook_executions.tenant_id')
-          .whereRef('playbook_execution_steps.execution_id', '=', 'playbook_executions.id')
-          .as('progress'),
-      (j) => j.onTrue(),
-    )
-    .select([
-      'playbook_executions.id',
-      'playbook_executions.playbook_key',
-      'playbook_executions.status',
-      'playbook_executions.recommendation_id',
-      'playbook_executions.started_at',
-      'playbook_executions.ended_at',
-      'playbook_executions.health_at_start',
-      'playbook_executions.closing_note',
-      'accounts.id as account_id',
-      'accounts.name as account_name',
-      'accounts.health_overall',
-      'users.id as started_by_id',
-      'users.name as started_by_name',
-      'progress.total',
-      'progress.done',
-      'progress.skipped',
-    ])
-    .where('playbook_executions.tenant_id', '=', tenantId);
-}
-
-type ExecutionRow = Awaited<ReturnType<ReturnType<typeof executionsQuery>['executeTakeFirstOrThrow']>>;
-
-function toSummary(r: ExecutionRow): ExecutionSummary {
+function toSummary(r: repo.ExecutionRow): ExecutionSummary {
   const playbook = playbookFor(r.playbook_key);
   const total = Number(r.total ?? 0);
   const done = Number(r.done ?? 0);
@@ -135,88 +75,22 @@ function toSummary(r: ExecutionRow): ExecutionSummary {
   };
 }
 
-export interface ExecutionFilters {
-  accountId?: string | null | undefined;
-  playbookKey?: PlaybookKey | null | undefined;
-  status?: ExecutionStatus | null | undefined;
-}
-
 /** Executions, newest first. */
-export async function listExecutions(db: Db, tenantId: string, filters: ExecutionFilters, page: PageRequest): Promise<Page<ExecutionSummary>> {
-  let q = executionsQuery(db, tenantId);
-  if (filters.accountId) q = q.where('playbook_executions.account_id', '=', filters.accountId);
-  if (filters.playbookKey) q = q.where('playbook_executions.playbook_key', '=', filters.playbookKey);
-  if (filters.status) q = q.where('playbook_executions.status', '=', filters.status);
-  const result = await paginate(
-    q,
-    [
-      { column: sql.ref('playbook_executions.started_at'), value: (r) => r.started_at.toISOString(), direction: 'desc' },
-      { column: sql.ref('playbook_executions.id'), value: (r) => r.id, direction: 'desc' },
-    ],
-    page,
-  );
+export async function listExecutions(db: Db, tenantId: string, filters: repo.ExecutionFilters, page: PageRequest): Promise<Page<ExecutionSummary>> {
+  const result = await repo.listExecutionRows(db, tenantId, filters, page);
   return { items: result.items.map(toSummary), nextCursor: result.nextCursor };
 }
 
 async function loadSteps(db: Db, tenantId: string, executionId: string, playbookKey: string): Promise<ExecutionStep[]> {
   const guidance = playbookFor(playbookKey).steps;
-  const rows = await db
-    .selectFrom('playbook_execution_steps')
-    .leftJoin('users', (j) =>
-      j.onRef('users.tenant_id', '=', 'playbook_execution_steps.tenant_id').onRef('users.id', '=', 'playbook_execution_steps.completed_by'),
-    )
-    .select([
-      'playbook_execution_steps.id',
-      'playbook_execution_steps.position',
-      'playbook_execution_steps.title',
-      'playbook_execution_steps.status',
-      'playbook_execution_steps.note',
-      'playbook_execution_steps.outcome',
-      'playbook_execution_steps.completed_at',
-      'users.id as user_id',
-      'users.name as user_name',
-    ])
-    .where('playbook_execution_steps.tenant_id', '=', tenantId)
-    .where('playbook_execution_steps.execution_id', '=', executionId)
-    .orderBy('playbook_execution_steps.position')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    position: r.position,
-    title: r.title,
-    guidance: guidance[r.position - 1]?.guidance ?? '',
-    status: r.status,
-    note: r.note,
-    outcome: r.outcome,
-    completedBy: r.user_id && r.user_name ? { id: r.user_id, name: r.user_name } : null,
-    completedAt: r.completed_at,
-  }));
-}
-
-/** The execution's audit trail: every activity-log entry about it, oldest first. */
-async function loadAudit(db: Db, tenantId: string, executionId: string): Promise<AuditEntry[]> {
-  const rows = await db
-    .selectFrom('activity_log')
-    .leftJoin('users', (j) => j.onRef('users.tenant_id', '=', 'activity_log.tenant_id').onRef('users.id', '=', 'activity_log.user_id'))
-    .select(['activity_log.created_at', 'activity_log.action', 'activity_log.after', 'users.id as user_id', 'users.name as user_name'])
-    .where('activity_log.tenant_id', '=', tenantId)
-    .where('activity_log.resource_type', '=', RESOURCE)
-    .where('activity_log.resource_id', '=', executionId)
-    .orderBy('activity_log.created_at')
-    .orderBy('activity_log.seq')
-    .execute();
-  return rows.map((r) => ({
-    at: r.created_at,
-    user: r.user_id && r.user_name ? { id: r.user_id, name: r.user_name } : null,
-    action: r.action,
-    details: r.after,
-  }));
+  const rows = await repo.listExecutionSteps(db, tenantId, executionId);
+  return rows.map((r) => ({ ...r, guidance: guidance[r.position - 1]?.guidance ?? '' }));
 }
 
 export async function getExecution(db: Db, tenantId: string, id: string): Promise<Execution> {
-  const row = await executionsQuery(db, tenantId).where('playbook_executions.id', '=', id).executeTakeFirst();
+  const row = await repo.findExecution(db, tenantId, id);
   if (!row) throw notFound('Playbook execution');
-  const [steps, audit] = await Promise.all([loadSteps(db, tenantId, id, row.playbook_key), loadAudit(db, tenantId, id)]);
+  const [steps, audit] = await Promise.all([loadSteps(db, tenantId, id, row.playbook_key), repo.listResourceAudit(db, tenantId, RESOURCE, id)]);
   const summary = toSummary(row);
   return {
     ...summary,
@@ -246,28 +120,16 @@ export async function startExecution(db: Db, actor: Actor, input: StartInput): P
       });
     }
   }
-  const started = await db
-    .insertInto('playbook_executions')
-    .values({
-      tenant_id: actor.tenantId,
-      account_id: account.id,
-      playbook_key: playbook.key,
-      status: 'active',
-      recommendation_id: input.recommendationId ?? null,
-      started_by: actor.userId as string,
-      health_at_start: account.health.overall,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'account_id', 'playbook_key']).where('status', 'in', ['active', 'paused']).doNothing())
-    .returning('playbook_executions.id')
-    .executeTakeFirst();
+  const started = await repo.insertExecution(db, actor.tenantId, {
+    accountId: account.id,
+    playbookKey: playbook.key,
+    recommendationId: input.recommendationId ?? null,
+    startedBy: actor.userId as string,
+    healthAtStart: account.health.overall,
+    steps: playbook.steps.map((s) => s.title),
+  });
   if (!started) throw conflict(`${account.name} is already running the ${playbook.name} playbook; finish or cancel it first.`);
-  const steps = await db
-    .insertInto('playbook_execution_steps')
-    .values(
-      playbook.steps.map((s, i) => ({ tenant_id: actor.tenantId, execution_id: started.id, position: i + 1, title: s.title, status: 'pending' as const })),
-    )
-    .returning(['playbook_execution_steps.id', 'playbook_execution_steps.position', 'playbook_execution_steps.title'])
-    .execute();
+  const { steps } = started;
   await recordActivity(db, {
     ...actor,
     action: 'playbook.start',
@@ -294,13 +156,7 @@ export async function startExecution(db: Db, actor: Actor, input: StartInput): P
 
 /** Reads and locks the execution row for a change; NOT_FOUND for other tenants' ids. */
 async function lockExecution(db: Db, tenantId: string, id: string) {
-  const row = await db
-    .selectFrom('playbook_executions')
-    .select(['playbook_executions.id', 'playbook_executions.status'])
-    .where('playbook_executions.tenant_id', '=', tenantId)
-    .where('playbook_executions.id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await repo.lockExecution(db, tenantId, id);
   if (!row) throw notFound('Playbook execution');
   return row;
 }
@@ -318,22 +174,11 @@ async function resolveStep(
   change: { status: 'done' | 'skipped'; note: string; outcome: string | null },
 ): Promise<Execution> {
   const execution = await lockExecution(db, actor.tenantId, executionId);
-  const step = await db
-    .selectFrom('playbook_execution_steps')
-    .select(['playbook_execution_steps.position', 'playbook_execution_steps.title', 'playbook_execution_steps.status'])
-    .where('playbook_execution_steps.tenant_id', '=', actor.tenantId)
-    .where('playbook_execution_steps.execution_id', '=', executionId)
-    .where('playbook_execution_steps.id', '=', stepId)
-    .executeTakeFirst();
+  const step = await repo.findExecutionStep(db, actor.tenantId, executionId, stepId);
   if (!step) throw notFound('Step');
   assertActive(execution.status);
   if (step.status !== 'pending') throw conflict(`Step ${step.position} is already ${step.status}.`);
-  await db
-    .updateTable('playbook_execution_steps')
-    .set({ status: change.status, note: change.note, outcome: change.outcome, completed_by: actor.userId, completed_at: new Date() })
-    .where('playbook_execution_steps.tenant_id', '=', actor.tenantId)
-    .where('playbook_execution_steps.id', '=', stepId)
-    .execute();
+  await repo.resolveExecutionStep(db, actor.tenantId, stepId, { ...change, completedBy: actor.userId, completedAt: new Date() });
   await recordActivity(db, {
     ...actor,
     action: change.status === 'done' ? 'playbook.step_complete' : 'playbook.step_skip',
@@ -380,23 +225,11 @@ export async function transitionExecution(db: Db, actor: Actor, id: string, tran
     throw conflict(`This playbook is ${execution.status} and cannot be ${verb}${hint}.`);
   }
   if (transition === 'complete') {
-    const open = await db
-      .selectFrom('playbook_execution_steps')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('playbook_execution_steps.tenant_id', '=', actor.tenantId)
-      .where('playbook_execution_steps.execution_id', '=', id)
-      .where('playbook_execution_steps.status', '=', 'pending')
-      .executeTakeFirstOrThrow();
-    const pending = Number(open.n);
+    const pending = await repo.countPendingSteps(db, actor.tenantId, id);
     if (pending > 0) throw conflict(`${pending} step${pending === 1 ? ' is' : 's are'} still open; complete or skip ${pending === 1 ? 'it' : 'them'} first.`);
   }
   const ends = to === 'completed' || to === 'cancelled';
-  await db
-    .updateTable('playbook_executions')
-    .set({ status: to, ...(ends ? { ended_at: new Date(), closing_note: note } : {}) })
-    .where('playbook_executions.tenant_id', '=', actor.tenantId)
-    .where('playbook_executions.id', '=', id)
-    .execute();
+  await repo.setExecutionStatus(db, actor.tenantId, id, to, ends ? { endedAt: new Date(), closingNote: note } : null);
   await recordActivity(db, {
     ...actor,
     action: `playbook.${transition}`,

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { tasks, withTenant, type Db } from '@pulse/db';
+import { jobs as repo, sessions, tasks, withTenant, type Db } from '@pulse/db';
 import type { SessionPolicy } from '../session-policy.js';
 import { evaluatePlaybooks } from './recommendations.js';
 import { isoDay } from './dates.js';
@@ -16,12 +15,6 @@ export interface ScheduledJob {
   run: (db: Db, now: Date) => Promise<unknown>;
 }
 
-/** Every tenant's id: read through pulse_tenant_ids (SECURITY DEFINER), as pulse_app sees no tenant outside withTenant. */
-export async function tenantIds(db: Db): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`SELECT id FROM pulse_tenant_ids()`.execute(db);
-  return rows.map((r) => r.id);
-}
-
 /**
  * Evaluates every enabled trigger for every account of every tenant as of `now`, so a
  * date-based trigger ("renewal within N days") fires on the day its window opens with no
@@ -29,7 +22,7 @@ export async function tenantIds(db: Db): Promise<string[]> {
  * go on, and the job then fails (and is retried) saying how many failed.
  */
 export async function evaluateAllTenants(db: Db, now: Date): Promise<{ tenants: number; recommendations: number }> {
-  const ids = await tenantIds(db);
+  const ids = await repo.allTenantIds(db);
   let recommendations = 0;
   let failed = 0;
   for (const tenantId of ids) {
@@ -79,14 +72,9 @@ const RUN_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
 /** Deletes sessions past their idle or absolute limit (they are also refused when read) and job runs older than 30 days. */
 export async function sweepExpired(db: Db, policy: SessionPolicy, now: Date): Promise<{ sessions: number }> {
-  const { rows } = await sql<{ deleted: number }>`
-    SELECT pulse_sessions_sweep(${new Date(now.getTime() - policy.idleMs)}, ${new Date(now.getTime() - policy.rememberMeIdleMs)}, ${now}) AS deleted
-  `.execute(db);
-  await db
-    .deleteFrom('job_runs')
-    .where('job_runs.started_at', '<', new Date(now.getTime() - RUN_RETENTION_MS))
-    .execute();
-  return { sessions: rows[0]?.deleted ?? 0 };
+  const deleted = await sessions.sweepSessions(db, new Date(now.getTime() - policy.idleMs), new Date(now.getTime() - policy.rememberMeIdleMs), now);
+  await repo.deleteJobRunsBefore(db, new Date(now.getTime() - RUN_RETENTION_MS));
+  return { sessions: deleted };
 }
 
 /** The jobs Pulse schedules. */
@@ -104,7 +92,7 @@ export function scheduledJobs(policy: SessionPolicy): ScheduledJob[] {
       cron: '0 7 * * *',
       description:
         'Every day at 07:00 UTC: emails each user who wants it a digest of their accounts (tier changes and new recommendations of the last 24 hours, overdue tasks); admins also get accounts without an owner and rejected uploads.',
-      run: async (db, now) => ({ emails: await queueDailyDigests(db, await tenantIds(db), now) }),
+      run: async (db, now) => ({ emails: await queueDailyDigests(db, await repo.allTenantIds(db), now) }),
     },
     {
       name: 'sessions.sweep',
@@ -115,14 +103,7 @@ export function scheduledJobs(policy: SessionPolicy): ScheduledJob[] {
   ];
 }
 
-export interface JobRun {
-  attempt: number;
-  status: 'running' | 'completed' | 'failed';
-  startedAt: Date;
-  finishedAt: Date | null;
-  durationMs: number | null;
-  error: string | null;
-}
+export type JobRun = repo.JobRunRow;
 
 export interface JobStatus {
   name: string;
@@ -138,45 +119,17 @@ const RUNS_SHOWN = 5;
 export async function listJobs(db: Db, jobs: ScheduledJob[]): Promise<{ items: JobStatus[] }> {
   const items: JobStatus[] = [];
   for (const job of jobs) {
-    const rows = await db
-      .selectFrom('job_runs')
-      .select(['job_runs.attempt', 'job_runs.status', 'job_runs.started_at', 'job_runs.finished_at', 'job_runs.duration_ms', 'job_runs.error'])
-      .where('job_runs.job', '=', job.name)
-      .orderBy('job_runs.started_at', 'desc')
-      .orderBy('job_runs.id', 'desc')
-      .limit(RUNS_SHOWN)
-      .execute();
-    items.push({
-      name: job.name,
-      schedule: job.cron,
-      description: job.description,
-      runs: rows.map((r) => ({
-        attempt: r.attempt,
-        status: r.status,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        durationMs: r.duration_ms,
-        error: r.error,
-      })),
-    });
+    items.push({ name: job.name, schedule: job.cron, description: job.description, runs: await repo.latestJobRuns(db, job.name, RUNS_SHOWN) });
   }
   return { items };
 }
 
 /** Runs one attempt of a job and records it in job_runs (status, duration, error); rethrows so the queue retries. */
 export async function runRecorded(db: Db, job: ScheduledJob, run: { jobId: string; attempt: number }, now = new Date()): Promise<unknown> {
-  const row = await db
-    .insertInto('job_runs')
-    .values({ job: job.name, job_id: run.jobId, attempt: run.attempt, status: 'running', started_at: now })
-    .returning(['job_runs.id'])
-    .executeTakeFirstOrThrow();
+  const id = await repo.insertJobRun(db, { job: job.name, jobId: run.jobId, attempt: run.attempt, startedAt: now });
   const started = performance.now();
   const finish = (status: 'completed' | 'failed', error: string | null) =>
-    db
-      .updateTable('job_runs')
-      .set({ status, error, finished_at: new Date(), duration_ms: Math.round(performance.now() - started) })
-      .where('job_runs.id', '=', row.id)
-      .execute();
+    repo.finishJobRun(db, id, { status, error, finishedAt: new Date(), durationMs: Math.round(performance.now() - started) });
   try {
     const result = await job.run(db, now);
     await finish('completed', null);

@@ -1,4 +1,4 @@
-import type { Db } from '@pulse/db';
+import { executions, type Db } from '@pulse/db';
 import { slugify } from './filenames.js';
 import { getExecution, type AuditEntry, type Execution } from './executions.js';
 import { playbookFor } from './playbooks.js';
@@ -46,25 +46,11 @@ function auditLine(entry: AuditEntry): string {
   return `- ${minute(entry.at)}: ${entry.user ? md(entry.user.name) : 'system'} ${what[entry.action] ?? md(entry.action)}`;
 }
 
-async function healthRows(db: Db, tenantId: string, accountId: string, from: string, to: string) {
-  const base = db
-    .selectFrom('account_health')
-    .select(['account_health.period', 'account_health.overall', 'account_health.tier', 'account_health.coverage'])
-    .where('account_health.tenant_id', '=', tenantId)
-    .where('account_health.account_id', '=', accountId)
-    .where('account_health.product_id', 'is', null);
-  const [before, during] = await Promise.all([
-    base.where('account_health.period', '<', from).orderBy('account_health.period', 'desc').limit(BEFORE_PERIODS).execute(),
-    base.where('account_health.period', '>=', from).where('account_health.period', '<=', to).orderBy('account_health.period').execute(),
-  ]);
-  return { before: before.reverse(), during };
-}
-
 export async function executionReport(db: Db, tenantId: string, id: string, now = new Date()): Promise<{ filename: string; markdown: string }> {
   const e = await getExecution(db, tenantId, id);
   const playbook = playbookFor(e.playbook.key);
   const reasons: Reason[] = e.recommendationId ? (await getRecommendation(db, tenantId, e.recommendationId)).reasons : [];
-  const health = await healthRows(db, tenantId, e.account.id, monthOf(e.startedAt), monthOf(e.endedAt ?? now));
+  const health = await executions.accountHealthAround(db, tenantId, e.account.id, monthOf(e.startedAt), monthOf(e.endedAt ?? now), BEFORE_PERIODS);
   const latest = health.during.at(-1);
   const change =
     e.healthAtStart !== null && latest?.overall != null

@@ -36,6 +36,12 @@ export function sessionStatus(current: CurrentSession | null, req: Pick<Context,
   };
 }
 
+/** The signed-in user and their organisation (auth.me). */
+export function currentUser(req: { user: PublicUser; tenant: Tenant }) {
+  const { id, name, email, role, lastLoginAt } = req.user;
+  return { id, name, email, role, lastLoginAt, tenant: req.tenant };
+}
+
 /** A new organisation with its first admin, signed in (registrations are throttled per address). */
 export async function register(req: SignInRequest, input: RegistrationInput): Promise<SessionStatus> {
   await reserveAttempt(req.db, [registrationRule(req.ip)], { reason: 'Too many registrations from this address.', setHeader: req.setHeader });

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import type { Db } from '@pulse/db';
+import { throttle, type Db } from '@pulse/db';
 import { tooManyRequests } from '../errors.js';
 
 /**
@@ -15,11 +14,7 @@ import { tooManyRequests } from '../errors.js';
  * where successes must not count), so the stored count is the failed, refused and still
  * running attempts.
  */
-export interface ThrottleRule {
-  key: string;
-  limit: number;
-  windowMs: number;
-}
+export type ThrottleRule = throttle.ThrottleKey;
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -58,31 +53,6 @@ export function registrationRule(ip: string | null): ThrottleRule {
   return { key: `register-ip:${client(ip)}`, limit: throttlePolicy.registrations, windowMs: throttlePolicy.registrationWindowMs };
 }
 
-/** Reserves one attempt under a key; the count after this attempt and when its block ends. */
-async function reserve(db: Db, rule: ThrottleRule, now: Date): Promise<{ count: number; blockedUntil: Date | null }> {
-  const windowStart = new Date(now.getTime() - rule.windowMs);
-  const blockUntil = new Date(now.getTime() + rule.windowMs);
-  const firstBlock = rule.limit <= 1 ? blockUntil : null;
-  const result = await sql<{ failures: number; blocked_until: Date | null }>`
-    INSERT INTO login_throttle AS t (key, failures, window_started_at, blocked_until)
-    VALUES (${rule.key}, 1, ${now}, ${firstBlock})
-    ON CONFLICT (key) DO UPDATE SET
-      failures = CASE
-        WHEN t.blocked_until <= ${now} OR (t.blocked_until IS NULL AND t.window_started_at < ${windowStart}) THEN 1
-        ELSE t.failures + 1 END,
-      window_started_at = CASE
-        WHEN t.blocked_until <= ${now} OR (t.blocked_until IS NULL AND t.window_started_at < ${windowStart}) THEN ${now}
-        ELSE t.window_started_at END,
-      blocked_until = CASE
-        WHEN t.blocked_until <= ${now} OR (t.blocked_until IS NULL AND t.window_started_at < ${windowStart}) THEN ${firstBlock}
-        WHEN t.failures + 1 = ${rule.limit} THEN ${blockUntil}
-        ELSE t.blocked_until END
-    RETURNING failures, blocked_until
-  `.execute(db);
-  const row = result.rows[0] as { failures: number; blocked_until: Date | null };
-  return { count: Number(row.failures), blockedUntil: row.blocked_until === null ? null : new Date(row.blocked_until) };
-}
-
 /**
  * Reserves the attempt under the rules in order and stops at the first one past its limit,
  * so an attempt refused under a narrow key (email and address) does not count against the
@@ -90,7 +60,7 @@ async function reserve(db: Db, rule: ThrottleRule, now: Date): Promise<{ count: 
  */
 async function secondsToWait(db: Db, rules: readonly ThrottleRule[], now: Date): Promise<number | null> {
   for (const rule of rules) {
-    const { count, blockedUntil } = await reserve(db, rule, now);
+    const { count, blockedUntil } = await throttle.reserveThrottleAttempt(db, rule, now);
     if (count <= rule.limit) continue;
     const waitMs = (blockedUntil?.getTime() ?? now.getTime() + rule.windowMs) - now.getTime();
     return Math.max(1, Math.ceil(waitMs / 1000));
@@ -120,15 +90,10 @@ export async function reserveAttempt(db: Db, rules: readonly ThrottleRule[], ref
 
 /** A success: forgets the keys' counts. */
 export async function clearAttempts(db: Db, keys: readonly string[]): Promise<void> {
-  await db.deleteFrom('login_throttle').where('login_throttle.key', 'in', keys).execute();
+  await throttle.clearThrottleKeys(db, keys);
 }
 
 /** A success that must not count against a shared key (a client IP): gives its reservation back. */
 export async function releaseAttempt(db: Db, rule: ThrottleRule): Promise<void> {
-  await sql`
-    UPDATE login_throttle SET
-      failures = GREATEST(failures - 1, 0),
-      blocked_until = CASE WHEN failures - 1 < ${rule.limit} THEN NULL ELSE blocked_until END
-    WHERE key = ${rule.key}
-  `.execute(db);
+  await throttle.releaseThrottleAttempt(db, rule);
 }

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
-import { paginate, tokens, type Db, type KeyPart, type Page, type PageRequest, type TokenScope } from '@pulse/db';
+import { tokens, type Db, type Page, type PageRequest, type TokenScope } from '@pulse/db';
 import { notFound, tooManyRequests, unauthorized } from '../errors.js';
 import type { TRPCError } from '@trpc/server';
 import type { Actor } from './accounts.js';
@@ -45,56 +44,25 @@ export interface NewToken {
 /** Creates a token for the actor's tenant; the secret is returned here once and never again. */
 export async function createToken(db: Db, actor: Actor & { userId: string }, key: string, input: NewToken): Promise<{ id: string; token: string }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const row = await db
-    .insertInto('api_tokens')
-    .values({
-      tenant_id: actor.tenantId,
-      name: input.name,
-      scope: input.scope,
-      token_hash: hashToken(key, token),
-      hint: `${token.slice(0, TOKEN_PREFIX.length + 4)}…`,
-      created_by: actor.userId,
-      expires_at: input.expiresAt ?? null,
-    })
-    .returning(['api_tokens.id'])
-    .executeTakeFirstOrThrow();
+  const id = await tokens.insertToken(db, actor.tenantId, {
+    name: input.name,
+    scope: input.scope,
+    tokenHash: hashToken(key, token),
+    hint: `${token.slice(0, TOKEN_PREFIX.length + 4)}…`,
+    createdBy: actor.userId,
+    expiresAt: input.expiresAt ?? null,
+  });
   await recordActivity(db, {
     ...actor,
     action: 'token.create',
     resourceType: 'api_token',
-    resourceId: row.id,
+    resourceId: id,
     after: { name: input.name, scope: input.scope, expiresAt: input.expiresAt ?? null },
   });
-  return { id: row.id, token };
+  return { id, token };
 }
 
-function tokenQuery(db: Db, tenantId: string) {
-  return db
-    .selectFrom('api_tokens')
-    .leftJoin('users', (j) => j.onRef('users.tenant_id', '=', 'api_tokens.tenant_id').onRef('users.id', '=', 'api_tokens.created_by'))
-    .select([
-      'api_tokens.id',
-      'api_tokens.name',
-      'api_tokens.scope',
-      'api_tokens.hint',
-      'api_tokens.created_by',
-      'api_tokens.created_at',
-      'api_tokens.expires_at',
-      'api_tokens.last_used_at',
-      'api_tokens.revoked_at',
-      'users.name as creator_name',
-    ])
-    .where('api_tokens.tenant_id', '=', tenantId);
-}
-
-type TokenRow = Awaited<ReturnType<ReturnType<typeof tokenQuery>['executeTakeFirstOrThrow']>>;
-
-const newestFirst: KeyPart<TokenRow>[] = [
-  { column: sql.ref('api_tokens.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
-  { column: sql.ref('api_tokens.id'), value: (r) => r.id, direction: 'desc' },
-];
-
-function toItem(r: TokenRow, now: Date): TokenItem {
+function toItem(r: tokens.TokenRow, now: Date): TokenItem {
   const status = r.revoked_at ? 'revoked' : r.expires_at && r.expires_at <= now ? 'expired' : 'active';
   return {
     id: r.id,
@@ -112,21 +80,14 @@ function toItem(r: TokenRow, now: Date): TokenItem {
 
 /** The tenant's tokens, newest first, revoked ones included (never their secrets). */
 export async function listTokens(db: Db, tenantId: string, page: PageRequest, now = new Date()): Promise<Page<TokenItem>> {
-  const result = await paginate(tokenQuery(db, tenantId), newestFirst, page);
+  const result = await tokens.listTokenRows(db, tenantId, page);
   return { items: result.items.map((r) => toItem(r, now)), nextCursor: result.nextCursor };
 }
 
 /** Revokes a token; the next request that carries it fails on every instance (nothing caches tokens). */
 export async function revokeToken(db: Db, actor: Actor, id: string, now = new Date()): Promise<TokenItem> {
-  const revoked = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: now })
-    .where('api_tokens.tenant_id', '=', actor.tenantId)
-    .where('api_tokens.id', '=', id)
-    .where('api_tokens.revoked_at', 'is', null)
-    .returning(['api_tokens.id'])
-    .executeTakeFirst();
-  const row = await tokenQuery(db, actor.tenantId).where('api_tokens.id', '=', id).executeTakeFirst();
+  const revoked = await tokens.revokeTokenRow(db, actor.tenantId, id, now);
+  const row = await tokens.findToken(db, actor.tenantId, id);
   if (!row) throw notFound('Token');
   if (revoked) await recordActivity(db, { ...actor, action: 'token.revoke', resourceType: 'api_token', resourceId: id });
   return toItem(row, now);

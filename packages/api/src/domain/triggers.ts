@@ -1,12 +1,12 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { kpiKey, tiers } from '@pulse/scoring';
-import { paginate, type Db, type Page, type PageRequest } from '@pulse/db';
+import { triggers as triggerRepo, type Db, type Page, type PageRequest } from '@pulse/db';
 import { badRequest, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { playbookFor, type PlaybookKey } from './playbooks.js';
 import { loadScoringContext } from './scoring-context.js';
+import { describeTrigger } from './trigger-evaluators.js';
 
 /**
  * Triggers: per tenant and playbook, one condition on real data each. A playbook is
@@ -58,10 +58,7 @@ const defaultTriggers: (AnyTriggerParams & { playbookKey: PlaybookKey })[] = [
 
 /** Inserts the default triggers for a new tenant (called from registerTenant). */
 export async function seedDefaultTriggers(db: Db, tenantId: string): Promise<void> {
-  await db
-    .insertInto('playbook_triggers')
-    .values(defaultTriggers.map((t) => ({ tenant_id: tenantId, playbook_key: t.playbookKey, kind: t.kind, params: JSON.stringify(t.params) })))
-    .execute();
+  await triggerRepo.insertTriggers(db, tenantId, defaultTriggers);
 }
 
 export interface Trigger {
@@ -80,49 +77,7 @@ export interface Trigger {
   updatedAt: Date;
 }
 
-const num = (n: number): string => String(Math.round(n * 10) / 10);
-
-export function describeTrigger(t: AnyTriggerParams): string {
-  switch (t.kind) {
-    case 'health_tier':
-      return `Health tier is ${t.params.tiers.map((tier) => tier.replace('_', ' ')).join(' or ')}`;
-    case 'health_score':
-      return `Health score is ${t.params.comparison} ${num(t.params.value)}`;
-    case 'health_drop':
-      return `Health fell by at least ${num(t.params.points)} points since the previous period`;
-    case 'kpi_threshold':
-      return `${t.params.kpi} is ${t.params.comparison} ${num(t.params.value)}`;
-    case 'renewal_within':
-      return `Renewal is within ${t.params.days} days`;
-  }
-}
-
-function triggersQuery(db: Db, tenantId: string) {
-  return db
-    .selectFrom('playbook_triggers')
-    .select((eb) => [
-      'playbook_triggers.id',
-      'playbook_triggers.playbook_key',
-      'playbook_triggers.kind',
-      'playbook_triggers.params',
-      'playbook_triggers.enabled',
-      'playbook_triggers.create_task',
-      'playbook_triggers.last_fired_at',
-      'playbook_triggers.updated_at',
-      eb
-        .selectFrom('playbook_recommendations')
-        .select(sql<number>`count(*)`.as('n'))
-        .whereRef('playbook_recommendations.tenant_id', '=', 'playbook_triggers.tenant_id')
-        .where('playbook_recommendations.superseded_at', 'is', null)
-        .where(sql<boolean>`playbook_recommendations.reasons @> jsonb_build_array(jsonb_build_object('triggerId', playbook_triggers.id::text))`)
-        .as('current_accounts'),
-    ])
-    .where('playbook_triggers.tenant_id', '=', tenantId);
-}
-
-type TriggerRow = Awaited<ReturnType<ReturnType<typeof triggersQuery>['executeTakeFirstOrThrow']>>;
-
-function toTrigger(r: TriggerRow): Trigger {
+function toTrigger(r: triggerRepo.TriggerRow): Trigger {
   const typed = { kind: r.kind, params: r.params } as AnyTriggerParams;
   return {
     id: r.id,
@@ -145,21 +100,12 @@ export async function listTriggers(
   filters: { playbookKey?: PlaybookKey | null | undefined },
   page: PageRequest,
 ): Promise<Page<Trigger>> {
-  let q = triggersQuery(db, tenantId);
-  if (filters.playbookKey) q = q.where('playbook_triggers.playbook_key', '=', filters.playbookKey);
-  const result = await paginate(
-    q,
-    [
-      { column: sql.ref('playbook_triggers.playbook_key'), value: (r) => r.playbook_key },
-      { column: sql.ref('playbook_triggers.id'), value: (r) => r.id },
-    ],
-    page,
-  );
+  const result = await triggerRepo.listTriggerRows(db, tenantId, filters, page);
   return { items: result.items.map(toTrigger), nextCursor: result.nextCursor };
 }
 
 async function getTrigger(db: Db, tenantId: string, id: string): Promise<Trigger> {
-  const row = await triggersQuery(db, tenantId).where('playbook_triggers.id', '=', id).executeTakeFirst();
+  const row = await triggerRepo.findTrigger(db, tenantId, id);
   if (!row) throw notFound('Trigger');
   return toTrigger(row);
 }
@@ -196,17 +142,7 @@ export async function updateTrigger(
 ): Promise<Trigger> {
   const before = await getTrigger(db, actor.tenantId, id);
   const params = changes.params === undefined ? undefined : await checkParams(db, actor.tenantId, before.kind, changes.params);
-  await db
-    .updateTable('playbook_triggers')
-    .set({
-      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
-      ...(changes.createTask !== undefined ? { create_task: changes.createTask } : {}),
-      ...(params !== undefined ? { params: JSON.stringify(params) } : {}),
-      updated_at: new Date(),
-    })
-    .where('playbook_triggers.tenant_id', '=', actor.tenantId)
-    .where('playbook_triggers.id', '=', id)
-    .execute();
+  await triggerRepo.updateTriggerRow(db, actor.tenantId, id, { enabled: changes.enabled, createTask: changes.createTask, params }, new Date());
   const after = await getTrigger(db, actor.tenantId, id);
   await recordActivity(db, {
     ...actor,

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import type { ImportRow, StructuralProblem } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
-import { segments, type Db } from '@pulse/db';
+import { bulkInsert, segments, type Db } from '@pulse/db';
 import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
-import { bulkInsert } from './bulk.js';
 import { recomputeHealth, type AccountPeriod } from './health.js';
 import { evaluatePlaybooks } from './recommendations.js';
 import type { ScoringContext } from './scoring-context.js';

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { notifications, paginate, withTenant, type Db, type KeyPart, type Page, type PageRequest, type WebhookEvent } from '@pulse/db';
+import { notifications, webhooks as repo, withTenant, type Db, type Page, type PageRequest, type WebhookEvent } from '@pulse/db';
 import { notFound } from '../errors.js';
 import { sendJobs } from '../send-jobs.js';
 import type { Actor } from './accounts.js';
@@ -11,7 +10,7 @@ export const DELIVER_QUEUE = 'webhooks.deliver';
 /** How long a receiver has to answer one attempt. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
-export type WebhookFormat = 'json' | 'slack';
+export type WebhookFormat = repo.WebhookFormat;
 
 export interface Webhook {
   id: string;
@@ -23,11 +22,7 @@ export interface Webhook {
   updatedAt: Date;
 }
 
-const columns = ['webhooks.id', 'webhooks.url', 'webhooks.events', 'webhooks.format', 'webhooks.active', 'webhooks.created_at', 'webhooks.updated_at'] as const;
-
-type WebhookRow = { id: string; url: string; events: WebhookEvent[]; format: WebhookFormat; active: boolean; created_at: Date; updated_at: Date };
-
-function toWebhook(r: WebhookRow): Webhook {
+function toWebhook(r: repo.WebhookRow): Webhook {
   return { id: r.id, url: r.url, events: r.events, format: r.format, active: r.active, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
@@ -45,18 +40,13 @@ export async function createWebhook(
   input: { url: string; events: WebhookEvent[]; format?: WebhookFormat | undefined },
 ): Promise<{ id: string; secret: string }> {
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-  const row = await db
-    .insertInto('webhooks')
-    .values({
-      tenant_id: actor.tenantId,
-      url: input.url,
-      events: sql<WebhookEvent[]>`${[...new Set(input.events)]}::text[]` as unknown as WebhookEvent[],
-      format: input.format ?? 'json',
-      secret,
-      created_by: actor.userId,
-    })
-    .returning(['webhooks.id'])
-    .executeTakeFirstOrThrow();
+  const row = await repo.insertWebhook(db, actor.tenantId, {
+    url: input.url,
+    events: input.events,
+    format: input.format ?? 'json',
+    secret,
+    createdBy: actor.userId,
+  });
   await recordActivity(db, {
     ...actor,
     action: 'webhook.create',
@@ -67,49 +57,20 @@ export async function createWebhook(
   return { id: row.id, secret };
 }
 
-const newestFirst: KeyPart<WebhookRow>[] = [
-  { column: sql.ref('webhooks.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
-  { column: sql.ref('webhooks.id'), value: (r) => r.id, direction: 'desc' },
-];
-
 export async function listWebhooks(db: Db, tenantId: string, page: PageRequest): Promise<Page<Webhook>> {
-  const q = db.selectFrom('webhooks').select(columns).where('webhooks.tenant_id', '=', tenantId);
-  const result = await paginate(q, newestFirst, page);
+  const result = await repo.listWebhookRows(db, tenantId, page);
   return { items: result.items.map(toWebhook), nextCursor: result.nextCursor };
 }
 
-export async function updateWebhook(
-  db: Db,
-  actor: Actor,
-  id: string,
-  changes: { url?: string | undefined; events?: WebhookEvent[] | undefined; format?: WebhookFormat | undefined; active?: boolean | undefined },
-): Promise<Webhook> {
-  const row = await db
-    .updateTable('webhooks')
-    .set({
-      ...(changes.url !== undefined ? { url: changes.url } : {}),
-      ...(changes.events !== undefined ? { events: sql<WebhookEvent[]>`${[...new Set(changes.events)]}::text[]` as unknown as WebhookEvent[] } : {}),
-      ...(changes.format !== undefined ? { format: changes.format } : {}),
-      ...(changes.active !== undefined ? { active: changes.active } : {}),
-      updated_at: new Date(),
-    })
-    .where('webhooks.tenant_id', '=', actor.tenantId)
-    .where('webhooks.id', '=', id)
-    .returning(columns)
-    .executeTakeFirst();
+export async function updateWebhook(db: Db, actor: Actor, id: string, changes: repo.WebhookChanges): Promise<Webhook> {
+  const row = await repo.updateWebhookRow(db, actor.tenantId, id, changes, new Date());
   if (!row) throw notFound('Webhook');
   await recordActivity(db, { ...actor, action: 'webhook.update', resourceType: 'webhook', resourceId: id, after: changes });
   return toWebhook(row);
 }
 
 export async function deleteWebhook(db: Db, actor: Actor, id: string): Promise<{ id: string }> {
-  const row = await db
-    .deleteFrom('webhooks')
-    .where('webhooks.tenant_id', '=', actor.tenantId)
-    .where('webhooks.id', '=', id)
-    .returning(['webhooks.id'])
-    .executeTakeFirst();
-  if (!row) throw notFound('Webhook');
+  if (!(await repo.deleteWebhookRow(db, actor.tenantId, id))) throw notFound('Webhook');
   await recordActivity(db, { ...actor, action: 'webhook.delete', resourceType: 'webhook', resourceId: id });
   return { id };
 }
@@ -127,33 +88,7 @@ export interface Delivery {
   payload: Record<string, unknown>;
 }
 
-function deliveryQuery(db: Db, tenantId: string) {
-  return db
-    .selectFrom('webhook_deliveries')
-    .select([
-      'webhook_deliveries.id',
-      'webhook_deliveries.webhook_id',
-      'webhook_deliveries.event',
-      'webhook_deliveries.status',
-      'webhook_deliveries.attempts',
-      'webhook_deliveries.response_code',
-      'webhook_deliveries.last_error',
-      'webhook_deliveries.created_at',
-      'webhook_deliveries.last_attempt_at',
-      'webhook_deliveries.delivered_at',
-      'webhook_deliveries.payload',
-    ])
-    .where('webhook_deliveries.tenant_id', '=', tenantId);
-}
-
-type DeliveryRow = Awaited<ReturnType<ReturnType<typeof deliveryQuery>['executeTakeFirstOrThrow']>>;
-
-const deliveriesNewestFirst: KeyPart<DeliveryRow>[] = [
-  { column: sql.ref('webhook_deliveries.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
-  { column: sql.ref('webhook_deliveries.id'), value: (r) => r.id, direction: 'desc' },
-];
-
-function toDelivery(r: DeliveryRow): Delivery {
+function toDelivery(r: repo.DeliveryRow): Delivery {
   return {
     id: r.id,
     event: r.event,
@@ -170,30 +105,19 @@ function toDelivery(r: DeliveryRow): Delivery {
 
 /** A webhook's delivery log, newest first. */
 export async function listDeliveries(db: Db, tenantId: string, webhookId: string, page: PageRequest): Promise<Page<Delivery>> {
-  const exists = await db
-    .selectFrom('webhooks')
-    .select('webhooks.id')
-    .where('webhooks.tenant_id', '=', tenantId)
-    .where('webhooks.id', '=', webhookId)
-    .executeTakeFirst();
-  if (!exists) throw notFound('Webhook');
-  const result = await paginate(deliveryQuery(db, tenantId).where('webhook_deliveries.webhook_id', '=', webhookId), deliveriesNewestFirst, page);
+  if (!(await repo.webhookExists(db, tenantId, webhookId))) throw notFound('Webhook');
+  const result = await repo.listDeliveryRows(db, tenantId, webhookId, page);
   return { items: result.items.map(toDelivery), nextCursor: result.nextCursor };
 }
 
 /** Sends a delivery again (whatever its status): it goes back to pending and is queued. */
 export async function resendDelivery(db: Db, actor: Actor, deliveryId: string): Promise<Delivery> {
-  const row = await db
-    .updateTable('webhook_deliveries')
-    .set({ status: 'pending', last_error: null })
-    .where('webhook_deliveries.tenant_id', '=', actor.tenantId)
-    .where('webhook_deliveries.id', '=', deliveryId)
-    .returning(['webhook_deliveries.id'])
-    .executeTakeFirst();
-  if (!row) throw notFound('Delivery');
+  if (!(await repo.resetDelivery(db, actor.tenantId, deliveryId))) throw notFound('Delivery');
   await sendJobs(db, DELIVER_QUEUE, [{ tenantId: actor.tenantId, deliveryId }]);
   await recordActivity(db, { ...actor, action: 'webhook.resend', resourceType: 'webhook_delivery', resourceId: deliveryId });
-  return toDelivery(await deliveryQuery(db, actor.tenantId).where('webhook_deliveries.id', '=', deliveryId).executeTakeFirstOrThrow());
+  const delivery = await repo.findDelivery(db, actor.tenantId, deliveryId);
+  if (!delivery) throw notFound('Delivery');
+  return toDelivery(delivery);
 }
 
 export interface PulseEvent {
@@ -234,34 +158,26 @@ export async function emitEvents(db: Db, tenantId: string, detected: PulseEvent[
         : [];
     }),
   );
-  const hooks = await db
-    .selectFrom('webhooks')
-    .select(['webhooks.id', 'webhooks.events'])
-    .where('webhooks.tenant_id', '=', tenantId)
-    .where('webhooks.active', '=', true)
-    .execute();
-  const rows = hooks.flatMap((h) =>
-    events
-      .filter((e) => h.events.includes(e.event))
-      .map((e) => ({
-        tenant_id: tenantId,
-        webhook_id: h.id,
-        event: e.event,
-        dedupe_key: e.dedupeKey ?? null,
-        payload: JSON.stringify({ event: e.event, occurredAt: now.toISOString(), summary: e.summary, data: e.data }),
-      })),
+  const hooks = await repo.activeWebhooks(db, tenantId);
+  const inserted = await repo.insertDeliveries(
+    db,
+    tenantId,
+    hooks.flatMap((h) =>
+      events
+        .filter((e) => h.events.includes(e.event))
+        .map((e) => ({
+          webhookId: h.id,
+          event: e.event,
+          dedupeKey: e.dedupeKey ?? null,
+          payload: { event: e.event, occurredAt: now.toISOString(), summary: e.summary, data: e.data },
+        })),
+    ),
   );
-  if (rows.length === 0) return 0;
-  const inserted = await db
-    .insertInto('webhook_deliveries')
-    .values(rows)
-    .onConflict((oc) => oc.doNothing())
-    .returning(['webhook_deliveries.id'])
-    .execute();
+  if (inserted.length === 0) return 0;
   await sendJobs(
     db,
     DELIVER_QUEUE,
-    inserted.map((r) => ({ tenantId, deliveryId: r.id })),
+    inserted.map((deliveryId) => ({ tenantId, deliveryId })),
   );
   return inserted.length;
 }
@@ -279,17 +195,7 @@ export function deliveryBody(format: WebhookFormat, deliveryId: string, payload:
  * already delivered (a duplicate job) is not sent again.
  */
 export async function attemptDelivery(db: Db, job: { tenantId: string; deliveryId: string }, attempt: { last: boolean }, now = new Date()): Promise<void> {
-  const target = await withTenant(db, job.tenantId, (tx) =>
-    tx
-      .selectFrom('webhook_deliveries')
-      .innerJoin('webhooks', (j) =>
-        j.onRef('webhooks.tenant_id', '=', 'webhook_deliveries.tenant_id').onRef('webhooks.id', '=', 'webhook_deliveries.webhook_id'),
-      )
-      .select(['webhook_deliveries.status', 'webhook_deliveries.payload', 'webhooks.url', 'webhooks.secret', 'webhooks.format', 'webhooks.active'])
-      .where('webhook_deliveries.tenant_id', '=', job.tenantId)
-      .where('webhook_deliveries.id', '=', job.deliveryId)
-      .executeTakeFirst(),
-  );
+  const target = await withTenant(db, job.tenantId, (tx) => repo.findDeliveryTarget(tx, job.tenantId, job.deliveryId));
   if (!target || target.status === 'delivered' || !target.active) return;
   const body = deliveryBody(target.format, job.deliveryId, target.payload);
   const timestamp = String(Math.floor(now.getTime() / 1000));
@@ -316,20 +222,6 @@ export async function attemptDelivery(db: Db, job: { tenantId: string; deliveryI
     error = `The receiver could not be reached (${e instanceof Error ? e.message : String(e)}).`;
   }
   const status = error === null ? 'delivered' : attempt.last ? 'failed' : 'pending';
-  await withTenant(db, job.tenantId, (tx) =>
-    tx
-      .updateTable('webhook_deliveries')
-      .set({
-        status,
-        attempts: sql<number>`webhook_deliveries.attempts + 1`,
-        response_code: code,
-        last_error: error,
-        last_attempt_at: new Date(),
-        ...(status === 'delivered' ? { delivered_at: new Date() } : {}),
-      })
-      .where('webhook_deliveries.tenant_id', '=', job.tenantId)
-      .where('webhook_deliveries.id', '=', job.deliveryId)
-      .execute(),
-  );
+  await withTenant(db, job.tenantId, (tx) => repo.recordDeliveryAttempt(tx, job.tenantId, job.deliveryId, { status, responseCode: code, error }, new Date()));
   if (error !== null) throw new Error(error);
 }

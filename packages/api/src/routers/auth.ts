@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authedProcedure, publicProcedure, router } from '../trpc.js';
-import { login, logout, register } from '../domain/sign-in.js';
+import { currentUser, login, logout, register } from '../domain/sign-in.js';
 import { email, name, password } from '../validation.js';
 import { textLimits } from '../limits.js';
 
@@ -22,12 +22,5 @@ export const authRouter = router({
   /** Idempotent: signed-out callers get the same answer. */
   logout: publicProcedure.mutation(({ ctx }) => logout(ctx)),
 
-  me: authedProcedure.query(({ ctx }) => ({
-    id: ctx.user.id,
-    name: ctx.user.name,
-    email: ctx.user.email,
-    role: ctx.user.role,
-    lastLoginAt: ctx.user.lastLoginAt,
-    tenant: ctx.tenant,
-  })),
+  me: authedProcedure.query(({ ctx }) => currentUser(ctx)),
 });

@@ -6,8 +6,7 @@ import { listTriggers, triggerParamSchemas, updateTrigger } from '../domain/trig
 import { evaluatePlaybooks, listRecommendations, previewTrigger } from '../domain/recommendations.js';
 import { completeStep, getExecution, listExecutions, skipStep, startExecution, transitionExecution } from '../domain/executions.js';
 import { executionReport } from '../domain/playbook-report.js';
-import { resolveBookOwner } from '../domain/owners.js';
-import { actorOf } from './actor.js';
+import { actorOf, callerOf } from './actor.js';
 import { textLimits } from '../limits.js';
 
 const playbookKey = z.enum(playbookKeys);
@@ -33,11 +32,7 @@ export const playbooksRouter = router({
   /** Current recommendations, most urgent first, with the thresholds crossed. */
   recommendations: protectedProcedure
     .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish(), accountId: uuid.nullish(), owner: z.union([z.literal('me'), uuid]).nullish() }))
-    .query(async ({ ctx, input }) => {
-      const { limit, cursor, owner, playbookKey: key, accountId } = input;
-      const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, owner);
-      return listRecommendations(ctx.db, ctx.tenant.id, { playbookKey: key, accountId, ownerUserId }, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listRecommendations(ctx.db, callerOf(ctx), filters, { limit, cursor })),
 
   /** Evaluates every trigger for every account now (uploads evaluate their own accounts). */
   evaluate: protectedProcedure.mutation(({ ctx }) => evaluatePlaybooks(ctx.db, actorOf(ctx), 'all')),
@@ -57,10 +52,7 @@ export const playbooksRouter = router({
         status: z.enum(['active', 'paused', 'completed', 'cancelled']).nullish(),
       }),
     )
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listExecutions(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listExecutions(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   completeStep: protectedProcedure
     .input(z.strictObject({ executionId: uuid, stepId: uuid, note: requiredText(textLimits.stepNote), outcome: optionalText(textLimits.stepOutcome) }))
@@ -89,10 +81,9 @@ export const playbooksRouter = router({
   /** Markdown report of a running or finished execution: { filename, markdown }. */
   report: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => executionReport(ctx.db, ctx.tenant.id, input.id)),
 
-  triggers: protectedProcedure.input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish() })).query(({ ctx, input }) => {
-    const { limit, cursor, ...filters } = input;
-    return listTriggers(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-  }),
+  triggers: protectedProcedure
+    .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish() }))
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listTriggers(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   /** Admins switch a trigger on or off and change its thresholds (params of the trigger's kind). */
   updateTrigger: adminProcedure

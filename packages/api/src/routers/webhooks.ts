@@ -34,10 +34,7 @@ export const webhooksRouter = router({
 
   update: adminProcedure
     .input(z.strictObject({ id: uuid, url: url.optional(), events: events.optional(), format: format.optional(), active: z.boolean().optional() }))
-    .mutation(({ ctx, input }) => {
-      const { id, ...changes } = input;
-      return updateWebhook(ctx.db, actorOf(ctx), id, changes);
-    }),
+    .mutation(({ ctx, input: { id, ...changes } }) => updateWebhook(ctx.db, actorOf(ctx), id, changes)),
 
   delete: adminProcedure.input(z.strictObject({ id: uuid })).mutation(({ ctx, input }) => deleteWebhook(ctx.db, actorOf(ctx), input.id)),
 

@@ -80,3 +80,13 @@ export async function deleteUserSessions(db: Q, tenantId: string, userId: string
   if (exceptSid) q = q.where('sessions.sid', '<>', exceptSid);
   await q.execute();
 }
+
+/**
+ * Deletes sessions idle since before their limit (idleBefore, or rememberMeIdleBefore for
+ * remembered ones) or past their absolute expiry, through pulse_sessions_sweep (SECURITY
+ * DEFINER: every tenant's sessions). Returns how many were deleted.
+ */
+export async function sweepSessions(db: Q, idleBefore: Date, rememberMeIdleBefore: Date, now: Date): Promise<number> {
+  const { rows } = await sql<{ deleted: number }>`SELECT pulse_sessions_sweep(${idleBefore}, ${rememberMeIdleBefore}, ${now}) AS deleted`.execute(db);
+  return rows[0]?.deleted ?? 0;
+}

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '@pulse/db';
+import type { Db } from './tenancy.js';
 
 /** Column of a bulk insert: its name, PostgreSQL array type, and the values (one per row). */
 export interface BulkColumn {
