@@ -23,3 +23,6 @@ export { timelineKinds, type TimelineKind } from './repos/timeline.js';
 export * as notifications from './repos/notifications.js';
 export * as tasks from './repos/tasks.js';
 export type { EmailPreferences } from './repos/notifications.js';
+export * as accounts from './repos/accounts.js';
+export * as activity from './repos/activity.js';
+export { escapeLike } from './like.js';

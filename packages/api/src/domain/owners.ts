@@ -3,6 +3,7 @@ import { paginate, users, type Db, type Page, type PageRequest } from '@pulse/db
 import { conflict, forbidden, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import type { Caller } from './views.js';
 
 /**
  * Account ownership. accounts.owner_user_id is the user who owns an account; csm_owner keeps
@@ -33,11 +34,7 @@ export async function mapOwners(db: Db, tenantId: string, accountIds: string[]):
  * Whose book a list shows: 'me' is the caller, null everyone. Members may only name
  * themselves; admins any user of their tenant (another tenant's user is NOT_FOUND).
  */
-export async function resolveBookOwner(
-  db: Db,
-  caller: { tenantId: string; userId: string; role: 'admin' | 'member' },
-  owner: string | null | undefined,
-): Promise<string | null> {
+export async function resolveBookOwner(db: Db, caller: Caller, owner: string | null | undefined): Promise<string | null> {
   if (owner === null || owner === undefined) return null;
   if (owner === 'me' || owner === caller.userId) return caller.userId;
   if (caller.role !== 'admin') throw forbidden('Only admins can view another person’s accounts or tasks.');

@@ -4,6 +4,8 @@ import { badRequest, conflict } from '../errors.js';
 import { getAccount, type Account, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { addDays, addYear, daysBetween, isoDay } from './dates.js';
+import { resolveBookOwner } from './owners.js';
+import type { Caller } from './views.js';
 
 /**
  * Renewals: accounts whose renewal date falls in the next N days, and past renewal dates
@@ -89,6 +91,17 @@ const byRenewalDate: KeyPart<RenewalRow>[] = [
 ];
 
 /** Renewals up to withinDays from today, earliest first, overdue ones flagged. */
+/** The renewals list with whose book it shows as the caller named it ('me', a user's id, or null for everyone's). */
+export async function listBookRenewals(
+  db: Db,
+  caller: Caller,
+  filters: Omit<RenewalFilters, 'ownerUserId'> & { owner?: string | null | undefined },
+  page: PageRequest,
+): Promise<Page<Renewal>> {
+  const { owner, ...rest } = filters;
+  return listRenewals(db, caller.tenantId, { ...rest, ownerUserId: await resolveBookOwner(db, caller, owner) }, page);
+}
+
 export async function listRenewals(db: Db, tenantId: string, filters: RenewalFilters, page: PageRequest, now = new Date()): Promise<Page<Renewal>> {
   const today = isoDay(now);
   let q = renewalsQuery(db, tenantId);

@@ -5,6 +5,8 @@ import { getAccount, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { addDays, isoDay } from './dates.js';
 import { completeStep } from './executions.js';
+import { resolveBookOwner } from './owners.js';
+import type { Caller } from './views.js';
 
 /**
  * Tasks: a piece of work on an account for one person, due on a day. People create them
@@ -98,6 +100,17 @@ const byDueDate: KeyPart<TaskRow>[] = [
 ];
 
 /** Tasks by due date (earliest first), keyset-paginated. */
+/** The tasks list with whose tasks it shows as the caller named them ('me', a user's id, or null for everyone's). */
+export async function listBookTasks(
+  db: Db,
+  caller: Caller,
+  filters: Omit<TaskFilters, 'assigneeId'> & { assignee?: string | null | undefined },
+  page: PageRequest,
+): Promise<Page<Task>> {
+  const { assignee, ...rest } = filters;
+  return listTasks(db, caller.tenantId, { ...rest, assigneeId: await resolveBookOwner(db, caller, assignee) }, page);
+}
+
 export async function listTasks(db: Db, tenantId: string, filters: TaskFilters, page: PageRequest, now = new Date()): Promise<Page<Task>> {
   const today = isoDay(now);
   let q = tasksQuery(db, tenantId);
@@ -123,6 +136,11 @@ export interface TaskCounts {
 }
 
 /** Counts of open tasks by due window, for the dashboard. */
+/** Open tasks by due window of the assignee the caller named ('me', a user's id, or null for everyone's). */
+export async function bookTaskCounts(db: Db, caller: Caller, assignee: string | null): Promise<TaskCounts> {
+  return taskCounts(db, caller.tenantId, await resolveBookOwner(db, caller, assignee));
+}
+
 export async function taskCounts(db: Db, tenantId: string, assigneeId: string | null, now = new Date()): Promise<TaskCounts> {
   const today = isoDay(now);
   let q = db

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { adminProcedure, protectedProcedure, router } from '../trpc.js';
 import { name as requiredText, pageInput, uuid } from '../validation.js';
-import { playbookKeys, playbooks } from '../domain/playbooks.js';
+import { listPlaybooks, playbookKeys } from '../domain/playbooks.js';
 import { listTriggers, triggerParamSchemas, updateTrigger } from '../domain/triggers.js';
 import { evaluatePlaybooks, listRecommendations, previewTrigger } from '../domain/recommendations.js';
 import { completeStep, getExecution, listExecutions, skipStep, startExecution, transitionExecution } from '../domain/executions.js';
@@ -28,7 +28,7 @@ const optionalText = (max: number) =>
 
 export const playbooksRouter = router({
   /** The five playbooks with purpose, duration, prerequisites, success criteria and steps. */
-  catalogue: protectedProcedure.query(() => playbooks),
+  catalogue: protectedProcedure.query(() => listPlaybooks()),
 
   /** Current recommendations, most urgent first, with the thresholds crossed. */
   recommendations: protectedProcedure
@@ -57,10 +57,7 @@ export const playbooksRouter = router({
         status: z.enum(['active', 'paused', 'completed', 'cancelled']).nullish(),
       }),
     )
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listExecutions(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listExecutions(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   completeStep: protectedProcedure
     .input(z.strictObject({ executionId: uuid, stepId: uuid, note: requiredText(textLimits.stepNote), outcome: optionalText(textLimits.stepOutcome) }))
@@ -89,10 +86,9 @@ export const playbooksRouter = router({
   /** Markdown report of a running or finished execution: { filename, markdown }. */
   report: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => executionReport(ctx.db, ctx.tenant.id, input.id)),
 
-  triggers: protectedProcedure.input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish() })).query(({ ctx, input }) => {
-    const { limit, cursor, ...filters } = input;
-    return listTriggers(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-  }),
+  triggers: protectedProcedure
+    .input(z.strictObject({ ...pageInput, playbookKey: playbookKey.nullish() }))
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listTriggers(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   /** Admins switch a trigger on or off and change its thresholds (params of the trigger's kind). */
   updateTrigger: adminProcedure
