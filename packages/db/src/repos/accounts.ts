@@ -186,3 +186,8 @@ export async function insertProduct(db: Db, tenantId: string, accountId: string,
     .returning(['products.id', 'products.name'])
     .executeTakeFirstOrThrow();
 }
+
+/** Locks the account's row until the transaction ends (one writer at a time per account). */
+export async function lockAccount(db: Db, tenantId: string, id: string): Promise<void> {
+  await db.selectFrom('accounts').select('accounts.id').where('accounts.tenant_id', '=', tenantId).where('accounts.id', '=', id).forUpdate().execute();
+}
