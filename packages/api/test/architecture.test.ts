@@ -30,7 +30,7 @@ function walk(node: ts.Node, visit: (n: ts.Node) => void): void {
 }
 
 /** Methods of Kysely's query builders and database that start a query. */
-const queryStarters = new Set(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'with']);
+const queryStarters = new Set(['selectFrom', 'selectNoFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'with']);
 
 /** Where a file imports `sql` from kysely or builds a query, as `line: what` strings. */
 function sqlFindings(source: ts.SourceFile): string[] {
@@ -108,7 +108,6 @@ const sqlAllowList = [
   'jobs.ts',
   'owners.ts',
   'playbook-report.ts',
-  'portfolio.ts',
   'profiles.ts',
   'ranges.ts',
   'readings.ts',
@@ -135,6 +134,7 @@ describe('architecture', () => {
       [
         "import { sql, type Kysely } from 'kysely';",
         "const a = db.selectFrom('accounts').select('id');",
+        "const k = db.selectNoFrom((eb) => [eb.lit(1).as('one')]);",
         "const b = tx.insertInto('notes').values(row);",
         "const c = tx.updateTable('tasks').set({ status: 'done' });",
         "const d = tx.deleteFrom('tasks');",
@@ -149,15 +149,16 @@ describe('architecture', () => {
     expect(sqlFindings(violating)).toEqual([
       '1: imports sql from kysely',
       '2: .selectFrom(',
-      '3: .insertInto(',
-      '4: .updateTable(',
-      '5: .deleteFrom(',
-      '6: .replaceInto(',
-      '7: .mergeInto(',
-      '8: .with(',
-      '9: .fn',
-      '10: sql`…`',
-      '11: sql.ref',
+      '3: .selectNoFrom(',
+      '4: .insertInto(',
+      '5: .updateTable(',
+      '6: .deleteFrom(',
+      '7: .replaceInto(',
+      '8: .mergeInto(',
+      '9: .with(',
+      '10: .fn',
+      '11: sql`…`',
+      '12: sql.ref',
     ]);
     const clean = parse(
       'clean.ts',

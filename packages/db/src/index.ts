@@ -26,3 +26,4 @@ export type { EmailPreferences } from './repos/notifications.js';
 export * as accounts from './repos/accounts.js';
 export * as activity from './repos/activity.js';
 export { escapeLike } from './like.js';
+export * as portfolio from './repos/portfolio.js';
