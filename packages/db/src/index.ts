@@ -27,3 +27,5 @@ export * as accounts from './repos/accounts.js';
 export * as activity from './repos/activity.js';
 export { escapeLike } from './like.js';
 export * as portfolio from './repos/portfolio.js';
+export * as tenants from './repos/tenants.js';
+export * as tenantExport from './repos/export.js';

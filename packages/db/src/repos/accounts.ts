@@ -191,3 +191,70 @@ export async function insertProduct(db: Db, tenantId: string, accountId: string,
 export async function lockAccount(db: Db, tenantId: string, id: string): Promise<void> {
   await db.selectFrom('accounts').select('accounts.id').where('accounts.tenant_id', '=', tenantId).where('accounts.id', '=', id).forUpdate().execute();
 }
+
+/**
+ * Sets owner_user_id of these accounts from their csm_owner text: the active user whose email
+ * (ignoring case) or else exact name is that text, when exactly one has it; null otherwise.
+ */
+export async function mapOwners(db: Db, tenantId: string, accountIds: string[]): Promise<void> {
+  await sql`
+    UPDATE accounts a SET owner_user_id = (
+      SELECT CASE
+        WHEN count(*) FILTER (WHERE u.email = lower(btrim(a.csm_owner))) = 1
+          THEN (array_agg(u.id) FILTER (WHERE u.email = lower(btrim(a.csm_owner))))[1]
+        WHEN count(*) FILTER (WHERE u.name = btrim(a.csm_owner)) = 1
+          THEN (array_agg(u.id) FILTER (WHERE u.name = btrim(a.csm_owner)))[1]
+      END
+      FROM users u
+      WHERE u.tenant_id = a.tenant_id AND u.active AND (u.email = lower(btrim(a.csm_owner)) OR u.name = btrim(a.csm_owner))
+    )
+    WHERE a.tenant_id = ${tenantId} AND a.id = ANY(${accountIds}::uuid[])
+  `.execute(db);
+}
+
+/** The owners of these accounts (those that are the tenant's), their rows locked until the transaction ends. */
+export async function lockAccountOwners(db: Db, tenantId: string, ids: string[]): Promise<{ id: string; owner_user_id: string | null }[]> {
+  return db
+    .selectFrom('accounts')
+    .select(['accounts.id', 'accounts.owner_user_id'])
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.id', 'in', ids)
+    .forUpdate()
+    .execute();
+}
+
+/** Gives these accounts to a user (null: to nobody). */
+export async function setOwner(db: Db, tenantId: string, ids: string[], ownerUserId: string | null): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ owner_user_id: ownerUserId, updated_at: new Date() })
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.id', 'in', ids)
+    .execute();
+}
+
+/** Imported owner texts of unowned accounts (not archived, not blank), with how many accounts carry each, in text order. */
+export async function listUnmatchedOwners(db: Db, tenantId: string, page: PageRequest): Promise<Page<{ csm_owner: string; n: number }>> {
+  const q = db
+    .selectFrom('accounts')
+    .select([sql<string>`accounts.csm_owner`.as('csm_owner'), sql<number>`count(*)`.as('n')])
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.archived_at', 'is', null)
+    .where('accounts.owner_user_id', 'is', null)
+    .where(sql<boolean>`btrim(accounts.csm_owner) <> ''`)
+    .groupBy('accounts.csm_owner');
+  return paginate(q, [{ column: sql.ref('accounts.csm_owner'), value: (r) => r.csm_owner }], page);
+}
+
+/** Ids of the unowned accounts (not archived) whose imported owner text is exactly `csmOwner`. */
+export async function unownedAccountIds(db: Db, tenantId: string, csmOwner: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .select('accounts.id')
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.owner_user_id', 'is', null)
+    .where('accounts.archived_at', 'is', null)
+    .where('accounts.csm_owner', '=', csmOwner)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -190,3 +190,100 @@ export async function executionOfStep(db: Db, tenantId: string, stepId: string):
     .executeTakeFirstOrThrow();
   return step.execution_id;
 }
+
+export interface NewStepTask {
+  accountId: string;
+  title: string;
+  assigneeId: string | null;
+  dueDate: string;
+  executionStepId: string;
+  createdBy: string | null;
+}
+
+/** Stores the tasks of playbook steps. */
+export async function insertStepTasks(db: Db, tenantId: string, stepTasks: NewStepTask[]): Promise<void> {
+  await db
+    .insertInto('tasks')
+    .values(
+      stepTasks.map((t) => ({
+        tenant_id: tenantId,
+        account_id: t.accountId,
+        title: t.title,
+        assignee_id: t.assigneeId,
+        due_date: t.dueDate,
+        source: 'playbook_step' as const,
+        execution_step_id: t.executionStepId,
+        created_by: t.createdBy,
+      })),
+    )
+    .execute();
+}
+
+/** Marks the open tasks of these steps done (by `by`, now) or cancelled, with the note; returns their ids. */
+export async function closeOpenStepTasks(
+  db: Db,
+  tenantId: string,
+  stepIds: string[],
+  status: 'done' | 'cancelled',
+  note: string | null,
+  by: string | null,
+): Promise<string[]> {
+  const closed = await db
+    .updateTable('tasks')
+    .set({
+      status,
+      completion_note: note,
+      ...(status === 'done' ? { completed_by: by, completed_at: new Date() } : {}),
+      updated_at: new Date(),
+    })
+    .where('tasks.tenant_id', '=', tenantId)
+    .where('tasks.execution_step_id', 'in', stepIds)
+    .where('tasks.status', '=', 'open')
+    .returning('tasks.id')
+    .execute();
+  return closed.map((t) => t.id);
+}
+
+/** The ids of an execution's steps. */
+export async function executionStepIds(db: Db, tenantId: string, executionId: string): Promise<string[]> {
+  const steps = await db
+    .selectFrom('playbook_execution_steps')
+    .select('playbook_execution_steps.id')
+    .where('playbook_execution_steps.tenant_id', '=', tenantId)
+    .where('playbook_execution_steps.execution_id', '=', executionId)
+    .execute();
+  return steps.map((s) => s.id);
+}
+
+export interface FiredTrigger {
+  triggerId: string;
+  accountId: string;
+  title: string;
+}
+
+/**
+ * For each fired (trigger, account) whose trigger has create_task, a high-priority task for
+ * the account's owner, unless one from that trigger is still open on the account; returns
+ * the tasks it stored.
+ */
+export async function insertTriggerTasks(
+  db: Db,
+  tenantId: string,
+  fired: FiredTrigger[],
+  dueDate: string,
+  createdBy: string | null,
+): Promise<{ id: string; title: string; account_id: string }[]> {
+  const { rows } = await sql<{ id: string; title: string; account_id: string }>`
+    INSERT INTO tasks (tenant_id, account_id, title, assignee_id, due_date, priority, source, trigger_id, created_by)
+    SELECT a.tenant_id, a.id, f.title, a.owner_user_id, ${dueDate}::date, 'high', 'trigger', f.trigger_id, ${createdBy}::uuid
+    FROM unnest(${fired.map((f) => f.triggerId)}::uuid[], ${fired.map((f) => f.accountId)}::uuid[], ${fired.map((f) => f.title)}::text[])
+      AS f(trigger_id, account_id, title)
+    JOIN accounts a ON a.tenant_id = ${tenantId} AND a.id = f.account_id
+    JOIN playbook_triggers t ON t.tenant_id = a.tenant_id AND t.id = f.trigger_id AND t.create_task
+    WHERE NOT EXISTS (
+      SELECT 1 FROM tasks x WHERE x.tenant_id = a.tenant_id AND x.account_id = a.id AND x.trigger_id = f.trigger_id AND x.status = 'open'
+    )
+    RETURNING id, title, account_id
+  `.execute(db);
+  return rows;
+}
