@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { useTestDatabase } from '@pulse/db/testing';
 import { anonymousCaller, makeTenant, type TestTenant } from './harness.js';
 import { README_OVERALL, allPages, expectTrpcError, readmeExample, uploadCsv } from './kpi-helpers.js';
-import { escapeLike } from '../src/domain/activity.js';
+import { escapeLike } from '@pulse/db';
 
 const handle = useTestDatabase();
 let acme: TestTenant;

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { paginate, type Db, type KeyPart, type Page, type PageRequest } from '@pulse/db';
+import { activity, type Db, type Page, type PageRequest } from '@pulse/db';
 import { csvLine } from './csv.js';
 import { playbooks } from './playbooks.js';
 
@@ -18,20 +17,16 @@ export interface ActivityEntry {
 
 /** Writes one activity-log row; call it with the same transaction as the change it records. */
 export async function recordActivity(db: Db, entry: ActivityEntry): Promise<void> {
-  await db
-    .insertInto('activity_log')
-    .values({
-      tenant_id: entry.tenantId,
-      user_id: entry.userId,
-      action: entry.action,
-      resource_type: entry.resourceType,
-      resource_id: entry.resourceId ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      ip: entry.ip ?? null,
-      api_token_id: entry.tokenId ?? null,
-    })
-    .execute();
+  await activity.insertActivity(db, entry.tenantId, {
+    userId: entry.userId,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId ?? null,
+    before: entry.before,
+    after: entry.after,
+    ip: entry.ip ?? null,
+    apiTokenId: entry.tokenId ?? null,
+  });
 }
 
 export interface ActivityFilters {
@@ -61,58 +56,17 @@ export interface ActivityItem {
   ip: string | null;
 }
 
-/** A LIKE pattern matching `text` literally: backslash (the default escape), % and _ escaped. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+type ActivityRow = activity.ActivityRow;
+
+function toListFilters(filters: ActivityFilters): activity.ActivityListFilters {
+  return {
+    userId: filters.userId,
+    actionPrefix: filters.action,
+    resourceType: filters.resourceType,
+    from: filters.from ? new Date(filters.from) : null,
+    to: filters.to ? new Date(filters.to) : null,
+  };
 }
-
-/** The account a row concerns, by its resource: the account itself, or the account of a playbook run or a task. */
-const accountName = sql<string | null>`CASE activity_log.resource_type
-  WHEN 'account' THEN (SELECT a.name FROM accounts a WHERE a.tenant_id = activity_log.tenant_id AND a.id::text = activity_log.resource_id)
-  WHEN 'playbook_execution' THEN (SELECT a.name FROM playbook_executions e JOIN accounts a ON a.tenant_id = e.tenant_id AND a.id = e.account_id
-    WHERE e.tenant_id = activity_log.tenant_id AND e.id::text = activity_log.resource_id)
-  WHEN 'task' THEN (SELECT a.name FROM tasks t JOIN accounts a ON a.tenant_id = t.tenant_id AND a.id = t.account_id
-    WHERE t.tenant_id = activity_log.tenant_id AND t.id::text = activity_log.resource_id)
-  WHEN 'note' THEN (SELECT a.name FROM notes n JOIN accounts a ON a.tenant_id = n.tenant_id AND a.id = n.account_id
-    WHERE n.tenant_id = activity_log.tenant_id AND n.id::text = activity_log.resource_id)
-END`;
-
-function activityQuery(db: Db, tenantId: string, filters: ActivityFilters) {
-  let q = db
-    .selectFrom('activity_log')
-    .leftJoin('users', (j) => j.onRef('users.tenant_id', '=', 'activity_log.tenant_id').onRef('users.id', '=', 'activity_log.user_id'))
-    .leftJoin('api_tokens', (j) => j.onRef('api_tokens.tenant_id', '=', 'activity_log.tenant_id').onRef('api_tokens.id', '=', 'activity_log.api_token_id'))
-    .select([
-      'activity_log.id',
-      'activity_log.created_at',
-      'activity_log.user_id',
-      'activity_log.action',
-      'activity_log.resource_type',
-      'activity_log.resource_id',
-      'activity_log.before',
-      'activity_log.after',
-      'activity_log.ip',
-      'users.name as user_name',
-      'users.email as user_email',
-      'activity_log.api_token_id',
-      'api_tokens.name as token_name',
-      accountName.as('account_name'),
-    ])
-    .where('activity_log.tenant_id', '=', tenantId);
-  if (filters.userId) q = q.where('activity_log.user_id', '=', filters.userId);
-  if (filters.action) q = q.where('activity_log.action', 'like', `${escapeLike(filters.action)}%`);
-  if (filters.resourceType) q = q.where('activity_log.resource_type', '=', filters.resourceType);
-  if (filters.from) q = q.where('activity_log.created_at', '>=', new Date(filters.from));
-  if (filters.to) q = q.where('activity_log.created_at', '<', new Date(filters.to));
-  return q;
-}
-
-type ActivityRow = Awaited<ReturnType<ReturnType<typeof activityQuery>['executeTakeFirstOrThrow']>>;
-
-const newestFirst: KeyPart<ActivityRow>[] = [
-  { column: sql.ref('activity_log.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
-  { column: sql.ref('activity_log.id'), value: (r) => r.id, direction: 'desc' },
-];
 
 function toItem(r: ActivityRow): ActivityItem {
   return {
@@ -187,7 +141,7 @@ export function activitySentence(
 
 /** The tenant's activity log, newest first. */
 export async function listActivity(db: Db, tenantId: string, filters: ActivityFilters, page: PageRequest): Promise<Page<ActivityItem>> {
-  const result = await paginate(activityQuery(db, tenantId, filters), newestFirst, page);
+  const result = await activity.listActivity(db, tenantId, toListFilters(filters), page);
   return { items: result.items.map(toItem), nextCursor: result.nextCursor };
 }
 
@@ -197,9 +151,10 @@ const csvHeader = ['at', 'user_email', 'user_name', 'action', 'resource_type', '
 /** The filtered activity log as CSV, newest first, read in keyset batches. */
 export async function exportActivityCsv(db: Db, tenantId: string, filters: ActivityFilters, now = new Date()): Promise<{ filename: string; csv: string }> {
   const lines = [csvLine(csvHeader)];
+  const listFilters = toListFilters(filters);
   let cursor: string | null = null;
   do {
-    const page: Page<ActivityRow> = await paginate(activityQuery(db, tenantId, filters), newestFirst, { limit: EXPORT_BATCH, cursor });
+    const page: Page<ActivityRow> = await activity.listActivity(db, tenantId, listFilters, { limit: EXPORT_BATCH, cursor });
     for (const r of page.items) {
       lines.push(csvLine([r.created_at, r.user_email, r.user_name, r.action, r.resource_type, r.resource_id, r.before, r.after, r.ip, r.id]));
     }

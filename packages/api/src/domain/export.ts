@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sql } from 'kysely';
 import { ZipFile } from 'yazl';
-import { paginate, withTenant, type Db, type TableName } from '@pulse/db';
+import { tenantExport, withTenant, type Db } from '@pulse/db';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { csvLine } from './csv.js';
@@ -17,14 +16,7 @@ import { slugify } from './filenames.js';
 
 const BATCH = 1000;
 
-interface Sheet {
-  table: TableName;
-  columns: readonly string[];
-  /** Column holding the tenant id (the tenant's own row is keyed by id). */
-  tenantColumn?: string;
-  /** Unique column, among the exported ones, that batches are keyed on (default id). */
-  key?: string;
-}
+type Sheet = tenantExport.ExportSheet;
 
 export const exportSheets: readonly Sheet[] = [
   { table: 'tenants', columns: ['id', 'name', 'created_at'], tenantColumn: 'id' },
@@ -147,23 +139,11 @@ export const exportSheets: readonly Sheet[] = [
   { table: 'activity_log', columns: ['id', 'created_at', 'user_id', 'action', 'resource_type', 'resource_id', 'before', 'after', 'ip'] },
 ];
 
-type ExportRow = Record<string, unknown>;
-
-function sheetPage(db: Db, tenantId: string, sheet: Sheet, cursor: string | null) {
-  const tenantColumn = sheet.tenantColumn ?? 'tenant_id';
-  const key = sheet.key ?? 'id';
-  const query = db
-    .selectFrom(sql<ExportRow>`${sql.table(sheet.table)}`.as('t'))
-    .select(sheet.columns.map((c) => sql.ref(`t.${c}`).as(c)))
-    .where(sql.ref(`t.${tenantColumn}`), '=', tenantId);
-  return paginate(query, [{ column: sql.ref(`t.${key}`), value: (r) => r[key] as string }], { limit: BATCH, cursor });
-}
-
 async function* sheetCsv(db: Db, tenantId: string, sheet: Sheet): AsyncGenerator<string> {
   yield csvLine(sheet.columns);
   let cursor: string | null = null;
   do {
-    const page = await withTenant(db, tenantId, (tx) => sheetPage(tx, tenantId, sheet, cursor));
+    const page = await withTenant(db, tenantId, (tx) => tenantExport.sheetPage(tx, tenantId, sheet, cursor, BATCH));
     yield page.items.map((row) => csvLine(sheet.columns.map((c) => row[c]))).join('');
     cursor = page.nextCursor;
   } while (cursor);

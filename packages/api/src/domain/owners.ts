@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
-import { paginate, users, type Db, type Page, type PageRequest } from '@pulse/db';
+import { accounts, users, type Db, type Page, type PageRequest } from '@pulse/db';
 import { conflict, forbidden, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import type { Caller } from './views.js';
 
 /**
  * Account ownership. accounts.owner_user_id is the user who owns an account; csm_owner keeps
@@ -14,30 +14,14 @@ import { recordActivity } from './activity.js';
 /** Sets owner_user_id of these accounts from their csm_owner text (null when nobody matches). */
 export async function mapOwners(db: Db, tenantId: string, accountIds: string[]): Promise<void> {
   if (accountIds.length === 0) return;
-  await sql`
-    UPDATE accounts a SET owner_user_id = (
-      SELECT CASE
-        WHEN count(*) FILTER (WHERE u.email = lower(btrim(a.csm_owner))) = 1
-          THEN (array_agg(u.id) FILTER (WHERE u.email = lower(btrim(a.csm_owner))))[1]
-        WHEN count(*) FILTER (WHERE u.name = btrim(a.csm_owner)) = 1
-          THEN (array_agg(u.id) FILTER (WHERE u.name = btrim(a.csm_owner)))[1]
-      END
-      FROM users u
-      WHERE u.tenant_id = a.tenant_id AND u.active AND (u.email = lower(btrim(a.csm_owner)) OR u.name = btrim(a.csm_owner))
-    )
-    WHERE a.tenant_id = ${tenantId} AND a.id = ANY(${accountIds}::uuid[])
-  `.execute(db);
+  await accounts.mapOwners(db, tenantId, accountIds);
 }
 
 /**
  * Whose book a list shows: 'me' is the caller, null everyone. Members may only name
  * themselves; admins any user of their tenant (another tenant's user is NOT_FOUND).
  */
-export async function resolveBookOwner(
-  db: Db,
-  caller: { tenantId: string; userId: string; role: 'admin' | 'member' },
-  owner: string | null | undefined,
-): Promise<string | null> {
+export async function resolveBookOwner(db: Db, caller: Caller, owner: string | null | undefined): Promise<string | null> {
   if (owner === null || owner === undefined) return null;
   if (owner === 'me' || owner === caller.userId) return caller.userId;
   if (caller.role !== 'admin') throw forbidden('Only admins can view another person’s accounts or tasks.');
@@ -61,26 +45,16 @@ export async function assignOwner(db: Db, actor: Actor, accountIds: string[], us
   const owner = userId === null ? null : await tenantUser(db, actor.tenantId, userId);
   if (owner && !owner.active) throw conflict(`${owner.name} is deactivated and cannot own accounts.`);
   const ids = [...new Set(accountIds)];
-  const found = await db
-    .selectFrom('accounts')
-    .select(['accounts.id', 'accounts.owner_user_id'])
-    .where('accounts.tenant_id', '=', actor.tenantId)
-    .where('accounts.id', 'in', ids)
-    .forUpdate()
-    .execute();
+  const found = await accounts.lockAccountOwners(db, actor.tenantId, ids);
   if (found.length !== ids.length) throw notFound('Account');
   const changing = found.filter((a) => a.owner_user_id !== userId);
   if (changing.length) {
-    await db
-      .updateTable('accounts')
-      .set({ owner_user_id: userId, updated_at: new Date() })
-      .where('accounts.tenant_id', '=', actor.tenantId)
-      .where(
-        'accounts.id',
-        'in',
-        changing.map((a) => a.id),
-      )
-      .execute();
+    await accounts.setOwner(
+      db,
+      actor.tenantId,
+      changing.map((a) => a.id),
+      userId,
+    );
   }
   for (const a of changing) {
     await recordActivity(db, {
@@ -103,33 +77,13 @@ export interface UnmatchedOwner {
 
 /** Owner texts no user matched, with how many accounts carry each, in text order. */
 export async function listUnmatchedOwners(db: Db, tenantId: string, page: PageRequest): Promise<Page<UnmatchedOwner>> {
-  const q = db
-    .selectFrom('accounts')
-    .select([sql<string>`accounts.csm_owner`.as('csm_owner'), sql<number>`count(*)`.as('n')])
-    .where('accounts.tenant_id', '=', tenantId)
-    .where('accounts.archived_at', 'is', null)
-    .where('accounts.owner_user_id', 'is', null)
-    .where(sql<boolean>`btrim(accounts.csm_owner) <> ''`)
-    .groupBy('accounts.csm_owner');
-  const result = await paginate(q, [{ column: sql.ref('accounts.csm_owner'), value: (r) => r.csm_owner }], page);
+  const result = await accounts.listUnmatchedOwners(db, tenantId, page);
   return { items: result.items.map((r) => ({ csmOwner: r.csm_owner, accounts: Number(r.n) })), nextCursor: result.nextCursor };
 }
 
 /** Assigns every unowned account whose imported owner text is `csmOwner` to a user. */
 export async function resolveOwner(db: Db, actor: Actor, csmOwner: string, userId: string): Promise<AssignResult> {
-  const rows = await db
-    .selectFrom('accounts')
-    .select('accounts.id')
-    .where('accounts.tenant_id', '=', actor.tenantId)
-    .where('accounts.owner_user_id', 'is', null)
-    .where('accounts.archived_at', 'is', null)
-    .where('accounts.csm_owner', '=', csmOwner)
-    .execute();
-  if (rows.length === 0) throw notFound('Unmatched owner');
-  return assignOwner(
-    db,
-    actor,
-    rows.map((r) => r.id),
-    userId,
-  );
+  const ids = await accounts.unownedAccountIds(db, actor.tenantId, csmOwner);
+  if (ids.length === 0) throw notFound('Unmatched owner');
+  return assignOwner(db, actor, ids, userId);
 }

@@ -292,3 +292,8 @@ export function playbookFor(key: string): Playbook {
   if (!playbook) throw new Error(`Unknown playbook "${key}"`);
   return playbook;
 }
+
+/** The catalogue, as the API lists it. */
+export function listPlaybooks(): readonly Playbook[] {
+  return playbooks;
+}

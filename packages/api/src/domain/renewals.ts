@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
-import { paginate, type Db, type HealthTier, type KeyPart, type Page, type PageRequest, type RenewalOutcome } from '@pulse/db';
+import { accounts, outcomes, type Db, type HealthTier, type Page, type PageRequest, type RenewalOutcome } from '@pulse/db';
 import { badRequest, conflict } from '../errors.js';
 import { getAccount, type Account, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { addDays, addYear, daysBetween, isoDay } from './dates.js';
+import { resolveBookOwner } from './owners.js';
+import type { Caller } from './views.js';
 
 /**
  * Renewals: accounts whose renewal date falls in the next N days, and past renewal dates
@@ -36,67 +37,23 @@ export interface RenewalFilters {
   ownerUserId?: string | null | undefined;
 }
 
-function renewalsQuery(db: Db, tenantId: string) {
-  return db
-    .selectFrom('accounts')
-    .select((eb) => [
-      'accounts.id',
-      'accounts.name',
-      'accounts.owner_user_id',
-      sql<string>`accounts.renewal_date`.as('renewal_date'),
-      'accounts.revenue',
-      'accounts.health_overall',
-      'accounts.health_tier',
-      'accounts.health_period',
-      'accounts.health_previous_overall',
-      eb
-        .selectFrom('users')
-        .select('users.name')
-        .whereRef('users.tenant_id', '=', 'accounts.tenant_id')
-        .whereRef('users.id', '=', 'accounts.owner_user_id')
-        .as('owner_name'),
-      eb
-        .selectFrom('tasks')
-        .select(sql<number>`count(*)`.as('n'))
-        .whereRef('tasks.tenant_id', '=', 'accounts.tenant_id')
-        .whereRef('tasks.account_id', '=', 'accounts.id')
-        .where('tasks.status', '=', 'open')
-        .as('open_tasks'),
-    ])
-    .where('accounts.tenant_id', '=', tenantId)
-    .where('accounts.archived_at', 'is', null)
-    .where('accounts.status', '<>', 'churned')
-    .where('accounts.renewal_date', 'is not', null)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('renewal_outcomes')
-            .select('renewal_outcomes.id')
-            .whereRef('renewal_outcomes.tenant_id', '=', 'accounts.tenant_id')
-            .whereRef('renewal_outcomes.account_id', '=', 'accounts.id')
-            .whereRef('renewal_outcomes.renewal_date', '=', 'accounts.renewal_date'),
-        ),
-      ),
-    );
+/** The renewals list with whose book it shows as the caller named it ('me', a user's id, or null for everyone's). */
+export async function listBookRenewals(
+  db: Db,
+  caller: Caller,
+  filters: Omit<RenewalFilters, 'ownerUserId'> & { owner?: string | null | undefined },
+  page: PageRequest,
+): Promise<Page<Renewal>> {
+  const { owner, ...rest } = filters;
+  return listRenewals(db, caller.tenantId, { ...rest, ownerUserId: await resolveBookOwner(db, caller, owner) }, page);
 }
-
-type RenewalRow = Awaited<ReturnType<ReturnType<typeof renewalsQuery>['executeTakeFirstOrThrow']>>;
-
-const byRenewalDate: KeyPart<RenewalRow>[] = [
-  { column: sql.ref('accounts.renewal_date'), value: (r) => r.renewal_date },
-  { column: sql.ref('accounts.id'), value: (r) => r.id },
-];
 
 /** Renewals up to withinDays from today, earliest first, overdue ones flagged. */
 export async function listRenewals(db: Db, tenantId: string, filters: RenewalFilters, page: PageRequest, now = new Date()): Promise<Page<Renewal>> {
   const today = isoDay(now);
-  let q = renewalsQuery(db, tenantId);
-  if (filters.overdue === true) q = q.where('accounts.renewal_date', '<', today);
-  else q = q.where('accounts.renewal_date', '<=', addDays(today, filters.withinDays));
-  if (filters.overdue === false) q = q.where('accounts.renewal_date', '>=', today);
-  if (filters.ownerUserId) q = q.where('accounts.owner_user_id', '=', filters.ownerUserId);
-  const result = await paginate(q, byRenewalDate, page);
+  const dates =
+    filters.overdue === true ? { before: today } : { to: addDays(today, filters.withinDays), ...(filters.overdue === false ? { from: today } : {}) };
+  const result = await outcomes.listRenewals(db, tenantId, { ...dates, ownerUserId: filters.ownerUserId }, page);
   return {
     items: result.items.map((r) => ({
       account: { id: r.id, name: r.name },
@@ -155,43 +112,26 @@ function checkOutcome(input: OutcomeInput, account: Account, today: string): str
 /** Records the outcome of the account's current renewal and rolls its renewal date forward. */
 export async function recordOutcome(db: Db, actor: Actor, input: OutcomeInput, now = new Date()): Promise<RecordedOutcome> {
   // One outcome at a time per account: a second request waits and then sees the rolled-forward date.
-  await db
-    .selectFrom('accounts')
-    .select('accounts.id')
-    .where('accounts.tenant_id', '=', actor.tenantId)
-    .where('accounts.id', '=', input.accountId)
-    .forUpdate()
-    .execute();
+  await accounts.lockAccount(db, actor.tenantId, input.accountId);
   const account = await getAccount(db, actor.tenantId, input.accountId);
   if (account.archivedAt) throw conflict(`${account.name} is archived; restore it before recording a renewal.`);
   if (account.status === 'churned') throw conflict(`${account.name} has already churned.`);
   const next = checkOutcome(input, account, isoDay(now));
   const amount = input.amount ?? null;
-  const row = await db
-    .insertInto('renewal_outcomes')
-    .values({
-      tenant_id: actor.tenantId,
-      account_id: account.id,
-      outcome: input.outcome,
-      renewal_date: account.renewalDate,
-      amount,
-      previous_revenue: account.revenue,
-      reason: input.reason ?? null,
-      next_renewal_date: next,
-      recorded_by: actor.userId as string,
-    })
-    .returning('renewal_outcomes.id')
-    .executeTakeFirstOrThrow();
-  await db
-    .updateTable('accounts')
-    .set({
-      ...(next !== null ? { renewal_date: next } : { status: 'churned' as const }),
-      ...(amount !== null ? { revenue: amount } : {}),
-      updated_at: new Date(),
-    })
-    .where('accounts.tenant_id', '=', actor.tenantId)
-    .where('accounts.id', '=', account.id)
-    .execute();
+  const id = await outcomes.insertOutcome(db, actor.tenantId, {
+    accountId: account.id,
+    outcome: input.outcome,
+    renewalDate: account.renewalDate,
+    amount,
+    previousRevenue: account.revenue,
+    reason: input.reason ?? null,
+    nextRenewalDate: next,
+    recordedBy: actor.userId as string,
+  });
+  await accounts.updateAccount(db, actor.tenantId, account.id, {
+    ...(next !== null ? { renewal_date: next } : { status: 'churned' as const }),
+    ...(amount !== null ? { revenue: amount } : {}),
+  });
   await recordActivity(db, {
     ...actor,
     action: 'renewal.record',
@@ -200,30 +140,10 @@ export async function recordOutcome(db: Db, actor: Actor, input: OutcomeInput, n
     before: { renewalDate: account.renewalDate, revenue: account.revenue, status: account.status },
     after: { outcome: input.outcome, amount, reason: input.reason ?? null, nextRenewalDate: next },
   });
-  return toOutcome(await outcomesQuery(db, actor.tenantId, account.id).where('renewal_outcomes.id', '=', row.id).executeTakeFirstOrThrow());
+  return toOutcome(await outcomes.getOutcome(db, actor.tenantId, account.id, id));
 }
 
-function outcomesQuery(db: Db, tenantId: string, accountId: string) {
-  return db
-    .selectFrom('renewal_outcomes')
-    .leftJoin('users', (j) => j.onRef('users.tenant_id', '=', 'renewal_outcomes.tenant_id').onRef('users.id', '=', 'renewal_outcomes.recorded_by'))
-    .select([
-      'renewal_outcomes.id',
-      'renewal_outcomes.outcome',
-      'renewal_outcomes.renewal_date',
-      'renewal_outcomes.amount',
-      'renewal_outcomes.previous_revenue',
-      'renewal_outcomes.reason',
-      'renewal_outcomes.next_renewal_date',
-      'renewal_outcomes.recorded_at',
-      'users.id as user_id',
-      'users.name as user_name',
-    ])
-    .where('renewal_outcomes.tenant_id', '=', tenantId)
-    .where('renewal_outcomes.account_id', '=', accountId);
-}
-
-type OutcomeRow = Awaited<ReturnType<ReturnType<typeof outcomesQuery>['executeTakeFirstOrThrow']>>;
+type OutcomeRow = outcomes.OutcomeRow;
 
 function toOutcome(r: OutcomeRow): RecordedOutcome {
   return {
@@ -239,14 +159,9 @@ function toOutcome(r: OutcomeRow): RecordedOutcome {
   };
 }
 
-const newestFirst: KeyPart<OutcomeRow>[] = [
-  { column: sql.ref('renewal_outcomes.recorded_at'), value: (r) => r.recorded_at.toISOString(), direction: 'desc' },
-  { column: sql.ref('renewal_outcomes.id'), value: (r) => r.id, direction: 'desc' },
-];
-
 /** The account's renewal outcomes, newest first. */
 export async function listOutcomes(db: Db, tenantId: string, accountId: string, page: PageRequest): Promise<Page<RecordedOutcome>> {
   await getAccount(db, tenantId, accountId);
-  const result = await paginate(outcomesQuery(db, tenantId, accountId), newestFirst, page);
+  const result = await outcomes.listOutcomes(db, tenantId, accountId, page);
   return { items: result.items.map(toOutcome), nextCursor: result.nextCursor };
 }

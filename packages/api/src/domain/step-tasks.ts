@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import type { Db } from '@pulse/db';
+import { tasks, type Db } from '@pulse/db';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { addDays, isoDay } from './dates.js';
@@ -27,45 +26,30 @@ export async function createStepTasks(
   execution: { accountId: string; playbookKey: string; assigneeId: string | null; startedOn: string; steps: { id: string; position: number; title: string }[] },
 ): Promise<void> {
   const playbook = playbookFor(execution.playbookKey);
-  await db
-    .insertInto('tasks')
-    .values(
-      execution.steps.map((s) => ({
-        tenant_id: actor.tenantId,
-        account_id: execution.accountId,
-        title: `${playbook.name}: ${s.title}`.slice(0, 200),
-        assignee_id: execution.assigneeId,
-        due_date: addDays(execution.startedOn, stepOffsetDays(playbook, s.position, execution.steps.length)),
-        source: 'playbook_step' as const,
-        execution_step_id: s.id,
-        created_by: actor.userId,
-      })),
-    )
-    .execute();
+  await tasks.insertStepTasks(
+    db,
+    actor.tenantId,
+    execution.steps.map((s) => ({
+      accountId: execution.accountId,
+      title: `${playbook.name}: ${s.title}`.slice(0, 200),
+      assigneeId: execution.assigneeId,
+      dueDate: addDays(execution.startedOn, stepOffsetDays(playbook, s.position, execution.steps.length)),
+      executionStepId: s.id,
+      createdBy: actor.userId,
+    })),
+  );
 }
 
 /** Closes the open task of each step (done with the step's note, or cancelled). */
 export async function closeStepTasks(db: Db, actor: Actor, stepIds: string[], status: 'done' | 'cancelled', note: string | null): Promise<void> {
   if (stepIds.length === 0) return;
-  const closed = await db
-    .updateTable('tasks')
-    .set({
-      status,
-      completion_note: note,
-      ...(status === 'done' ? { completed_by: actor.userId, completed_at: new Date() } : {}),
-      updated_at: new Date(),
-    })
-    .where('tasks.tenant_id', '=', actor.tenantId)
-    .where('tasks.execution_step_id', 'in', stepIds)
-    .where('tasks.status', '=', 'open')
-    .returning('tasks.id')
-    .execute();
-  for (const t of closed) {
+  const closed = await tasks.closeOpenStepTasks(db, actor.tenantId, stepIds, status, note, actor.userId);
+  for (const id of closed) {
     await recordActivity(db, {
       ...actor,
       action: status === 'done' ? 'task.complete' : 'task.cancel',
       resourceType: RESOURCE,
-      resourceId: t.id,
+      resourceId: id,
       before: { status: 'open' },
       after: { status, note },
     });
@@ -74,19 +58,7 @@ export async function closeStepTasks(db: Db, actor: Actor, stepIds: string[], st
 
 /** Cancels the open step tasks of an execution that ended. */
 export async function closeExecutionTasks(db: Db, actor: Actor, executionId: string, note: string | null): Promise<void> {
-  const steps = await db
-    .selectFrom('playbook_execution_steps')
-    .select('playbook_execution_steps.id')
-    .where('playbook_execution_steps.tenant_id', '=', actor.tenantId)
-    .where('playbook_execution_steps.execution_id', '=', executionId)
-    .execute();
-  await closeStepTasks(
-    db,
-    actor,
-    steps.map((s) => s.id),
-    'cancelled',
-    note,
-  );
+  await closeStepTasks(db, actor, await tasks.executionStepIds(db, actor.tenantId, executionId), 'cancelled', note);
 }
 
 /**
@@ -101,18 +73,13 @@ export async function createTriggerTasks(
 ): Promise<number> {
   if (fired.length === 0) return 0;
   const due = addDays(isoDay(now), TRIGGER_TASK_DUE_DAYS);
-  const { rows } = await sql<{ id: string; title: string; account_id: string }>`
-    INSERT INTO tasks (tenant_id, account_id, title, assignee_id, due_date, priority, source, trigger_id, created_by)
-    SELECT a.tenant_id, a.id, f.title, a.owner_user_id, ${due}::date, 'high', 'trigger', f.trigger_id, ${actor.userId}::uuid
-    FROM unnest(${fired.map((f) => f.triggerId)}::uuid[], ${fired.map((f) => f.accountId)}::uuid[], ${fired.map((f) => `Review the ${playbookFor(f.playbookKey).name} recommendation`)}::text[])
-      AS f(trigger_id, account_id, title)
-    JOIN accounts a ON a.tenant_id = ${actor.tenantId} AND a.id = f.account_id
-    JOIN playbook_triggers t ON t.tenant_id = a.tenant_id AND t.id = f.trigger_id AND t.create_task
-    WHERE NOT EXISTS (
-      SELECT 1 FROM tasks x WHERE x.tenant_id = a.tenant_id AND x.account_id = a.id AND x.trigger_id = f.trigger_id AND x.status = 'open'
-    )
-    RETURNING id, title, account_id
-  `.execute(db);
+  const rows = await tasks.insertTriggerTasks(
+    db,
+    actor.tenantId,
+    fired.map((f) => ({ triggerId: f.triggerId, accountId: f.accountId, title: `Review the ${playbookFor(f.playbookKey).name} recommendation` })),
+    due,
+    actor.userId,
+  );
   for (const t of rows) {
     await recordActivity(db, {
       ...actor,

@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
-import { paginate, users, type Db, type KeyPart, type Page, type PageRequest, type TaskPriority, type TaskSource, type TaskStatus } from '@pulse/db';
+import { tasks, users, type Db, type Page, type PageRequest, type TaskPriority, type TaskSource, type TaskStatus } from '@pulse/db';
 import { conflict, notFound } from '../errors.js';
 import { getAccount, type Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
 import { addDays, isoDay } from './dates.js';
 import { completeStep } from './executions.js';
+import { resolveBookOwner } from './owners.js';
+import type { Caller } from './views.js';
 
 /**
  * Tasks: a piece of work on an account for one person, due on a day. People create them
@@ -35,34 +36,7 @@ export interface Task {
   overdue: boolean;
 }
 
-function tasksQuery(db: Db, tenantId: string) {
-  return db
-    .selectFrom('tasks')
-    .innerJoin('accounts', (j) => j.onRef('accounts.tenant_id', '=', 'tasks.tenant_id').onRef('accounts.id', '=', 'tasks.account_id'))
-    .leftJoin('users as assignee', (j) => j.onRef('assignee.tenant_id', '=', 'tasks.tenant_id').onRef('assignee.id', '=', 'tasks.assignee_id'))
-    .leftJoin('playbook_execution_steps as step', (j) => j.onRef('step.tenant_id', '=', 'tasks.tenant_id').onRef('step.id', '=', 'tasks.execution_step_id'))
-    .select([
-      'tasks.id',
-      'tasks.title',
-      'tasks.account_id',
-      'accounts.name as account_name',
-      'tasks.assignee_id',
-      'assignee.name as assignee_name',
-      'tasks.due_date',
-      'tasks.priority',
-      'tasks.status',
-      'tasks.source',
-      'tasks.execution_step_id',
-      'step.execution_id',
-      'tasks.trigger_id',
-      'tasks.completion_note',
-      'tasks.completed_at',
-      'tasks.created_at',
-    ])
-    .where('tasks.tenant_id', '=', tenantId);
-}
-
-type TaskRow = Awaited<ReturnType<ReturnType<typeof tasksQuery>['executeTakeFirstOrThrow']>>;
+type TaskRow = tasks.TaskRow;
 
 function toTask(r: TaskRow, today: string): Task {
   return {
@@ -92,56 +66,47 @@ export interface TaskFilters {
   due?: DueWindow | null | undefined;
 }
 
-const byDueDate: KeyPart<TaskRow>[] = [
-  { column: sql.ref('tasks.due_date'), value: (r) => r.due_date },
-  { column: sql.ref('tasks.id'), value: (r) => r.id },
-];
+/** The tasks list with whose tasks it shows as the caller named them ('me', a user's id, or null for everyone's). */
+export async function listBookTasks(
+  db: Db,
+  caller: Caller,
+  filters: Omit<TaskFilters, 'assigneeId'> & { assignee?: string | null | undefined },
+  page: PageRequest,
+): Promise<Page<Task>> {
+  const { assignee, ...rest } = filters;
+  return listTasks(db, caller.tenantId, { ...rest, assigneeId: await resolveBookOwner(db, caller, assignee) }, page);
+}
 
 /** Tasks by due date (earliest first), keyset-paginated. */
 export async function listTasks(db: Db, tenantId: string, filters: TaskFilters, page: PageRequest, now = new Date()): Promise<Page<Task>> {
   const today = isoDay(now);
-  let q = tasksQuery(db, tenantId);
-  if (filters.assigneeId) q = q.where('tasks.assignee_id', '=', filters.assigneeId);
-  if (filters.accountId) q = q.where('tasks.account_id', '=', filters.accountId);
-  if (filters.status) q = q.where('tasks.status', '=', filters.status);
-  if (filters.due) {
-    q = q.where('tasks.status', '=', 'open');
-    if (filters.due === 'overdue') q = q.where('tasks.due_date', '<', today);
-    if (filters.due === 'today') q = q.where('tasks.due_date', '=', today);
-    if (filters.due === 'week') q = q.where('tasks.due_date', '>=', today).where('tasks.due_date', '<=', addDays(today, 6));
-  }
-  const result = await paginate(q, byDueDate, page);
+  const openDue = filters.due ? dueRange(filters.due, today) : null;
+  const result = await tasks.listTasks(db, tenantId, { assigneeId: filters.assigneeId, accountId: filters.accountId, status: filters.status, openDue }, page);
   return { items: result.items.map((r) => toTask(r, today)), nextCursor: result.nextCursor };
 }
 
-export interface TaskCounts {
-  open: number;
-  overdue: number;
-  today: number;
-  /** Due today or in the six days after. */
-  week: number;
+/** The due dates of a window: before today, today, or today and the six days after. */
+function dueRange(due: DueWindow, today: string): { before?: string; from?: string; to?: string } {
+  if (due === 'overdue') return { before: today };
+  if (due === 'today') return { from: today, to: today };
+  return { from: today, to: addDays(today, 6) };
+}
+
+export type TaskCounts = tasks.OpenTaskCounts;
+
+/** Open tasks by due window of the assignee the caller named ('me', a user's id, or null for everyone's). */
+export async function bookTaskCounts(db: Db, caller: Caller, assignee: string | null): Promise<TaskCounts> {
+  return taskCounts(db, caller.tenantId, await resolveBookOwner(db, caller, assignee));
 }
 
 /** Counts of open tasks by due window, for the dashboard. */
 export async function taskCounts(db: Db, tenantId: string, assigneeId: string | null, now = new Date()): Promise<TaskCounts> {
   const today = isoDay(now);
-  let q = db
-    .selectFrom('tasks')
-    .select([
-      sql<number>`count(*)`.as('open'),
-      sql<number>`count(*) FILTER (WHERE tasks.due_date < ${today}::date)`.as('overdue'),
-      sql<number>`count(*) FILTER (WHERE tasks.due_date = ${today}::date)`.as('today'),
-      sql<number>`count(*) FILTER (WHERE tasks.due_date BETWEEN ${today}::date AND ${addDays(today, 6)}::date)`.as('week'),
-    ])
-    .where('tasks.tenant_id', '=', tenantId)
-    .where('tasks.status', '=', 'open');
-  if (assigneeId) q = q.where('tasks.assignee_id', '=', assigneeId);
-  const r = await q.executeTakeFirstOrThrow();
-  return { open: Number(r.open), overdue: Number(r.overdue), today: Number(r.today), week: Number(r.week) };
+  return tasks.countOpenTasks(db, tenantId, assigneeId, today, addDays(today, 6));
 }
 
 export async function getTask(db: Db, tenantId: string, id: string, now = new Date()): Promise<Task> {
-  const row = await tasksQuery(db, tenantId).where('tasks.id', '=', id).executeTakeFirst();
+  const row = await tasks.findTask(db, tenantId, id);
   if (!row) throw notFound('Task');
   return toTask(row, isoDay(now));
 }
@@ -167,28 +132,22 @@ export async function createTask(db: Db, actor: Actor, input: NewTask): Promise<
   const account = await getAccount(db, actor.tenantId, input.accountId);
   if (account.archivedAt) throw conflict(`${account.name} is archived; restore it before adding tasks.`);
   const assigneeId = input.assigneeId === null ? null : await assignable(db, actor.tenantId, input.assigneeId ?? (actor.userId as string));
-  const row = await db
-    .insertInto('tasks')
-    .values({
-      tenant_id: actor.tenantId,
-      account_id: account.id,
-      title: input.title,
-      assignee_id: assigneeId,
-      due_date: input.dueDate,
-      priority: input.priority ?? 'normal',
-      source: 'manual',
-      created_by: actor.userId,
-    })
-    .returning('tasks.id')
-    .executeTakeFirstOrThrow();
+  const id = await tasks.insertManualTask(db, actor.tenantId, {
+    accountId: account.id,
+    title: input.title,
+    assigneeId,
+    dueDate: input.dueDate,
+    priority: input.priority ?? 'normal',
+    createdBy: actor.userId,
+  });
   await recordActivity(db, {
     ...actor,
     action: 'task.create',
     resourceType: RESOURCE,
-    resourceId: row.id,
+    resourceId: id,
     after: { accountId: account.id, title: input.title, dueDate: input.dueDate, priority: input.priority ?? 'normal', assigneeId, source: 'manual' },
   });
-  return getTask(db, actor.tenantId, row.id);
+  return getTask(db, actor.tenantId, id);
 }
 
 export interface TaskChanges {
@@ -201,13 +160,7 @@ export interface TaskChanges {
 }
 
 async function lockTask(db: Db, tenantId: string, id: string) {
-  const row = await db
-    .selectFrom('tasks')
-    .select(['tasks.id', 'tasks.title', 'tasks.due_date', 'tasks.priority', 'tasks.assignee_id', 'tasks.status', 'tasks.execution_step_id'])
-    .where('tasks.tenant_id', '=', tenantId)
-    .where('tasks.id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await tasks.lockTask(db, tenantId, id);
   if (!row) throw notFound('Task');
   return row;
 }
@@ -220,20 +173,14 @@ export async function updateTask(db: Db, actor: Actor, id: string, changes: Task
   }
   const assigneeId = changes.assigneeId ? await assignable(db, actor.tenantId, changes.assigneeId) : changes.assigneeId;
   const reopening = changes.status === 'open' && task.status !== 'open';
-  await db
-    .updateTable('tasks')
-    .set({
-      ...(changes.title !== undefined ? { title: changes.title } : {}),
-      ...(changes.dueDate !== undefined ? { due_date: changes.dueDate } : {}),
-      ...(changes.priority !== undefined ? { priority: changes.priority } : {}),
-      ...(assigneeId !== undefined ? { assignee_id: assigneeId } : {}),
-      ...(changes.status !== undefined ? { status: changes.status } : {}),
-      ...(reopening ? { completion_note: null, completed_by: null, completed_at: null } : {}),
-      updated_at: new Date(),
-    })
-    .where('tasks.tenant_id', '=', actor.tenantId)
-    .where('tasks.id', '=', id)
-    .execute();
+  await tasks.updateTaskRow(db, actor.tenantId, id, {
+    ...(changes.title !== undefined ? { title: changes.title } : {}),
+    ...(changes.dueDate !== undefined ? { due_date: changes.dueDate } : {}),
+    ...(changes.priority !== undefined ? { priority: changes.priority } : {}),
+    ...(assigneeId !== undefined ? { assignee_id: assigneeId } : {}),
+    ...(changes.status !== undefined ? { status: changes.status } : {}),
+    ...(reopening ? { completion_note: null, completed_by: null, completed_at: null } : {}),
+  });
   const before = {
     title: task.title,
     dueDate: task.due_date,
@@ -258,21 +205,11 @@ export async function completeTask(db: Db, actor: Actor, id: string, note: strin
   const task = await lockTask(db, actor.tenantId, id);
   if (task.status !== 'open') throw conflict(`This task is already ${task.status === 'done' ? 'done' : 'cancelled'}.`);
   if (task.execution_step_id) {
-    const step = await db
-      .selectFrom('playbook_execution_steps')
-      .select('playbook_execution_steps.execution_id')
-      .where('playbook_execution_steps.tenant_id', '=', actor.tenantId)
-      .where('playbook_execution_steps.id', '=', task.execution_step_id)
-      .executeTakeFirstOrThrow();
-    await completeStep(db, actor, step.execution_id, task.execution_step_id, note ?? 'Completed from the task list.', null);
+    const executionId = await tasks.executionOfStep(db, actor.tenantId, task.execution_step_id);
+    await completeStep(db, actor, executionId, task.execution_step_id, note ?? 'Completed from the task list.', null);
     return getTask(db, actor.tenantId, id);
   }
-  await db
-    .updateTable('tasks')
-    .set({ status: 'done', completion_note: note, completed_by: actor.userId, completed_at: new Date(), updated_at: new Date() })
-    .where('tasks.tenant_id', '=', actor.tenantId)
-    .where('tasks.id', '=', id)
-    .execute();
+  await tasks.updateTaskRow(db, actor.tenantId, id, { status: 'done', completion_note: note, completed_by: actor.userId, completed_at: new Date() });
   await recordActivity(db, {
     ...actor,
     action: 'task.complete',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defaultSettings } from '@pulse/scoring';
-import { users, withTenant, type Db, type PublicUser } from '@pulse/db';
+import { tenants, users, withTenant, type Db, type PublicUser } from '@pulse/db';
 import { conflict } from '../errors.js';
 import { recordActivity } from './activity.js';
 import { seedDefaultTriggers } from './triggers.js';
@@ -24,16 +23,7 @@ export async function registerTenant(
   }
   const tenantId = randomUUID();
   return withTenant(db, tenantId, async (tx) => {
-    await tx.insertInto('tenants').values({ id: tenantId, name: input.organisationName }).execute();
-    await tx
-      .insertInto('tenant_settings')
-      .values({
-        tenant_id: tenantId,
-        category_weights: JSON.stringify(defaultSettings.categoryWeights),
-        tier_healthy: defaultSettings.tiers.healthy,
-        tier_at_risk: defaultSettings.tiers.atRisk,
-      })
-      .execute();
+    await tenants.insertTenantWithDefaultSettings(tx, tenantId, input.organisationName);
     await seedDefaultTriggers(tx, tenantId);
     const user = await users.createUser(tx, { tenantId, email: input.email, name: input.name, role: 'admin', password: input.password }, bcryptCost);
     await recordActivity(tx, {

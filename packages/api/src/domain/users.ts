@@ -2,6 +2,8 @@ import { sessions, users, withTenant, type Db, type Page, type PageRequest, type
 import { badRequest, conflict, isUniqueViolation, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
+import { clearAttempts, passwordChangeRule, reserveAttempt } from './throttle.js';
+import type { Context, CurrentSession, SessionPort, Tenant } from '../context.js';
 
 /** Members of a tenant as admins see them. */
 export interface Member {
@@ -123,6 +125,29 @@ export async function changePassword(
     after: { otherSessionsEnded: input.endOtherSessions },
   });
   return { otherSessionsEnded: input.endOtherSessions };
+}
+
+/** What changing one's own password needs of the request: a browser session, its user and tenant. */
+export type PasswordChangeRequest = Pick<Context, 'db' | 'auth' | 'ip' | 'setHeader' | 'token'> & {
+  user: PublicUser;
+  tenant: Tenant;
+  session: SessionPort & { current: CurrentSession };
+};
+
+/**
+ * The signed-in user's own password. The attempt is counted before the current password is
+ * checked, outside the tenant transaction so a wrong guess stays counted; a success clears
+ * the count and, as at login, gives the caller a new session id.
+ */
+export async function changeOwnPassword(req: PasswordChangeRequest, input: PasswordChange): Promise<{ otherSessionsEnded: boolean }> {
+  const rule = passwordChangeRule(req.user.id);
+  await reserveAttempt(req.db, [rule], { reason: 'Too many wrong current passwords.', setHeader: req.setHeader });
+  const { current } = req.session;
+  const actor = { tenantId: req.tenant.id, userId: req.user.id, ip: req.ip, tokenId: req.token?.id ?? null };
+  const result = await withTenant(req.db, req.tenant.id, (tx) => changePassword(tx, actor, current.sid, input, req.auth.bcryptCost));
+  await clearAttempts(req.db, [rule.key]);
+  await req.session.start({ user: req.user, tenant: req.tenant, rememberMe: current.rememberMe });
+  return result;
 }
 
 /**

@@ -4,8 +4,8 @@ import { adminAuthedProcedure, adminProcedure, protectedProcedure, router } from
 import { isoDate, pageInput, uuid, name } from '../validation.js';
 import * as accounts from '../domain/accounts.js';
 import { importProfilesForm } from '../domain/profiles.js';
-import { assignOwner, listUnmatchedOwners, resolveBookOwner, resolveOwner } from '../domain/owners.js';
-import { actorOf } from './actor.js';
+import { assignOwner, listUnmatchedOwners, resolveOwner } from '../domain/owners.js';
+import { actorOf, callerOf } from './actor.js';
 import { textLimits } from '../limits.js';
 import { tiers } from '@pulse/scoring';
 
@@ -49,11 +49,7 @@ export const accountsRouter = router({
         ...listFilters,
       }),
     )
-    .query(async ({ ctx, input }) => {
-      const { limit, cursor, owner, ...filters } = input;
-      const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, owner);
-      return accounts.listAccounts(ctx.db, ctx.tenant.id, { ...filters, ownerUserId }, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => accounts.listBookAccounts(ctx.db, callerOf(ctx), filters, { limit, cursor })),
 
   /** Gives accounts to one user of the organisation (null: to nobody). */
   assignOwner: adminProcedure
@@ -76,10 +72,9 @@ export const accountsRouter = router({
     .input(z.strictObject({ name: name(), ...accountFields }))
     .mutation(({ ctx, input }) => accounts.createAccount(ctx.db, actorOf(ctx), input as Fields & { name: string })),
 
-  update: protectedProcedure.input(z.strictObject({ id: uuid, name: name().optional(), ...accountFields })).mutation(({ ctx, input }) => {
-    const { id, ...fields } = input;
-    return accounts.updateAccount(ctx.db, actorOf(ctx), id, fields);
-  }),
+  update: protectedProcedure
+    .input(z.strictObject({ id: uuid, name: name().optional(), ...accountFields }))
+    .mutation(({ ctx, input: { id, ...fields } }) => accounts.updateAccount(ctx.db, actorOf(ctx), id, fields)),
 
   archive: protectedProcedure
     .input(z.strictObject({ id: uuid, archived: z.boolean().default(true) }))

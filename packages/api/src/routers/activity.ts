@@ -18,10 +18,9 @@ const orderMessage = { message: 'The end must be after the start.', path: ['to']
 
 export const activityRouter = router({
   /** The organisation's activity log, newest first. */
-  list: adminProcedure.input(z.strictObject({ ...pageInput, ...filters }).refine(ordered, orderMessage)).query(({ ctx, input }) => {
-    const { limit, cursor, ...rest } = input;
-    return listActivity(ctx.db, ctx.tenant.id, rest, { limit, cursor });
-  }),
+  list: adminProcedure
+    .input(z.strictObject({ ...pageInput, ...filters }).refine(ordered, orderMessage))
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listActivity(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   /** The filtered log as CSV: { filename, csv }. */
   exportCsv: adminProcedure

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { adminProcedure, protectedProcedure, router } from '../trpc.js';
 import { name as requiredText, pageInput, uuid } from '../validation.js';
-import { playbookKeys, playbooks } from '../domain/playbooks.js';
+import { listPlaybooks, playbookKeys } from '../domain/playbooks.js';
 import { listTriggers, triggerParamSchemas, updateTrigger } from '../domain/triggers.js';
 import { evaluatePlaybooks, listRecommendations, previewTrigger } from '../domain/recommendations.js';
 import { completeStep, getExecution, listExecutions, skipStep, startExecution, transitionExecution } from '../domain/executions.js';
@@ -27,7 +27,7 @@ const optionalText = (max: number) =>
 
 export const playbooksRouter = router({
   /** The five playbooks with purpose, duration, prerequisites, success criteria and steps. */
-  catalogue: protectedProcedure.query(() => playbooks),
+  catalogue: protectedProcedure.query(() => listPlaybooks()),
 
   /** Current recommendations, most urgent first, with the thresholds crossed. */
   recommendations: protectedProcedure

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../trpc.js';
 import { pageInput, uuid } from '../validation.js';
-import { listOutcomes, listRenewals, recordOutcome, renewalWindows } from '../domain/renewals.js';
-import { resolveBookOwner } from '../domain/owners.js';
-import { actorOf } from './actor.js';
+import { listBookRenewals, listOutcomes, recordOutcome, renewalWindows } from '../domain/renewals.js';
+import { actorOf, callerOf } from './actor.js';
 import { renewalOutcomes } from '@pulse/db';
 
 const withinDays = z.union(renewalWindows.map((d) => z.literal(d)) as [z.ZodLiteral<30>, z.ZodLiteral<60>, z.ZodLiteral<90>, z.ZodLiteral<120>], {
@@ -16,11 +15,7 @@ export const renewalsRouter = router({
     .input(
       z.strictObject({ ...pageInput, withinDays: withinDays.default(30), overdue: z.boolean().nullish(), owner: z.union([z.literal('me'), uuid]).nullish() }),
     )
-    .query(async ({ ctx, input }) => {
-      const { limit, cursor, withinDays: days, overdue, owner } = input;
-      const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, owner);
-      return listRenewals(ctx.db, ctx.tenant.id, { withinDays: days, overdue, ownerUserId }, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listBookRenewals(ctx.db, callerOf(ctx), filters, { limit, cursor })),
 
   recordOutcome: protectedProcedure
     .input(

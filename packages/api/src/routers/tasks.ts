@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../trpc.js';
 import { name, pageInput, uuid } from '../validation.js';
-import { completeTask, createTask, getTask, listTasks, taskCounts, updateTask } from '../domain/tasks.js';
-import { resolveBookOwner } from '../domain/owners.js';
+import { bookTaskCounts, completeTask, createTask, getTask, listBookTasks, updateTask } from '../domain/tasks.js';
 import { actorOf, callerOf } from './actor.js';
 
 const day = z.iso.date({ message: 'Use the form YYYY-MM-DD.' });
@@ -27,11 +26,7 @@ export const tasksRouter = router({
         due: z.enum(['overdue', 'today', 'week']).nullish(),
       }),
     )
-    .query(async ({ ctx, input }) => {
-      const { limit, cursor, assignee: who, accountId, status, due } = input;
-      const assigneeId = await resolveBookOwner(ctx.db, callerOf(ctx), who);
-      return listTasks(ctx.db, ctx.tenant.id, { assigneeId, accountId, status, due }, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listBookTasks(ctx.db, callerOf(ctx), filters, { limit, cursor })),
 
   /** Open tasks by due window (overdue, today, this week) for the dashboard; the caller's own by default. */
   counts: protectedProcedure
@@ -43,7 +38,7 @@ export const tasksRouter = router({
           .default('me'),
       }),
     )
-    .query(async ({ ctx, input }) => taskCounts(ctx.db, ctx.tenant.id, await resolveBookOwner(ctx.db, callerOf(ctx), input.assignee))),
+    .query(({ ctx, input }) => bookTaskCounts(ctx.db, callerOf(ctx), input.assignee)),
 
   byId: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => getTask(ctx.db, ctx.tenant.id, input.id)),
 
@@ -64,10 +59,7 @@ export const tasksRouter = router({
         })
         .refine((v) => Object.keys(v).length > 1, { message: 'Change at least one field.', path: ['id'] }),
     )
-    .mutation(({ ctx, input }) => {
-      const { id, ...changes } = input;
-      return updateTask(ctx.db, actorOf(ctx), id, changes);
-    }),
+    .mutation(({ ctx, input: { id, ...changes } }) => updateTask(ctx.db, actorOf(ctx), id, changes)),
 
   complete: protectedProcedure.input(z.strictObject({ id: uuid, note })).mutation(({ ctx, input }) => completeTask(ctx.db, actorOf(ctx), input.id, input.note)),
 });

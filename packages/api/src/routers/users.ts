@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { withTenant } from '@pulse/db';
 import { router, sessionAdminProcedure, sessionAuthedProcedure } from '../trpc.js';
 import { email, name, pageInput, password, uuid } from '../validation.js';
-import { changePassword, changeRole, createMember, listMembers, setActive } from '../domain/users.js';
-import { clearAttempts, passwordChangeRule, reserveAttempt } from '../domain/throttle.js';
+import { changeOwnPassword, changeRole, createMember, listMembers, setActive } from '../domain/users.js';
 import { actorOf } from './actor.js';
 import { textLimits } from '../limits.js';
 
@@ -11,10 +9,9 @@ const role = z.enum(['admin', 'member']);
 
 export const usersRouter = router({
   /** The organisation's users by name, with their last sign-in. */
-  list: sessionAdminProcedure.input(z.strictObject({ ...pageInput, role: role.nullish(), active: z.boolean().nullish() })).query(({ ctx, input }) => {
-    const { limit, cursor, ...filters } = input;
-    return listMembers(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-  }),
+  list: sessionAdminProcedure
+    .input(z.strictObject({ ...pageInput, role: role.nullish(), active: z.boolean().nullish() }))
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listMembers(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   /** Adds a user with an initial password. */
   create: sessionAdminProcedure
@@ -38,15 +35,5 @@ export const usersRouter = router({
    */
   changePassword: sessionAuthedProcedure
     .input(z.strictObject({ currentPassword: z.string().max(textLimits.password), newPassword: password, endOtherSessions: z.boolean().default(true) }))
-    .mutation(async ({ ctx, input }) => {
-      const rule = passwordChangeRule(ctx.user.id);
-      await reserveAttempt(ctx.db, [rule], { reason: 'Too many wrong current passwords.', setHeader: ctx.setHeader });
-      const { current } = ctx.session;
-      const result = await withTenant(ctx.db, ctx.tenant.id, (tx) =>
-        changePassword(tx, { ...actorOf(ctx), userId: ctx.user.id }, current.sid, input, ctx.auth.bcryptCost),
-      );
-      await clearAttempts(ctx.db, [rule.key]);
-      await ctx.session.start({ user: ctx.user, tenant: ctx.tenant, rememberMe: current.rememberMe });
-      return result;
-    }),
+    .mutation(({ ctx, input }) => changeOwnPassword(ctx, input)),
 });
