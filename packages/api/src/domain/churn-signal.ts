@@ -1,4 +1,5 @@
 import { outcomes, type Db } from '@pulse/db';
+import { tiers, type Tier } from '@pulse/scoring/tiers';
 import { csvLine } from './csv.js';
 import { isoDay } from './dates.js';
 
@@ -16,8 +17,10 @@ export type ChurnHorizon = (typeof churnHorizons)[number];
 /** Below these counts of outcomes with a score, the report gives counts but no rates. */
 export const churnMinimum = { outcomes: 20, churned: 5, retained: 5 } as const;
 
-const SCORED_TIERS = ['healthy', 'at_risk', 'critical'] as const;
-type ScoredTier = (typeof SCORED_TIERS)[number];
+/** The tiers of an account with a score: every tier but `unknown` (and `none`, no health stored then). */
+type ScoredTier = Exclude<Tier, 'unknown'>;
+const isScored = (tier: Tier | 'none'): tier is ScoredTier => tier !== 'none' && tier !== 'unknown';
+const SCORED_TIERS = tiers.filter(isScored);
 
 export interface TierRow {
   tier: ScoredTier;
@@ -73,7 +76,7 @@ export async function churnSignal(db: Db, tenantId: string, monthsBefore: ChurnH
     outcomes.categoryCounts(db, tenantId, monthsBefore),
   ]);
   const count = (rows: { outcomes: number }[]) => rows.reduce((sum, r) => sum + r.outcomes, 0);
-  const scoredRows = tierCounts.filter((r) => (SCORED_TIERS as readonly string[]).includes(r.tier));
+  const scoredRows = tierCounts.filter((r) => isScored(r.tier));
   const churned = count(scoredRows.filter((r) => r.churned));
   const retained = count(scoredRows.filter((r) => !r.churned));
   const total = count(tierCounts);

@@ -82,17 +82,11 @@ export interface OutcomeInput {
   nextRenewalDate?: string | null | undefined;
 }
 
-export interface RecordedOutcome {
+export type RecordedOutcome = Omit<outcomes.NewOutcome, 'accountId' | 'recordedBy'> & {
   id: string;
-  outcome: RenewalOutcome;
-  renewalDate: string | null;
-  amount: number | null;
-  previousRevenue: number | null;
-  reason: string | null;
-  nextRenewalDate: string | null;
   recordedBy: { id: string; name: string } | null;
   recordedAt: Date;
-}
+};
 
 function checkOutcome(input: OutcomeInput, account: Account, today: string): string | null {
   const problems: Record<string, string[]> = {};
