@@ -115,6 +115,6 @@ describe('accounts list', () => {
     expect(row('Account 3').querySelector('.heat-unknown')?.textContent).toBe('— Unknown');
 
     fireEvent.click(screen.getByRole('button', { name: 'List' }));
-    expect(window.location.search).toBe('');
+    await waitFor(() => expect(window.location.search).toBe(''));
   });
 });
