@@ -3,8 +3,9 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { TRPCClientError } from '@trpc/client';
 import { pulseLinks } from '@pulse/client';
 import { clockedFetch } from './server-clock.js';
-import { trpc } from './trpc.js';
+import { isGuestPath } from './router.js';
 import { endSession, isUnauthorized } from './session.js';
+import { trpc } from './trpc.js';
 
 /** 4xx answers are final; network failures and 5xx are tried twice more. */
 function shouldRetry(failureCount: number, error: unknown): boolean {
@@ -12,10 +13,13 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
   return failureCount < 2 && !(status !== undefined && status >= 400 && status < 500);
 }
 
-/** Any query or mutation answering UNAUTHORIZED ends the session in this tab. */
+/**
+ * Any query or mutation answering UNAUTHORIZED ends the session in this tab, except on the
+ * sign-in pages, where UNAUTHORIZED is the answer to wrong credentials.
+ */
 export function createQueryClient(): QueryClient {
   const onError = (error: unknown) => {
-    if (isUnauthorized(error)) endSession(client, { reason: 'expired', returnHere: true });
+    if (isUnauthorized(error) && !isGuestPath(window.location.pathname)) endSession(client, { reason: 'expired', returnHere: true });
   };
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),

@@ -1,22 +1,19 @@
+import { createContext, use } from 'react';
 import { hashKey, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
-import { navigate } from './router.js';
-import { matchRoute } from './routes.js';
-import { sessionStatusKey, trpc, type SessionStatus } from './trpc.js';
+import { history } from './history.js';
+import { sessionStatusKey, trpc, type SessionStatus, type SignedInSession } from './trpc.js';
 
 /** session.status is public and read-only: polling it never counts as activity. */
 const STATUS_POLL_MS = 30_000;
 
-export type SignInReason = 'expired' | 'signed-out';
+export const signInReasons = ['expired', 'signed-out'] as const;
+export type SignInReason = (typeof signInReasons)[number];
 
 export const signInMessages: Record<SignInReason, string> = {
   expired: 'Your session ended, please sign in again.',
   'signed-out': 'You have signed out.',
 };
-
-function isGuestPath(pathname: string): boolean {
-  return matchRoute(pathname)?.route.access === 'guest';
-}
 
 export function loginPath({ next, reason }: { next?: string; reason?: SignInReason }): string {
   const params = new URLSearchParams();
@@ -24,12 +21,6 @@ export function loginPath({ next, reason }: { next?: string; reason?: SignInReas
   if (reason) params.set('reason', reason);
   const query = params.toString();
   return query ? `/login?${query}` : '/login';
-}
-
-/** Where to go after signing in: a same-origin path that is not a sign-in page, else the dashboard. */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return isGuestPath(new URL(next, window.location.origin).pathname) ? '/' : next;
 }
 
 export function isUnauthorized(error: unknown): boolean {
@@ -49,16 +40,20 @@ export function replaceSession(client: QueryClient, status: SessionStatus): void
   client.setQueryData<SessionStatus>(sessionStatusKey, status);
 }
 
-/**
- * Forgets everything cached for the signed-in user and goes to the login page, which
- * returns to this page afterwards when `returnHere`. Does nothing on the sign-in pages
- * themselves, where UNAUTHORIZED is the answer to wrong credentials.
- */
+/** Forgets everything cached for the signed-in user and goes to the login page, which returns to this page afterwards when `returnHere`. */
 export function endSession(client: QueryClient, { reason, returnHere }: { reason?: SignInReason; returnHere: boolean }): void {
   const { pathname, search } = window.location;
-  if (isGuestPath(pathname)) return;
   replaceSession(client, { signedIn: false });
-  navigate(loginPath({ next: returnHere ? pathname + search : undefined, reason }), { replace: true });
+  history.replace(loginPath({ next: returnHere ? pathname + search : undefined, reason }));
+}
+
+/** The signed-in session, for the pages inside the signed-in frame (the router's session guard provides it). */
+export const SignedInSessionContext = createContext<SignedInSession | null>(null);
+
+export function useSignedInSession(): SignedInSession {
+  const session = use(SignedInSessionContext);
+  if (!session) throw new Error('useSignedInSession is only for pages behind the session guard.');
+  return session;
 }
 
 export function useSessionStatus() {

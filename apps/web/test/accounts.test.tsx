@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from '../src/App.js';
-import { fakeApi, signedIn, t } from './fake-api.js';
+import type { RouterOutputs } from '../src/trpc.js';
+import { fakeApi, signedIn } from './fake-api.js';
 import { stubIntersectionObserver } from './observer.js';
 
-const account = (i: number, overall: number) => ({
+const account = (i: number, overall: number): RouterOutputs['accounts']['list']['items'][number] => ({
   id: `00000000-0000-4000-8000-00000000000${i}`,
   name: `Account ${i}`,
   externalId: null,
@@ -14,6 +15,7 @@ const account = (i: number, overall: number) => ({
   tier: null,
   revenue: null,
   csmOwner: null,
+  owner: null,
   renewalDate: null,
   lifecycleStage: null,
   champions: null,
@@ -25,7 +27,7 @@ const account = (i: number, overall: number) => ({
 
 const accounts = [account(1, 91), account(2, 65), account(3, 40)];
 
-const trend = (overall: number) =>
+const trend = (overall: number): RouterOutputs['health']['trends'][number]['points'] =>
   ['2026-02', '2026-03'].map((period) => ({
     accountId: 'x',
     period,
@@ -35,6 +37,7 @@ const trend = (overall: number) =>
     scoredCount: 2,
     readingCount: 2,
     computedAt: '2026-03-01T00:00:00.000Z',
+    segmentId: null,
     categories: [
       { category: 'Support', score: overall, weight: 50, scoredCount: 1, readingCount: 1, counted: true },
       { category: 'Product Usage', score: null, weight: 50, scoredCount: 0, readingCount: 1, counted: false },
@@ -42,28 +45,24 @@ const trend = (overall: number) =>
   }));
 
 function renderAccounts(path: string) {
-  const listInputs: Record<string, unknown>[] = [];
+  const listInputs: unknown[] = [];
   const trendCalls: string[][] = [];
   fakeApi({
     status: () => signedIn({ role: 'member' }),
-    routers: {
-      accounts: t.router({
-        list: t.procedure
-          .input((value) => value as Record<string, unknown>)
-          .query(({ input }) => {
-            listInputs.push(input);
-            return { items: accounts, nextCursor: null };
-          }),
-      }),
-      health: t.router({
-        trends: t.procedure
-          .input((value) => value as { accountIds: string[]; periods: number })
-          .query(({ input }) => {
-            trendCalls.push([...input.accountIds.map((id) => id.slice(-1)), `periods ${input.periods}`]);
-            return input.accountIds.map((id) => ({ accountId: id, points: trend(accounts.find((a) => a.id === id)?.health.overall ?? 0) }));
-          }),
-      }),
-      ranges: t.router({ settings: t.procedure.query(() => ({ categoryWeights: { Support: 50, 'Product Usage': 50 }, tiers: { healthy: 80, atRisk: 60 } })) }),
+    handlers: {
+      accounts: {
+        list: (input) => {
+          listInputs.push(input);
+          return { items: accounts, nextCursor: null };
+        },
+      },
+      health: {
+        trends: (input) => {
+          trendCalls.push([...input.accountIds.map((id) => id.slice(-1)), `periods ${input.periods}`]);
+          return input.accountIds.map((id) => ({ accountId: id, points: trend(accounts.find((a) => a.id === id)?.health.overall ?? 0) }));
+        },
+      },
+      ranges: { settings: () => ({ categoryWeights: { Support: 50, 'Product Usage': 50 }, tiers: { healthy: 80, atRisk: 60 } }) },
     },
   });
   window.history.replaceState(null, '', path);
@@ -115,6 +114,6 @@ describe('accounts list', () => {
     expect(row('Account 3').querySelector('.heat-unknown')?.textContent).toBe('— Unknown');
 
     fireEvent.click(screen.getByRole('button', { name: 'List' }));
-    expect(window.location.search).toBe('');
+    await waitFor(() => expect(window.location.search).toBe(''));
   });
 });

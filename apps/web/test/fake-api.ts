@@ -1,6 +1,21 @@
-import { initTRPC, TRPCError, type AnyRouter } from '@trpc/server';
+import { initTRPC, TRPCError, type AnyRouter, type inferRouterInputs, type inferRouterOutputs } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { vi } from 'vitest';
+import type { AppRouter } from '@pulse/api';
+
+type Inputs = inferRouterInputs<AppRouter>;
+type Outputs = inferRouterOutputs<AppRouter>;
+type RouterName = keyof Outputs;
+
+/** A fake of one Pulse procedure: its real input in, its real output (as JSON carries it) out. */
+export type Handler<R extends RouterName, P extends keyof Outputs[R]> = (input: Inputs[R][P & keyof Inputs[R]]) => Outputs[R][P] | Promise<Outputs[R][P]>;
+
+/**
+ * Fakes of some Pulse procedures, typed by `AppRouter`, e.g.
+ * `{ accounts: { list: (input) => ({ items: [], nextCursor: null }) } }`: when the API changes
+ * an input or an output, the web tests stop compiling.
+ */
+export type FakeHandlers = { [R in RouterName]?: { [P in keyof Outputs[R]]?: Handler<R, P> } };
 
 /** Serves `router` to fetch calls made to /api/trpc, with the real tRPC wire format. */
 export function routerFetch(router: AnyRouter) {
@@ -32,6 +47,33 @@ export const t = initTRPC.create({
   }),
 });
 
+/**
+ * `handlers` as a tRPC router whose every procedure is a query, or a mutation: the client
+ * sends queries as GET and mutations as POST, so the method tells which of the two answers.
+ */
+function handlersRouter(handlers: FakeHandlers, kind: 'query' | 'mutation') {
+  const procedure = (handler: (input: unknown) => unknown) => t.procedure.input((value: unknown) => value)[kind](({ input }) => handler(input));
+  return t.router(
+    Object.fromEntries(
+      Object.entries(handlers).map(([name, procedures]) => [
+        name,
+        t.router(Object.fromEntries(Object.entries(procedures).map(([key, handler]) => [key, procedure(handler as (input: unknown) => unknown)]))),
+      ]),
+    ),
+  );
+}
+
+/** Serves `handlers` to fetch calls made to /api/trpc. */
+export function handlersFetch(handlers: FakeHandlers) {
+  const queries = routerFetch(handlersRouter(handlers, 'query'));
+  const mutations = routerFetch(handlersRouter(handlers, 'mutation'));
+  return vi.fn((input: RequestInfo | URL, init?: RequestInit) =>
+    (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase() === 'GET' ? queries(input, init) : mutations(input, init),
+  );
+}
+
+type Status = Outputs['session']['status'];
+
 export interface FakeSession {
   role?: 'admin' | 'member';
   /** Milliseconds from now. */
@@ -41,42 +83,33 @@ export interface FakeSession {
 
 export function signedIn({ role = 'admin', idleInMs = 30 * 60_000, absoluteInMs = 8 * 60 * 60_000 }: FakeSession = {}) {
   return {
-    signedIn: true as const,
+    signedIn: true,
     user: { id: 'u1', name: 'Nora Admin', email: 'nora@northwind.example', role },
     tenant: { id: 't1', name: 'Northwind CS' },
     rememberMe: false,
-    idleExpiresAt: new Date(Date.now() + idleInMs),
-    absoluteExpiresAt: new Date(Date.now() + absoluteInMs),
-  };
+    idleExpiresAt: new Date(Date.now() + idleInMs).toISOString(),
+    absoluteExpiresAt: new Date(Date.now() + absoluteInMs).toISOString(),
+  } satisfies Status;
 }
-
-type Status = ReturnType<typeof signedIn> | { signedIn: false };
 
 export interface FakeApi {
   status: () => Status;
-  login?: (input: unknown) => Status;
-  refresh?: () => Status;
-  /** More routers a screen under test calls, e.g. { ranges: t.router({ list: … }) }. */
-  routers?: Record<string, AnyRouter>;
+  login?: Handler<'auth', 'login'>;
+  refresh?: Handler<'session', 'refresh'>;
+  /** More procedures a screen under test calls, e.g. { ranges: { list: () => [] } }. */
+  handlers?: FakeHandlers;
 }
 
-/** The Pulse procedures the shell uses, answered by the given functions, plus `routers`. */
-export function fakeApi(api: FakeApi) {
+/** The Pulse procedures the shell uses, answered by the given functions, plus `handlers`. */
+export function fakeApi({ status, login, refresh, handlers }: FakeApi) {
   const unauthorized = () => {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
   };
-  const router = t.router({
-    session: t.router({
-      status: t.procedure.query(() => api.status()),
-      refresh: t.procedure.mutation(() => (api.refresh ?? unauthorized)()),
-    }),
-    auth: t.router({
-      login: t.procedure.input((value: unknown) => value).mutation(({ input }) => (api.login ?? unauthorized)(input)),
-      logout: t.procedure.mutation(() => ({ signedIn: false as const })),
-    }),
-    ...api.routers,
+  const fetch = handlersFetch({
+    ...handlers,
+    session: { status, refresh: refresh ?? unauthorized, ...handlers?.session },
+    auth: { login: login ?? unauthorized, logout: () => ({ signedIn: false }), ...handlers?.auth },
   });
-  const fetch = routerFetch(router);
   vi.stubGlobal('fetch', fetch);
   return fetch;
 }

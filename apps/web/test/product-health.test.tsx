@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import { ApiProvider } from '../src/api.js';
 import { ProductHealthCard } from '../src/pages/account/ProductHealth.js';
-import { fakeApi, signedIn, t } from './fake-api.js';
+import type { Tier } from '@pulse/api/vocabulary';
+import type { RouterOutputs } from '../src/trpc.js';
+import { fakeApi, signedIn } from './fake-api.js';
 
 const ACCOUNT = '00000000-0000-4000-8000-000000000001';
 const tiers = { healthy: 80, atRisk: 60 };
 
-const product = (productId: string, name: string, overall: number, tier: string) => ({
+const product = (productId: string, name: string, overall: number, tier: Tier): RouterOutputs['health']['products']['products'][number] => ({
   productId,
   product: name,
   accountId: ACCOUNT,
@@ -18,6 +20,7 @@ const product = (productId: string, name: string, overall: number, tier: string)
   scoredCount: 2,
   readingCount: 2,
   computedAt: '2026-02-01T00:00:00.000Z',
+  segmentId: null,
   categories: [
     { category: 'Product Usage', score: 34, weight: 30, scoredCount: 1, readingCount: 1, counted: true },
     { category: 'Support', score: 67, weight: 20, scoredCount: 1, readingCount: 1, counted: true },
@@ -28,15 +31,13 @@ function serve(products: ReturnType<typeof product>[]) {
   const inputs: unknown[] = [];
   fakeApi({
     status: () => signedIn(),
-    routers: {
-      health: t.router({
-        products: t.procedure
-          .input((value) => value)
-          .query(({ input }) => {
-            inputs.push(input);
-            return { period: '2026-01', products };
-          }),
-      }),
+    handlers: {
+      health: {
+        products: (input) => {
+          inputs.push(input);
+          return { period: '2026-01', products };
+        },
+      },
     },
   });
   return inputs;

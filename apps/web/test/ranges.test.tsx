@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from '../src/App.js';
-import { badRequest, fakeApi, signedIn, t } from './fake-api.js';
+import type { RouterOutputs } from '../src/trpc.js';
+import { badRequest, fakeApi, signedIn, type Handler } from './fake-api.js';
 
-const churn = {
+type Range = RouterOutputs['ranges']['list'][number];
+
+const churn: Range = {
   key: 'churn rate',
   kpiName: 'Churn Rate',
   category: 'Business Outcomes',
@@ -17,7 +20,7 @@ const churn = {
   default: null,
 };
 
-const nps = {
+const nps: Range = {
   ...churn,
   key: 'nps',
   kpiName: 'Net Promoter Score (NPS)',
@@ -30,26 +33,27 @@ const nps = {
   source: 'tenant',
 };
 
+/** ranges.update's answer when nothing is re-scored. */
+const saved = { ...churn, queued: false, effect: null };
+
 function renderRanges(
   role: 'admin' | 'member',
-  update: (input: Record<string, unknown>) => unknown,
-  recomputeStatus: () => unknown = () => ({ current: null, last: null }),
+  update: Handler<'ranges', 'update'>,
+  recomputeStatus: Handler<'recompute', 'status'> = () => ({ current: null, last: null }),
 ) {
-  const calls: Record<string, unknown>[] = [];
+  const calls: unknown[] = [];
   fakeApi({
     status: () => signedIn({ role }),
-    routers: {
-      recompute: t.router({ status: t.procedure.query(recomputeStatus) }),
-      ranges: t.router({
-        list: t.procedure.query(() => [churn, nps]),
-        update: t.procedure
-          .input((value) => value as Record<string, unknown>)
-          .mutation(({ input }) => {
-            calls.push(input);
-            return update(input);
-          }),
-        reset: t.procedure.input((value) => value).mutation(() => ({ reset: 1 })),
-      }),
+    handlers: {
+      recompute: { status: recomputeStatus },
+      ranges: {
+        list: () => [churn, nps],
+        update: (input) => {
+          calls.push(input);
+          return update(input);
+        },
+        reset: () => ({ reset: 1, queued: false, effect: null }),
+      },
     },
   });
   window.history.replaceState(null, '', '/ranges');
@@ -59,7 +63,7 @@ function renderRanges(
 
 describe('reference ranges', () => {
   it('groups KPIs by category and marks defaults and overrides', async () => {
-    renderRanges('admin', () => churn);
+    renderRanges('admin', () => saved);
     const outcomes = await screen.findByRole('region', { name: 'Business Outcomes' });
     const row = within(outcomes).getByRole('row', { name: /Churn Rate/ });
     expect(
@@ -92,7 +96,7 @@ describe('reference ranges', () => {
   });
 
   it('names fields that are not numbers without asking the server', async () => {
-    const calls = renderRanges('admin', () => churn);
+    const calls = renderRanges('admin', () => saved);
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     fireEvent.change(screen.getByLabelText('Scale max of Churn Rate'), { target: { value: 'lots' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
@@ -108,7 +112,7 @@ describe('reference ranges', () => {
     });
     const calls = renderRanges('admin', async (input) => {
       await held;
-      return { ...churn, ...input, source: 'tenant', effect: { accountsRescored: 1200, tierChanges: 37 } };
+      return { ...churn, ...input, source: 'tenant', queued: false, effect: { accountsRescored: 1200, tierChanges: 37 } };
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     fireEvent.change(screen.getByLabelText('Direction of Churn Rate'), { target: { value: 'lower' } });
@@ -125,15 +129,16 @@ describe('reference ranges', () => {
   });
 
   it("on a large organisation, shows the background job's progress, then its effect", async () => {
-    const run = { id: 'run-1', accountsTotal: 1000, error: null, requestedAt: new Date(), startedAt: new Date(), finishedAt: null };
-    const answers = [
+    const now = new Date().toISOString();
+    const run = { id: 'run-1', accountsTotal: 1000, error: null, requestedAt: now, startedAt: now, finishedAt: null };
+    const answers: RouterOutputs['recompute']['status'][] = [
       { current: { ...run, status: 'running', accountsDone: 400, effect: { accountsRescored: 390, tierChanges: 5 } }, last: null },
-      { current: null, last: { ...run, status: 'completed', accountsDone: 1000, effect: { accountsRescored: 1000, tierChanges: 12 }, finishedAt: new Date() } },
+      { current: null, last: { ...run, status: 'completed', accountsDone: 1000, effect: { accountsRescored: 1000, tierChanges: 12 }, finishedAt: now } },
     ];
     renderRanges(
       'admin',
       (input) => ({ ...churn, ...input, source: 'tenant', effect: null, queued: true }),
-      () => (answers.length > 1 ? answers.shift() : answers[0]),
+      () => (answers.length > 1 ? answers.shift() : answers[0]) ?? { current: null, last: null },
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     fireEvent.change(screen.getByLabelText('Risk threshold of Churn Rate'), { target: { value: '20' } });
@@ -147,7 +152,7 @@ describe('reference ranges', () => {
   });
 
   it('is read-only for members', async () => {
-    renderRanges('member', () => churn);
+    renderRanges('member', () => saved);
     await screen.findByRole('region', { name: 'Business Outcomes' });
     expect(screen.queryByRole('button', { name: /^Edit/ })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Reset all to defaults' })).toBeNull();

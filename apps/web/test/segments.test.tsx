@@ -4,7 +4,11 @@ import { TRPCError } from '@trpc/server';
 import { App } from '../src/App.js';
 import { ScoreExplanation, type Explanation } from '../src/pages/account/AccountHealth.js';
 import { describeRule, draftOf, parseDraft } from '../src/pages/SegmentsPage.js';
-import { badRequest, fakeApi, signedIn, t } from './fake-api.js';
+import type { inferRouterInputs } from '@trpc/server';
+import type { AppRouter } from '@pulse/api';
+import { badRequest, fakeApi, signedIn, type Handler } from './fake-api.js';
+
+type Inputs = inferRouterInputs<AppRouter>;
 
 const settings = {
   categoryWeights: { 'Product Usage': 30, Support: 20, 'Customer Sentiment': 20, 'Business Outcomes': 15, 'Relationship Strength': 15 },
@@ -78,41 +82,40 @@ describe('parseDraft', () => {
   });
 });
 
-type Input = Record<string, unknown>;
+type SegmentInput = Inputs['segments']['create'] | Inputs['segments']['update'] | Inputs['segments']['delete'];
 
 interface Answers {
-  create?: (input: Input) => unknown;
-  update?: (input: Input) => unknown;
-  recomputeStatus?: () => unknown;
+  create?: Handler<'segments', 'create'>;
+  update?: Handler<'segments', 'update'>;
+  recomputeStatus?: Handler<'recompute', 'status'>;
 }
 
 function renderSegments(role: 'admin' | 'member', answers: Answers = {}) {
-  const calls: { procedure: string; input: Input }[] = [];
-  const record = (procedure: string, answer: (input: Input) => unknown) =>
-    t.procedure
-      .input((value) => value as Input)
-      .mutation(({ input }) => {
-        calls.push({ procedure, input });
-        return answer(input);
-      });
+  const calls: { procedure: string; input: SegmentInput }[] = [];
+  const record =
+    <I extends SegmentInput, O>(procedure: string, answer: (input: I) => O | Promise<O>) =>
+    (input: I) => {
+      calls.push({ procedure, input });
+      return answer(input);
+    };
   const recompute = { effect: { accountsRescored: 14, tierChanges: 3 }, queued: false };
   fakeApi({
     status: () => signedIn({ role }),
-    routers: {
-      recompute: t.router({ status: t.procedure.query(answers.recomputeStatus ?? (() => ({ current: null, last: null }))) }),
-      ranges: t.router({ settings: t.procedure.query(() => settings) }),
-      segments: t.router({
-        list: t.procedure.query(() => ({ items: [enterprise, smb] })),
-        fieldValues: t.procedure.query(() => ({
+    handlers: {
+      recompute: { status: answers.recomputeStatus ?? (() => ({ current: null, last: null })) },
+      ranges: { settings: () => settings },
+      segments: {
+        list: () => ({ items: [enterprise, smb] }),
+        fieldValues: () => ({
           tiers: ['Enterprise', 'Mid-Market', 'SMB'],
           industries: ['Retail'],
           regions: ['EMEA', 'North America'],
           lifecycleStages: [],
-        })),
-        create: record('create', answers.create ?? ((input) => ({ segment: segment('s3', String(input.name), 3), recompute }))),
+        }),
+        create: record('create', answers.create ?? ((input) => ({ segment: segment('s3', input.name, 3), recompute }))),
         update: record('update', answers.update ?? (() => ({ segment: enterprise, recompute }))),
         delete: record('delete', () => ({ recompute })),
-      }),
+      },
     },
   });
   window.history.replaceState(null, '', '/segments');
@@ -232,17 +235,17 @@ describe('segments screen', () => {
   });
 
   it("on a large organisation, shows the background job's progress after a move, then its effect", async () => {
-    const run = { id: 'run-1', accountsTotal: 50_000, error: null, requestedAt: new Date(), startedAt: new Date(), finishedAt: null };
-    const answers = [
-      { current: { ...run, status: 'running', accountsDone: 12_500, effect: { accountsRescored: 12_000, tierChanges: 40 } }, last: null },
-      {
-        current: null,
-        last: { ...run, status: 'completed', accountsDone: 50_000, effect: { accountsRescored: 48_000, tierChanges: 150 }, finishedAt: new Date() },
-      },
-    ];
+    const now = new Date().toISOString();
+    const run = { id: 'run-1', accountsTotal: 50_000, error: null, requestedAt: now, startedAt: now };
+    const running = { current: { ...run, status: 'running', accountsDone: 12_500, effect: { accountsRescored: 12_000, tierChanges: 40 }, finishedAt: null }, last: null } as const;
+    const finished = {
+      current: null,
+      last: { ...run, status: 'completed', accountsDone: 50_000, effect: { accountsRescored: 48_000, tierChanges: 150 }, finishedAt: now },
+    } as const;
+    const answers = [running, finished];
     renderSegments('admin', {
       update: () => ({ segment: smb, recompute: { effect: null, queued: true } }),
-      recomputeStatus: () => (answers.length > 1 ? answers.shift() : answers[0]),
+      recomputeStatus: () => (answers.length > 1 ? (answers.shift() ?? finished) : finished),
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Move Small business up' }));
     // 12,500 of 50,000 accounts done: 25 %.

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { App } from '../src/App.js';
 import { previousMonth } from '../src/format.js';
 import { sendUpload, UPLOAD_ENDPOINT, type UploadReport } from '../src/upload.js';
-import { fakeApi, signedIn, t } from './fake-api.js';
+import { fakeApi, signedIn } from './fake-api.js';
 
 /** XMLHttpRequest stand-in: the test plays the network (progress, end of body, answer). */
 class FakeXhr {
@@ -119,16 +119,14 @@ type ProfileAnswer = { status: 'accepted'; created: number; updated: number; pro
 function renderUploadPage({ role = 'member', profiles }: { role?: 'admin' | 'member'; profiles?: (file: File) => ProfileAnswer } = {}) {
   fakeApi({
     status: () => signedIn({ role }),
-    routers: {
-      uploads: t.router({ list: t.procedure.input((value) => value).query(() => ({ items: [], nextCursor: null })) }),
-      accounts: t.router({
-        importProfiles: t.procedure
-          .input((value) => value as FormData)
-          .mutation(({ input }) => {
-            if (!profiles) throw new Error('importProfiles was not expected');
-            return profiles(input.get('file') as File);
-          }),
-      }),
+    handlers: {
+      uploads: { list: () => ({ items: [], nextCursor: null }) },
+      accounts: {
+        importProfiles: (input) => {
+          if (!profiles) throw new Error('importProfiles was not expected');
+          return profiles(input.get('file') as File);
+        },
+      },
     },
   });
   window.history.replaceState(null, '', '/upload');

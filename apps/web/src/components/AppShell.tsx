@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { Link, useLocation } from '../router.js';
-import { isNavActive, navRoutes, type NavRoute } from '../routes.js';
+import { Link } from '@tanstack/react-router';
+import type { NavRoute } from '../router.js';
 import { useSignOut } from '../session.js';
 import type { SignedInSession } from '../trpc.js';
 import { IdleWarning } from './IdleWarning.js';
@@ -65,13 +65,14 @@ function UserMenu({ session }: { session: SignedInSession }) {
   );
 }
 
-function NavList({ routes, pathname }: { routes: NavRoute[]; pathname: string }) {
+/** An entry is current on its own page and its sub-pages (/accounts for /accounts/42), whatever the query string; the dashboard only on itself. */
+function NavList({ routes }: { routes: NavRoute[] }) {
   return (
     <ul>
       {routes.map((route) => (
-        <li key={route.path}>
-          <Link to={route.path} className="side-nav-link" aria-current={isNavActive(route.path, pathname) ? 'page' : undefined}>
-            {route.nav}
+        <li key={route.id}>
+          <Link to={route.fullPath} className="side-nav-link" activeOptions={{ exact: route.fullPath === '/', includeSearch: false }}>
+            {route.options.staticData.nav}
           </Link>
         </li>
       ))}
@@ -79,18 +80,16 @@ function NavList({ routes, pathname }: { routes: NavRoute[]; pathname: string })
   );
 }
 
-function SideNav({ isAdmin }: { isAdmin: boolean }) {
-  const { pathname } = useLocation();
-  const items = navRoutes(isAdmin);
-  const adminItems = items.filter((route) => route.access === 'admin');
+function SideNav({ items }: { items: NavRoute[] }) {
+  const adminItems = items.filter((route) => route.options.staticData.access === 'admin');
   return (
     <nav id="navigation" className="side-nav" aria-label="Main" tabIndex={-1}>
       <div className="side-nav-inner">
-        <NavList routes={items.filter((route) => route.access !== 'admin')} pathname={pathname} />
+        <NavList routes={items.filter((route) => route.options.staticData.access !== 'admin')} />
         {adminItems.length > 0 && (
           <>
             <h2 className="side-nav-heading">Admin</h2>
-            <NavList routes={adminItems} pathname={pathname} />
+            <NavList routes={adminItems} />
           </>
         )}
       </div>
@@ -98,8 +97,8 @@ function SideNav({ isAdmin }: { isAdmin: boolean }) {
   );
 }
 
-/** The signed-in frame: top bar with tenant and user menu, left navigation, idle warning. */
-export function AppShell({ session, children }: { session: SignedInSession; children: ReactNode }) {
+/** The signed-in frame: top bar with tenant and user menu, left navigation (`navigation`, the entries this user sees), idle warning. */
+export function AppShell({ session, navigation, children }: { session: SignedInSession; navigation: NavRoute[]; children: ReactNode }) {
   return (
     <div className="shell">
       <nav className="skip-links" aria-label="Skip links">
@@ -119,7 +118,7 @@ export function AppShell({ session, children }: { session: SignedInSession; chil
         <UserMenu session={session} />
       </header>
       <div className="shell-body">
-        <SideNav isAdmin={session.user.role === 'admin'} />
+        <SideNav items={navigation} />
         <main id="main" className="shell-main" tabIndex={-1}>
           {children}
         </main>

@@ -1,5 +1,5 @@
 import { formatDate, formatScore } from '../format.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import type { RouterOutputs } from '../trpc.js';
 import { useServerNow } from '../server-clock.js';
 import { ProgressBar } from './ProgressBar.js';
@@ -8,14 +8,15 @@ import { Tag, type TagTone } from './Tag.js';
 export type ExecutionSummary = RouterOutputs['playbooks']['list']['items'][number];
 export type ExecutionStatus = ExecutionSummary['status'];
 
-export const executionStatuses: ExecutionStatus[] = ['active', 'paused', 'completed', 'cancelled'];
-
 export const executionStatusLabels: Record<ExecutionStatus, string> = {
   active: 'Active',
   paused: 'Paused',
   completed: 'Completed',
   cancelled: 'Cancelled',
 };
+
+/** Every status the API answers with: the keys of a record its type keeps complete. */
+export const executionStatuses = Object.keys(executionStatusLabels) as ExecutionStatus[];
 
 const statusTones: Record<ExecutionStatus, TagTone> = { active: 'primary', paused: 'warning', completed: 'success', cancelled: 'neutral' };
 
@@ -32,7 +33,7 @@ export function ExecutionCard({ execution, showAccount = true }: { execution: Ex
     <article className="execution-card">
       <header className="execution-card-header">
         <h3 className="execution-card-title">
-          <Link to={`/playbooks/${execution.id}`}>
+          <Link to="/playbooks/$executionId" params={{ executionId: execution.id }}>
             {execution.playbook.name}
             {showAccount && <span className="execution-card-account"> · {execution.account.name}</span>}
           </Link>

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js';
 import { sentence } from '../format.js';
-import { navigate, Link } from '../router.js';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { trpc, type RouterInputs, type RouterOutputs } from '../trpc.js';
 import { HealthBadge } from './HealthBadge.js';
 import { RenewalDate } from './RenewalDate.js';
@@ -11,10 +11,11 @@ export type PlaybookKey = RouterInputs['playbooks']['start']['playbookKey'];
 /** Starts a playbook run (for a recommendation or not) and opens it. */
 export function useStartPlaybook() {
   const utils = trpc.useUtils();
+  const navigate = useNavigate();
   return trpc.playbooks.start.useMutation({
     onSuccess: async (execution) => {
       await utils.playbooks.invalidate();
-      navigate(`/playbooks/${execution.id}`);
+      await navigate({ to: '/playbooks/$executionId', params: { executionId: execution.id } });
     },
   });
 }
@@ -30,7 +31,9 @@ function RecommendationItem({ recommendation, showAccount, compact }: { recommen
           {showAccount && (
             <>
               {' for '}
-              <Link to={`/accounts/${recommendation.account.id}`}>{recommendation.account.name}</Link>
+              <Link to="/accounts/$accountId" params={{ accountId: recommendation.account.id }}>
+                {recommendation.account.name}
+              </Link>
             </>
           )}
         </p>

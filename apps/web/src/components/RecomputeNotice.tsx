@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import { trpc } from '../trpc.js';
 import { ProgressBar } from './ProgressBar.js';
 

@@ -1,7 +1,7 @@
 import { localDay } from '../day.js';
 import { errorMessage } from '../errors.js';
 import { formatDate } from '../format.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import { trpc, type RouterOutputs } from '../trpc.js';
 import { Tag } from './Tag.js';
 import '../workday.css';
@@ -27,11 +27,19 @@ function TaskRow({ task, showAccount }: { task: TaskItem; showAccount: boolean }
       <div className="task-main">
         <span className="task-title">{task.title}</span>
         <span className="task-meta">
-          {showAccount && <Link to={`/accounts/${task.account.id}`}>{task.account.name}</Link>}
+          {showAccount && (
+            <Link to="/accounts/$accountId" params={{ accountId: task.account.id }}>
+              {task.account.name}
+            </Link>
+          )}
           <span>Due {formatDate(task.dueDate)}</span>
           {task.overdue && <Tag tone="danger">Overdue</Tag>}
           {task.priority === 'high' && <Tag tone="warning">High priority</Tag>}
-          {task.playbookStep && <Link to={`/playbooks/${task.playbookStep.executionId}`}>Playbook step</Link>}
+          {task.playbookStep && (
+            <Link to="/playbooks/$executionId" params={{ executionId: task.playbookStep.executionId }}>
+              Playbook step
+            </Link>
+          )}
           {task.source === 'trigger' && <Tag tone="primary">From a trigger</Tag>}
           {task.assignee && !showAccount && <span>{task.assignee.name}</span>}
         </span>

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { DASH, formatCount, formatPeriod } from '../format.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import type { UploadReport } from '../upload.js';
 
 /** The problems that rejected a file, each with its sheet, row and column. */
@@ -83,7 +83,9 @@ function Imported({ report }: { report: UploadReport }) {
             {report.versions.map((version) => (
               <tr key={`${version.accountId}-${version.period}`}>
                 <td className="cell-wrap">
-                  <Link to={`/accounts/${version.accountId}`}>{version.account}</Link>
+                  <Link to="/accounts/$accountId" params={{ accountId: version.accountId }}>
+                    {version.account}
+                  </Link>
                   {report.accounts.find((account) => account.id === version.accountId)?.created && <span className="cell-sub">New account</span>}
                 </td>
                 <td>{formatPeriod(version.period)}</td>

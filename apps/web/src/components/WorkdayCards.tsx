@@ -1,7 +1,7 @@
 import { formatCount, formatMoney } from '../format.js';
 import { tiers } from '@pulse/api/vocabulary';
 import { tierLabels } from '../health.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import { trpc, type RouterOutputs } from '../trpc.js';
 import { Card } from './Card.js';
 import { QueryView } from './states.js';
@@ -18,12 +18,16 @@ function RevenueByTier({ summary }: { summary: Summary }) {
     <Card
       title="Revenue by health"
       description={`${compactMoney.format(revenue.at_risk)} at risk, ${compactMoney.format(revenue.critical)} critical.`}
-      actions={<Link to="/accounts?sort=revenue&dir=desc">All by revenue</Link>}
+      actions={
+        <Link to="/accounts" search={{ sort: 'revenue', dir: 'desc' }}>
+          All by revenue
+        </Link>
+      }
     >
       <ul className="work-tiles" aria-label="Revenue per health tier">
         {tiers.map((tier) => (
           <li key={tier}>
-            <Link to={`/accounts?tier=${tier}&sort=revenue&dir=desc`} className="work-tile" title={formatMoney(revenue[tier])}>
+            <Link to="/accounts" search={{ tier, sort: 'revenue', dir: 'desc' }} className="work-tile" title={formatMoney(revenue[tier])}>
               <span className="work-tile-label">
                 <span className={`health-dot health-dot-${tier}`} aria-hidden="true" /> {tierLabels[tier]}
               </span>
@@ -52,7 +56,7 @@ function MyTasks() {
               ] as const
             ).map(([key, label, count]) => (
               <li key={key}>
-                <Link to={key === 'today' ? '/tasks' : `/tasks?due=${key}`} className="work-tile">
+                <Link to="/tasks" search={{ due: key === 'today' ? undefined : key }} className="work-tile">
                   <span className="work-tile-label">{label}</span>
                   <span className="work-tile-value">{formatCount(count)}</span>
                 </Link>

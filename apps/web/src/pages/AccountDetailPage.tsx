@@ -5,7 +5,8 @@ import { EmptyState, ErrorState, LoadingState, QueryView } from '../components/s
 import { RenewalDate } from '../components/RenewalDate.js';
 import { Tag } from '../components/Tag.js';
 import { formatDate, formatPeriod } from '../format.js';
-import { Link, replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
 import { trpc } from '../trpc.js';
 import { AccountPlaybooks, AccountUploads } from './account/AccountActivity.js';
 import { HealthOverview, HealthTrendChart, PeriodPicker, ScoreExplanation, type HealthTrend } from './account/AccountHealth.js';
@@ -15,13 +16,15 @@ import { AccountTimeline } from './account/AccountTimeline.js';
 import { KpiReadings } from './account/KpiReadings.js';
 import { ProductHealthCard } from './account/ProductHealth.js';
 
+const route = getRouteApi('/accounts/$accountId');
+
 /** Periods offered by the period picker and drawn in the trend chart. */
 const TREND_PERIODS = 24;
 
 function HealthSections({ accountId, trend }: { accountId: string; trend: HealthTrend }) {
-  const { searchParams } = useLocation();
+  const wanted = route.useSearch({ select: (search) => search.period });
+  const setSearch = useSetSearch('/accounts/$accountId');
   const periods = trend.map((point) => point.period);
-  const wanted = searchParams.get('period');
   const period = wanted && periods.includes(wanted) ? wanted : (periods.at(-1) ?? null);
   const explanation = trpc.health.explain.useQuery({ accountId, period }, { enabled: period !== null });
 
@@ -49,9 +52,7 @@ function HealthSections({ accountId, trend }: { accountId: string; trend: Health
             <Card
               title="Health"
               description={`Stored score of ${formatPeriod(data.period)}.`}
-              actions={
-                <PeriodPicker periods={periods} value={period} onChange={(next) => replaceSearchParams({ period: next === periods.at(-1) ? null : next })} />
-              }
+              actions={<PeriodPicker periods={periods} value={period} onChange={(next) => setSearch({ period: next === periods.at(-1) ? undefined : next })} />}
             >
               <HealthOverview health={data.health} tiers={data.tiers} />
             </Card>
@@ -68,7 +69,8 @@ function HealthSections({ accountId, trend }: { accountId: string; trend: Health
   );
 }
 
-export function AccountDetailPage({ id }: { id: string }) {
+export function AccountDetailPage() {
+  const id = route.useParams({ select: (params) => params.accountId });
   const account = trpc.accounts.byId.useQuery({ id });
   const trend = trpc.health.trend.useQuery({ accountId: id, periods: TREND_PERIODS });
 

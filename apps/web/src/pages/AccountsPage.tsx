@@ -18,12 +18,16 @@ import { heatCell, tierLabels } from '../health.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
 import { ROW_TREND_PERIODS, usePageTrends, type RowTrend } from '../hooks/usePageTrends.js';
-import { Link, navigate, replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
+import { oneOf, useSetSearch } from '../search.js';
+import { useSignedInSession } from '../session.js';
 import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
 
 type AccountItem = RouterOutputs['accounts']['list']['items'][number];
-type Sort = 'name' | 'health' | 'updated' | 'revenue';
-type View = 'list' | 'heatmap';
+export const accountSorts = ['name', 'health', 'updated', 'revenue'] as const;
+type Sort = (typeof accountSorts)[number];
+export const accountViews = ['list', 'heatmap'] as const;
+type View = (typeof accountViews)[number];
 
 const PAGE_SIZE = 50;
 
@@ -45,24 +49,22 @@ const columnLabels: Record<Column, string> = {
 const allColumns = Object.keys(columnLabels) as Column[];
 const defaultColumns: Column[] = ['health', 'status', 'tier', 'owner', 'revenue', 'renewal'];
 
-function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
-  return allowed.find((item) => item === value) ?? null;
-}
+const route = getRouteApi('/accounts');
 
 /** Filters live in the URL, so a filtered list can be linked to and survives going back. Members start on their own accounts. */
 function useFilters(session: SignedInSession) {
-  const { searchParams } = useLocation();
+  const search = route.useSearch();
   return {
-    owner: searchParams.get('owner') ?? (session.user.role === 'admin' ? 'all' : 'me'),
-    search: searchParams.get('q') ?? '',
-    healthTier: oneOf(searchParams.get('tier'), tiers),
-    status: oneOf(searchParams.get('status'), accountStatuses),
-    sort: oneOf(searchParams.get('sort'), ['name', 'health', 'updated', 'revenue'] as const) ?? 'name',
-    order: oneOf(searchParams.get('dir'), ['asc', 'desc'] as const) ?? 'asc',
-    view: oneOf(searchParams.get('view'), ['list', 'heatmap'] as const) ?? 'list',
-    includeArchived: searchParams.get('archived') === '1',
-    columns: searchParams.has('cols') ? allColumns.filter((c) => (searchParams.get('cols') ?? '').split(',').includes(c)) : defaultColumns,
-    savedView: searchParams.get('saved'),
+    owner: search.owner ?? (session.user.role === 'admin' ? 'all' : 'me'),
+    search: search.q ?? '',
+    healthTier: search.tier ?? null,
+    status: search.status ?? null,
+    sort: search.sort ?? 'name',
+    order: search.dir ?? 'asc',
+    view: search.view ?? 'list',
+    includeArchived: search.archived === '1',
+    columns: search.cols === undefined ? defaultColumns : allColumns.filter((c) => search.cols?.split(',').includes(c)),
+    savedView: search.saved ?? null,
   };
 }
 
@@ -83,23 +85,27 @@ function viewState(filters: Filters): ViewState {
 }
 
 /** Puts a saved view's filters, sort and columns into the URL (none: back to the defaults). */
-function applyView(view: { id: string; state: ViewState } | null): void {
-  const state = view?.state;
-  replaceSearchParams({
-    saved: view?.id ?? null,
-    q: state?.search ?? null,
-    owner: view ? (state?.owner ?? 'all') : null,
-    tier: state?.healthTier ?? null,
-    status: state?.status ?? null,
-    sort: state?.sort ?? null,
-    dir: state?.order ?? null,
-    archived: state?.includeArchived ? '1' : null,
-    cols: state ? state.columns.join(',') : null,
-  });
+function useApplyView(): (view: { id: string; state: ViewState } | null) => void {
+  const setSearch = useSetSearch('/accounts');
+  return (view) => {
+    const state = view?.state;
+    setSearch({
+      saved: view?.id,
+      q: state?.search ?? undefined,
+      owner: view ? (state?.owner ?? 'all') : undefined,
+      tier: state?.healthTier ?? undefined,
+      status: state?.status ?? undefined,
+      sort: state?.sort,
+      dir: state?.order,
+      archived: state?.includeArchived ? '1' : undefined,
+      cols: state?.columns.join(','),
+    });
+  };
 }
 
 function ColumnChooser({ columns }: { columns: Column[] }) {
-  const toggle = (column: Column, on: boolean) => replaceSearchParams({ cols: allColumns.filter((c) => (c === column ? on : columns.includes(c))).join(',') });
+  const setSearch = useSetSearch('/accounts');
+  const toggle = (column: Column, on: boolean) => setSearch({ cols: allColumns.filter((c) => (c === column ? on : columns.includes(c))).join(',') });
   return (
     <details className="column-chooser">
       <summary>Columns</summary>
@@ -124,9 +130,10 @@ function ColumnChooser({ columns }: { columns: Column[] }) {
 function SearchBox({ initial }: { initial: string }) {
   const [value, setValue] = useState(initial);
   const settled = useDebouncedValue(value.trim(), 300);
+  const setSearch = useSetSearch('/accounts');
   useEffect(() => {
-    if (settled !== (new URLSearchParams(window.location.search).get('q') ?? '')) replaceSearchParams({ q: settled });
-  }, [settled]);
+    if (settled !== (new URLSearchParams(window.location.search).get('q') ?? '')) setSearch({ q: settled || undefined });
+  }, [settled, setSearch]);
   return (
     <Field
       label="Search"
@@ -141,11 +148,12 @@ function SearchBox({ initial }: { initial: string }) {
 }
 
 function Toolbar({ filters, isAdmin }: { filters: Filters; isAdmin: boolean }) {
+  const setSearch = useSetSearch('/accounts');
   return (
     <div className="toolbar" role="search" aria-label="Filter accounts">
       <SearchBox key={filters.savedView ?? ''} initial={filters.search} />
-      <OwnerFilter value={filters.owner} isAdmin={isAdmin} onChange={(owner) => replaceSearchParams({ owner })} />
-      <SelectField label="Health" name="tier" value={filters.healthTier ?? ''} onChange={(event) => replaceSearchParams({ tier: event.target.value })}>
+      <OwnerFilter value={filters.owner} isAdmin={isAdmin} onChange={(owner) => setSearch({ owner: owner || undefined })} />
+      <SelectField label="Health" name="tier" value={filters.healthTier ?? ''} onChange={(event) => setSearch({ tier: oneOf(event.target.value, tiers) })}>
         <option value="">All tiers</option>
         {tiers.map((tier) => (
           <option key={tier} value={tier}>
@@ -153,7 +161,12 @@ function Toolbar({ filters, isAdmin }: { filters: Filters; isAdmin: boolean }) {
           </option>
         ))}
       </SelectField>
-      <SelectField label="Status" name="status" value={filters.status ?? ''} onChange={(event) => replaceSearchParams({ status: event.target.value })}>
+      <SelectField
+        label="Status"
+        name="status"
+        value={filters.status ?? ''}
+        onChange={(event) => setSearch({ status: oneOf(event.target.value, accountStatuses) })}
+      >
         <option value="">All statuses</option>
         {accountStatuses.map((status) => (
           <option key={status} value={status}>
@@ -161,19 +174,19 @@ function Toolbar({ filters, isAdmin }: { filters: Filters; isAdmin: boolean }) {
           </option>
         ))}
       </SelectField>
-      <SelectField label="Sort by" name="sort" value={filters.sort} onChange={(event) => replaceSearchParams({ sort: event.target.value })}>
-        {(Object.keys(sortLabels) as Sort[]).map((sort) => (
+      <SelectField label="Sort by" name="sort" value={filters.sort} onChange={(event) => setSearch({ sort: oneOf(event.target.value, accountSorts) })}>
+        {accountSorts.map((sort) => (
           <option key={sort} value={sort}>
             {sortLabels[sort]}
           </option>
         ))}
       </SelectField>
-      <SelectField label="Order" name="dir" value={filters.order} onChange={(event) => replaceSearchParams({ dir: event.target.value })}>
+      <SelectField label="Order" name="dir" value={filters.order} onChange={(event) => setSearch({ dir: oneOf(event.target.value, ['asc', 'desc']) })}>
         <option value="asc">{filters.sort === 'name' ? 'A to Z' : 'Lowest first'}</option>
         <option value="desc">{filters.sort === 'name' ? 'Z to A' : 'Highest first'}</option>
       </SelectField>
       <label className="checkbox toolbar-checkbox">
-        <input type="checkbox" checked={filters.includeArchived} onChange={(event) => replaceSearchParams({ archived: event.target.checked ? '1' : null })} />
+        <input type="checkbox" checked={filters.includeArchived} onChange={(event) => setSearch({ archived: event.target.checked ? '1' : undefined })} />
         <span>Show archived</span>
       </label>
       <ColumnChooser columns={filters.columns} />
@@ -182,15 +195,16 @@ function Toolbar({ filters, isAdmin }: { filters: Filters; isAdmin: boolean }) {
 }
 
 function ViewSwitch({ view }: { view: View }) {
+  const setSearch = useSetSearch('/accounts');
   return (
     <div className="segmented" role="group" aria-label="View">
-      {(['list', 'heatmap'] as const).map((option) => (
+      {accountViews.map((option) => (
         <button
           key={option}
           type="button"
           className="segmented-option"
           aria-pressed={view === option}
-          onClick={() => replaceSearchParams({ view: option === 'list' ? null : option })}
+          onClick={() => setSearch({ view: option === 'list' ? undefined : option })}
         >
           {option === 'list' ? 'List' : 'Heatmap'}
         </button>
@@ -208,7 +222,7 @@ function AccountRow({ account, trend, selection, columns }: { account: AccountIt
         </td>
       )}
       <td className="cell-wrap">
-        <Link to={`/accounts/${account.id}`} className="cell-strong">
+        <Link to="/accounts/$accountId" params={{ accountId: account.id }} className="cell-strong">
           {account.name}
         </Link>
         {account.archivedAt ? <span className="cell-sub">Archived</span> : account.industry && <span className="cell-sub">{account.industry}</span>}
@@ -248,7 +262,9 @@ function HeatmapRow({ account, trend, categories, thresholds }: { account: Accou
   return (
     <tr>
       <th scope="row" className="cell-wrap">
-        <Link to={`/accounts/${account.id}`}>{account.name}</Link>
+        <Link to="/accounts/$accountId" params={{ accountId: account.id }}>
+          {account.name}
+        </Link>
       </th>
       <td>
         <HealthBadge score={account.health.overall === null ? null : Math.round(account.health.overall * 10) / 10} tier={account.health.tier} />
@@ -295,10 +311,11 @@ function HeatmapLegend({ thresholds }: { thresholds: TierThresholds }) {
 
 function CreateAccount({ open, onClose }: { open: boolean; onClose: () => void }) {
   const utils = trpc.useUtils();
+  const navigate = useNavigate();
   const create = trpc.accounts.create.useMutation({
     onSuccess: async (account) => {
       await utils.accounts.invalidate();
-      navigate(`/accounts/${account.id}`);
+      await navigate({ to: '/accounts/$accountId', params: { accountId: account.id } });
     },
   });
   const close = () => {
@@ -317,9 +334,11 @@ interface Selection {
   toggle: (id: string) => void;
 }
 
-export function AccountsPage({ session }: { session: SignedInSession }) {
+export function AccountsPage() {
+  const session = useSignedInSession();
   const isAdmin = session.user.role === 'admin';
   const filters = useFilters(session);
+  const applyView = useApplyView();
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const selection: Selection | null = isAdmin

@@ -7,7 +7,8 @@ import { EmptyState } from '../components/states.js';
 import { formatDateTime, humanize } from '../format.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
-import { Link, replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi, Link, linkOptions } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 
 type Entry = RouterOutputs['activity']['list']['items'][number];
@@ -60,17 +61,19 @@ export function dayStart(day: string, nextDay = false): string | null {
   return new Date(year, month - 1, date + (nextDay ? 1 : 0)).toISOString();
 }
 
+const route = getRouteApi('/activity');
+
 function useActivityFilters() {
-  const { searchParams } = useLocation();
-  const fromDay = searchParams.get('from') ?? '';
-  const toDay = searchParams.get('to') ?? '';
+  const search = route.useSearch();
+  const fromDay = search.from ?? '';
+  const toDay = search.to ?? '';
   return {
     fromDay,
     toDay,
     query: {
-      userId: searchParams.get('user') || null,
-      action: searchParams.get('action') || null,
-      resourceType: searchParams.get('type') || null,
+      userId: search.user ?? null,
+      action: search.action ?? null,
+      resourceType: search.type ?? null,
       from: fromDay ? dayStart(fromDay) : null,
       to: toDay ? dayStart(toDay, true) : null,
     },
@@ -80,9 +83,10 @@ function useActivityFilters() {
 function ActionFilter({ initial }: { initial: string }) {
   const [value, setValue] = useState(initial);
   const settled = useDebouncedValue(value.trim(), 400);
+  const setSearch = useSetSearch('/activity');
   useEffect(() => {
-    if (settled !== (new URLSearchParams(window.location.search).get('action') ?? '')) replaceSearchParams({ action: settled });
-  }, [settled]);
+    if (settled !== (new URLSearchParams(window.location.search).get('action') ?? '')) setSearch({ action: settled || undefined });
+  }, [settled, setSearch]);
   return (
     <>
       <Field
@@ -103,10 +107,10 @@ function ActionFilter({ initial }: { initial: string }) {
   );
 }
 
-function resourceLink(entry: Entry): string | null {
+function resourceLink(entry: Entry) {
   if (!entry.resourceId) return null;
-  if (entry.resourceType === 'account') return `/accounts/${entry.resourceId}`;
-  if (entry.resourceType === 'playbook_execution') return `/playbooks/${entry.resourceId}`;
+  if (entry.resourceType === 'account') return linkOptions({ to: '/accounts/$accountId', params: { accountId: entry.resourceId } });
+  if (entry.resourceType === 'playbook_execution') return linkOptions({ to: '/playbooks/$executionId', params: { executionId: entry.resourceId } });
   return null;
 }
 
@@ -138,6 +142,7 @@ function ExportButton({ filters }: { filters: ReturnType<typeof useActivityFilte
 
 export function ActivityPage() {
   const filters = useActivityFilters();
+  const setSearch = useSetSearch('/activity');
   const users = trpc.users.list.useQuery({ limit: 100 });
   const list = useInfiniteList(trpc.activity.list, { limit: 50, ...filters.query });
   const filtered = Object.values(filters.query).some(Boolean);
@@ -147,7 +152,7 @@ export function ActivityPage() {
       <div className="card card-flush">
         <div className="card-toolbar">
           <div className="toolbar" role="search" aria-label="Filter activity">
-            <SelectField label="User" name="user" value={filters.query.userId ?? ''} onChange={(event) => replaceSearchParams({ user: event.target.value })}>
+            <SelectField label="User" name="user" value={filters.query.userId ?? ''} onChange={(event) => setSearch({ user: event.target.value || undefined })}>
               <option value="">Everyone</option>
               {users.data?.items.map((user) => (
                 <option key={user.id} value={user.id}>
@@ -160,7 +165,7 @@ export function ActivityPage() {
               label="Resource"
               name="type"
               value={filters.query.resourceType ?? ''}
-              onChange={(event) => replaceSearchParams({ type: event.target.value })}
+              onChange={(event) => setSearch({ type: event.target.value || undefined })}
             >
               <option value="">All resources</option>
               {resourceTypes.map((type) => (
@@ -175,7 +180,7 @@ export function ActivityPage() {
               type="date"
               value={filters.fromDay}
               max={filters.toDay || undefined}
-              onChange={(event) => replaceSearchParams({ from: event.target.value })}
+              onChange={(event) => setSearch({ from: event.target.value || undefined })}
             />
             <Field
               label="To"
@@ -183,7 +188,7 @@ export function ActivityPage() {
               type="date"
               value={filters.toDay}
               min={filters.fromDay || undefined}
-              onChange={(event) => replaceSearchParams({ to: event.target.value })}
+              onChange={(event) => setSearch({ to: event.target.value || undefined })}
             />
           </div>
         </div>
@@ -220,7 +225,7 @@ export function ActivityPage() {
                           {link && (
                             <>
                               {' '}
-                              <Link to={link}>
+                              <Link {...link}>
                                 Open<span className="visually-hidden"> {humanize(entry.resourceType)}</span>
                               </Link>
                             </>

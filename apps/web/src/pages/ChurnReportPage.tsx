@@ -3,11 +3,12 @@ import { Page } from '../components/Page.js';
 import { QueryView } from '../components/states.js';
 import { formatCount, formatPercent, formatScore } from '../format.js';
 import { tierLabels } from '../health.js';
-import { replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 
 type Report = RouterOutputs['reports']['churnSignal'];
-const HORIZONS = [1, 3, 6] as const;
+export const HORIZONS = [1, 3, 6] as const;
 type Horizon = (typeof HORIZONS)[number];
 
 function ExportButton({ monthsBefore }: { monthsBefore: Horizon }) {
@@ -95,10 +96,12 @@ function SignalTable({ report }: { report: Report }) {
   );
 }
 
+const route = getRouteApi('/reports/churn');
+
 /** Does health predict churn? Recorded renewal outcomes against the health before them. */
 export function ChurnReportPage() {
-  const { searchParams } = useLocation();
-  const monthsBefore = HORIZONS.find((m) => String(m) === searchParams.get('months')) ?? 3;
+  const monthsBefore = route.useSearch({ select: (search) => search.months }) ?? 3;
+  const setSearch = useSetSearch('/reports/churn');
   const report = trpc.reports.churnSignal.useQuery({ monthsBefore });
   return (
     <Page
@@ -113,7 +116,7 @@ export function ChurnReportPage() {
             type="button"
             className="segmented-option"
             aria-pressed={m === monthsBefore}
-            onClick={() => replaceSearchParams({ months: m === 3 ? null : String(m) })}
+            onClick={() => setSearch({ months: m === 3 ? undefined : m })}
           >
             {m} month{m === 1 ? '' : 's'} before
           </button>

@@ -9,8 +9,10 @@ import { WorkdayCards } from '../components/WorkdayCards.js';
 import { formatChange, formatCount, formatPeriod, formatScore } from '../format.js';
 import { tierFor, tiers } from '@pulse/api/vocabulary';
 import { tierBands, tierLabels } from '../health.js';
-import { Link, replaceSearchParams, useLocation } from '../router.js';
-import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
+import { getRouteApi, Link, type LinkOptions } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
+import { useSignedInSession } from '../session.js';
+import { trpc, type RouterOutputs } from '../trpc.js';
 
 type Summary = RouterOutputs['health']['summary'];
 type Thresholds = RouterOutputs['ranges']['settings']['tiers'];
@@ -33,7 +35,7 @@ function TierTiles({ summary }: { summary: Summary }) {
     <ul className="tier-tiles" aria-label="Accounts per health tier">
       {tiers.map((tier) => (
         <li key={tier}>
-          <Link to={`/accounts?tier=${tier}`} className={`tier-tile tier-tile-${tier}`}>
+          <Link to="/accounts" search={{ tier }} className={`tier-tile tier-tile-${tier}`}>
             <span className="tier-tile-label">
               <span className={`health-dot health-dot-${tier}`} aria-hidden="true" />
               {tierLabels[tier]}
@@ -83,7 +85,11 @@ function NeedingAttention({ summary }: { summary: Summary }) {
     <Card
       title="Needing attention"
       description="Critical and at-risk accounts, lowest score first."
-      actions={<Link to="/accounts?sort=health&dir=asc">All by health</Link>}
+      actions={
+        <Link to="/accounts" search={{ sort: 'health', dir: 'asc' }}>
+          All by health
+        </Link>
+      }
     >
       {summary.needingAttention.length === 0 ? (
         <EmptyState title="No account needs attention">Every scored account is healthy.</EmptyState>
@@ -91,7 +97,9 @@ function NeedingAttention({ summary }: { summary: Summary }) {
         <ul className="rank-list">
           {summary.needingAttention.map((account) => (
             <li key={account.id}>
-              <Link to={`/accounts/${account.id}`}>{account.name}</Link>
+              <Link to="/accounts/$accountId" params={{ accountId: account.id }}>
+                {account.name}
+              </Link>
               <HealthBadge score={account.overall === null ? null : Math.round(account.overall * 10) / 10} tier={account.tier} />
             </li>
           ))}
@@ -110,7 +118,9 @@ function BiggestDrops({ summary }: { summary: Summary }) {
         <ul className="rank-list">
           {summary.biggestDrops.map((drop) => (
             <li key={drop.id}>
-              <Link to={`/accounts/${drop.id}`}>{drop.name}</Link>
+              <Link to="/accounts/$accountId" params={{ accountId: drop.id }}>
+                {drop.name}
+              </Link>
               <span className="drop">
                 <span className="cell-muted">
                   {formatScore(drop.previous)} → {formatScore(drop.overall)}
@@ -127,7 +137,7 @@ function BiggestDrops({ summary }: { summary: Summary }) {
 
 type SetupStep = keyof Summary['setup'];
 
-const setupSteps: { step: SetupStep; title: string; detail: string; to: string; action: string; adminOnly: boolean }[] = [
+const setupSteps: { step: SetupStep; title: string; detail: string; to: LinkOptions['to']; action: string; adminOnly: boolean }[] = [
   {
     step: 'profiles',
     title: 'Import customer profiles',
@@ -200,7 +210,15 @@ function RecentUploads() {
 function RecommendedPlaybooks({ owner }: { owner: 'me' | null }) {
   const recommendations = trpc.playbooks.recommendations.useQuery({ limit: 5, owner });
   return (
-    <Card title="Recommended playbooks" description="The most urgent first." actions={<Link to="/playbooks?tab=recommendations">All recommendations</Link>}>
+    <Card
+      title="Recommended playbooks"
+      description="The most urgent first."
+      actions={
+        <Link to="/playbooks" search={{ tab: 'recommendations' }}>
+          All recommendations
+        </Link>
+      }
+    >
       <QueryView query={recommendations} loadingLabel="Loading recommendations…">
         {(page) =>
           page.items.length === 0 ? (
@@ -216,22 +234,27 @@ function RecommendedPlaybooks({ owner }: { owner: 'me' | null }) {
 
 /** Members start on their own accounts, admins on everyone's; ?who= switches. */
 function BookSwitch({ mine }: { mine: boolean }) {
+  const setSearch = useSetSearch('/');
   return (
     <div className="segmented" role="group" aria-label="Whose accounts">
-      <button type="button" className="segmented-option" aria-pressed={mine} onClick={() => replaceSearchParams({ who: 'me' })}>
+      <button type="button" className="segmented-option" aria-pressed={mine} onClick={() => setSearch({ who: 'me' })}>
         My accounts
       </button>
-      <button type="button" className="segmented-option" aria-pressed={!mine} onClick={() => replaceSearchParams({ who: 'all' })}>
+      <button type="button" className="segmented-option" aria-pressed={!mine} onClick={() => setSearch({ who: 'all' })}>
         Everyone’s
       </button>
     </div>
   );
 }
 
-export function DashboardPage({ session }: { session: SignedInSession }) {
+const route = getRouteApi('/');
+
+export function DashboardPage() {
+  const session = useSignedInSession();
   const firstName = session.user.name.split(/\s+/)[0];
-  const { searchParams } = useLocation();
-  const mine = (searchParams.get('who') ?? (session.user.role === 'admin' ? 'all' : 'me')) === 'me';
+  const who = route.useSearch({ select: (search) => search.who });
+  const setSearch = useSetSearch('/');
+  const mine = (who ?? (session.user.role === 'admin' ? 'all' : 'me')) === 'me';
   const owner = mine ? 'me' : null;
   const summary = trpc.health.summary.useQuery({ owner });
   const settings = trpc.ranges.settings.useQuery();
@@ -249,7 +272,7 @@ export function DashboardPage({ session }: { session: SignedInSession }) {
               <EmptyState
                 title="No account is yours yet"
                 action={
-                  <button type="button" className="button button-primary" onClick={() => replaceSearchParams({ who: 'all' })}>
+                  <button type="button" className="button button-primary" onClick={() => setSearch({ who: 'all' })}>
                     See everyone’s accounts
                   </button>
                 }

@@ -11,7 +11,7 @@ import { Tag } from '../components/Tag.js';
 import { saveFile } from '../download.js';
 import { errorMessage, formErrors } from '../errors.js';
 import { formatDate, formatDateTime, formatScore } from '../format.js';
-import { Link } from '../router.js';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { trpc, type RouterOutputs } from '../trpc.js';
 import { formText } from '../form.js';
 
@@ -308,7 +308,10 @@ function Summary({ execution }: { execution: Execution }) {
   );
 }
 
-export function ExecutionPage({ id }: { id: string }) {
+const route = getRouteApi('/playbooks/$executionId');
+
+export function ExecutionPage() {
+  const id = route.useParams({ select: (params) => params.executionId });
   const execution = trpc.playbooks.byId.useQuery({ id });
   const [openStep, setOpenStep] = useState<{ id: string; mode: 'complete' | 'skip' } | null>(null);
 
@@ -344,7 +347,9 @@ export function ExecutionPage({ id }: { id: string }) {
       description={
         <span className="account-subtitle">
           <ExecutionStatusTag status={data.status} />
-          <Link to={`/accounts/${data.account.id}`}>Open {data.account.name}</Link>
+          <Link to="/accounts/$accountId" params={{ accountId: data.account.id }}>
+            Open {data.account.name}
+          </Link>
           <Link to="/playbooks">All runs</Link>
         </span>
       }

@@ -4,19 +4,16 @@ import { useQueryClient } from '@tanstack/react-query';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { Field, FormError } from '../components/Field.js';
 import { formErrors } from '../errors.js';
-import { Link, useLocation } from '../router.js';
-import { replaceSession, signInMessages, type SignInReason } from '../session.js';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { replaceSession, signInMessages } from '../session.js';
 import { trpc } from '../trpc.js';
 import { formText } from '../form.js';
 
-function isSignInReason(value: string | null): value is SignInReason {
-  return value !== null && Object.hasOwn(signInMessages, value);
-}
+const route = getRouteApi('/login');
 
 /** On success the session guard sends the user on to ?next (see GuestOnly). */
 export function LoginPage() {
-  const { searchParams } = useLocation();
-  const reason = searchParams.get('reason');
+  const reason = route.useSearch({ select: (search) => search.reason });
   const client = useQueryClient();
   const login = trpc.auth.login.useMutation({ onSuccess: (status) => replaceSession(client, status) });
   const { message, fieldErrors } = formErrors(login.error);
@@ -40,7 +37,7 @@ export function LoginPage() {
         </>
       }
     >
-      {isSignInReason(reason) && !login.error && (
+      {reason && !login.error && (
         <p className={reason === 'expired' ? 'notice notice-warning' : 'notice'} role="status">
           {signInMessages[reason]}
         </p>

@@ -1,6 +1,6 @@
 import { Page } from '../components/Page.js';
 import { EmptyState } from '../components/states.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 
 export function NotFoundPage() {
   return (

@@ -9,7 +9,8 @@ import { Tag } from '../components/Tag.js';
 import { formatDateTime, humanize } from '../format.js';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
-import { Link, replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
 import { trpc } from '../trpc.js';
 
 /** A query the API can search with: at least one letter or digit. */
@@ -29,7 +30,10 @@ function NoteResults({ query }: { query: string }) {
           {notes.map((note) => (
             <li key={note.id} className="card note-result">
               <p className="note-result-meta">
-                <Link to={`/accounts/${note.account.id}`}>{note.account.name}</Link> <Tag>{humanize(note.kind)}</Tag>{' '}
+                <Link to="/accounts/$accountId" params={{ accountId: note.account.id }}>
+                  {note.account.name}
+                </Link>{' '}
+                <Tag>{humanize(note.kind)}</Tag>{' '}
                 <span className="cell-muted">
                   {formatDateTime(note.occurredAt)} · {note.author.name}
                   {note.participants.length > 0 && ` · with ${note.participants.join(', ')}`}
@@ -44,14 +48,17 @@ function NoteResults({ query }: { query: string }) {
   );
 }
 
+const route = getRouteApi('/notes');
+
 /** Every note of the organisation, searched with PostgreSQL full-text search, newest first. */
 export function NotesPage() {
-  const { searchParams } = useLocation();
-  const [value, setValue] = useState(searchParams.get('q') ?? '');
+  const initial = route.useSearch({ select: (search) => search.q });
+  const [value, setValue] = useState(initial ?? '');
   const settled = useDebouncedValue(value.trim(), 300);
+  const setSearch = useSetSearch('/notes');
   useEffect(() => {
-    if (settled !== (new URLSearchParams(window.location.search).get('q') ?? '')) replaceSearchParams({ q: settled || null });
-  }, [settled]);
+    if (settled !== (new URLSearchParams(window.location.search).get('q') ?? '')) setSearch({ q: settled || undefined });
+  }, [settled, setSearch]);
   return (
     <Page title="Notes" description="Search what the team wrote about calls, meetings and emails, across every account.">
       <div className="card notes-search">

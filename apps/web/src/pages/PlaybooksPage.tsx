@@ -10,11 +10,13 @@ import { EmptyState, QueryView } from '../components/states.js';
 import { errorMessage } from '../errors.js';
 import { formatCount } from '../format.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
-import { replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 
 type Playbook = RouterOutputs['playbooks']['catalogue'][number];
-type Tab = 'board' | 'recommendations' | 'catalogue';
+export const playbookTabs = ['board', 'recommendations', 'catalogue'] as const;
+type Tab = (typeof playbookTabs)[number];
 
 const tabs: { id: Tab; label: string }[] = [
   { id: 'board', label: 'Runs' },
@@ -157,11 +159,14 @@ function Catalogue({ onStart }: { onStart: (key: PlaybookKey) => void }) {
   );
 }
 
+const route = getRouteApi('/playbooks');
+
 export function PlaybooksPage() {
-  const { searchParams } = useLocation();
-  const tab = tabs.find((item) => item.id === searchParams.get('tab'))?.id ?? 'board';
+  const search = route.useSearch();
+  const setSearch = useSetSearch('/playbooks');
+  const tab = search.tab ?? 'board';
   const catalogue = trpc.playbooks.catalogue.useQuery();
-  const wanted = searchParams.get('playbook');
+  const wanted = search.playbook;
   const playbookKey = catalogue.data?.find((playbook) => playbook.key === wanted)?.key ?? null;
   const [starting, setStarting] = useState<{ key?: PlaybookKey } | null>(null);
 
@@ -183,7 +188,7 @@ export function PlaybooksPage() {
               type="button"
               className="tab"
               aria-current={tab === item.id ? 'page' : undefined}
-              onClick={() => replaceSearchParams({ tab: item.id === 'board' ? null : item.id })}
+              onClick={() => setSearch({ tab: item.id === 'board' ? undefined : item.id })}
             >
               {item.label}
             </button>
@@ -194,7 +199,7 @@ export function PlaybooksPage() {
             label="Playbook"
             name="playbook"
             value={playbookKey ?? ''}
-            onChange={(event) => replaceSearchParams({ playbook: event.target.value })}
+            onChange={(event) => setSearch({ playbook: event.target.value || undefined })}
             fieldClassName="tabs-filter"
           >
             <option value="">All playbooks</option>

@@ -7,7 +7,8 @@ import { EmptyState, QueryView } from '../components/states.js';
 import { Tag } from '../components/Tag.js';
 import { errorMessage, formErrors } from '../errors.js';
 import { formatNumber } from '../format.js';
-import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
+import { useSignedInSession } from '../session.js';
+import { trpc, type RouterOutputs } from '../trpc.js';
 
 type Range = RouterOutputs['ranges']['list'][number];
 
@@ -231,7 +232,8 @@ function ResetAll({ overrides }: { overrides: number }) {
   );
 }
 
-export function RangesPage({ session }: { session: SignedInSession }) {
+export function RangesPage() {
+  const session = useSignedInSession();
   const ranges = trpc.ranges.list.useQuery();
   const [editing, setEditing] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);

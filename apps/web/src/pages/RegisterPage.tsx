@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { Field, FormError } from '../components/Field.js';
 import { formErrors } from '../errors.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import { replaceSession } from '../session.js';
 import { trpc } from '../trpc.js';
 import { formText } from '../form.js';

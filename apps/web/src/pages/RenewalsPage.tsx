@@ -9,7 +9,8 @@ import { Tag } from '../components/Tag.js';
 import { formErrors } from '../errors.js';
 import { formatChange, formatCount, formatDate, formatMoney } from '../format.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
-import { Link, replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
 import { trpc, type RouterInputs, type RouterOutputs } from '../trpc.js';
 import '../workday.css';
 import { formText } from '../form.js';
@@ -17,7 +18,7 @@ import { formText } from '../form.js';
 type Renewal = RouterOutputs['renewals']['list']['items'][number];
 type Outcome = RouterInputs['renewals']['recordOutcome']['outcome'];
 
-const WINDOWS = [30, 60, 90, 120] as const;
+export const WINDOWS = [30, 60, 90, 120] as const;
 const outcomeLabels: Record<Outcome, string> = { renewed: 'Renewed', expanded: 'Expanded', contracted: 'Contracted', churned: 'Churned' };
 
 function daysText(days: number): string {
@@ -104,7 +105,7 @@ function RenewalRow({ renewal, onRecord }: { renewal: Renewal; onRecord: () => v
   return (
     <tr>
       <td className="cell-wrap">
-        <Link to={`/accounts/${renewal.account.id}`} className="cell-strong">
+        <Link to="/accounts/$accountId" params={{ accountId: renewal.account.id }} className="cell-strong">
           {renewal.account.name}
         </Link>
         <span className="cell-sub">{renewal.owner?.name ?? 'No owner'}</span>
@@ -128,12 +129,15 @@ function RenewalRow({ renewal, onRecord }: { renewal: Renewal; onRecord: () => v
   );
 }
 
+const route = getRouteApi('/renewals');
+
 /** Renewals in the next 30/60/90/120 days, with past ones that have no outcome flagged overdue. */
 export function RenewalsPage() {
-  const { searchParams } = useLocation();
-  const withinDays = WINDOWS.find((d) => String(d) === searchParams.get('days')) ?? 30;
-  const mine = searchParams.get('who') === 'me';
-  const overdueOnly = searchParams.get('overdue') === '1';
+  const search = route.useSearch();
+  const setSearch = useSetSearch('/renewals');
+  const withinDays = search.days ?? 30;
+  const mine = search.who === 'me';
+  const overdueOnly = search.overdue === '1';
   const list = useInfiniteList(trpc.renewals.list, { limit: 30, withinDays, owner: mine ? 'me' : null, overdue: overdueOnly ? true : null });
   const [recording, setRecording] = useState<Renewal | null>(null);
   return (
@@ -147,7 +151,7 @@ export function RenewalsPage() {
                 type="button"
                 className="segmented-option"
                 aria-pressed={days === withinDays}
-                onClick={() => replaceSearchParams({ days: days === 30 ? null : String(days) })}
+                onClick={() => setSearch({ days: days === 30 ? undefined : days })}
               >
                 {days} days
               </button>
@@ -155,11 +159,11 @@ export function RenewalsPage() {
           </div>
           <div className="toolbar">
             <label className="checkbox toolbar-checkbox">
-              <input type="checkbox" checked={overdueOnly} onChange={(event) => replaceSearchParams({ overdue: event.target.checked ? '1' : null })} />
+              <input type="checkbox" checked={overdueOnly} onChange={(event) => setSearch({ overdue: event.target.checked ? '1' : undefined })} />
               <span>Overdue only</span>
             </label>
             <label className="checkbox toolbar-checkbox">
-              <input type="checkbox" checked={mine} onChange={(event) => replaceSearchParams({ who: event.target.checked ? 'me' : null })} />
+              <input type="checkbox" checked={mine} onChange={(event) => setSearch({ who: event.target.checked ? 'me' : undefined })} />
               <span>My accounts</span>
             </label>
           </div>

@@ -6,7 +6,7 @@ import { RecomputeNotice, type RecomputeSaved } from '../components/RecomputeNot
 import { EmptyState, QueryView } from '../components/states.js';
 import { CORRECT_FIELDS, errorMessage, formErrors } from '../errors.js';
 import { formatCount, formatMoney } from '../format.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import { trpc, type RouterInputs, type RouterOutputs } from '../trpc.js';
 import '../segments.css';
 

@@ -6,7 +6,7 @@ import { Page } from '../components/Page.js';
 import { QueryView } from '../components/states.js';
 import { CORRECT_FIELDS, formErrors } from '../errors.js';
 import { formatPercent } from '../format.js';
-import { Link } from '../router.js';
+import { Link } from '@tanstack/react-router';
 import { RecomputeNotice, type RecomputeSaved } from '../components/RecomputeNotice.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 

@@ -4,11 +4,13 @@ import { EmptyState } from '../components/states.js';
 import { TaskList } from '../components/TaskList.js';
 import { formatCount } from '../format.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
-import { replaceSearchParams, useLocation } from '../router.js';
+import { getRouteApi } from '@tanstack/react-router';
+import { useSetSearch } from '../search.js';
 import { trpc } from '../trpc.js';
 import '../workday.css';
 
-type Due = 'overdue' | 'today' | 'week' | 'open';
+export const dueWindows = ['overdue', 'today', 'week', 'open'] as const;
+type Due = (typeof dueWindows)[number];
 
 const windows: { key: Due; label: string; empty: string }[] = [
   { key: 'overdue', label: 'Overdue', empty: 'Nothing is overdue.' },
@@ -19,11 +21,14 @@ const windows: { key: Due; label: string; empty: string }[] = [
 
 const PAGE_SIZE = 30;
 
+const route = getRouteApi('/tasks');
+
 /** "My tasks": the caller's open tasks by due window (or everyone's), each completed or moved in one click. */
 export function TasksPage() {
-  const { searchParams } = useLocation();
-  const due = windows.find((w) => w.key === searchParams.get('due'))?.key ?? 'today';
-  const everyone = searchParams.get('who') === 'all';
+  const search = route.useSearch();
+  const setSearch = useSetSearch('/tasks');
+  const due = search.due ?? 'today';
+  const everyone = search.who === 'all';
   const assignee = everyone ? null : 'me';
   const counts = trpc.tasks.counts.useQuery({ assignee });
   const list = useInfiniteList(trpc.tasks.list, { limit: PAGE_SIZE, assignee, status: 'open', due: due === 'open' ? null : due });
@@ -39,7 +44,7 @@ export function TasksPage() {
                 type="button"
                 className="segmented-option"
                 aria-pressed={w.key === due}
-                onClick={() => replaceSearchParams({ due: w.key === 'today' ? null : w.key })}
+                onClick={() => setSearch({ due: w.key === 'today' ? undefined : w.key })}
               >
                 {w.label}
                 {counts.data && <span className="count-pill">{formatCount(w.key === 'open' ? counts.data.open : counts.data[w.key])}</span>}
@@ -47,10 +52,10 @@ export function TasksPage() {
             ))}
           </div>
           <div className="segmented" role="group" aria-label="Whose tasks">
-            <button type="button" className="segmented-option" aria-pressed={!everyone} onClick={() => replaceSearchParams({ who: null })}>
+            <button type="button" className="segmented-option" aria-pressed={!everyone} onClick={() => setSearch({ who: undefined })}>
               Mine
             </button>
-            <button type="button" className="segmented-option" aria-pressed={everyone} onClick={() => replaceSearchParams({ who: 'all' })}>
+            <button type="button" className="segmented-option" aria-pressed={everyone} onClick={() => setSearch({ who: 'all' })}>
               Everyone
             </button>
           </div>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { tiers } from '@pulse/api/vocabulary';
 import { Dialog } from '../components/Dialog.js';
 import { Field, FormError, SelectField } from '../components/Field.js';
 import { InfiniteListView } from '../components/InfiniteListView.js';
@@ -14,7 +15,6 @@ import { trpc, type RouterInputs, type RouterOutputs } from '../trpc.js';
 
 type Trigger = RouterOutputs['playbooks']['triggers']['items'][number];
 type Params = NonNullable<RouterInputs['playbooks']['updateTrigger']['params']>;
-const TIERS = ['healthy', 'at_risk', 'critical', 'unknown'] as const;
 
 /** Number input text as a number; empty or unreadable text becomes NaN, which the API refuses with a sentence. */
 const toNumber = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text.replace(/,/g, '')));
@@ -55,7 +55,7 @@ function ParamFields({
       return (
         <fieldset>
           <legend>Fires when the health tier is</legend>
-          {TIERS.map((tier) => (
+          {tiers.map((tier) => (
             <label key={tier} className="checkbox">
               <input
                 type="checkbox"

@@ -13,7 +13,8 @@ import { formErrors } from '../errors.js';
 import { formatBytes, formatCount, formatDateTime, previousMonth } from '../format.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
 import { useUpload, type UploadState } from '../hooks/useUpload.js';
-import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
+import { useSignedInSession } from '../session.js';
+import { trpc, type RouterOutputs } from '../trpc.js';
 
 type ProfileImportResult = RouterOutputs['accounts']['importProfiles'];
 
@@ -309,7 +310,8 @@ function UploadHistory() {
   );
 }
 
-export function UploadPage({ session }: { session: SignedInSession }) {
+export function UploadPage() {
+  const session = useSignedInSession();
   return (
     <Page
       title="Upload"

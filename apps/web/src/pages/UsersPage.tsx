@@ -9,7 +9,8 @@ import { Tag } from '../components/Tag.js';
 import { errorMessage, formErrors, type ErrorLike } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import { useInfiniteList } from '../hooks/useInfiniteList.js';
-import { trpc, type RouterOutputs, type SignedInSession } from '../trpc.js';
+import { useSignedInSession } from '../session.js';
+import { trpc, type RouterOutputs } from '../trpc.js';
 import { formText } from '../form.js';
 
 type Member = RouterOutputs['users']['list']['items'][number];
@@ -129,7 +130,8 @@ function UserRow({ member, isSelf, onError }: { member: Member; isSelf: boolean;
   );
 }
 
-export function UsersPage({ session }: { session: SignedInSession }) {
+export function UsersPage() {
+  const session = useSignedInSession();
   const users = useInfiniteList(trpc.users.list, { limit: 50 });
   const [adding, setAdding] = useState(false);
   const [failure, setFailure] = useState<ErrorLike | null>(null);

@@ -10,7 +10,7 @@ import { formErrors } from '../../errors.js';
 import { formText } from '../../form.js';
 import { formatDateTime, previousMonth } from '../../format.js';
 import { useInfiniteList } from '../../hooks/useInfiniteList.js';
-import { Link } from '../../router.js';
+import { Link, linkOptions, type LinkOptions } from '@tanstack/react-router';
 import { useSessionStatus } from '../../session.js';
 import { trpc, type RouterInputs, type RouterOutputs } from '../../trpc.js';
 
@@ -37,18 +37,21 @@ const sentimentOptions = [
 ];
 
 /** Where a timeline event's source is shown. */
-function sourceLink(accountId: string, item: Item): { to: string; label: string } | null {
+function sourceLink(accountId: string, item: Item): { link: LinkOptions; label: string } | null {
   switch (item.source.type) {
     case 'execution':
-      return { to: `/playbooks/${item.source.id}`, label: 'Open the playbook run' };
+      return { link: linkOptions({ to: '/playbooks/$executionId', params: { executionId: item.source.id } }), label: 'Open the playbook run' };
     case 'task':
-      return { to: '/tasks', label: 'Open tasks' };
+      return { link: linkOptions({ to: '/tasks' }), label: 'Open tasks' };
     case 'renewal':
-      return { to: '/renewals', label: 'Open renewals' };
+      return { link: linkOptions({ to: '/renewals' }), label: 'Open renewals' };
     case 'health':
-      return { to: `/accounts/${accountId}?period=${item.source.id}`, label: 'Show this period’s health' };
+      return {
+        link: linkOptions({ to: '/accounts/$accountId', params: { accountId }, search: { period: item.source.id } }),
+        label: 'Show this period’s health',
+      };
     case 'upload':
-      return { to: '/upload', label: 'Open uploads' };
+      return { link: linkOptions({ to: '/upload' }), label: 'Open uploads' };
     default:
       return null;
   }
@@ -193,7 +196,7 @@ function TimelineEntry({ accountId, item }: { accountId: string; item: Item }) {
         {link && (
           <>
             {' '}
-            <Link to={link.to}>{link.label}</Link>
+            <Link {...link.link}>{link.label}</Link>
           </>
         )}
       </p>
