@@ -156,11 +156,13 @@ export class ReadingsWriter {
     });
     await this.replacePairs(rows);
     for (const s of scored) {
-      const where = { sheet: s.row.sheet, row: s.row.line, account: this.accountOf(s.row).name, kpi: s.row.kpi };
-      const cells = s.row.warnings.map((w) => ({ ...where, column: w.column, code: w.code, message: w.message }));
-      const warnings = s.result.warning ? [{ ...where, column: null, code: s.result.warning.code, message: s.result.warning.message }, ...cells] : cells;
-      this.counts.warnings += warnings.length;
-      this.warnings.push(...warnings.slice(0, MAX_LISTED_WARNINGS - this.warnings.length));
+      this.counts.warnings += (s.result.warning ? 1 : 0) + s.row.warnings.length;
+      if (this.warnings.length < MAX_LISTED_WARNINGS) {
+        const where = { sheet: s.row.sheet, row: s.row.line, account: this.accountOf(s.row).name, kpi: s.row.kpi };
+        const cells = s.row.warnings.map((w) => ({ ...where, column: w.column, code: w.code, message: w.message }));
+        const warnings = s.result.warning ? [{ ...where, column: null, code: s.result.warning.code, message: s.result.warning.message }, ...cells] : cells;
+        this.warnings.push(...warnings.slice(0, MAX_LISTED_WARNINGS - this.warnings.length));
+      }
       this.counts.readings += 1;
       if (s.result.score !== null) this.counts.scored += 1;
       if (s.result.status === 'unknown') this.counts.unknown += 1;
