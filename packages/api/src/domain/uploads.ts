@@ -84,7 +84,8 @@ function nameProblems(rows: ImportRow[], seen = new Set<string>()): StructuralPr
       ['account', r.account],
       ['product', r.product],
     ] as const) {
-      if (!name || [...name.trim()].length <= MAX_NAME_LENGTH || seen.has(`${column}|${name}`)) continue;
+      // A name of at most 200 UTF-16 units has at most 200 characters: only longer ones are counted.
+      if (!name || name.length <= MAX_NAME_LENGTH || [...name.trim()].length <= MAX_NAME_LENGTH || seen.has(`${column}|${name}`)) continue;
       seen.add(`${column}|${name}`);
       problems.push({ sheet: r.sheet, row: r.line, column, message: `The ${column} name is longer than ${MAX_NAME_LENGTH} characters.` });
     }
