@@ -114,7 +114,9 @@ export async function streamUpload(
   const res = await send(url, init);
   if (!res.ok || !res.body) {
     const answer: unknown = await res.json().catch(() => null);
-    throw shapedError(answer, res.status) ?? new UploadError(res.status, `The server answered the upload with HTTP status ${res.status} and no readable error.`);
+    throw (
+      shapedError(answer, res.status) ?? new UploadError(res.status, `The server answered the upload with HTTP status ${res.status} and no readable error.`)
+    );
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = '';
