@@ -364,7 +364,7 @@ export class CsvStream {
     for (const keyed of batch) if (!first.has(keyed.key)) first.set(keyed.key, keyed.line);
     const earlier = await this.keys([...first.keys()], [...first.values()]);
     for (const keyed of batch) {
-      const line = earlier.get(keyed.key) ?? (first.get(keyed.key) as number);
+      const line = earlier.get(keyed.key) ?? first.get(keyed.key) ?? keyed.line;
       if (line !== keyed.line) this.reader.duplicate(keyed, line);
       else if (keyed.row) this.rows.push(keyed.row);
     }

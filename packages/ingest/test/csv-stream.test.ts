@@ -4,12 +4,12 @@ import { CsvStream, parseCsv, type ReadingKeyStore } from '../src/index.js';
 /** A key store in memory, as the database's (repos/uploads.ts, recordReadingKeys) answers. */
 function keyStore(): ReadingKeyStore {
   const seen = new Map<string, number>();
-  return async (keys, lines) => {
+  return (keys, lines) => {
     const earlier = new Map(keys.flatMap((key) => (seen.has(key) ? [[key, seen.get(key) as number] as const] : [])));
     keys.forEach((key, i) => {
       if (!seen.has(key)) seen.set(key, lines[i] as number);
     });
-    return earlier;
+    return Promise.resolve(earlier);
   };
 }
 
