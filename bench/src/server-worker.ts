@@ -19,7 +19,7 @@ import session from 'express-session';
 import pg from 'pg';
 import { connect } from '@pulse/db';
 import { defaultSessionPolicy, queueWorkers, startQueue } from '@pulse/api';
-import { createApp, KyselySessionStore, loadConfig } from '@pulse/server';
+import { createApp, KyselySessionStore, loadConfig, REQUEST_TIMEOUT_MS } from '@pulse/server';
 import { countStatements } from './database.js';
 
 export const SESSION_SECRET = 'pulse-bench-session-secret-at-least-32-bytes';
@@ -166,6 +166,7 @@ async function start(): Promise<http.Server> {
 
 const server = await start();
 server.keepAliveTimeout = 60_000;
+server.requestTimeout = REQUEST_TIMEOUT_MS;
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port });
 });

@@ -5,4 +5,4 @@
 export { createApp, type AppOptions } from './app.js';
 export { loadConfig, type Config } from './config.js';
 export { KyselySessionStore } from './session-store.js';
-export { startServer, type RunningServer } from './server.js';
+export { startServer, REQUEST_TIMEOUT_MS, type RunningServer } from './server.js';

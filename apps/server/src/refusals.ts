@@ -2,17 +2,27 @@ import type { Request, Response } from 'express';
 import type { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import { forbidden, unauthorized, type Context, type Tenant } from '@pulse/api';
+import { FieldErrors, forbidden, unauthorized, type Context, type Tenant } from '@pulse/api';
 import type { PublicUser } from '@pulse/db';
 
+/** An error in tRPC's own shape, with a BAD_REQUEST's per-field sentences as the error formatter gives them (data.fieldErrors). */
+export interface ErrorShape {
+  error: { message: string; code: number; data: { code: TRPCError['code']; httpStatus: number; fieldErrors?: Record<string, string[]> } };
+}
+
+export function errorShape(error: TRPCError): ErrorShape {
+  const httpStatus = getHTTPStatusCodeFromError(error);
+  const fieldErrors = error.cause instanceof FieldErrors ? { fieldErrors: error.cause.fieldErrors } : {};
+  return { error: { message: error.message, code: TRPC_ERROR_CODES_BY_KEY[error.code], data: { code: error.code, httpStatus, ...fieldErrors } } };
+}
+
 /**
- * An error answered outside tRPC (the export and file routes, the security checks that run
- * before tRPC) in tRPC's own shape, so every client reads one shape:
- * `{ error: { message, code, data: { code, httpStatus } } }`.
+ * An error answered outside tRPC (the export, file and upload routes, the security checks that
+ * run before tRPC) in tRPC's own shape, so every client reads one shape:
+ * `{ error: { message, code, data: { code, httpStatus, fieldErrors? } } }`.
  */
 export function sendError(res: Response, error: TRPCError): void {
-  const httpStatus = getHTTPStatusCodeFromError(error);
-  res.status(httpStatus).json({ error: { message: error.message, code: TRPC_ERROR_CODES_BY_KEY[error.code], data: { code: error.code, httpStatus } } });
+  res.status(getHTTPStatusCodeFromError(error)).json(errorShape(error));
 }
 
 /** Resolves who calls a route outside tRPC, as tRPC's createContext does. */

@@ -16,6 +16,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * How long one request may take to arrive whole (Node's default is 5 minutes). A streamed CSV
+ * upload (up to 128 MB) is read at the pace its rows are stored, which on a busy machine takes
+ * longer than that for 600,000 rows; the headers still have to arrive within Node's 60 seconds.
+ */
+export const REQUEST_TIMEOUT_MS = 30 * 60_000;
+
 export const PLAIN_HTTP_WARNING =
   'NODE_ENV=production with TRUST_PROXY=0: the session cookie is Secure, so sign-in works only through an HTTPS proxy. ' +
   'Put one in front of Pulse and set TRUST_PROXY to the number of proxies; over plain HTTP, sign-in is refused.';
@@ -118,6 +125,7 @@ export async function startServer(config: Config, log: StartupLog = quietStartup
     const server = await new Promise<http.Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error) => (error ? reject(listenError(error, config)) : resolve(s)));
     });
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
     const queue = config.jobs
       ? await startQueue({
           db: database.db,

@@ -108,10 +108,10 @@ describe('POST /api/uploads/stream', () => {
     expect(Buffer.from(await file.arrayBuffer()).equals(csv)).toBe(true);
   });
 
-  it('refuses a body declared larger than the CSV limit with 413 and a sentence, and a workbook over 16 MB too', async () => {
+  it("refuses a body declared larger than the CSV limit with 413 and a sentence in tRPC's error shape, and a workbook over 16 MB too", async () => {
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const declare = (filename: string, length: number) =>
-      new Promise<{ status: number; body: { error: string } }>((resolve, reject) => {
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
         const req = http.request(`${app.url}/api/uploads/stream?filename=${filename}`, {
           method: 'POST',
           headers: {
@@ -125,16 +125,17 @@ describe('POST /api/uploads/stream', () => {
         req.on('response', (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { error: string } }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
         });
         req.on('error', reject);
         req.flushHeaders();
       });
-    expect(await declare('big.csv', MAX_CSV_UPLOAD_BYTES + 1)).toEqual({
-      status: 413,
-      body: { error: 'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.' },
-    });
-    expect(await declare('big.xlsx', MAX_UPLOAD_BYTES + 1)).toEqual({ status: 413, body: { error: 'The file is larger than 16 MB.' } });
+    // -32013 is tRPC's JSON-RPC code for PAYLOAD_TOO_LARGE.
+    const tooLarge = (message: string) => ({ status: 413, body: { error: { message, code: -32013, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } } } });
+    expect(await declare('big.csv', MAX_CSV_UPLOAD_BYTES + 1)).toEqual(
+      tooLarge('The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.'),
+    );
+    expect(await declare('big.xlsx', MAX_UPLOAD_BYTES + 1)).toEqual(tooLarge('The file is larger than 16 MB.'));
   });
 
   it('refuses a CSV file with a NUL byte past its first 8 KB, storing nothing, not even a rejected upload', async () => {
@@ -175,12 +176,21 @@ describe('POST /api/uploads/stream', () => {
     const client = await registerTenant(app.url, 'Acme', 'ada@acme.test');
     const csv = new Blob([csvOf([line(0)])]);
     const anon = await streamUpload({ baseUrl: app.url, headers: () => ({ origin: app.url }) }, { name: 'a.csv', body: csv }, {}).catch((e: unknown) => e);
-    expect(anon).toEqual(new UploadError(401, 'Please sign in.'));
-    expect(anon).toMatchObject({ status: 401 });
+    expect(anon).toEqual(new UploadError(401, 'Please sign in.', {}, 'UNAUTHORIZED'));
+    expect(anon).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    const anonAnswer = await fetch(`${app.url}/api/uploads/stream?filename=a.csv`, {
+      method: 'POST',
+      headers: { origin: app.url, 'x-pulse-client': 'web', 'content-type': 'application/octet-stream' },
+      body: 'account',
+    });
+    expect({ status: anonAnswer.status, body: await anonAnswer.json() }).toEqual({
+      status: 401,
+      body: { error: { message: 'Please sign in.', code: -32001, data: { code: 'UNAUTHORIZED', httpStatus: 401 } } },
+    });
 
     const token = await client.mutation<{ token: string }>('tokens.create', { name: 'reader', scope: 'read' });
     const readOnly = await streamUpload({ baseUrl: app.url, token: token.data.token }, { name: 'a.csv', body: csv }, {}).catch((e: unknown) => e);
-    expect(readOnly).toMatchObject({ status: 403, message: 'This API token can only read: create a read-write token to change data.' });
+    expect(readOnly).toMatchObject({ status: 403, code: 'FORBIDDEN', message: 'This API token can only read: create a read-write token to change data.' });
 
     const writer = await client.mutation<{ token: string }>('tokens.create', { name: 'feed', scope: 'read-write' });
     const viaToken = await streamUpload({ baseUrl: app.url, token: writer.data.token }, { name: 'a.csv', body: csv }, { createAccounts: 'false' });
@@ -201,6 +211,7 @@ describe('POST /api/uploads/stream', () => {
     const bad = await send(client, 'a.csv', csv, { createAccounts: 'maybe' }).catch((e: unknown) => e);
     expect(bad).toMatchObject({
       status: 400,
+      code: 'BAD_REQUEST',
       message: 'Invalid upload fields.',
       fieldErrors: { createAccounts: ['Say true or false for creating accounts.'] },
     });

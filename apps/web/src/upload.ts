@@ -6,7 +6,8 @@ import type { RouterOutputs } from './trpc.js';
  * The upload goes to POST /api/uploads/stream over XMLHttpRequest rather than the tRPC client:
  * fetch cannot report how much of a request body has been sent, and the upload screen shows a
  * real progress bar. The body is the file itself; the server answers NDJSON as it imports:
- * {"progress":{bytes,rowsParsed,rowsStored}} lines, then {"result":…} or {"error":…}.
+ * {"progress":{bytes,rowsParsed,rowsStored}} lines, then {"result":…} or an error. Errors, a
+ * refusal's answer or the last line, come in tRPC's shape: {"error":{message,code,data}}.
  */
 
 export type UploadResult = RouterOutputs['uploads']['create'];
@@ -41,30 +42,32 @@ function uploadUrl({ file, period, accountName }: UploadInput): string {
   return `${UPLOAD_ENDPOINT}?${fields}`;
 }
 
-/** The code the screens read for a refusal the server answered with this status. */
-const STATUS_CODES: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  413: 'PAYLOAD_TOO_LARGE',
-  429: 'TOO_MANY_REQUESTS',
-};
+/** How the server answers an error, as tRPC does: data.code is what the screens read (errors.ts). */
+interface ErrorShape {
+  error: { message: string; data: { code: string; fieldErrors?: Record<string, string[]> } };
+}
 
-type StreamLine = { progress: UploadProgress } | { result: UploadResult } | { error: string };
+type StreamLine = { progress: UploadProgress } | { result: UploadResult } | ErrorShape;
 
-/** A refusal before any line: {error: sentence, fieldErrors?}, or tRPC's error shape from the request guards. */
+/** The UploadError of an answer in tRPC's error shape; null when the answer is not in it. */
+function shapedError(answer: unknown): UploadError | null {
+  const error = (answer as Partial<ErrorShape> | null)?.error;
+  if (!error || typeof error.message !== 'string' || typeof error.data?.code !== 'string') return null;
+  const { code, fieldErrors } = error.data;
+  return new UploadError(error.message, { code, ...(fieldErrors ? { fieldErrors } : {}) });
+}
+
+/** A refusal before any line, in tRPC's error shape. */
 function refusal(status: number, body: string): UploadError {
-  const code = STATUS_CODES[status] ?? 'INTERNAL_SERVER_ERROR';
   // A proxy in front of Pulse may answer an oversized body with its own page.
-  if (status === 413 && !body.trimStart().startsWith('{')) return new UploadError('PAYLOAD_TOO_LARGE', { code });
+  if (status === 413 && !body.trimStart().startsWith('{')) return new UploadError('PAYLOAD_TOO_LARGE', { code: 'PAYLOAD_TOO_LARGE' });
+  let answer: unknown = null;
   try {
-    const answer = JSON.parse(body) as { error?: string | { message?: string }; fieldErrors?: Record<string, string[]> };
-    const message = typeof answer.error === 'string' ? answer.error : answer.error?.message;
-    if (message) return new UploadError(message, { code, ...(answer.fieldErrors ? { fieldErrors: answer.fieldErrors } : {}) });
+    answer = JSON.parse(body);
   } catch {
     // Not JSON: said below.
   }
-  return new UploadError(`The server answered with status ${status} and no readable result.`, { code: 'UNREADABLE' });
+  return shapedError(answer) ?? new UploadError(`The server answered with status ${status} and no readable result.`, { code: 'UNREADABLE' });
 }
 
 export interface SendUploadOptions {
@@ -82,7 +85,7 @@ export function sendUpload(input: UploadInput, { onProgress, onSent, onImportPro
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     let read = 0;
-    let outcome: { result: UploadResult } | { error: string } | null = null;
+    let outcome: { result: UploadResult } | ErrorShape | null = null;
     /** Handles the answer's complete lines not handled yet. */
     const readLines = () => {
       if (xhr.status !== 200) return;
@@ -113,9 +116,10 @@ export function sendUpload(input: UploadInput, { onProgress, onSent, onImportPro
         if (last && 'result' in last) resolve(last.result);
         else
           reject(
-            new UploadError(last?.error ?? 'The connection ended before the upload was finished; nothing may have been stored. Try again.', {
-              code: 'INTERNAL_SERVER_ERROR',
-            }),
+            (last && shapedError(last)) ??
+              new UploadError('The connection ended before the upload was finished; nothing may have been stored. Try again.', {
+                code: 'INTERNAL_SERVER_ERROR',
+              }),
           );
       } catch (error) {
         reject(error instanceof UploadError ? error : new UploadError('The server answered with status 200 and no readable result.', { code: 'UNREADABLE' }));

@@ -139,6 +139,11 @@ async function chooseAndUpload(name: string) {
   fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
 }
 
+/** An error as the server answers it, in tRPC's shape (apps/server/src/refusals.ts, errorShape). */
+const trpcError = (code: string, httpStatus: number, message: string, fieldErrors?: Record<string, string[]>) => ({
+  error: { message, code: -32000, data: { code, httpStatus, ...(fieldErrors ? { fieldErrors } : {}) } },
+});
+
 describe('sendUpload', () => {
   it('posts the file with the fields in the address, the client header and cookies, reporting bytes sent and rows imported', async () => {
     const request = stubXhr();
@@ -173,8 +178,20 @@ describe('sendUpload', () => {
     const done = sendUpload({ file: new File(['x'], 'kpis.csv'), period: '', accountName: '  ' });
     const xhr = request();
     expect(xhr.url).toBe(`${UPLOAD_ENDPOINT}?filename=kpis.csv`);
-    xhr.answer(400, { error: 'Invalid upload fields.', fieldErrors: { accountName: ['Too long.'] } });
+    xhr.answer(400, trpcError('BAD_REQUEST', 400, 'Invalid upload fields.', { accountName: ['Too long.'] }));
     await expect(done).rejects.toMatchObject({ message: 'Invalid upload fields.', data: { code: 'BAD_REQUEST', fieldErrors: { accountName: ['Too long.'] } } });
+  });
+
+  it('reads a failure after progress lines from its last line, in the same shape', async () => {
+    const request = stubXhr();
+    const done = sendUpload({ file: new File(['x'], 'kpis.csv'), period: '', accountName: '' });
+    const xhr = request();
+    xhr.lines({ progress: { bytes: 1, rowsParsed: 5000, rowsStored: 5000 } });
+    xhr.answer(200, trpcError('INTERNAL_SERVER_ERROR', 500, 'The upload failed on the server; nothing was stored. Try again.'));
+    await expect(done).rejects.toMatchObject({
+      message: 'The upload failed on the server; nothing was stored. Try again.',
+      data: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 
   it('explains an answer that is not tRPC JSON', async () => {
@@ -182,6 +199,10 @@ describe('sendUpload', () => {
     const done = sendUpload({ file: new File(['x'], 'kpis.csv'), period: '', accountName: '' });
     request().answer(502, '<html>Bad gateway</html>');
     await expect(done).rejects.toThrow('The server answered with status 502 and no readable result.');
+    const old = sendUpload({ file: new File(['x'], 'kpis.csv'), period: '', accountName: '' });
+    // The answer of a server from before errors came in tRPC's shape is not read as one.
+    request().answer(400, { error: 'Invalid upload fields.' });
+    await expect(old).rejects.toThrow('The server answered with status 400 and no readable result.');
   });
 });
 
@@ -254,7 +275,10 @@ describe('upload screen', () => {
     const request = stubXhr();
     renderUploadPage();
     await chooseAndUpload('kpis.csv');
-    request().answer(413, { error: 'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.' });
+    request().answer(
+      413,
+      trpcError('PAYLOAD_TOO_LARGE', 413, 'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.'),
+    );
     expect((await screen.findByRole('alert')).textContent).toBe(
       'The CSV file is larger than 128 MB, the most Pulse takes in one upload: split it into smaller files.',
     );
@@ -296,6 +320,19 @@ describe('upload screen', () => {
     );
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(true);
     expect(request).toThrow('no request was sent');
+  });
+
+  it('shows the sentences of a refusal of the fields or of the session', async () => {
+    const request = stubXhr();
+    renderUploadPage();
+    await chooseAndUpload('kpis.csv');
+    request().answer(400, trpcError('BAD_REQUEST', 400, 'Invalid upload fields.', { period: ['Use the form YYYY-MM.'] }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Please correct the highlighted fields.');
+    expect(screen.getByText('Use the form YYYY-MM.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    // A refused session ends it: the sign-in page says why, in a sentence.
+    request().answer(401, trpcError('UNAUTHORIZED', 401, 'Please sign in.'));
+    expect(await screen.findByText('Your session ended, please sign in again.')).toBeTruthy();
   });
 
   it('shows a sentence, never the code, when the server refuses the size', async () => {

@@ -26,6 +26,10 @@ export function unauthorized(message = 'Please sign in.'): TRPCError {
   return new TRPCError({ code: 'UNAUTHORIZED', message });
 }
 
+export function payloadTooLarge(message: string): TRPCError {
+  return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message });
+}
+
 export function tooManyRequests(message: string): TRPCError {
   return new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
 }

@@ -548,6 +548,25 @@ describe('rejected uploads', () => {
     expect(await stored(acme.tenant.id)).toMatchObject({ accounts: 0, readings: 0 });
   });
 
+  it('finds a reading repeated batches after its first line (the keys are kept in the database) and stores nothing', async () => {
+    // 6,000 readings, 3 KPIs × 2,000 accounts: lines 2 to 6001; rows are checked 5,000 lines at a time.
+    const lines = ['account,period,category,kpi,value'];
+    for (let a = 0; a < 2000; a++) for (let k = 0; k < 3; k++) lines.push(`Account ${a},2026-01,Support,KPI ${k},5`);
+    // Line 6002 repeats line 2 (Account 0, KPI 0) in the next batch; line 6003 repeats line 6001 (Account 1999, KPI 2).
+    lines.push('ACCOUNT 0,2026-01,Support,kpi 0,6', 'Account 1999,2026-01,Support,KPI 2,7');
+    const { uploadId, report } = await acme.asAdmin.uploads.create(formData({}, { name: 'repeat.csv', bytes: `${lines.join('\n')}\n` }));
+    expect(report.status).toBe('rejected');
+    expect(report.problems).toEqual([
+      { sheet: null, row: 6002, column: 'kpi', message: "Duplicate reading: account 'ACCOUNT 0', period 2026-01, KPI 'kpi 0' is already on line 2" },
+      { sheet: null, row: 6003, column: 'kpi', message: "Duplicate reading: account 'Account 1999', period 2026-01, KPI 'KPI 2' is already on line 6001" },
+    ]);
+    expect(await stored(acme.tenant.id)).toMatchObject({ accounts: 0, uploads: 1, readings: 0 });
+    // The same file without the repeats is accepted in the next transaction: the keys went with the first.
+    const again = await acme.asAdmin.uploads.create(formData({}, { name: 'once.csv', bytes: `${lines.slice(0, -2).join('\n')}\n` }));
+    expect(again.report).toMatchObject({ status: 'accepted', counts: { readings: 6000 } });
+    expect(uploadId).not.toBe(again.uploadId);
+  });
+
   it('refuses files that are not CSV or XLSX content (or too large unpacked) and stores nothing of them', async () => {
     const cases: { label: string; fd: FormData; message: string | RegExp }[] = [
       {

@@ -64,18 +64,31 @@ export interface UploadProgress {
 /** The answer to an upload: the report of uploads.create. */
 export type UploadResult = Awaited<ReturnType<typeof uploadFromStream>>;
 
-/** A streamed upload the server refused or could not finish: the HTTP status and its sentence. */
+/** A streamed upload the server refused or could not finish: the HTTP status, tRPC's error code and its sentence. */
 export class UploadError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly fieldErrors: Record<string, string[]> = {},
+    readonly code: string = 'INTERNAL_SERVER_ERROR',
   ) {
     super(message);
   }
 }
 
-type StreamLine = { progress: UploadProgress } | { result: UploadResult } | { error: string };
+/** How the server answers an error, on the upload route as everywhere: tRPC's error shape. */
+export interface UploadErrorShape {
+  error: { message: string; code: number; data: { code: string; httpStatus: number; fieldErrors?: Record<string, string[]> } };
+}
+
+type StreamLine = { progress: UploadProgress } | { result: UploadResult } | UploadErrorShape;
+
+/** The UploadError of an answer in tRPC's error shape; null when the answer is not in it (a proxy's page). */
+function shapedError(answer: unknown, status: number): UploadError | null {
+  const error = (answer as Partial<UploadErrorShape> | null)?.error;
+  if (!error || typeof error.message !== 'string' || typeof error.data?.code !== 'string') return null;
+  return new UploadError(error.data.httpStatus ?? status, error.message, error.data.fieldErrors, error.data.code);
+}
 
 /**
  * Sends a file to POST /api/uploads/stream (a CSV file of up to MAX_CSV_UPLOAD_BYTES, a
@@ -100,10 +113,10 @@ export async function streamUpload(
   };
   const res = await send(url, init);
   if (!res.ok || !res.body) {
-    // The route answers {error: sentence}; the request guards in front of it answer as tRPC does.
-    const body = (await res.json().catch(() => ({}))) as { error?: string | { message?: string }; fieldErrors?: Record<string, string[]> };
-    const message = typeof body.error === 'string' ? body.error : body.error?.message;
-    throw new UploadError(res.status, message ?? `The upload failed (HTTP ${res.status}).`, body.fieldErrors);
+    const answer: unknown = await res.json().catch(() => null);
+    throw (
+      shapedError(answer, res.status) ?? new UploadError(res.status, `The server answered the upload with HTTP status ${res.status} and no readable error.`)
+    );
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = '';
@@ -116,7 +129,7 @@ export async function streamUpload(
       const line = JSON.parse(text) as StreamLine;
       if ('progress' in line) onProgress(line.progress);
       else if ('result' in line) return line.result;
-      else throw new UploadError(500, line.error);
+      else throw shapedError(line, 500) ?? new UploadError(500, 'The server answered the upload with no readable error.');
     }
     if (done) throw new UploadError(502, 'The connection to Pulse ended before the upload was finished; nothing may have been stored. Try again.');
   }

@@ -127,11 +127,40 @@ function readHeader(header: CsvRecord, problems: ProblemList): { cols: Record<Co
 }
 
 /**
- * One reading from one data line, or null when the line has a problem. Only the columns the
- * header has are checked. seen maps each reading key (account, period, KPI, product) to the
- * line it was first given on.
+ * A data line that names a reading (its account, period and KPI are not empty): the key that
+ * makes two lines the same reading, and the row when the line was read without a problem.
  */
-function readRow(record: CsvRecord, cols: Record<Column, number>, problems: ProblemList, seen: Map<string, number>): ImportRow | null {
+interface KeyedLine {
+  line: number;
+  key: string;
+  account: string;
+  period: string;
+  kpi: string;
+  product: string | null;
+  row: ImportRow | null;
+}
+
+/** Two lines give the same reading when their account, period, KPI and product match, in any case. */
+function readingKey(account: string, period: string, kpi: string, product: string | null): string {
+  return JSON.stringify([account, period, kpi, product ?? '']).toLowerCase();
+}
+
+function duplicateProblem(line: KeyedLine, earlier: number): StructuralProblem & { row: number } {
+  const { account, period, kpi, product } = line;
+  return {
+    sheet: null,
+    row: line.line,
+    column: 'kpi',
+    message: `Duplicate reading: account '${account}', period ${period}, KPI '${kpi}'${product ? `, product '${product}'` : ''} is already on line ${earlier}`,
+  };
+}
+
+/**
+ * One data line's checks (only the columns the header has are checked): the line with its
+ * reading key and its row (null when the line has a problem), or null when it names no reading.
+ * Whether it repeats an earlier line is for the caller to find (RecordReader.duplicate).
+ */
+function readRow(record: CsvRecord, cols: Record<Column, number>, problems: ProblemList): KeyedLine | null {
   const { line, fields } = record;
   const reported = problems.count;
   const report = (column: Column, message: string): void => problems.add({ sheet: null, row: line, column, message });
@@ -151,40 +180,35 @@ function readRow(record: CsvRecord, cols: Record<Column, number>, problems: Prob
   const weightText = field(fields, cols.weight);
   const weight = readWeight(weightText);
   if (weight === undefined) report('weight', weightProblem(weightText));
-  if (account !== '' && period !== '' && kpi !== '') {
-    const key = `${account}\u0000${period}\u0000${kpi}\u0000${product ?? ''}`.toLowerCase();
-    const earlier = seen.get(key);
-    if (earlier === undefined) seen.set(key, line);
-    else
-      report(
-        'kpi',
-        `Duplicate reading: account '${account}', period ${period}, KPI '${kpi}'${product ? `, product '${product}'` : ''} is already on line ${earlier}`,
-      );
-  }
-  if (problems.count > reported || weight === undefined) return null;
-  return {
-    line,
-    sheet: null,
-    account,
-    period,
-    category,
-    kpi,
-    raw: field(fields, cols.value),
-    displayed: null,
-    impact: impact.impact,
-    weight,
-    source: field(fields, cols.source) || null,
-    frequency: field(fields, cols.frequency) || null,
-    product,
-    warnings: impact.warning ? [impact.warning] : [],
-  };
+  if (account === '' || period === '' || kpi === '') return null;
+  const row: ImportRow | null =
+    problems.count > reported || weight === undefined
+      ? null
+      : {
+          line,
+          sheet: null,
+          account,
+          period,
+          category,
+          kpi,
+          raw: field(fields, cols.value),
+          displayed: null,
+          impact: impact.impact,
+          weight,
+          source: field(fields, cols.source) || null,
+          frequency: field(fields, cols.frequency) || null,
+          product,
+          warnings: impact.warning ? [impact.warning] : [],
+        };
+  return { line, key: readingKey(account, period, kpi, product), account, period, kpi, product, row };
 }
 
 /**
  * The checks of the long CSV format, fed one record at a time: the header row naming the
  * columns (any case), then one KPI reading per line. Every problem found is reported, up to the
- * cap, with its line and column. Rows read without a problem are handed to take as they come
- * (none when the header lacks a required column); only the duplicate-reading keys are kept.
+ * cap, with its line and column. Each line naming a reading is handed to read as it comes, with
+ * its row (null when it has a problem or the header lacks a required column); read finds
+ * whether it repeats an earlier line and says so with duplicate. Nothing is kept of the lines.
  */
 class RecordReader {
   readonly problems = new ProblemList();
@@ -194,9 +218,9 @@ class RecordReader {
   private dataRecords = 0;
   private line = 1;
   private stopped = false;
-  private readonly seen = new Map<string, number>();
+  private notText = false;
 
-  constructor(private readonly take: (row: ImportRow) => void) {}
+  constructor(private readonly read: (line: KeyedLine) => void) {}
 
   /** One record as csv-parse read it, with its raw text (to count its lines and find bad quoting). */
   record(fields: string[], raw: string): void {
@@ -222,6 +246,12 @@ class RecordReader {
     this.problems.add({ sheet: null, row: null, column: null, message: NOT_UTF8 });
     this.stopped = true;
     this.complete = false;
+    this.notText = true;
+  }
+
+  /** A line repeats the reading of an earlier one: a problem at that line (none once the bytes are not UTF-8). */
+  duplicate(line: KeyedLine, earlier: number): void {
+    if (!this.notText) this.problems.addAtLine(duplicateProblem(line, earlier));
   }
 
   private next(record: CsvRecord): void {
@@ -250,8 +280,10 @@ class RecordReader {
         message: `Line has ${count} field${count === 1 ? '' : 's'}, the header has ${header.fields.length}`,
       });
     } else {
-      const row = readRow(record, this.cols as Record<Column, number>, problems, this.seen);
-      if (row && this.complete) this.take(row);
+      const keyed = readRow(record, this.cols as Record<Column, number>, problems);
+      if (keyed === null) return;
+      if (!this.complete) keyed.row = null;
+      this.read(keyed);
     }
   }
 
@@ -268,12 +300,20 @@ class RecordReader {
 }
 
 /**
- * Reads the long CSV format from a whole file in memory (see RecordReader). For a file that
- * arrives in pieces, use CsvStream.
+ * Reads the long CSV format from a whole file in memory (see RecordReader), keeping the first
+ * line of each reading to find duplicates. For a file that arrives in pieces, use CsvStream.
  */
 export function parseCsv(input: Buffer | string): ParseResult {
   const rows: ImportRow[] = [];
-  const reader = new RecordReader((row) => rows.push(row));
+  const seen = new Map<string, number>();
+  const reader = new RecordReader((keyed) => {
+    const earlier = seen.get(keyed.key);
+    if (earlier !== undefined) reader.duplicate(keyed, earlier);
+    else {
+      seen.set(keyed.key, keyed.line);
+      if (keyed.row) rows.push(keyed.row);
+    }
+  });
   const text = decode(input);
   if (text === null) reader.notUtf8();
   else parse(text, csvOptions(reader));
@@ -282,23 +322,55 @@ export function parseCsv(input: Buffer | string): ParseResult {
 }
 
 /**
+ * Where a file's reading keys are kept while it is read, so that memory does not grow with the
+ * file: given the keys of one batch (each once) with the line that first gives each in the
+ * batch, it records them and answers, for those an earlier batch gave, that batch's line.
+ */
+export type ReadingKeyStore = (keys: string[], lines: number[]) => Promise<Map<string, number>>;
+
+const KEY_BATCH_LINES = 5000;
+
+/**
  * Reads the long CSV format as it arrives: write each chunk of bytes and get back the rows read
- * so far, then end. Memory holds one chunk, the rows not yet taken and the keys of the readings
- * seen (to find duplicates), never the file. The checks, problems and rows are parseCsv's.
+ * and checked so far, then end. The lines naming a reading wait until batchLines of them are
+ * read (or the end), then their keys go to the key store, which finds duplicates; only then are
+ * their rows handed back. Memory holds a chunk and a batch, never the file. The checks, problems
+ * and rows are parseCsv's.
  */
 export class CsvStream {
   private readonly rows: ImportRow[] = [];
-  private readonly reader = new RecordReader((row) => this.rows.push(row));
+  private pending: KeyedLine[] = [];
+  private readonly reader = new RecordReader((keyed) => this.pending.push(keyed));
   private readonly parser = new Parser(csvOptions(this.reader));
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private failed = false;
+
+  constructor(
+    private readonly keys: ReadingKeyStore,
+    private readonly batchLines = KEY_BATCH_LINES,
+  ) {}
 
   /** How many problems the bytes written so far have (any one rejects the file). */
   get problemCount(): number {
     return this.reader.problems.count;
   }
 
-  /** The rows read from the bytes written so far, each once. */
+  /** Checks the waiting lines against each other and the key store; the rows of those that repeat no earlier line are read. */
+  private async check(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const first = new Map<string, number>();
+    for (const keyed of batch) if (!first.has(keyed.key)) first.set(keyed.key, keyed.line);
+    const earlier = await this.keys([...first.keys()], [...first.values()]);
+    for (const keyed of batch) {
+      const line = earlier.get(keyed.key) ?? first.get(keyed.key) ?? keyed.line;
+      if (line !== keyed.line) this.reader.duplicate(keyed, line);
+      else if (keyed.row) this.rows.push(keyed.row);
+    }
+  }
+
+  /** The rows read and checked from the bytes written so far, each once. */
   private take(): ImportRow[] {
     return this.rows.splice(0, this.rows.length);
   }
@@ -321,6 +393,7 @@ export class CsvStream {
   async write(chunk: Uint8Array): Promise<ImportRow[]> {
     const text = this.decode(chunk);
     if (text) await this.feed(text);
+    if (this.pending.length >= this.batchLines) await this.check();
     return this.take();
   }
 
@@ -330,6 +403,7 @@ export class CsvStream {
     if (text) await this.feed(text);
     this.parser.resume();
     await new Promise<void>((resolve, reject) => this.parser.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await this.check();
     const problems = this.reader.finish();
     return { rows: this.take(), problems };
   }

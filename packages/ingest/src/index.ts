@@ -1,6 +1,7 @@
 export type { Impact, ImportRow, ParseResult, RowWarning, StructuralProblem } from './types.js';
 export { isValidPeriod } from './fields.js';
 export { CsvStream, parseCsv } from './csv.js';
+export type { ReadingKeyStore } from './csv.js';
 export { parseWorkbook } from './workbook.js';
 export { parseCustomerProfiles } from './profiles.js';
 export type { CustomerProfile, CustomerProfilesResult } from './profiles.js';

@@ -12,6 +12,25 @@ export class ProblemList {
     else this.omitted += 1;
   }
 
+  /**
+   * Adds a problem of a line found after later lines were read (a duplicate reading, checked a
+   * batch at a time): it goes after the problems of its line and the lines before, so the list
+   * and the count are what adding every problem in line order would have made them.
+   */
+  addAtLine(problem: StructuralProblem & { row: number }): void {
+    let at = this.items.length;
+    while (at > 0 && (this.items[at - 1]?.row ?? Infinity) > problem.row) at--;
+    if (at >= MAX_PROBLEMS) {
+      this.omitted += 1;
+      return;
+    }
+    this.items.splice(at, 0, problem);
+    if (this.items.length > MAX_PROBLEMS) {
+      this.items.pop();
+      this.omitted += 1;
+    }
+  }
+
   /** Forgets every problem added so far. */
   clear(): void {
     this.items.length = 0;

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { CsvStream, parseCsv } from '../src/index.js';
+import { CsvStream, parseCsv, type ReadingKeyStore } from '../src/index.js';
 
-/** Feeds bytes to a CsvStream in chunks of the given size and gathers what it reads. */
-async function stream(bytes: Buffer, chunkSize: number) {
-  const csv = new CsvStream();
+/** A key store in memory, as the database's (repos/uploads.ts, recordReadingKeys) answers. */
+function keyStore(): ReadingKeyStore {
+  const seen = new Map<string, number>();
+  return (keys, lines) => {
+    const earlier = new Map(keys.flatMap((key) => (seen.has(key) ? [[key, seen.get(key) as number] as const] : [])));
+    keys.forEach((key, i) => {
+      if (!seen.has(key)) seen.set(key, lines[i] as number);
+    });
+    return Promise.resolve(earlier);
+  };
+}
+
+/** Feeds bytes to a CsvStream in chunks of the given size, checking keys every batchLines lines, and gathers what it reads. */
+async function stream(bytes: Buffer, chunkSize: number, batchLines?: number) {
+  const csv = new CsvStream(keyStore(), batchLines);
   const rows = [];
   for (let at = 0; at < bytes.length; at += chunkSize) rows.push(...(await csv.write(bytes.subarray(at, at + chunkSize))));
   const end = await csv.end();
@@ -22,6 +34,8 @@ const FILES: Record<string, string> = {
   'an unclosed quote': 'account,period,category,kpi,value\nAcme,2025-06,Support,FCR,5\nAcme,2025-06,"Support,MTTR,5\nAcme,2025-06,Support,CES,5\n',
   'a malformed header': 'account,"period"x,category,kpi,value\nAcme,2025-06,Support,FCR,5\n',
   'a duplicate reading': 'account,period,category,kpi,value,product\nAcme,2025-06,Support,MTTR,5,\nacme,2025-06,Support,mttr,6,\n',
+  'duplicates of lines with problems, between other problems':
+    'account,period,category,kpi,value,weight\nAcme,2025-06,Support,MTTR,5,heavy\nAcme,2025-13,Support,FCR,5,\nACME,2025-06,Support,mttr,6,\nAcme,2025-06,,CES,5,\nacme,2025-06,Support,MTTR,7,\nAcme,2025-06,Support,"MTTR"x,5,\n',
   'a header without data rows': 'account,period,category,kpi,value\r\n\r\n',
   'nothing but blank lines': '\n\n',
 };
@@ -31,7 +45,9 @@ describe('CsvStream', () => {
     it(`reads ${name} as parseCsv does, in chunks of any size`, async () => {
       const bytes = Buffer.from(text, 'utf8');
       const whole = parseCsv(bytes);
-      for (const size of [1, 2, 7, bytes.length]) expect(await stream(bytes, size)).toEqual(whole);
+      for (const size of [1, 2, 7, bytes.length]) {
+        for (const batchLines of [1, 2, 5000]) expect(await stream(bytes, size, batchLines)).toEqual(whole);
+      }
     });
   }
 
@@ -43,8 +59,23 @@ describe('CsvStream', () => {
     expect(read.problems).toEqual(parseCsv(bytes).problems);
   });
 
-  it('hands rows back as they are read, not only at the end', async () => {
-    const csv = new CsvStream();
+  it('finds a duplicate many batches after its first line, and lists problems in line order up to the cap', async () => {
+    const lines = ['account,period,category,kpi,value'];
+    for (let i = 0; i < 1500; i++) lines.push(`Acme,2025-${i % 2 === 0 ? '06' : '13'},Support,KPI ${i},5`);
+    // Line 2 gives KPI 0; line 1502 repeats it, after 750 bad periods (lines 3, 5, …, 1501).
+    lines.push('acme,2025-06,Support,kpi 0,6', 'Acme,2025-06,Support,KPI 2,6');
+    const bytes = Buffer.from(lines.join('\n'));
+    const whole = parseCsv(bytes);
+    expect(whole.problems.at(-2)).toMatchObject({ row: 1502, message: expect.stringMatching(/already on line 2$/) });
+    for (const batchLines of [1, 7, 100, 5000]) expect(await stream(bytes, 4096, batchLines)).toEqual(whole);
+    const capped = [...lines, ...Array.from({ length: 300 }, (_, i) => `Acme,2025-13,Support,More ${i},5`), 'Acme,2025-06,Support,KPI 4,6'];
+    const cappedBytes = Buffer.from(capped.join('\n'));
+    expect(parseCsv(cappedBytes).problems.at(-1)?.message).toBe('and 53 more problems not listed');
+    for (const batchLines of [1, 7, 100, 5000]) expect(await stream(cappedBytes, 4096, batchLines)).toEqual(parseCsv(cappedBytes));
+  });
+
+  it('hands rows back as they are read and checked, not only at the end', async () => {
+    const csv = new CsvStream(keyStore(), 1);
     expect(await csv.write(Buffer.from('account,period,category,kpi,value\nAcme,2025-06,Support,MTTR,5\nAcme,2025-06,Sup'))).toEqual([
       expect.objectContaining({ line: 2, kpi: 'MTTR' }),
     ]);

@@ -105,10 +105,9 @@ export class ReadingsWriter {
   }
 
   /** The account periods this batch is the first to cover: their previous version, and their readings removed. */
-  private async replacePairs(rows: ImportRow[]): Promise<void> {
+  private async replacePairs(rows: { row: ImportRow; account: ResolvedAccount }[]): Promise<void> {
     const fresh: Pair[] = [];
-    for (const row of rows) {
-      const account = this.accountOf(row);
+    for (const { row, account } of rows) {
       const k = `${account.id}|${row.period}`;
       let pair = this.pairs.get(k);
       if (!pair) {
@@ -146,32 +145,34 @@ export class ReadingsWriter {
     await this.resolveAccounts(rows);
     if (!store || this.accountProblems.length || rows.length === 0) return;
     const { tenantId } = this.actor;
-    const productPairs = rows.filter((r) => r.product).map((r) => ({ accountId: this.accountOf(r).id, name: r.product as string }));
+    const accounts = rows.map((r) => this.accountOf(r));
+    const productPairs = rows.flatMap((r, i) => (r.product ? [{ accountId: (accounts[i] as ResolvedAccount).id, name: r.product }] : []));
     const { ids: products } = await ensureProducts(this.db, tenantId, productPairs);
-    const scored = rows.map((r) => {
+    const scored = rows.map((r, i) => {
       const key = kpiKey(r.kpi);
       const effective = this.ctx.ranges.get(key);
-      return { row: r, key, effective, result: scoreReading({ raw: r.raw }, effective?.range) };
+      return { row: r, account: accounts[i] as ResolvedAccount, key, effective, result: scoreReading({ raw: r.raw }, effective?.range) };
     });
-    await this.replacePairs(rows);
+    await this.replacePairs(scored);
     for (const s of scored) {
-      const where = { sheet: s.row.sheet, row: s.row.line, account: this.accountOf(s.row).name, kpi: s.row.kpi };
-      const cells = s.row.warnings.map((w) => ({ ...where, column: w.column, code: w.code, message: w.message }));
-      const warnings = s.result.warning ? [{ ...where, column: null, code: s.result.warning.code, message: s.result.warning.message }, ...cells] : cells;
-      this.counts.warnings += warnings.length;
-      this.warnings.push(...warnings.slice(0, MAX_LISTED_WARNINGS - this.warnings.length));
+      this.counts.warnings += (s.result.warning ? 1 : 0) + s.row.warnings.length;
+      if (this.warnings.length < MAX_LISTED_WARNINGS) {
+        const where = { sheet: s.row.sheet, row: s.row.line, account: s.account.name, kpi: s.row.kpi };
+        const cells = s.row.warnings.map((w) => ({ ...where, column: w.column, code: w.code, message: w.message }));
+        const warnings = s.result.warning ? [{ ...where, column: null, code: s.result.warning.code, message: s.result.warning.message }, ...cells] : cells;
+        this.warnings.push(...warnings.slice(0, MAX_LISTED_WARNINGS - this.warnings.length));
+      }
       this.counts.readings += 1;
       if (s.result.score !== null) this.counts.scored += 1;
       if (s.result.status === 'unknown') this.counts.unknown += 1;
     }
-    const accountOf = (s: (typeof scored)[number]) => this.accountOf(s.row);
     await bulkInsert(this.db, 'kpi_readings', [
       { name: 'tenant_id', type: 'uuid', values: scored.map(() => tenantId) },
-      { name: 'account_id', type: 'uuid', values: scored.map((s) => accountOf(s).id) },
+      { name: 'account_id', type: 'uuid', values: scored.map((s) => s.account.id) },
       {
         name: 'product_id',
         type: 'uuid',
-        values: scored.map((s) => (s.row.product ? (products.get(productKey(accountOf(s).id, s.row.product)) ?? null) : null)),
+        values: scored.map((s) => (s.row.product ? (products.get(productKey(s.account.id, s.row.product)) ?? null) : null)),
       },
       { name: 'upload_id', type: 'uuid', values: scored.map(() => this.uploadId) },
       { name: 'period', type: 'text', values: scored.map((s) => s.row.period) },

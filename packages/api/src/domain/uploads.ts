@@ -84,7 +84,8 @@ function nameProblems(rows: ImportRow[], seen = new Set<string>()): StructuralPr
       ['account', r.account],
       ['product', r.product],
     ] as const) {
-      if (!name || [...name.trim()].length <= MAX_NAME_LENGTH || seen.has(`${column}|${name}`)) continue;
+      // A name of at most 200 UTF-16 units has at most 200 characters: only longer ones are counted.
+      if (!name || name.length <= MAX_NAME_LENGTH || [...name.trim()].length <= MAX_NAME_LENGTH || seen.has(`${column}|${name}`)) continue;
       seen.add(`${column}|${name}`);
       problems.push({ sheet: r.sheet, row: r.line, column, message: `The ${column} name is longer than ${MAX_NAME_LENGTH} characters.` });
     }
@@ -390,8 +391,9 @@ class Spool {
 /**
  * Reads a CSV upload as it arrives and stores it in the caller's transaction (writeUpload):
  * bytes go to a spool file and through CsvStream, rows are stored 5,000 at a time, and
- * progress is reported after each batch. A file over the CSV limit or with a NUL byte is
- * refused and nothing is stored. Memory holds a batch, not the file.
+ * progress is reported after each batch. The keys of the readings read go to a temporary
+ * table (repos/uploads.ts, recordReadingKeys), which finds duplicates. A file over the CSV
+ * limit or with a NUL byte is refused and nothing is stored. Memory holds a batch, not the file.
  */
 async function importCsvStream(
   db: Db,
@@ -411,7 +413,8 @@ async function importCsvStream(
       null,
       () => spool.file(),
       async (writer) => {
-        const csv = new CsvStream();
+        await uploadParts.createReadingKeys(db);
+        const csv = new CsvStream((keys, lines) => uploadParts.recordReadingKeys(db, keys, lines));
         const names: StructuralProblem[] = [];
         const seenNames = new Set<string>();
         const pending: ImportRow[] = [];
@@ -439,6 +442,7 @@ async function importCsvStream(
         const end = await csv.end();
         await take(end.rows);
         if (pending.length || progress.rowsParsed === 0) await flush();
+        await uploadParts.dropReadingKeys(db);
         const problems = [...end.problems, ...names];
         if (end.problems.length === 0 && progress.rowsParsed === 0) problems.push(problem('The file contains no readings.'));
         return problems;

@@ -18,27 +18,33 @@ export interface NewEvent {
   dedupeKey: string | null;
 }
 
+const EVENTS_PER_STATEMENT = 5000;
+
 /** Records events; one whose dedupe key was recorded before is skipped. Returns the ids recorded. */
 export async function insertEvents(db: Db, tenantId: string, events: NewEvent[], now: Date): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
-  const rows = await db
-    .insertInto('notification_events')
-    .values(
-      events.map((e) => ({
-        tenant_id: tenantId,
-        id: e.id,
-        event: e.event,
-        summary: e.summary,
-        data: JSON.stringify(e.data),
-        account_id: e.accountId,
-        dedupe_key: e.dedupeKey,
-        created_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .returning(['notification_events.id'])
-    .execute();
-  return new Set(rows.map((r) => r.id));
+  const recorded = new Set<string>();
+  // 8 parameters an event: 5,000 events a statement stay under PostgreSQL's 65,535 parameters.
+  for (let start = 0; start < events.length; start += EVENTS_PER_STATEMENT) {
+    const rows = await db
+      .insertInto('notification_events')
+      .values(
+        events.slice(start, start + EVENTS_PER_STATEMENT).map((e) => ({
+          tenant_id: tenantId,
+          id: e.id,
+          event: e.event,
+          summary: e.summary,
+          data: JSON.stringify(e.data),
+          account_id: e.accountId,
+          dedupe_key: e.dedupeKey,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .returning(['notification_events.id'])
+      .execute();
+    for (const r of rows) recorded.add(r.id);
+  }
+  return recorded;
 }
 
 export interface DigestEvent {

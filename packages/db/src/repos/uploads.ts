@@ -40,3 +40,28 @@ export async function completeUpload(
     .where('kpi_uploads.id', '=', uploadId)
     .execute();
 }
+
+/**
+ * The reading keys of the CSV file being read, kept in the database so that memory does not
+ * grow with the file: a temporary table, private to this connection and dropped at the end of
+ * the transaction (or by dropReadingKeys), so it holds no tenant's data beyond it.
+ */
+export async function createReadingKeys(db: Kysely<Database>): Promise<void> {
+  await sql`CREATE TEMPORARY TABLE upload_reading_keys (key text PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP`.execute(db);
+}
+
+/**
+ * Records one batch of reading keys (each once, with the line that gives it first in the
+ * batch) and answers, for the keys already recorded by an earlier batch, the line recorded then.
+ */
+export async function recordReadingKeys(db: Kysely<Database>, keys: string[], lines: number[]): Promise<Map<string, number>> {
+  const { rows } = await sql<{ key: string; line: number }>`
+    WITH batch AS (SELECT * FROM unnest(${keys}::text[], ${lines}::int4[]) AS b(key, line)),
+    recorded AS (INSERT INTO upload_reading_keys (key, line) SELECT batch.key, batch.line FROM batch ON CONFLICT (key) DO NOTHING)
+    SELECT k.key, k.line FROM upload_reading_keys k JOIN batch ON batch.key = k.key`.execute(db);
+  return new Map(rows.map((r) => [r.key, r.line]));
+}
+
+export async function dropReadingKeys(db: Kysely<Database>): Promise<void> {
+  await sql`DROP TABLE upload_reading_keys`.execute(db);
+}
