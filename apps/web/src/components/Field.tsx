@@ -92,6 +92,18 @@ export function TextAreaField({ label, hint, errors, fieldClassName, ...textarea
 }
 
 /** The form-level message above a form's fields. */
+/** Several messages about a form or one of its sections as a whole; `alert` announces them when they appear. */
+export function FormErrors({ messages, alert = false }: { messages: string[] | undefined; alert?: boolean }) {
+  if (!messages?.length) return null;
+  return (
+    <ul className="form-error field-errors-block" role={alert ? 'alert' : undefined}>
+      {messages.map((message) => (
+        <li key={message}>{message}</li>
+      ))}
+    </ul>
+  );
+}
+
 export function FormError({ message }: { message: string | null }) {
   if (!message) return null;
   return (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Dialog } from '../components/Dialog.js';
-import { Field, FormError } from '../components/Field.js';
+import { Field, FormError, FormErrors } from '../components/Field.js';
 import { Page } from '../components/Page.js';
 import { RecomputeNotice, type RecomputeSaved } from '../components/RecomputeNotice.js';
 import { EmptyState, QueryView } from '../components/states.js';
@@ -148,18 +148,6 @@ function ValueChoices({ label, options, chosen, onChange }: { label: string; opt
   );
 }
 
-/** Messages about a section as a whole (the revenue band, the weights, the thresholds), shown in it. */
-function SectionErrors({ messages }: { messages: string[] | undefined }) {
-  if (!messages?.length) return null;
-  return (
-    <ul className="form-error field-errors-block">
-      {messages.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
-  );
-}
-
 /** The fields and sections the editor shows messages in; server messages about other paths are listed above the form. */
 function renderedFields(draft: SegmentDraft): Set<string> {
   return new Set([
@@ -224,13 +212,7 @@ function SegmentEditor({
     <Dialog open wide title={segment ? `Segment ${segment.name}` : 'New segment'} onClose={onClose}>
       <form className="form segment-form" onSubmit={submit} noValidate>
         <FormError message={message} />
-        {general.length > 0 && (
-          <ul className="form-error field-errors-block" role="alert">
-            {general.map((text) => (
-              <li key={text}>{text}</li>
-            ))}
-          </ul>
-        )}
+        <FormErrors messages={general} alert />
         <Field label="Name" name="name" value={draft.name} onChange={(event) => set('name', event.target.value)} errors={fieldErrors.name} maxLength={100} />
         <fieldset className="segment-section">
           <legend>Accounts in this segment</legend>
@@ -268,12 +250,12 @@ function SegmentEditor({
               hint="Not included. Empty: no upper bound."
             />
           </div>
-          <SectionErrors messages={fieldErrors['rule.revenue']} />
+          <FormErrors messages={fieldErrors['rule.revenue']} />
         </fieldset>
         <fieldset className="segment-section">
           <legend>Category weights</legend>
           <p className="field-hint">Leave a weight empty to use the organisation’s (shown in grey); leave all empty to use the organisation’s weights.</p>
-          <SectionErrors messages={fieldErrors.categoryWeights} />
+          <FormErrors messages={fieldErrors.categoryWeights} />
           <div className="segment-weights">
             {Object.keys(draft.weights).map((category) => (
               <Field
@@ -312,7 +294,7 @@ function SegmentEditor({
               errors={fieldErrors['tiers.atRisk']}
             />
           </div>
-          <SectionErrors messages={fieldErrors.tiers} />
+          <FormErrors messages={fieldErrors.tiers} />
         </fieldset>
         <div className="form-actions">
           <button type="button" className="button button-secondary" onClick={onClose}>

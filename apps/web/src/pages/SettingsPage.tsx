@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { BandBar } from '../components/BandBar.js';
 import { Card } from '../components/Card.js';
-import { Field, FormError } from '../components/Field.js';
+import { Field, FormError, FormErrors } from '../components/Field.js';
 import { Page } from '../components/Page.js';
 import { QueryView } from '../components/states.js';
 import { CORRECT_FIELDS, formErrors } from '../errors.js';
@@ -52,13 +52,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   return (
     <form className="settings-form" onSubmit={submit} noValidate>
       <FormError message={message} />
-      {general.length > 0 && (
-        <ul className="form-error field-errors-block" role="alert">
-          {general.map((text) => (
-            <li key={text}>{text}</li>
-          ))}
-        </ul>
-      )}
+      <FormErrors messages={general} alert />
       <RecomputeNotice pending={update.isPending} saved={saved} />
       <div className="settings-grid">
         <Card title="Category weights" description="How much each category counts in the overall score. Categories without a score share out their weight.">
