@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
-import type { Database } from '../schema.js';
+import { bulkInsert } from '../bulk.js';
+import type { Database, KpiReadingsTable } from '../schema.js';
 
 /** The fields of a new upload row; the tenant is the caller's. */
 export interface NewUpload {
@@ -172,4 +173,83 @@ export async function recordReadingKeys(db: Kysely<Database>, keys: string[], li
 
 export async function dropReadingKeys(db: Kysely<Database>): Promise<void> {
   await sql`DROP TABLE upload_reading_keys`.execute(db);
+}
+
+/** An account period: the readings of one account in one period. */
+export interface AccountPeriodKey {
+  accountId: string;
+  period: string;
+}
+
+const pairTable = (pairs: AccountPeriodKey[]) => sql`(SELECT * FROM unnest(${pairs.map((p) => p.accountId)}::uuid[], ${pairs.map((p) => p.period)}::text[]))`;
+
+/** The latest upload version of each of these account periods that has one. */
+export async function latestVersions(
+  db: Kysely<Database>,
+  tenantId: string,
+  pairs: AccountPeriodKey[],
+): Promise<{ account_id: string; period: string; version: number }[]> {
+  const rows = await db
+    .selectFrom('kpi_upload_versions')
+    .select(['kpi_upload_versions.account_id', 'kpi_upload_versions.period', sql<number>`max(kpi_upload_versions.version)`.as('version')])
+    .where('kpi_upload_versions.tenant_id', '=', tenantId)
+    .where(sql<boolean>`(kpi_upload_versions.account_id, kpi_upload_versions.period) IN ${pairTable(pairs)}`)
+    .groupBy(['kpi_upload_versions.account_id', 'kpi_upload_versions.period'])
+    .execute();
+  return rows.map((r) => ({ ...r, version: Number(r.version) }));
+}
+
+/** Deletes the uploaded readings of these account periods; a manager's sentiment (no upload) stays. */
+export async function deleteUploadedReadings(db: Kysely<Database>, tenantId: string, pairs: AccountPeriodKey[]): Promise<void> {
+  await db
+    .deleteFrom('kpi_readings')
+    .where('kpi_readings.tenant_id', '=', tenantId)
+    .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairTable(pairs)}`)
+    .where('kpi_readings.upload_id', 'is not', null)
+    .execute();
+}
+
+/** A reading an upload stores; the tenant and the upload are the caller's. */
+export type NewReading = Omit<KpiReadingsTable, 'tenant_id' | 'id' | 'upload_id' | 'sentiment_id'>;
+
+/** Stores a batch of an upload's readings in one statement. */
+export async function insertUploadReadings(db: Kysely<Database>, tenantId: string, uploadId: string, readings: NewReading[]): Promise<void> {
+  await bulkInsert(db, 'kpi_readings', [
+    { name: 'tenant_id', type: 'uuid', values: readings.map(() => tenantId) },
+    { name: 'account_id', type: 'uuid', values: readings.map((r) => r.account_id) },
+    { name: 'product_id', type: 'uuid', values: readings.map((r) => r.product_id) },
+    { name: 'upload_id', type: 'uuid', values: readings.map(() => uploadId) },
+    { name: 'period', type: 'text', values: readings.map((r) => r.period) },
+    { name: 'category', type: 'text', values: readings.map((r) => r.category) },
+    { name: 'kpi_name', type: 'text', values: readings.map((r) => r.kpi_name) },
+    { name: 'kpi_key', type: 'text', values: readings.map((r) => r.kpi_key) },
+    { name: 'raw', type: 'text', values: readings.map((r) => r.raw) },
+    { name: 'displayed', type: 'text', values: readings.map((r) => r.displayed) },
+    { name: 'value', type: 'float8', values: readings.map((r) => r.value) },
+    { name: 'unit', type: 'text', values: readings.map((r) => r.unit) },
+    { name: 'status', type: 'text', values: readings.map((r) => r.status) },
+    { name: 'score', type: 'float8', values: readings.map((r) => r.score) },
+    { name: 'impact', type: 'text', values: readings.map((r) => r.impact) },
+    { name: 'weight', type: 'float8', values: readings.map((r) => r.weight) },
+    { name: 'source', type: 'text', values: readings.map((r) => r.source) },
+    { name: 'frequency', type: 'text', values: readings.map((r) => r.frequency) },
+    { name: 'warning', type: 'text', values: readings.map((r) => r.warning) },
+  ]);
+}
+
+/** Records the version an upload made of each account period, with how many readings it holds. */
+export async function insertUploadVersions(
+  db: Kysely<Database>,
+  tenantId: string,
+  uploadId: string,
+  versions: { accountId: string; period: string; version: number; readings: number }[],
+): Promise<void> {
+  await bulkInsert(db, 'kpi_upload_versions', [
+    { name: 'tenant_id', type: 'uuid', values: versions.map(() => tenantId) },
+    { name: 'upload_id', type: 'uuid', values: versions.map(() => uploadId) },
+    { name: 'account_id', type: 'uuid', values: versions.map((v) => v.accountId) },
+    { name: 'period', type: 'text', values: versions.map((v) => v.period) },
+    { name: 'version', type: 'int4', values: versions.map((v) => v.version) },
+    { name: 'reading_count', type: 'int4', values: versions.map((v) => v.readings) },
+  ]);
 }
