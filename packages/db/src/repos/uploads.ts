@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
 import { bulkInsert } from '../bulk.js';
+import { pairTable, type AccountPeriod } from './account-health.js';
 import type { Database, KpiReadingsTable } from '../schema.js';
 
 /** The fields of a new upload row; the tenant is the caller's. */
@@ -175,19 +176,11 @@ export async function dropReadingKeys(db: Kysely<Database>): Promise<void> {
   await sql`DROP TABLE upload_reading_keys`.execute(db);
 }
 
-/** An account period: the readings of one account in one period. */
-export interface AccountPeriodKey {
-  accountId: string;
-  period: string;
-}
-
-const pairTable = (pairs: AccountPeriodKey[]) => sql`(SELECT * FROM unnest(${pairs.map((p) => p.accountId)}::uuid[], ${pairs.map((p) => p.period)}::text[]))`;
-
 /** The latest upload version of each of these account periods that has one. */
 export async function latestVersions(
   db: Kysely<Database>,
   tenantId: string,
-  pairs: AccountPeriodKey[],
+  pairs: AccountPeriod[],
 ): Promise<{ account_id: string; period: string; version: number }[]> {
   const rows = await db
     .selectFrom('kpi_upload_versions')
@@ -200,7 +193,7 @@ export async function latestVersions(
 }
 
 /** Deletes the uploaded readings of these account periods; a manager's sentiment (no upload) stays. */
-export async function deleteUploadedReadings(db: Kysely<Database>, tenantId: string, pairs: AccountPeriodKey[]): Promise<void> {
+export async function deleteUploadedReadings(db: Kysely<Database>, tenantId: string, pairs: AccountPeriod[]): Promise<void> {
   await db
     .deleteFrom('kpi_readings')
     .where('kpi_readings.tenant_id', '=', tenantId)
