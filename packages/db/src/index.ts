@@ -42,3 +42,4 @@ export { escapeLike } from './like.js';
 export * as portfolio from './repos/portfolio.js';
 export * as tenants from './repos/tenants.js';
 export * as tenantExport from './repos/export.js';
+export * as readings from './repos/readings.js';

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { parseCustomerProfilesInWorker, type CustomerProfile, type CustomerProfilesResult, type StructuralProblem, type WorkerReply } from '@pulse/ingest';
-import { accountStatuses, withTenant, type AccountStatus, type Db } from '@pulse/db';
+import { accounts, accountStatuses, withTenant, type AccountStatus, type Db } from '@pulse/db';
 import { uploadedFile } from '../validation.js';
 import { withImportSlot } from './import-gate.js';
 import { accountNameKey, ensureProducts, type Actor } from './accounts.js';
@@ -29,7 +28,7 @@ function championsText(p: CustomerProfile): string | null {
   return [primary, count].filter(Boolean).join(', ') || null;
 }
 
-function accountValues(p: CustomerProfile, status: AccountStatus | null) {
+function accountValues(p: CustomerProfile, status: AccountStatus | null): accounts.ProfileAccount {
   return {
     name: p.accountName.trim(),
     name_key: accountNameKey(p.accountName),
@@ -44,44 +43,6 @@ function accountValues(p: CustomerProfile, status: AccountStatus | null) {
     lifecycle_stage: p.lifecycleStage,
     champions: championsText(p),
   };
-}
-
-type AccountValues = ReturnType<typeof accountValues>;
-
-/** Updates existing accounts in one statement; an empty value in the workbook keeps what the account has. */
-async function updateAccounts(db: Db, tenantId: string, rows: (AccountValues & { id: string })[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof AccountValues>(key: K) => rows.map((r) => r[key]);
-  await sql`
-    UPDATE accounts a SET
-      name = u.name,
-      external_id = coalesce(u.external_id, a.external_id),
-      industry = coalesce(u.industry, a.industry),
-      region = coalesce(u.region, a.region),
-      status = coalesce(u.status, a.status),
-      tier = coalesce(u.tier, a.tier),
-      revenue = coalesce(u.revenue, a.revenue),
-      csm_owner = coalesce(u.csm_owner, a.csm_owner),
-      renewal_date = coalesce(u.renewal_date::date, a.renewal_date),
-      lifecycle_stage = coalesce(u.lifecycle_stage, a.lifecycle_stage),
-      champions = coalesce(u.champions, a.champions),
-      updated_at = now()
-    FROM unnest(
-      ${rows.map((r) => r.id)}::uuid[],
-      ${column('name')}::text[],
-      ${column('external_id')}::text[],
-      ${column('industry')}::text[],
-      ${column('region')}::text[],
-      ${column('status')}::text[],
-      ${column('tier')}::text[],
-      ${column('revenue')}::float8[],
-      ${column('csm_owner')}::text[],
-      ${column('renewal_date')}::text[],
-      ${column('lifecycle_stage')}::text[],
-      ${column('champions')}::text[]
-    ) AS u(id, name, external_id, industry, region, status, tier, revenue, csm_owner, renewal_date, lifecycle_stage, champions)
-    WHERE a.tenant_id = ${tenantId} AND a.id = u.id
-  `.execute(db);
 }
 
 /**
@@ -133,16 +94,11 @@ export async function saveProfiles(db: Db, actor: Actor, read: WorkerReply<Custo
   }
 
   const values = parsed.profiles.map((p, i) => accountValues(p, statuses[i] ?? null));
-  const existing = await db
-    .selectFrom('accounts')
-    .select(['accounts.id', 'accounts.name_key'])
-    .where('accounts.tenant_id', '=', actor.tenantId)
-    .where(
-      'accounts.name_key',
-      'in',
-      values.map((v) => v.name_key),
-    )
-    .execute();
+  const existing = await accounts.listAccountsByNameKey(
+    db,
+    actor.tenantId,
+    values.map((v) => v.name_key),
+  );
   const idByKey = new Map(existing.map((a) => [a.name_key, a.id]));
   const toCreate = values.filter((v) => !idByKey.has(v.name_key));
   const toUpdate = values.flatMap((v) => {
@@ -150,15 +106,8 @@ export async function saveProfiles(db: Db, actor: Actor, read: WorkerReply<Custo
     return id ? [{ ...v, id }] : [];
   });
 
-  if (toCreate.length) {
-    const created = await db
-      .insertInto('accounts')
-      .values(toCreate.map(({ status, ...v }) => ({ ...v, tenant_id: actor.tenantId, ...(status ? { status } : {}) })))
-      .returning(['accounts.id', 'accounts.name_key'])
-      .execute();
-    for (const a of created) idByKey.set(a.name_key, a.id);
-  }
-  await updateAccounts(db, actor.tenantId, toUpdate);
+  for (const a of await accounts.insertProfileAccounts(db, actor.tenantId, toCreate)) idByKey.set(a.name_key, a.id);
+  await accounts.updateProfileAccounts(db, actor.tenantId, toUpdate);
   await mapOwners(
     db,
     actor.tenantId,

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { ImportRow, StructuralProblem } from '@pulse/ingest';
 import { kpiKey, normaliseImpact, scoreReading } from '@pulse/scoring';
-import { bulkInsert, segments, type Db } from '@pulse/db';
+import { accounts as accountRows, segments, uploads, type Db } from '@pulse/db';
 import { accountNameKey, ensureProducts, productKey, type Actor } from './accounts.js';
 import { recomputeHealth, type AccountPeriod } from './health.js';
 import { evaluatePlaybooks } from './recommendations.js';
@@ -31,8 +30,6 @@ interface Pair extends AccountPeriod {
   readings: number;
   version: number;
 }
-
-const pairTable = (pairs: AccountPeriod[]) => sql`(SELECT * FROM unnest(${pairs.map((p) => p.accountId)}::uuid[], ${pairs.map((p) => p.period)}::text[]))`;
 
 /**
  * Stores the readings of one upload batch by batch, in the caller's transaction, so a file of any
@@ -66,12 +63,7 @@ export class ReadingsWriter {
     }
     if (firstRow.size === 0) return;
     const { tenantId } = this.actor;
-    const existing = await this.db
-      .selectFrom('accounts')
-      .select(['accounts.id', 'accounts.name', 'accounts.name_key'])
-      .where('accounts.tenant_id', '=', tenantId)
-      .where('accounts.name_key', 'in', [...firstRow.keys()])
-      .execute();
+    const existing = await accountRows.listAccountsByNameKey(this.db, tenantId, [...firstRow.keys()]);
     const found = new Map(existing.map((a) => [a.name_key, a]));
     const missing = [...firstRow.keys()].filter((k) => !found.has(k));
     if (missing.length && !this.createAccounts) {
@@ -85,14 +77,13 @@ export class ReadingsWriter {
         });
       }
     }
-    const created =
-      missing.length && this.createAccounts
-        ? await this.db
-            .insertInto('accounts')
-            .values(missing.map((k) => ({ tenant_id: tenantId, name: (firstRow.get(k) as ImportRow).account.trim(), name_key: k })))
-            .returning(['accounts.id', 'accounts.name', 'accounts.name_key'])
-            .execute()
-        : [];
+    const created = this.createAccounts
+      ? await accountRows.insertNamedAccounts(
+          this.db,
+          tenantId,
+          missing.map((k) => ({ name: (firstRow.get(k) as ImportRow).account.trim(), name_key: k })),
+        )
+      : [];
     const made = new Map(created.map((a) => [a.name_key, a]));
     for (const k of firstRow.keys()) {
       const a = found.get(k) ?? made.get(k);
@@ -119,21 +110,8 @@ export class ReadingsWriter {
     }
     if (fresh.length === 0) return;
     const { tenantId } = this.actor;
-    const previous = await this.db
-      .selectFrom('kpi_upload_versions')
-      .select(['kpi_upload_versions.account_id', 'kpi_upload_versions.period', sql<number>`max(kpi_upload_versions.version)`.as('version')])
-      .where('kpi_upload_versions.tenant_id', '=', tenantId)
-      .where(sql<boolean>`(kpi_upload_versions.account_id, kpi_upload_versions.period) IN ${pairTable(fresh)}`)
-      .groupBy(['kpi_upload_versions.account_id', 'kpi_upload_versions.period'])
-      .execute();
-    for (const p of previous) (this.pairs.get(`${p.account_id}|${p.period}`) as Pair).version = Number(p.version) + 1;
-    await this.db
-      .deleteFrom('kpi_readings')
-      .where('kpi_readings.tenant_id', '=', tenantId)
-      .where(sql<boolean>`(kpi_readings.account_id, kpi_readings.period) IN ${pairTable(fresh)}`)
-      // A manager's sentiment is no reading of any upload: it stays (domain/sentiment.ts).
-      .where('kpi_readings.upload_id', 'is not', null)
-      .execute();
+    for (const p of await uploads.latestVersions(this.db, tenantId, fresh)) (this.pairs.get(`${p.account_id}|${p.period}`) as Pair).version = p.version + 1;
+    await uploads.deleteUploadedReadings(this.db, tenantId, fresh);
   }
 
   /**
@@ -166,31 +144,30 @@ export class ReadingsWriter {
       if (s.result.score !== null) this.counts.scored += 1;
       if (s.result.status === 'unknown') this.counts.unknown += 1;
     }
-    await bulkInsert(this.db, 'kpi_readings', [
-      { name: 'tenant_id', type: 'uuid', values: scored.map(() => tenantId) },
-      { name: 'account_id', type: 'uuid', values: scored.map((s) => s.account.id) },
-      {
-        name: 'product_id',
-        type: 'uuid',
-        values: scored.map((s) => (s.row.product ? (products.get(productKey(s.account.id, s.row.product)) ?? null) : null)),
-      },
-      { name: 'upload_id', type: 'uuid', values: scored.map(() => this.uploadId) },
-      { name: 'period', type: 'text', values: scored.map((s) => s.row.period) },
-      { name: 'category', type: 'text', values: scored.map((s) => s.row.category.trim()) },
-      { name: 'kpi_name', type: 'text', values: scored.map((s) => s.effective?.range.kpiName ?? s.row.kpi.trim()) },
-      { name: 'kpi_key', type: 'text', values: scored.map((s) => s.key) },
-      { name: 'raw', type: 'text', values: scored.map((s) => s.row.raw) },
-      { name: 'displayed', type: 'text', values: scored.map((s) => s.row.displayed) },
-      { name: 'value', type: 'float8', values: scored.map((s) => s.result.value) },
-      { name: 'unit', type: 'text', values: scored.map((s) => s.result.unit) },
-      { name: 'status', type: 'text', values: scored.map((s) => s.result.status) },
-      { name: 'score', type: 'float8', values: scored.map((s) => s.result.score) },
-      { name: 'impact', type: 'text', values: scored.map((s) => normaliseImpact(s.row.impact)) },
-      { name: 'weight', type: 'float8', values: scored.map((s) => s.row.weight) },
-      { name: 'source', type: 'text', values: scored.map((s) => s.row.source) },
-      { name: 'frequency', type: 'text', values: scored.map((s) => s.row.frequency) },
-      { name: 'warning', type: 'text', values: scored.map((s) => s.result.warning?.message ?? null) },
-    ]);
+    await uploads.insertUploadReadings(
+      this.db,
+      tenantId,
+      this.uploadId,
+      scored.map((s) => ({
+        account_id: s.account.id,
+        product_id: s.row.product ? (products.get(productKey(s.account.id, s.row.product)) ?? null) : null,
+        period: s.row.period,
+        category: s.row.category.trim(),
+        kpi_name: s.effective?.range.kpiName ?? s.row.kpi.trim(),
+        kpi_key: s.key,
+        raw: s.row.raw,
+        displayed: s.row.displayed,
+        value: s.result.value,
+        unit: s.result.unit,
+        status: s.result.status,
+        score: s.result.score,
+        impact: normaliseImpact(s.row.impact),
+        weight: s.row.weight,
+        source: s.row.source,
+        frequency: s.row.frequency,
+        warning: s.result.warning?.message ?? null,
+      })),
+    );
   }
 
   /** The versions this upload made, one per account period, in the order the file first covers them. */
@@ -203,25 +180,13 @@ export class ReadingsWriter {
     const { tenantId } = this.actor;
     const versions = this.versions();
     if (versions.length === 0) return;
-    await bulkInsert(this.db, 'kpi_upload_versions', [
-      { name: 'tenant_id', type: 'uuid', values: versions.map(() => tenantId) },
-      { name: 'upload_id', type: 'uuid', values: versions.map(() => this.uploadId) },
-      { name: 'account_id', type: 'uuid', values: versions.map((v) => v.accountId) },
-      { name: 'period', type: 'text', values: versions.map((v) => v.period) },
-      { name: 'version', type: 'int4', values: versions.map((v) => v.version) },
-      { name: 'reading_count', type: 'int4', values: versions.map((v) => v.readings) },
-    ]);
+    await uploads.insertUploadVersions(this.db, tenantId, this.uploadId, versions);
     // Accounts this upload created are placed in their segment before their first health.
     const created = [...this.accounts.values()].flatMap((a) => (a.created ? [a.id] : []));
     await segments.assignSegments(this.db, tenantId, created);
     await recomputeHealth(this.db, tenantId, this.ctx, versions);
     const accountIds = [...new Set(versions.map((p) => p.accountId))];
-    await this.db
-      .updateTable('accounts')
-      .set({ updated_at: new Date() })
-      .where('accounts.tenant_id', '=', tenantId)
-      .where('accounts.id', 'in', accountIds)
-      .execute();
+    await accountRows.touchAccounts(this.db, tenantId, accountIds);
     await evaluatePlaybooks(
       this.db,
       this.actor,

@@ -3,7 +3,6 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import {
   CsvStream,
   inspectUpload,
@@ -16,7 +15,7 @@ import {
   type StructuralProblem,
   type UploadFormat,
 } from '@pulse/ingest';
-import { paginate, uploads as uploadParts, withTenant, type Db, type Page, type PageRequest } from '@pulse/db';
+import { uploads as uploadParts, withTenant, type Db, type Page, type PageRequest } from '@pulse/db';
 import { MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from '../limits.js';
 import { CSV_TOO_LARGE, WORKBOOK_TOO_LARGE, uploadForm, type StreamUploadQuery } from '../validation.js';
 import { withImportSlot } from './import-gate.js';
@@ -144,26 +143,21 @@ async function recordUploadActivity(db: Db, actor: Actor, uploadId: string, file
 }
 
 async function storeUpload(db: Db, actor: Actor, input: UploadFields, file: StoredFile, format: UploadFormat, period: string | null, report: UploadReport) {
-  const row = await db
-    .insertInto('kpi_uploads')
-    .values({
-      tenant_id: actor.tenantId,
-      uploaded_by: actor.userId as string,
-      filename: input.filename,
-      format,
-      content_type: input.contentType,
-      size_bytes: file.sizeBytes,
-      sha256: file.sha256,
-      content: file.content,
-      period,
-      account_name: report.accounts.length === 1 ? (report.accounts[0]?.name ?? null) : null,
-      status: report.status,
-      report: JSON.stringify(report),
-    })
-    .returning('kpi_uploads.id')
-    .executeTakeFirstOrThrow();
-  await recordUploadActivity(db, actor, row.id, input.filename, report);
-  return row.id;
+  const uploadId = await uploadParts.insertUpload(db, actor.tenantId, {
+    uploadedBy: actor.userId as string,
+    filename: input.filename,
+    format,
+    contentType: input.contentType,
+    sizeBytes: file.sizeBytes,
+    sha256: file.sha256,
+    content: file.content,
+    period,
+    accountName: report.accounts.length === 1 ? (report.accounts[0]?.name ?? null) : null,
+    status: report.status,
+    report: JSON.stringify(report),
+  });
+  await recordUploadActivity(db, actor, uploadId, input.filename, report);
+  return uploadId;
 }
 
 /** Stores an upload as rejected, with every problem, and tells the webhooks. */
@@ -203,10 +197,6 @@ function acceptedReport(format: UploadFormat, writer: ReadingsWriter): UploadRep
   };
 }
 
-/** Everything the upload stored since the savepoint goes; the transaction goes on. */
-const SAVEPOINT = sql`SAVEPOINT upload_readings`;
-const ROLLBACK_TO_SAVEPOINT = sql`ROLLBACK TO SAVEPOINT upload_readings`;
-
 /**
  * Stores an upload whose rows come in batches (readRows hands each batch to the writer and
  * returns the file's problems, or a refusal), in the caller's transaction: the upload row first
@@ -224,37 +214,31 @@ async function writeUpload(
   readRows: (writer: ReadingsWriter) => Promise<StructuralProblem[] | { refusal: StructuralProblem }>,
   store: (uploadId: string) => Promise<void> = async () => {},
 ): Promise<{ uploadId: string | null; report: UploadReport }> {
-  await SAVEPOINT.execute(db);
+  await uploadParts.markUploadWrites(db);
   const ctx = await loadScoringContext(db, actor.tenantId);
   const pending = rejected(format, []);
-  const uploadId = await db
-    .insertInto('kpi_uploads')
-    .values({
-      tenant_id: actor.tenantId,
-      uploaded_by: actor.userId as string,
-      filename: input.filename,
-      format,
-      content_type: input.contentType,
-      size_bytes: 0,
-      sha256: '',
-      content: Buffer.alloc(0),
-      period,
-      account_name: null,
-      status: 'accepted',
-      report: JSON.stringify(pending),
-    })
-    .returning('kpi_uploads.id')
-    .executeTakeFirstOrThrow()
-    .then((r) => r.id);
+  const uploadId = await uploadParts.insertUpload(db, actor.tenantId, {
+    uploadedBy: actor.userId as string,
+    filename: input.filename,
+    format,
+    contentType: input.contentType,
+    sizeBytes: 0,
+    sha256: '',
+    content: Buffer.alloc(0),
+    period,
+    accountName: null,
+    status: 'accepted',
+    report: JSON.stringify(pending),
+  });
   const writer = new ReadingsWriter(db, actor, uploadId, ctx, input.createAccounts ?? true);
   const read = await readRows(writer);
   if ('refusal' in read) {
-    await ROLLBACK_TO_SAVEPOINT.execute(db);
+    await uploadParts.rollbackUploadWrites(db);
     return { uploadId: null, report: rejected(null, [read.refusal]) };
   }
   const problems = [...read, ...writer.accountProblems];
   if (problems.length) {
-    await ROLLBACK_TO_SAVEPOINT.execute(db);
+    await uploadParts.rollbackUploadWrites(db);
     const result = await rejectUpload(db, actor, input, file(), format, period, problems);
     await store(result.uploadId);
     return result;
@@ -513,28 +497,7 @@ export interface UploadSummary {
   createdAt: Date;
 }
 
-function uploadsQuery(db: Db, tenantId: string) {
-  return db
-    .selectFrom('kpi_uploads')
-    .innerJoin('users', (j) => j.onRef('users.tenant_id', '=', 'kpi_uploads.tenant_id').onRef('users.id', '=', 'kpi_uploads.uploaded_by'))
-    .select([
-      'kpi_uploads.id',
-      'kpi_uploads.filename',
-      'kpi_uploads.format',
-      'kpi_uploads.size_bytes',
-      'kpi_uploads.period',
-      'kpi_uploads.account_name',
-      'kpi_uploads.status',
-      'kpi_uploads.created_at',
-      'users.id as user_id',
-      'users.name as user_name',
-    ])
-    .where('kpi_uploads.tenant_id', '=', tenantId);
-}
-
-type UploadRow = Awaited<ReturnType<ReturnType<typeof uploadsQuery>['executeTakeFirstOrThrow']>>;
-
-function toSummary(r: UploadRow): UploadSummary {
+function toSummary(r: uploadParts.UploadRow): UploadSummary {
   return {
     id: r.id,
     filename: r.filename,
@@ -548,40 +511,19 @@ function toSummary(r: UploadRow): UploadSummary {
   };
 }
 
+/** A tenant's uploads, newest first, filtered by status and by an account they hold readings of. */
 export async function listUploads(
   db: Db,
   tenantId: string,
-  filters: { accountId?: string | null | undefined; status?: 'accepted' | 'rejected' | null | undefined },
-  page: PageRequest,
+  input: PageRequest & { accountId?: string | null | undefined; status?: 'accepted' | 'rejected' | null | undefined },
 ): Promise<Page<UploadSummary>> {
-  let q = uploadsQuery(db, tenantId);
-  if (filters.status) q = q.where('kpi_uploads.status', '=', filters.status);
-  if (filters.accountId) {
-    const accountId = filters.accountId;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('kpi_upload_versions')
-          .select('kpi_upload_versions.id')
-          .whereRef('kpi_upload_versions.tenant_id', '=', 'kpi_uploads.tenant_id')
-          .whereRef('kpi_upload_versions.upload_id', '=', 'kpi_uploads.id')
-          .where('kpi_upload_versions.account_id', '=', accountId),
-      ),
-    );
-  }
-  const result = await paginate(
-    q,
-    [
-      { column: sql.ref('kpi_uploads.created_at'), value: (r) => r.created_at.toISOString(), direction: 'desc' },
-      { column: sql.ref('kpi_uploads.id'), value: (r) => r.id, direction: 'desc' },
-    ],
-    page,
-  );
+  const { limit, cursor, ...filters } = input;
+  const result = await uploadParts.listUploads(db, tenantId, filters, { limit, cursor });
   return { items: result.items.map(toSummary), nextCursor: result.nextCursor };
 }
 
 export async function getUpload(db: Db, tenantId: string, id: string): Promise<UploadSummary & { report: UploadReport; sha256: string }> {
-  const row = await uploadsQuery(db, tenantId).select(['kpi_uploads.report', 'kpi_uploads.sha256']).where('kpi_uploads.id', '=', id).executeTakeFirst();
+  const row = await uploadParts.findUpload(db, tenantId, id);
   if (!row) throw notFound('Upload');
   return { ...toSummary(row), report: row.report as UploadReport, sha256: row.sha256 };
 }

@@ -33,10 +33,7 @@ export const uploadsRouter = router({
 
   list: protectedProcedure
     .input(z.strictObject({ ...pageInput, accountId: uuid.nullish(), status: z.enum(['accepted', 'rejected']).nullish() }))
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listUploads(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-    }),
+    .query(({ ctx, input }) => listUploads(ctx.db, ctx.tenant.id, input)),
 
   byId: protectedProcedure.input(z.strictObject({ id: uuid })).query(({ ctx, input }) => getUpload(ctx.db, ctx.tenant.id, input.id)),
 });

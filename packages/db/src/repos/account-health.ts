@@ -28,7 +28,8 @@ const healthColumns = [
   'account_health.segment_id',
 ] as const;
 
-const pairTable = (targets: readonly AccountPeriod[]) =>
+/** These account periods as a table of (account_id, period) rows, for `(…) IN pairTable(…)`. */
+export const pairTable = (targets: readonly AccountPeriod[]) =>
   sql`(SELECT * FROM unnest(${targets.map((t) => t.accountId)}::uuid[], ${targets.map((t) => t.period)}::text[]))`;
 
 export interface RollupReading {

@@ -258,3 +258,95 @@ export async function unownedAccountIds(db: Db, tenantId: string, csmOwner: stri
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** An account as the customer-profile workbook gives it; status null keeps the default (or, updating, what the account has). */
+export interface ProfileAccount {
+  name: string;
+  name_key: string;
+  external_id: string | null;
+  industry: string | null;
+  region: string | null;
+  status: AccountStatus | null;
+  tier: string | null;
+  revenue: number | null;
+  csm_owner: string | null;
+  renewal_date: string | null;
+  lifecycle_stage: string | null;
+  champions: string | null;
+}
+
+/** The tenant's accounts with these name keys. */
+export async function listAccountsByNameKey(db: Db, tenantId: string, nameKeys: string[]): Promise<{ id: string; name: string; name_key: string }[]> {
+  return db
+    .selectFrom('accounts')
+    .select(['accounts.id', 'accounts.name', 'accounts.name_key'])
+    .where('accounts.tenant_id', '=', tenantId)
+    .where('accounts.name_key', 'in', nameKeys)
+    .execute();
+}
+
+/** Creates accounts with only a name; returns them. */
+export async function insertNamedAccounts(
+  db: Db,
+  tenantId: string,
+  names: { name: string; name_key: string }[],
+): Promise<{ id: string; name: string; name_key: string }[]> {
+  if (names.length === 0) return [];
+  return db
+    .insertInto('accounts')
+    .values(names.map((n) => ({ tenant_id: tenantId, name: n.name, name_key: n.name_key })))
+    .returning(['accounts.id', 'accounts.name', 'accounts.name_key'])
+    .execute();
+}
+
+/** Marks these accounts as changed now. */
+export async function touchAccounts(db: Db, tenantId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('accounts').set({ updated_at: new Date() }).where('accounts.tenant_id', '=', tenantId).where('accounts.id', 'in', ids).execute();
+}
+
+/** Creates the accounts of these profiles; returns their ids by name key. */
+export async function insertProfileAccounts(db: Db, tenantId: string, rows: ProfileAccount[]): Promise<{ id: string; name_key: string }[]> {
+  if (rows.length === 0) return [];
+  return db
+    .insertInto('accounts')
+    .values(rows.map(({ status, ...v }) => ({ ...v, tenant_id: tenantId, ...(status ? { status } : {}) })))
+    .returning(['accounts.id', 'accounts.name_key'])
+    .execute();
+}
+
+/** Updates existing accounts from their profiles in one statement; an empty value keeps what the account has. */
+export async function updateProfileAccounts(db: Db, tenantId: string, rows: (ProfileAccount & { id: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof ProfileAccount>(key: K) => rows.map((r) => r[key]);
+  await sql`
+    UPDATE accounts a SET
+      name = u.name,
+      external_id = coalesce(u.external_id, a.external_id),
+      industry = coalesce(u.industry, a.industry),
+      region = coalesce(u.region, a.region),
+      status = coalesce(u.status, a.status),
+      tier = coalesce(u.tier, a.tier),
+      revenue = coalesce(u.revenue, a.revenue),
+      csm_owner = coalesce(u.csm_owner, a.csm_owner),
+      renewal_date = coalesce(u.renewal_date::date, a.renewal_date),
+      lifecycle_stage = coalesce(u.lifecycle_stage, a.lifecycle_stage),
+      champions = coalesce(u.champions, a.champions),
+      updated_at = now()
+    FROM unnest(
+      ${rows.map((r) => r.id)}::uuid[],
+      ${column('name')}::text[],
+      ${column('external_id')}::text[],
+      ${column('industry')}::text[],
+      ${column('region')}::text[],
+      ${column('status')}::text[],
+      ${column('tier')}::text[],
+      ${column('revenue')}::float8[],
+      ${column('csm_owner')}::text[],
+      ${column('renewal_date')}::text[],
+      ${column('lifecycle_stage')}::text[],
+      ${column('champions')}::text[]
+    ) AS u(id, name, external_id, industry, region, status, tier, revenue, csm_owner, renewal_date, lifecycle_stage, champions)
+    WHERE a.tenant_id = ${tenantId} AND a.id = u.id
+  `.execute(db);
+}
