@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { CategoryHealth, Impact, ReadingStatus as ScoredReadingStatus, Tier } from '@pulse/scoring';
 import type { AccountStatus, RenewalOutcome } from './vocabulary.js';
+import type { AccountListFilters } from './repos/accounts.js';
 
 /**
  * Hand-written Kysely types for the schema that migrations/ creates.
@@ -434,6 +435,15 @@ export interface SentimentEntriesTable {
   set_at: Generated<Date>;
 }
 
+export const accountColumns = ['health', 'status', 'tier', 'owner', 'revenue', 'renewal', 'industry', 'region', 'lifecycleStage'] as const;
+export type AccountColumn = (typeof accountColumns)[number];
+
+/** The accounts list as a saved view holds it; owner 'me' is resolved when the view is used. */
+export interface ViewState extends Omit<AccountListFilters, 'ownerUserId'> {
+  owner?: string | null | undefined;
+  columns: AccountColumn[];
+}
+
 export interface SavedViewsTable {
   tenant_id: string;
   id: Generated<string>;
@@ -444,7 +454,7 @@ export interface SavedViewsTable {
   /** Seen by everyone in the organisation; only its owner changes it. */
   shared: Generated<boolean>;
   /** Filters, sort and visible columns of the accounts list, as the API validated them. */
-  state: Json<Record<string, unknown>>;
+  state: Json<ViewState>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
