@@ -210,12 +210,42 @@ export interface ReferenceRangesTable {
   updated_at: Generated<Date>;
 }
 
+export type TriggerComparison = 'below' | 'above';
+
+/** A trigger's thresholds per kind, as the api package's triggerParamSchemas validate them. */
+export interface TriggerParamsByKind {
+  health_tier: { tiers: HealthTier[] };
+  health_score: { comparison: TriggerComparison; value: number };
+  health_drop: { points: number };
+  kpi_threshold: { kpi: string; comparison: TriggerComparison; value: number };
+  renewal_within: { days: number };
+}
+export type TriggerKind = keyof TriggerParamsByKind;
+export type TriggerParams<K extends TriggerKind = TriggerKind> = TriggerParamsByKind[K];
+/** A trigger's kind with its thresholds. */
+export type TriggerRule = { [K in TriggerKind]: { kind: K; params: TriggerParams<K> } }[TriggerKind];
+
+/** One crossed threshold of a recommendation: what was observed, the threshold, and by how much it was crossed. */
+export interface RecommendationReason {
+  triggerId: string;
+  kind: TriggerKind;
+  trigger: string;
+  message: string;
+  observed: number | string | null;
+  threshold: number | string;
+  /** How far past the threshold, in the unit of the measure (points, KPI unit, days). */
+  margin: number;
+  unit: string | null;
+  /** 10 for firing plus up to 90 for how far past the threshold, relative to the measure's scale. */
+  severity: number;
+}
+
 export interface PlaybookTriggersTable {
   tenant_id: string;
   id: Generated<string>;
   playbook_key: string;
-  kind: string;
-  params: Json<Record<string, unknown>>;
+  kind: TriggerKind;
+  params: Json<TriggerParams>;
   enabled: Generated<boolean>;
   /** When the trigger fires for an account, a task is created for the account's owner. */
   create_task: Generated<boolean>;
@@ -230,7 +260,7 @@ export interface PlaybookRecommendationsTable {
   playbook_key: string;
   account_id: string;
   urgency: number;
-  reasons: Json<unknown[]>;
+  reasons: Json<RecommendationReason[]>;
   fired_at: Generated<Date>;
   /** Set when a later evaluation replaced it; null for current recommendations. */
   superseded_at: TimestampNullable;
