@@ -396,13 +396,16 @@ export interface WebhooksTable {
   updated_at: Generated<Date>;
 }
 
+/** What a delivery sends (with its id added; a Slack delivery sends the summary only). */
+export type WebhookPayload = { event: WebhookEvent; occurredAt: string; summary: string; data: Record<string, unknown> };
+
 export interface WebhookDeliveriesTable {
   tenant_id: string;
   id: Generated<string>;
   webhook_id: string;
   event: WebhookEvent;
   dedupe_key: string | null;
-  payload: Json<Record<string, unknown>>;
+  payload: Json<WebhookPayload>;
   status: Generated<'pending' | 'delivered' | 'failed'>;
   attempts: Generated<number>;
   response_code: number | null;
