@@ -18,7 +18,7 @@ export interface WebhookRow {
 }
 
 /** A text[] of the events, each once. */
-const eventArray = (events: WebhookEvent[]) => sql<WebhookEvent[]>`${[...new Set(events)]}::text[]` as unknown as WebhookEvent[];
+const eventArray = (events: WebhookEvent[]) => sql<WebhookEvent[]>`${[...new Set(events)]}::text[]`;
 
 export async function insertWebhook(
   db: Db,
