@@ -1,20 +1,23 @@
 import PgBoss from 'pg-boss';
 import type { Db } from '@pulse/db';
 import { runRecorded, type ScheduledJob } from './domain/jobs.js';
-import { sqlThrough } from './send-jobs.js';
+import { sqlThrough, type QueueJobs, type QueueName } from './send-jobs.js';
 
 /** A queue whose jobs are sent by the app (e.g. one per webhook delivery); the queue itself is created by a migration. */
-export interface QueueWorker {
-  name: string;
+export interface QueueWorker<Q extends QueueName = QueueName> {
+  name: Q;
   /** One attempt; throwing fails it, and pg-boss retries it with the queue's backoff. */
-  work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => Promise<void>;
+  work(db: Db, data: QueueJobs[Q], attempt: { number: number; last: boolean }): Promise<void>;
 }
+
+/** A worker of any one queue. */
+export type AnyQueueWorker = { [Q in QueueName]: QueueWorker<Q> }[QueueName];
 
 export interface QueueOptions {
   /** The app's database (pulse_app); pg-boss's schema was created by a migration. */
   db: Db;
   jobs: ScheduledJob[];
-  workers?: QueueWorker[];
+  workers?: AnyQueueWorker[];
   /** How often each worker asks for work (default 2 s; pg-boss's minimum is 0.5 s). */
   pollingIntervalSeconds?: number;
   /** How often an instance checks the schedules (default 30 s). */
@@ -29,6 +32,13 @@ export interface JobQueue {
   boss: PgBoss;
   /** Stops polling, waits for running jobs (at most timeoutMs), and leaves the database open. */
   stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Works one queue's jobs, one at a time, with their attempt number. */
+async function workQueue<Q extends QueueName>(boss: PgBoss, db: Db, worker: QueueWorker<Q>, pollingIntervalSeconds: number): Promise<void> {
+  await boss.work<QueueJobs[Q]>(worker.name, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async ([item]) => {
+    if (item) await worker.work(db, item.data, { number: item.retryCount + 1, last: item.retryCount >= item.retryLimit });
+  });
 }
 
 /**
@@ -59,11 +69,7 @@ export async function startQueue(options: QueueOptions): Promise<JobQueue> {
       if (item) await runRecorded(db, job, { jobId: item.id, attempt: item.retryCount + 1 });
     });
   }
-  for (const worker of options.workers ?? []) {
-    await boss.work(worker.name, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async ([item]) => {
-      if (item) await worker.work(db, item.data, { number: item.retryCount + 1, last: item.retryCount >= item.retryLimit });
-    });
-  }
+  for (const worker of options.workers ?? []) await workQueue(boss, db, worker, pollingIntervalSeconds);
   return {
     boss,
     stop: (timeoutMs = 10_000) => boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false }),

@@ -7,8 +7,8 @@ import ts from 'typescript';
 /**
  * The layering rules of issue #14, read from the source with the TypeScript compiler:
  * SQL lives in @pulse/db's repos (domain files hold rules and call repos), and every router
- * procedure is a zod input plus ONE call. The allow-lists name what is still to move; an entry
- * that no longer breaks the rule fails too, so each list only ever shrinks.
+ * procedure is a zod input plus ONE call. Each rule is checked on a sample first, so the
+ * checks can fail.
  */
 
 const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src');
@@ -99,12 +99,6 @@ function routerFindings(source: ts.SourceFile, file: string): string[] {
   return found;
 }
 
-/** Domain files that still build SQL; remove a file's line when its queries move to @pulse/db. */
-const sqlAllowList: string[] = [];
-
-/** Router procedures that still do more than one call; remove a line when its flow moves to a domain function. */
-const routerAllowList = ['health.summary', 'kpis.list', 'ranges.update'];
-
 describe('architecture', () => {
   it('finds every kind of query building in a sample, and none in a file of rules', () => {
     const violating = parse(
@@ -149,11 +143,11 @@ describe('architecture', () => {
     expect(sqlFindings(clean)).toEqual([]);
   });
 
-  it('no domain file builds SQL except those still to move', () => {
+  it('no domain file builds SQL', () => {
     const withSql = sourceFiles('domain')
       .filter((f) => sqlFindings(f.source).length > 0)
       .map((f) => f.name);
-    expect(withSql).toEqual(sqlAllowList);
+    expect(withSql).toEqual([]);
   });
 
   it('tells a one-call procedure from one that does more', () => {
@@ -173,8 +167,8 @@ describe('architecture', () => {
     expect(routerFindings(sample, 'things.ts')).toEqual(['things.save', 'things.count', 'things.mine', 'things.nested.remove']);
   });
 
-  it('every router procedure is one call except those still to move', () => {
+  it('every router procedure is one call', () => {
     const violators = sourceFiles('routers').flatMap((f) => routerFindings(f.source, f.name));
-    expect(violators).toEqual(routerAllowList);
+    expect(violators).toEqual([]);
   });
 });

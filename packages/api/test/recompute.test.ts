@@ -397,7 +397,7 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
         {
           name: RECOMPUTE_QUEUE,
           work: (db, data, attempt) =>
-            runRecomputeJob(db, data as { tenantId: string }, attempt, {
+            runRecomputeJob(db, data, attempt, {
               batchAccounts: 5,
               afterBatch: (run) => (attempt.number === 1 && run.accountsDone === 5 ? failing() : Promise.resolve()),
             }),

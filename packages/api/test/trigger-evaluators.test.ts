@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TriggerAccountState } from '@pulse/db';
+import type { TriggerAccountState, TriggerRule } from '@pulse/db';
 import type { HealthSettings, ReferenceRange } from '@pulse/scoring';
-import type { AnyTriggerParams } from '../src/domain/triggers.js';
 import {
   accountsFiring,
   evaluateTrigger,
@@ -47,7 +46,7 @@ function account(overrides: Partial<TriggerAccountState> = {}): TriggerAccountSt
 }
 
 describe('health_tier', () => {
-  const rule: AnyTriggerParams = { kind: 'health_tier', params: { tiers: ['critical', 'at_risk'] } };
+  const rule: TriggerRule = { kind: 'health_tier', params: { tiers: ['critical', 'at_risk'] } };
 
   it('fires for a listed tier, as deep as the score is below the next tier up', () => {
     expect(evaluateTrigger(rule, account({ overall: 25, tier: 'critical' }), ctx)).toMatchObject({

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { CategoryHealth, Impact, ReadingStatus as ScoredReadingStatus, Tier } from '@pulse/scoring';
 import type { AccountStatus, RenewalOutcome } from './vocabulary.js';
+import type { AccountListFilters } from './repos/accounts.js';
 
 /**
  * Hand-written Kysely types for the schema that migrations/ creates.
@@ -209,12 +210,42 @@ export interface ReferenceRangesTable {
   updated_at: Generated<Date>;
 }
 
+export type TriggerComparison = 'below' | 'above';
+
+/** A trigger's thresholds per kind, as the api package's triggerParamSchemas validate them. */
+export interface TriggerParamsByKind {
+  health_tier: { tiers: HealthTier[] };
+  health_score: { comparison: TriggerComparison; value: number };
+  health_drop: { points: number };
+  kpi_threshold: { kpi: string; comparison: TriggerComparison; value: number };
+  renewal_within: { days: number };
+}
+export type TriggerKind = keyof TriggerParamsByKind;
+export type TriggerParams<K extends TriggerKind = TriggerKind> = TriggerParamsByKind[K];
+/** A trigger's kind with its thresholds. */
+export type TriggerRule = { [K in TriggerKind]: { kind: K; params: TriggerParams<K> } }[TriggerKind];
+
+/** One crossed threshold of a recommendation: what was observed, the threshold, and by how much it was crossed. */
+export interface RecommendationReason {
+  triggerId: string;
+  kind: TriggerKind;
+  trigger: string;
+  message: string;
+  observed: number | string | null;
+  threshold: number | string;
+  /** How far past the threshold, in the unit of the measure (points, KPI unit, days). */
+  margin: number;
+  unit: string | null;
+  /** 10 for firing plus up to 90 for how far past the threshold, relative to the measure's scale. */
+  severity: number;
+}
+
 export interface PlaybookTriggersTable {
   tenant_id: string;
   id: Generated<string>;
   playbook_key: string;
-  kind: string;
-  params: Json<Record<string, unknown>>;
+  kind: TriggerKind;
+  params: Json<TriggerParams>;
   enabled: Generated<boolean>;
   /** When the trigger fires for an account, a task is created for the account's owner. */
   create_task: Generated<boolean>;
@@ -229,7 +260,7 @@ export interface PlaybookRecommendationsTable {
   playbook_key: string;
   account_id: string;
   urgency: number;
-  reasons: Json<unknown[]>;
+  reasons: Json<RecommendationReason[]>;
   fired_at: Generated<Date>;
   /** Set when a later evaluation replaced it; null for current recommendations. */
   superseded_at: TimestampNullable;
@@ -365,13 +396,16 @@ export interface WebhooksTable {
   updated_at: Generated<Date>;
 }
 
+/** What a delivery sends (with its id added; a Slack delivery sends the summary only). */
+export type WebhookPayload = { event: WebhookEvent; occurredAt: string; summary: string; data: Record<string, unknown> };
+
 export interface WebhookDeliveriesTable {
   tenant_id: string;
   id: Generated<string>;
   webhook_id: string;
   event: WebhookEvent;
   dedupe_key: string | null;
-  payload: Json<Record<string, unknown>>;
+  payload: Json<WebhookPayload>;
   status: Generated<'pending' | 'delivered' | 'failed'>;
   attempts: Generated<number>;
   response_code: number | null;
@@ -434,6 +468,15 @@ export interface SentimentEntriesTable {
   set_at: Generated<Date>;
 }
 
+export const accountColumns = ['health', 'status', 'tier', 'owner', 'revenue', 'renewal', 'industry', 'region', 'lifecycleStage'] as const;
+export type AccountColumn = (typeof accountColumns)[number];
+
+/** The accounts list as a saved view holds it; owner 'me' is resolved when the view is used. */
+export interface ViewState extends Omit<AccountListFilters, 'ownerUserId'> {
+  owner?: string | null | undefined;
+  columns: AccountColumn[];
+}
+
 export interface SavedViewsTable {
   tenant_id: string;
   id: Generated<string>;
@@ -444,7 +487,7 @@ export interface SavedViewsTable {
   /** Seen by everyone in the organisation; only its owner changes it. */
   shared: Generated<boolean>;
   /** Filters, sort and visible columns of the accounts list, as the API validated them. */
-  state: Json<Record<string, unknown>>;
+  state: Json<ViewState>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { notifications, tasks, withTenant, type Db, type EmailPreferences } from '@pulse/db';
-import { sendJobs } from '../send-jobs.js';
+import type { QueueWorker } from '../queue.js';
+import { sendJobs, type QueueJobs } from '../send-jobs.js';
 import { isoDay } from './dates.js';
 
 /**
@@ -22,10 +23,7 @@ export interface MailSettings {
 }
 
 /** A job of the email.send queue: one email of the outbox. */
-export interface EmailJob {
-  tenantId: string;
-  emailId: string;
-}
+export type EmailJob = QueueJobs['email.send'];
 
 /** Adds the emails to the outbox and queues one job for each that was not there yet, in db's transaction. */
 async function queue(db: Db, tenantId: string, emails: notifications.NewEmail[]): Promise<number> {
@@ -137,13 +135,12 @@ export async function queueDailyDigests(db: Db, tenantIds: string[], now: Date):
  * address, if they are still active and it was not sent yet. A refused or failed SMTP send
  * is recorded and thrown, so pg-boss retries it; after the last attempt it is marked failed.
  */
-export function emailWorker(mail: MailSettings | null) {
+export function emailWorker(mail: MailSettings | null): QueueWorker<typeof EMAIL_QUEUE> {
   const transport = mail ? nodemailer.createTransport(mail.url) : null;
   return {
     name: EMAIL_QUEUE,
-    async work(db: Db, data: unknown, attempt: { last: boolean }): Promise<void> {
+    async work(db: Db, job: EmailJob, attempt: { last: boolean }): Promise<void> {
       if (!transport || !mail) return;
-      const job = data as EmailJob;
       const email = await withTenant(db, job.tenantId, (tx) => notifications.findEmail(tx, job.tenantId, job.emailId));
       if (!email || email.status !== 'pending' || !email.to.active) return;
       let error: string | null = null;

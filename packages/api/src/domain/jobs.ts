@@ -1,4 +1,5 @@
 import { jobs as repo, sessions, tasks, withTenant, type Db } from '@pulse/db';
+import type { AnyQueueWorker } from '../queue.js';
 import type { SessionPolicy } from '../session-policy.js';
 import { evaluatePlaybooks } from './recommendations.js';
 import { isoDay } from './dates.js';
@@ -141,16 +142,15 @@ export async function runRecorded(db: Db, job: ScheduledJob, run: { jobId: strin
 }
 
 /** The queues the app sends jobs to: webhook deliveries, recomputes of large tenants, and emails (sent only with SMTP settings). */
-export function queueWorkers(mail: MailSettings | null) {
+export function queueWorkers(mail: MailSettings | null): AnyQueueWorker[] {
   return [
     {
       name: DELIVER_QUEUE,
-      work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) =>
-        attemptDelivery(db, data as { tenantId: string; deliveryId: string }, attempt),
+      work: (db, data, attempt) => attemptDelivery(db, data, attempt),
     },
     {
       name: RECOMPUTE_QUEUE,
-      work: (db: Db, data: unknown, attempt: { number: number; last: boolean }) => runRecomputeJob(db, data as { tenantId: string }, attempt),
+      work: (db, data, attempt) => runRecomputeJob(db, data, attempt),
     },
     emailWorker(mail),
   ];

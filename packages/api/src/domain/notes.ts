@@ -46,7 +46,7 @@ function toNote(r: notes.NoteRow): Note {
 export async function createNote(db: Db, actor: Actor & { userId: string }, input: NoteInput): Promise<Note> {
   const account = await getAccount(db, actor.tenantId, input.accountId);
   const participants = [...new Set(input.participants ?? [])];
-  const id = await notes.insertNote(db, actor.tenantId, {
+  const note = await notes.insertNote(db, actor.tenantId, {
     accountId: account.id,
     authorId: actor.userId,
     kind: input.kind,
@@ -58,10 +58,10 @@ export async function createNote(db: Db, actor: Actor & { userId: string }, inpu
     ...actor,
     action: 'note.create',
     resourceType: 'note',
-    resourceId: id,
+    resourceId: note.id,
     after: { accountId: account.id, account: account.name, kind: input.kind, occurredAt: input.occurredAt, participants },
   });
-  return toNote((await notes.findNote(db, actor.tenantId, id)) as notes.NoteRow);
+  return toNote(note);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { portfolio, type Db, type HealthTier } from '@pulse/db';
+import { resolveBookOwner } from './owners.js';
+import type { Caller } from './views.js';
 
 export interface PortfolioSummary {
   accounts: number;
@@ -22,6 +24,11 @@ export type SetupStatus = portfolio.SetupStatus;
 
 const LIST_SIZE = 10;
 const TREND_PERIODS = 12;
+
+/** The portfolio of the book the caller named ('me', a user's id, or null for everyone's). */
+export async function bookPortfolioSummary(db: Db, caller: Caller, owner: string | null | undefined): Promise<PortfolioSummary> {
+  return portfolioSummary(db, caller.tenantId, await resolveBookOwner(db, caller, owner));
+}
 
 /**
  * The tenant's portfolio from stored health: six statements whatever the number of accounts.

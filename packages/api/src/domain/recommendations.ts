@@ -1,4 +1,13 @@
-import { recommendations as repo, triggers as triggerRepo, type AccountScope, type Db, type HealthTier, type Page, type PageRequest } from '@pulse/db';
+import {
+  recommendations as repo,
+  triggers as triggerRepo,
+  type AccountScope,
+  type Db,
+  type HealthTier,
+  type Page,
+  type PageRequest,
+  type TriggerRule,
+} from '@pulse/db';
 import { notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -7,7 +16,7 @@ import { playbookFor, type PlaybookKey } from './playbooks.js';
 import { resolveBookOwner } from './owners.js';
 import { loadScoringContext } from './scoring-context.js';
 import { createTriggerTasks } from './step-tasks.js';
-import { triggerRule, type AnyTriggerParams } from './triggers.js';
+import { storedRule, triggerRule } from './triggers.js';
 import type { Caller } from './views.js';
 import {
   accountsFiring,
@@ -24,7 +33,7 @@ import {
 export type { Reason } from './trigger-evaluators.js';
 
 /** The data the evaluators read for the accounts in scope, for the given rules. */
-async function loadEvaluation(db: Db, tenantId: string, accountIds: AccountScope, rules: AnyTriggerParams[], now: Date) {
+async function loadEvaluation(db: Db, tenantId: string, accountIds: AccountScope, rules: TriggerRule[], now: Date) {
   const [accounts, scoring] = await Promise.all([repo.loadTriggerAccountStates(db, tenantId, accountIds, kpiKeysOf(rules)), loadScoringContext(db, tenantId)]);
   const ctx: EvaluationContext = { settings: scoring, ranges: scoring.ranges, today: now };
   return { accounts, ctx };
@@ -48,7 +57,7 @@ export async function evaluatePlaybooks(db: Db, actor: Actor, accountIds: Accoun
   const tenantId = actor.tenantId;
   const triggers: EvaluatedTrigger[] = (await triggerRepo.listEnabledTriggers(db, tenantId)).map((t) => ({
     ...t,
-    ...({ kind: t.kind, params: t.params } as AnyTriggerParams),
+    ...storedRule(t.kind, t.params),
   }));
   const { accounts, ctx } = await loadEvaluation(db, tenantId, accountIds, triggers, now);
   const evaluation = evaluateTriggers(triggers, accounts, ctx);
@@ -132,8 +141,8 @@ function toRecommendation(r: repo.RecommendationRow): Recommendation {
     playbookName: playbookFor(r.playbook_key).name,
     account: { id: r.account_id, name: r.account_name, healthOverall: r.health_overall, healthTier: r.health_tier, renewalDate: r.renewal_date },
     urgency: r.urgency,
-    urgencyReasons: [...(r.reasons as Reason[])].sort((a, b) => b.severity - a.severity).map(urgencyPhrase),
-    reasons: r.reasons as Reason[],
+    urgencyReasons: [...r.reasons].sort((a, b) => b.severity - a.severity).map(urgencyPhrase),
+    reasons: r.reasons,
     firedAt: r.fired_at,
   };
 }

@@ -1,7 +1,6 @@
 import { kpiKey } from '@pulse/scoring';
-import type { TriggerAccountState } from '@pulse/db';
+import type { RecommendationReason, TriggerAccountState, TriggerKind, TriggerParams, TriggerRule } from '@pulse/db';
 import { settingsFor, type EffectiveRange, type TenantSettings } from './scoring-context.js';
-import type { AnyTriggerParams, TriggerKind, TriggerParams } from './triggers.js';
 
 /**
  * The trigger evaluators: given an account's health (current and previous period), its KPI
@@ -11,20 +10,7 @@ import type { AnyTriggerParams, TriggerKind, TriggerParams } from './triggers.js
  * evaluation can never disagree.
  */
 
-/** One crossed threshold: what was observed, the threshold, and by how much it was crossed. */
-export interface Reason {
-  triggerId: string;
-  kind: TriggerKind;
-  trigger: string;
-  message: string;
-  observed: number | string | null;
-  threshold: number | string;
-  /** How far past the threshold, in the unit of the measure (points, KPI unit, days). */
-  margin: number;
-  unit: string | null;
-  /** 10 for firing plus up to 90 for how far past the threshold, relative to the measure's scale. */
-  severity: number;
-}
+export type Reason = RecommendationReason;
 
 export interface EvaluationContext {
   settings: TenantSettings;
@@ -35,7 +21,7 @@ export interface EvaluationContext {
 export type Finding = Omit<Reason, 'triggerId' | 'kind' | 'trigger'>;
 
 /** A stored trigger: its rule, the playbook it recommends, and whether firing creates a task. */
-export type EvaluatedTrigger = AnyTriggerParams & { id: string; playbookKey: string; createTask: boolean };
+export type EvaluatedTrigger = TriggerRule & { id: string; playbookKey: string; createTask: boolean };
 
 export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const severity = (margin: number, scale: number): number => round(10 + Math.min(90, (100 * Math.max(0, margin)) / (scale > 0 ? scale : 1)));
@@ -67,7 +53,7 @@ function crossed(value: number, comparison: 'below' | 'above', threshold: number
 
 const DAY_MS = 86_400_000;
 
-export function describeTrigger(t: AnyTriggerParams): string {
+export function describeTrigger(t: TriggerRule): string {
   switch (t.kind) {
     case 'health_tier':
       return `Health tier is ${t.params.tiers.map((tier) => tier.replace('_', ' ')).join(' or ')}`;
@@ -167,18 +153,18 @@ const evaluators: { [K in TriggerKind]: (a: TriggerAccountState, p: TriggerParam
 };
 
 /** Whether one rule fires for one account, and why; null when it does not. */
-export function evaluateTrigger(rule: AnyTriggerParams, account: TriggerAccountState, ctx: EvaluationContext): Finding | null {
+export function evaluateTrigger(rule: TriggerRule, account: TriggerAccountState, ctx: EvaluationContext): Finding | null {
   const fn = evaluators[rule.kind] as (a: TriggerAccountState, p: typeof rule.params, ctx: EvaluationContext) => Finding | null;
   return fn(account, rule.params, ctx);
 }
 
 /** The KPI keys the rules read (only kpi_threshold rules read readings). */
-export function kpiKeysOf(rules: AnyTriggerParams[]): string[] {
+export function kpiKeysOf(rules: TriggerRule[]): string[] {
   return [...new Set(rules.flatMap((t) => (t.kind === 'kpi_threshold' ? [kpiKey(t.params.kpi)] : [])))];
 }
 
 /** The accounts a rule fires for (a trigger's preview count is its length). */
-export function accountsFiring(rule: AnyTriggerParams, accounts: TriggerAccountState[], ctx: EvaluationContext): TriggerAccountState[] {
+export function accountsFiring(rule: TriggerRule, accounts: TriggerAccountState[], ctx: EvaluationContext): TriggerAccountState[] {
   return accounts.filter((account) => evaluateTrigger(rule, account, ctx) !== null);
 }
 

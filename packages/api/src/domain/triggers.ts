@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kpiKey, tiers } from '@pulse/scoring';
-import { triggers as triggerRepo, type Db, type Page, type PageRequest } from '@pulse/db';
+import { triggers as triggerRepo, type Db, type Page, type PageRequest, type TriggerKind, type TriggerParams, type TriggerRule } from '@pulse/db';
 import { badRequest, notFound } from '../errors.js';
 import type { Actor } from './accounts.js';
 import { recordActivity } from './activity.js';
@@ -32,14 +32,24 @@ export const triggerParamSchemas = {
   kpi_threshold: z.strictObject({ kpi: z.string().trim().min(1).max(200), comparison, value: z.number().finite().min(-1e12).max(1e12) }),
   /** The account renews within this many days from today. */
   renewal_within: z.strictObject({ days: z.number().int().min(1).max(730) }),
-};
+} satisfies { [K in TriggerKind]: z.ZodType<TriggerParams<K>> };
 
-export type TriggerKind = keyof typeof triggerParamSchemas;
-export type TriggerParams<K extends TriggerKind = TriggerKind> = z.infer<(typeof triggerParamSchemas)[K]>;
-export type AnyTriggerParams = { [K in TriggerKind]: { kind: K; params: TriggerParams<K> } }[TriggerKind];
+/** A kind with its thresholds, checked against that kind's schema. */
+const triggerRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('health_tier'), params: triggerParamSchemas.health_tier }),
+  z.object({ kind: z.literal('health_score'), params: triggerParamSchemas.health_score }),
+  z.object({ kind: z.literal('health_drop'), params: triggerParamSchemas.health_drop }),
+  z.object({ kind: z.literal('kpi_threshold'), params: triggerParamSchemas.kpi_threshold }),
+  z.object({ kind: z.literal('renewal_within'), params: triggerParamSchemas.renewal_within }),
+]);
+
+/** A stored trigger's kind and thresholds as one rule (the kind's schema checked them when they were stored). */
+export function storedRule(kind: TriggerKind, params: TriggerParams): TriggerRule {
+  return triggerRuleSchema.parse({ kind, params });
+}
 
 /** Seeded for every new tenant; thresholds refer to catalogue KPIs and the tenant's tiers. */
-const defaultTriggers: (AnyTriggerParams & { playbookKey: PlaybookKey })[] = [
+const defaultTriggers: (TriggerRule & { playbookKey: PlaybookKey })[] = [
   { playbookKey: 'voc_sprint', kind: 'kpi_threshold', params: { kpi: 'Customer Satisfaction (CSAT)', comparison: 'below', value: 3.5 } },
   { playbookKey: 'voc_sprint', kind: 'health_drop', params: { points: 10 } },
   { playbookKey: 'activation_blitz', kind: 'kpi_threshold', params: { kpi: 'Product Activation Rate', comparison: 'below', value: 70 } },
@@ -66,7 +76,7 @@ export interface Trigger {
   playbookKey: string;
   playbookName: string;
   kind: TriggerKind;
-  params: Record<string, unknown>;
+  params: TriggerParams;
   description: string;
   enabled: boolean;
   /** When it fires, a task is created for the account's owner. */
@@ -78,14 +88,13 @@ export interface Trigger {
 }
 
 function toTrigger(r: triggerRepo.TriggerRow): Trigger {
-  const typed = { kind: r.kind, params: r.params } as AnyTriggerParams;
   return {
     id: r.id,
     playbookKey: r.playbook_key,
     playbookName: playbookFor(r.playbook_key).name,
-    kind: typed.kind,
+    kind: r.kind,
     params: r.params,
-    description: describeTrigger(typed),
+    description: describeTrigger(storedRule(r.kind, r.params)),
     enabled: r.enabled,
     createTask: r.create_task,
     lastFiredAt: r.last_fired_at,
@@ -110,28 +119,28 @@ async function getTrigger(db: Db, tenantId: string, id: string): Promise<Trigger
   return toTrigger(row);
 }
 
-/** Validates thresholds against the trigger's kind; a KPI must be one the tenant scores. */
-async function checkParams(db: Db, tenantId: string, kind: TriggerKind, params: unknown): Promise<TriggerParams> {
-  const schema: z.ZodType<TriggerParams> = triggerParamSchemas[kind];
-  const parsed = schema.safeParse(params);
+/**
+ * Validates thresholds against the trigger's kind (errors keyed params.<field>, or params for
+ * the whole); a KPI must be one the tenant scores.
+ */
+async function checkRule(db: Db, tenantId: string, kind: TriggerKind, params: unknown): Promise<TriggerRule> {
+  const parsed = triggerRuleSchema.safeParse({ kind, params });
   if (!parsed.success) {
-    const { formErrors, fieldErrors } = z.flattenError(parsed.error) as { formErrors: string[]; fieldErrors: Record<string, string[]> };
-    throw badRequest(`These thresholds do not fit a ${kind} trigger.`, {
-      ...Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [`params.${field}`, messages])),
-      ...(formErrors.length ? { params: formErrors } : {}),
-    });
+    const errors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (errors[issue.path.slice(0, 2).join('.')] ??= []).push(issue.message);
+    throw badRequest(`These thresholds do not fit a ${kind} trigger.`, errors);
   }
-  if (!('kpi' in parsed.data)) return parsed.data;
-  const range = (await loadScoringContext(db, tenantId)).ranges.get(kpiKey(parsed.data.kpi));
-  if (!range) throw badRequest('Unknown KPI.', { 'params.kpi': [`"${parsed.data.kpi}" is not a KPI in the catalogue or this organisation's ranges.`] });
-  return { ...parsed.data, kpi: range.range.kpiName };
+  const rule = parsed.data;
+  if (rule.kind !== 'kpi_threshold') return rule;
+  const range = (await loadScoringContext(db, tenantId)).ranges.get(kpiKey(rule.params.kpi));
+  if (!range) throw badRequest('Unknown KPI.', { 'params.kpi': [`"${rule.params.kpi}" is not a KPI in the catalogue or this organisation's ranges.`] });
+  return { kind: rule.kind, params: { ...rule.params, kpi: range.range.kpiName } };
 }
 
 /** The trigger's rule, with params replaced by the given ones (checked against its kind) when given. */
-export async function triggerRule(db: Db, tenantId: string, id: string, params?: unknown): Promise<AnyTriggerParams> {
+export async function triggerRule(db: Db, tenantId: string, id: string, params?: unknown): Promise<TriggerRule> {
   const trigger = await getTrigger(db, tenantId, id);
-  const rule = params === undefined ? trigger.params : await checkParams(db, tenantId, trigger.kind, params);
-  return { kind: trigger.kind, params: rule } as AnyTriggerParams;
+  return params === undefined ? storedRule(trigger.kind, trigger.params) : checkRule(db, tenantId, trigger.kind, params);
 }
 
 export async function updateTrigger(
@@ -141,7 +150,7 @@ export async function updateTrigger(
   changes: { enabled?: boolean | undefined; createTask?: boolean | undefined; params?: unknown },
 ): Promise<Trigger> {
   const before = await getTrigger(db, actor.tenantId, id);
-  const params = changes.params === undefined ? undefined : await checkParams(db, actor.tenantId, before.kind, changes.params);
+  const params = changes.params === undefined ? undefined : (await checkRule(db, actor.tenantId, before.kind, changes.params)).params;
   await triggerRepo.updateTriggerRow(db, actor.tenantId, id, { enabled: changes.enabled, createTask: changes.createTask, params }, new Date());
   const after = await getTrigger(db, actor.tenantId, id);
   await recordActivity(db, {

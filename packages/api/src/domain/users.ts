@@ -67,7 +67,7 @@ async function assertAnotherAdmin(db: Db, tenantId: string, user: PublicUser, ch
 }
 
 async function applyChange(db: Db, actor: Actor, user: PublicUser, changes: { role?: UserRole; active?: boolean }, action: string): Promise<Member> {
-  const updated = (await users.updateUser(db, actor.tenantId, user.id, changes)) as PublicUser;
+  const updated = await users.updateUser(db, actor.tenantId, user.id, changes);
   const keys = Object.keys(changes) as (keyof typeof changes)[];
   await recordActivity(db, {
     ...actor,

@@ -1,6 +1,6 @@
-import { savedViews, type Db, type Page, type PageRequest } from '@pulse/db';
+import { savedViews, type Db, type Page, type PageRequest, type AccountColumn, type ViewState } from '@pulse/db';
 import { conflict, forbidden, isUniqueViolation, notFound } from '../errors.js';
-import { listAccounts, type Account, type AccountFilters } from './accounts.js';
+import { listAccounts, type Account } from './accounts.js';
 import { csvLine } from './csv.js';
 import { isoDay } from './dates.js';
 import { resolveBookOwner } from './owners.js';
@@ -11,15 +11,6 @@ import { resolveBookOwner } from './owners.js';
  * ones; only the owner changes or deletes a view. The current view (saved or not) exports
  * to CSV with its filters, sort and columns.
  */
-
-export const accountColumns = ['health', 'status', 'tier', 'owner', 'revenue', 'renewal', 'industry', 'region', 'lifecycleStage'] as const;
-export type AccountColumn = (typeof accountColumns)[number];
-
-/** The accounts list as a view holds it; owner 'me' is resolved when the view is used. */
-export interface ViewState extends Omit<AccountFilters, 'ownerUserId'> {
-  owner?: string | null | undefined;
-  columns: AccountColumn[];
-}
 
 export interface Caller {
   tenantId: string;
@@ -45,7 +36,7 @@ function toView(row: savedViews.SavedViewRow, caller: Caller): SavedView {
     shared: row.shared,
     owner: { id: row.userId, name: row.ownerName },
     mine: row.userId === caller.userId,
-    state: row.state as unknown as ViewState,
+    state: row.state,
     updatedAt: row.updatedAt,
   };
 }
@@ -73,20 +64,15 @@ export interface ViewInput {
 
 /** Creates or replaces one of the caller's views. */
 export async function saveView(db: Db, caller: Caller, input: ViewInput): Promise<SavedView> {
-  const values = { name: input.name, shared: input.shared, state: input.state as unknown as Record<string, unknown> };
-  let id = input.id ?? null;
+  const values = { name: input.name, shared: input.shared, state: input.state };
   try {
-    if (id) {
-      await ownView(db, caller, id);
-      await savedViews.updateView(db, caller.tenantId, id, values);
-    } else {
-      id = await savedViews.insertView(db, caller.tenantId, caller.userId, values);
-    }
+    if (!input.id) return toView(await savedViews.insertView(db, caller.tenantId, caller.userId, values), caller);
+    await ownView(db, caller, input.id);
+    return toView(await savedViews.updateView(db, caller.tenantId, caller.userId, input.id, values), caller);
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`You already have a view named "${input.name}".`);
     throw error;
   }
-  return toView((await savedViews.findView(db, caller.tenantId, caller.userId, id)) as savedViews.SavedViewRow, caller);
 }
 
 export async function deleteView(db: Db, caller: Caller, id: string): Promise<{ id: string }> {

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { notifications, webhooks as repo, withTenant, type Db, type Page, type PageRequest, type WebhookEvent } from '@pulse/db';
+import { notifications, webhooks as repo, withTenant, type Db, type Page, type PageRequest, type WebhookEvent, type WebhookPayload } from '@pulse/db';
 import { notFound } from '../errors.js';
 import { sendJobs } from '../send-jobs.js';
 import type { Actor } from './accounts.js';
@@ -85,7 +85,7 @@ export interface Delivery {
   createdAt: Date;
   lastAttemptAt: Date | null;
   deliveredAt: Date | null;
-  payload: Record<string, unknown>;
+  payload: WebhookPayload;
 }
 
 function toDelivery(r: repo.DeliveryRow): Delivery {
@@ -183,8 +183,8 @@ export async function emitEvents(db: Db, tenantId: string, detected: PulseEvent[
 }
 
 /** The request body a webhook receives: Pulse's JSON, or Slack's incoming-webhook shape. */
-export function deliveryBody(format: WebhookFormat, deliveryId: string, payload: Record<string, unknown>): string {
-  if (format === 'slack') return JSON.stringify({ text: `Pulse: ${String(payload.summary)}` });
+export function deliveryBody(format: WebhookFormat, deliveryId: string, payload: WebhookPayload): string {
+  if (format === 'slack') return JSON.stringify({ text: `Pulse: ${payload.summary}` });
   return JSON.stringify({ id: deliveryId, ...payload });
 }
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { protectedProcedure, router } from '../trpc.js';
 import { period, uuid } from '../validation.js';
 import { accountHealth, explainHealth, healthTrend, healthTrends, productHealth } from '../domain/health.js';
-import { portfolioSummary } from '../domain/portfolio.js';
-import { resolveBookOwner } from '../domain/owners.js';
+import { bookPortfolioSummary } from '../domain/portfolio.js';
+import { callerOf } from './actor.js';
 
 export const healthRouter = router({
   account: protectedProcedure
@@ -19,10 +19,9 @@ export const healthRouter = router({
     .query(({ ctx, input }) => productHealth(ctx.db, ctx.tenant.id, input.accountId, input.period)),
 
   /** The portfolio; `owner` ('me', a user's id, or null for everyone's) narrows it to one book. */
-  summary: protectedProcedure.input(z.strictObject({ owner: z.union([z.literal('me'), uuid]).nullish() }).optional()).query(async ({ ctx, input }) => {
-    const ownerUserId = await resolveBookOwner(ctx.db, { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role }, input?.owner);
-    return portfolioSummary(ctx.db, ctx.tenant.id, ownerUserId);
-  }),
+  summary: protectedProcedure
+    .input(z.strictObject({ owner: z.union([z.literal('me'), uuid]).nullish() }).optional())
+    .query(({ ctx, input }) => bookPortfolioSummary(ctx.db, callerOf(ctx), input?.owner)),
 
   trend: protectedProcedure
     .input(z.strictObject({ accountId: uuid, periods: z.number().int().min(1).max(120).default(12) }))

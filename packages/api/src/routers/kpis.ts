@@ -14,10 +14,7 @@ export const kpisRouter = router({
         status: z.enum(['healthy', 'risk', 'critical', 'unknown']).nullish(),
       }),
     )
-    .query(({ ctx, input }) => {
-      const { limit, cursor, ...filters } = input;
-      return listReadings(ctx.db, ctx.tenant.id, filters, { limit, cursor });
-    }),
+    .query(({ ctx, input: { limit, cursor, ...filters } }) => listReadings(ctx.db, ctx.tenant.id, filters, { limit, cursor })),
 
   trend: protectedProcedure
     .input(z.strictObject({ accountId: uuid, kpi: z.string().trim().min(1).max(200), periods: z.number().int().min(1).max(120).default(12) }))

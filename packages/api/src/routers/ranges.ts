@@ -19,10 +19,7 @@ export const rangesRouter = router({
         scaleMax: threshold,
       }),
     )
-    .mutation(({ ctx, input }) => {
-      const { kpi, ...thresholds } = input;
-      return updateRange(ctx.db, actorOf(ctx), kpi, thresholds, ctx.recomputeJobThreshold);
-    }),
+    .mutation(({ ctx, input: { kpi, ...thresholds } }) => updateRange(ctx.db, actorOf(ctx), kpi, thresholds, ctx.recomputeJobThreshold)),
 
   /** Resets one KPI (kpi given) or every override (all: true) to the catalogue default. */
   reset: adminProcedure

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { accountColumns } from '@pulse/db';
 import { protectedProcedure, router } from '../trpc.js';
 import { name, pageInput, uuid } from '../validation.js';
-import { accountColumns, deleteView, exportViewCsv, listViews, saveView } from '../domain/views.js';
+import { deleteView, exportViewCsv, listViews, saveView } from '../domain/views.js';
 import { listFilters } from './accounts.js';
 import { callerOf } from './actor.js';
 

@@ -46,8 +46,8 @@ function notesQuery(db: Q, tenantId: string) {
     .where('notes.tenant_id', '=', tenantId);
 }
 
-/** Stores a note; returns its id. */
-export async function insertNote(db: Q, tenantId: string, note: NewNote): Promise<string> {
+/** Stores a note; returns it as listed. */
+export async function insertNote(db: Q, tenantId: string, note: NewNote): Promise<NoteRow> {
   const row = await db
     .insertInto('notes')
     .values({
@@ -61,11 +61,7 @@ export async function insertNote(db: Q, tenantId: string, note: NewNote): Promis
     })
     .returning('notes.id')
     .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-export async function findNote(db: Q, tenantId: string, id: string): Promise<NoteRow | undefined> {
-  return notesQuery(db, tenantId).where('notes.id', '=', id).executeTakeFirst();
+  return notesQuery(db, tenantId).where('notes.id', '=', row.id).executeTakeFirstOrThrow();
 }
 
 const newestFirst: KeyPart<NoteRow>[] = [

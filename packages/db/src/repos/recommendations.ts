@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { bulkInsert } from '../bulk.js';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
-import type { HealthTier } from '../schema.js';
+import type { HealthTier, RecommendationReason } from '../schema.js';
 import type { Db } from '../tenancy.js';
 
 /** Accounts evaluated: a list of ids, or every account of the tenant. */
@@ -131,7 +131,7 @@ export interface NewRecommendation {
   playbookKey: string;
   accountId: string;
   urgency: number;
-  reasons: unknown[];
+  reasons: RecommendationReason[];
 }
 
 /** Inserts current recommendations, all fired at `firedAt`. */

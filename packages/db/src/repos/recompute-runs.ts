@@ -92,9 +92,9 @@ export async function queueRun(db: Kysely<Database>, tenantId: string, change: R
     .insertInto('recompute_runs')
     .values({
       tenant_id: tenantId,
-      kpi_keys: sql<string[]>`${[...change.kpiKeys]}::text[]` as unknown as string[],
+      kpi_keys: sql<string[]>`${[...change.kpiKeys]}::text[]`,
       recombine: change.recombine,
-      previous_category_keys: sql<string[]>`${[...change.previousCategoryKeys]}::text[]` as unknown as string[],
+      previous_category_keys: sql<string[]>`${[...change.previousCategoryKeys]}::text[]`,
       requested_by: change.requestedBy,
     })
     .onConflict((oc) =>

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Database, ViewState } from '../schema.js';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
 
 /** Saved views of the accounts list: the user's own and those shared in the organisation. */
@@ -10,7 +10,7 @@ export interface SavedViewRow {
   ownerName: string;
   name: string;
   shared: boolean;
-  state: Record<string, unknown>;
+  state: ViewState;
   updatedAt: Date;
 }
 
@@ -66,27 +66,34 @@ export async function findView(db: Kysely<Database>, tenantId: string, userId: s
 export interface ViewValues {
   name: string;
   shared: boolean;
-  state: Record<string, unknown>;
+  state: ViewState;
 }
 
 const values = (v: ViewValues) => ({ name: v.name, name_key: v.name.trim().toLowerCase(), shared: v.shared, state: JSON.stringify(v.state) });
 
-export async function insertView(db: Kysely<Database>, tenantId: string, userId: string, view: ViewValues): Promise<string> {
+/** Inserts the user's view and returns it as listed. */
+export async function insertView(db: Kysely<Database>, tenantId: string, userId: string, view: ViewValues): Promise<SavedViewRow> {
   const row = await db
     .insertInto('saved_views')
     .values({ tenant_id: tenantId, user_id: userId, ...values(view) })
     .returning('saved_views.id')
     .executeTakeFirstOrThrow();
-  return row.id;
+  return savedView(db, tenantId, userId, row.id);
 }
 
-export async function updateView(db: Kysely<Database>, tenantId: string, id: string, view: ViewValues): Promise<void> {
+/** Replaces a view the user owns and returns it as listed. */
+export async function updateView(db: Kysely<Database>, tenantId: string, userId: string, id: string, view: ViewValues): Promise<SavedViewRow> {
   await db
     .updateTable('saved_views')
     .set({ ...values(view), updated_at: new Date() })
     .where('saved_views.tenant_id', '=', tenantId)
     .where('saved_views.id', '=', id)
     .execute();
+  return savedView(db, tenantId, userId, id);
+}
+
+async function savedView(db: Kysely<Database>, tenantId: string, userId: string, id: string): Promise<SavedViewRow> {
+  return toView(await visible(db, tenantId, userId).where('saved_views.id', '=', id).executeTakeFirstOrThrow());
 }
 
 export async function deleteView(db: Kysely<Database>, tenantId: string, id: string): Promise<void> {

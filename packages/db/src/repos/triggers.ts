@@ -1,12 +1,9 @@
 import { sql } from 'kysely';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
 import type { Db } from '../tenancy.js';
+import type { TriggerKind, TriggerParams, TriggerRule } from '../schema.js';
 
-export interface NewTrigger {
-  playbookKey: string;
-  kind: string;
-  params: Record<string, unknown>;
-}
+export type NewTrigger = TriggerRule & { playbookKey: string };
 
 export async function insertTriggers(db: Db, tenantId: string, triggers: NewTrigger[]): Promise<void> {
   await db
@@ -18,8 +15,8 @@ export async function insertTriggers(db: Db, tenantId: string, triggers: NewTrig
 export interface EnabledTrigger {
   id: string;
   playbookKey: string;
-  kind: string;
-  params: Record<string, unknown>;
+  kind: TriggerKind;
+  params: TriggerParams;
   createTask: boolean;
 }
 
@@ -88,7 +85,7 @@ export async function findTrigger(db: Db, tenantId: string, id: string): Promise
 export interface TriggerChanges {
   enabled?: boolean | undefined;
   createTask?: boolean | undefined;
-  params?: Record<string, unknown> | undefined;
+  params?: TriggerParams | undefined;
 }
 
 /** Applies the given changes (left-out fields stay) and stamps updated_at. */

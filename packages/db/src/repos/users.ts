@@ -265,15 +265,16 @@ export async function listUsers(db: Q, tenantId: string, filters: UserFilters, p
   return { items: result.items.map(toPublic), nextCursor: result.nextCursor };
 }
 
-export async function updateUser(db: Q, tenantId: string, userId: string, changes: { role?: UserRole; active?: boolean }): Promise<PublicUser | null> {
+/** Changes a user of the tenant (one the caller found) and returns it. */
+export async function updateUser(db: Q, tenantId: string, userId: string, changes: { role?: UserRole; active?: boolean }): Promise<PublicUser> {
   const row = await db
     .updateTable('users')
     .set({ ...changes, updated_at: new Date() })
     .where('users.tenant_id', '=', tenantId)
     .where('users.id', '=', userId)
     .returning(publicColumns)
-    .executeTakeFirst();
-  return row ? toPublic(row) : null;
+    .executeTakeFirstOrThrow();
+  return toPublic(row);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { paginate, type KeyPart, type Page, type PageRequest } from '../pagination.js';
-import type { WebhookEvent } from '../schema.js';
+import type { WebhookEvent, WebhookPayload } from '../schema.js';
 import type { Db } from '../tenancy.js';
 
 export type WebhookFormat = 'json' | 'slack';
@@ -18,7 +18,7 @@ export interface WebhookRow {
 }
 
 /** A text[] of the events, each once. */
-const eventArray = (events: WebhookEvent[]) => sql<WebhookEvent[]>`${[...new Set(events)]}::text[]` as unknown as WebhookEvent[];
+const eventArray = (events: WebhookEvent[]) => sql<WebhookEvent[]>`${[...new Set(events)]}::text[]`;
 
 export async function insertWebhook(
   db: Db,
@@ -150,7 +150,7 @@ export interface NewDelivery {
   webhookId: string;
   event: WebhookEvent;
   dedupeKey: string | null;
-  payload: Record<string, unknown>;
+  payload: WebhookPayload;
 }
 
 /** Records deliveries; one whose dedupe key the webhook already has is skipped. Returns the ids inserted. */
