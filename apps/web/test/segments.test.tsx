@@ -237,7 +237,10 @@ describe('segments screen', () => {
   it("on a large organisation, shows the background job's progress after a move, then its effect", async () => {
     const now = new Date().toISOString();
     const run = { id: 'run-1', accountsTotal: 50_000, error: null, requestedAt: now, startedAt: now };
-    const running = { current: { ...run, status: 'running', accountsDone: 12_500, effect: { accountsRescored: 12_000, tierChanges: 40 }, finishedAt: null }, last: null } as const;
+    const running = {
+      current: { ...run, status: 'running', accountsDone: 12_500, effect: { accountsRescored: 12_000, tierChanges: 40 }, finishedAt: null },
+      last: null,
+    } as const;
     const finished = {
       current: null,
       last: { ...run, status: 'completed', accountsDone: 50_000, effect: { accountsRescored: 48_000, tierChanges: 150 }, finishedAt: now },
