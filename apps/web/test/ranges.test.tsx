@@ -128,12 +128,30 @@ describe('reference ranges', () => {
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
-  it("on a large organisation, shows the background job's progress, then its effect", async () => {
+  it("on a large organisation, shows the background job's progress, first of the current scores, then of the older months, then its effect", async () => {
     const now = new Date().toISOString();
     const run = { id: 'run-1', accountsTotal: 1000, error: null, requestedAt: now, startedAt: now, finishedAt: null };
     const answers: RouterOutputs['recompute']['status'][] = [
-      { current: { ...run, status: 'running', accountsDone: 400, effect: { accountsRescored: 390, tierChanges: 5 } }, last: null },
-      { current: null, last: { ...run, status: 'completed', accountsDone: 1000, effect: { accountsRescored: 1000, tierChanges: 12 }, finishedAt: now } },
+      {
+        current: { ...run, status: 'running', phase: 'current', currentDoneAt: null, accountsDone: 400, effect: { accountsRescored: 0, tierChanges: 5 } },
+        last: null,
+      },
+      {
+        current: { ...run, status: 'running', phase: 'history', currentDoneAt: now, accountsDone: 250, effect: { accountsRescored: 240, tierChanges: 12 } },
+        last: null,
+      },
+      {
+        current: null,
+        last: {
+          ...run,
+          status: 'completed',
+          phase: 'history',
+          currentDoneAt: now,
+          accountsDone: 1000,
+          effect: { accountsRescored: 1000, tierChanges: 12 },
+          finishedAt: now,
+        },
+      },
     ];
     renderRanges(
       'admin',
@@ -143,9 +161,15 @@ describe('reference ranges', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Churn Rate' }));
     fireEvent.change(screen.getByLabelText('Risk threshold of Churn Rate'), { target: { value: '20' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    // 400 of 1,000 accounts done: 40 %.
+    // 400 of 1,000 accounts' current health done: 40 %.
     await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Re-scoring' }).getAttribute('aria-valuenow')).toBe('40'));
     expect(screen.getByRole('progressbar', { name: 'Re-scoring' }).getAttribute('aria-valuetext')).toBe('400 of 1,000 accounts');
+    // Then the older months: 250 of 1,000 accounts, 25 %, with the tier changes already known.
+    const older = await screen.findByRole('progressbar', { name: 'Re-scoring older months' }, { timeout: 5000 });
+    expect(older.getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByText(/^Saved\. Current scores/).textContent).toBe(
+      'Saved. Current scores and tiers are up to date (12 accounts changed tier); re-scoring the older months (250 of 1,000 accounts), whose trends show the previous scores until it is done.',
+    );
     const status = await screen.findByText(/^Saved\. 1,000/, undefined, { timeout: 5000 });
     expect(status.textContent).toBe('Saved. 1,000 accounts rescored; 12 accounts changed tier.');
     expect(screen.queryByRole('progressbar')).toBeNull();

@@ -13,6 +13,7 @@ interface Effect {
 interface RunView {
   id: string;
   status: 'queued' | 'running' | 'completed' | 'failed';
+  phase: 'current' | 'history';
   accountsDone: number;
   accountsTotal: number;
   effect: Effect;
@@ -53,17 +54,22 @@ async function measured<T>(pids: number[], fn: () => Promise<T>): Promise<{ ms: 
 /**
  * A change end to end: the mutation, then, when the tenant is large enough for a job
  * (RECOMPUTE_JOB_THRESHOLD), recompute.status polled every 100 ms until the job has finished.
+ * `currentMs`: until every account's current health showed the change (the job's first phase
+ * ended, or the request itself when it recomputed inline), from the start of the request.
  */
-async function change(url: string, cookie: string, procedure: string, input: unknown): Promise<{ effect: Effect; queued: boolean }> {
+async function change(url: string, cookie: string, procedure: string, input: unknown): Promise<{ effect: Effect; queued: boolean; currentMs: number }> {
+  const start = now();
   const status = () => getJson<{ result: { data: Status } }>(url, trpcQueryPath('recompute.status'), cookie).then((r) => r.result.data);
   const before = (await status()).last?.id ?? null;
   const saved = await postJson<{ effect: Effect | null; queued: boolean }>(url, procedure, input, cookie);
-  if (saved.effect) return { effect: saved.effect, queued: false };
+  if (saved.effect) return { effect: saved.effect, queued: false, currentMs: now() - start };
+  let currentMs: number | null = null;
   for (;;) {
     const { current, last } = await status();
+    if (currentMs === null && current?.phase === 'history') currentMs = now() - start;
     if (current === null && last !== null && last.id !== before) {
       if (last.status !== 'completed') throw new Error(`recompute job ${last.status}: ${last.error ?? ''}`);
-      return { effect: last.effect, queued: true };
+      return { effect: last.effect, queued: true, currentMs: currentMs ?? now() - start };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -114,11 +120,18 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
     }
   };
 
+  // Earlier runs rewrote every health several times: start from the table as autovacuum leaves it.
+  await pg.query('VACUUM (ANALYZE) account_health');
+  /** The healths of each account's current periods (the job's first phase), as recompute.ts picks them. */
+  const currentHealths = `FROM accounts a WHERE h.tenant_id = $1 AND a.tenant_id = $1 AND a.id = h.account_id
+    AND h.period >= coalesce(a.health_previous_period, a.health_period, '')`;
+
   // Weights: every stored health of the tenant recombined, no reading touched.
   const weights = { ...defaultSettings.categoryWeights, 'Product Usage': 35, Support: 15 };
   const settings = await measured(pids, () => change(app.url, cookie, 'ranges.updateSettings', { categoryWeights: weights, tiers: defaultSettings.tiers }));
   const settingsBack = await measured(pids, () => change(app.url, cookie, 'ranges.updateSettings', defaultSettings));
   const settingsPlain = await plain([[`UPDATE account_health SET overall = overall WHERE tenant_id = $1`, [largest.id]]]);
+  const settingsPlainCurrent = await plain([[`UPDATE account_health h SET overall = h.overall ${currentHealths}`, [largest.id]]]);
 
   // Another tenant's list at a fixed rate: alone, then while the range change below runs.
   const other = await tenantHandle(pg, 2);
@@ -156,6 +169,14 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
       [largest.id, kpiKey(kpi.kpiName)],
     ],
   ]);
+  const rangePlainCurrent = await plain([
+    [
+      `UPDATE account_health h SET overall = h.overall ${currentHealths} AND EXISTS (
+         SELECT 1 FROM kpi_readings k WHERE k.tenant_id = $1 AND k.account_id = h.account_id AND k.period = h.period
+           AND k.kpi_key = $2 AND k.status <> 'unknown')`,
+      [largest.id, kpiKey(kpi.kpiName)],
+    ],
+  ]);
 
   const bench = '8 recompute';
   const effect = (e: { effect: Effect; queued: boolean }) =>
@@ -163,11 +184,17 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
   results.add(bench, 'RSS idle: app server; job worker', idleMb.map((mb) => `${mb.toFixed(0)} MB`).join('; '));
   results.add(
     bench,
-    'ranges.updateSettings (weights) over HTTP, job included; undo',
-    `${fmtS(settings.ms)}; ${fmtS(settingsBack.ms)} (${effect(settings.value)})`,
+    "ranges.updateSettings (weights) over HTTP: every account's current health done",
+    `${fmtS(settings.value.currentMs)} (${effect(settings.value)})`,
     full ? '≤ 10 s (full dataset)' : null,
-    full ? settings.ms <= WEIGHTS_TARGET_MS : null,
+    full ? settings.value.currentMs <= WEIGHTS_TARGET_MS : null,
   );
+  results.add(
+    bench,
+    `  plain UPDATE of the same ${fmtInt(settingsPlainCurrent.rows)} current health rows; ratio`,
+    `${fmtS(settingsPlainCurrent.ms)}; ${fmtX(settings.value.currentMs / settingsPlainCurrent.ms)}`,
+  );
+  results.add(bench, '  whole history done (job included); undo', `${fmtS(settings.ms)}; ${fmtS(settingsBack.ms)}`);
   results.add(
     bench,
     `  plain UPDATE of the same ${fmtInt(settingsPlain.rows)} health rows; ratio`,
@@ -175,11 +202,17 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
   );
   results.add(
     bench,
-    `ranges.update (${kpi.kpiName}) over HTTP, job included; reset`,
-    `${fmtS(range.ms)}; ${fmtS(rangeBack.ms)} (${effect(range.value)})`,
+    `ranges.update (${kpi.kpiName}) over HTTP: every account's current health done`,
+    `${fmtS(range.value.currentMs)} (${effect(range.value)})`,
     full ? '≤ 30 s (full dataset)' : null,
-    full ? range.ms <= RANGE_TARGET_MS : null,
+    full ? range.value.currentMs <= RANGE_TARGET_MS : null,
   );
+  results.add(
+    bench,
+    `  plain UPDATE of the same ${fmtInt(rangePlainCurrent.rows)} current health rows; ratio`,
+    `${fmtS(rangePlainCurrent.ms)}; ${fmtX(range.value.currentMs / rangePlainCurrent.ms)}`,
+  );
+  results.add(bench, '  whole history done (job included); reset', `${fmtS(range.ms)}; ${fmtS(rangeBack.ms)}`);
   results.add(
     bench,
     `  plain UPDATE of the same ${fmtInt(rangePlain.rows)} reading + health rows; ratio`,
@@ -210,8 +243,10 @@ async function measure(ctx: BenchContext, jobsPid: number): Promise<void> {
     settings,
     settingsBack,
     settingsPlain,
+    settingsPlainCurrent,
     range,
     rangeBack,
     rangePlain,
+    rangePlainCurrent,
   });
 }

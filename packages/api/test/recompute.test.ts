@@ -105,13 +105,13 @@ const kpis: { kpi: string; category: string; value: (n: number) => string }[] = 
  * every impact (and none), category labels in another case, a catalogue KPI filed under a
  * category of its own, and product-level readings.
  */
-function dataset(): { lines: Line[]; products: string[][] } {
+function dataset(periods = ['2026-01', '2026-02']): { lines: Line[]; products: string[][] } {
   const next = random(7);
   const lines: Line[] = [];
   const products: string[][] = [];
   const impacts = ['High', 'Medium', 'Low', ''];
   for (let a = 1; a <= 12; a++) {
-    for (const period of ['2026-01', '2026-02']) {
+    for (const period of periods) {
       const account = `Account ${String(a).padStart(2, '0')}`;
       for (const { kpi, category, value } of kpis) {
         const roll = next();
@@ -333,7 +333,7 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
     expect(await healths(other.tenant.id)).toEqual(scoresBefore);
     expect(await asJob().recompute.status()).toMatchObject({ current: { status: 'queued', accountsDone: 0 }, last: null });
 
-    const progress: [string, number, number][] = [];
+    const progress: [string, string, number, number][] = [];
     await runRecomputeJob(
       handle.app,
       { tenantId: other.tenant.id },
@@ -342,15 +342,18 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
         batchAccounts: 5,
         afterBatch: async () => {
           const { current } = await other.asMember.recompute.status();
-          progress.push([current?.status ?? 'none', current?.accountsDone ?? -1, current?.accountsTotal ?? -1]);
+          progress.push([current?.status ?? 'none', current?.phase ?? 'none', current?.accountsDone ?? -1, current?.accountsTotal ?? -1]);
         },
       },
     );
-    // 12 accounts in batches of 5: 5, 10, then 12 done.
+    // 12 accounts in batches of 5: 5, 10, then 12 done, for their current health, then for their history.
     expect(progress).toEqual([
-      ['running', 5, 12],
-      ['running', 10, 12],
-      ['running', 12, 12],
+      ['running', 'current', 5, 12],
+      ['running', 'current', 10, 12],
+      ['running', 'current', 12, 12],
+      ['running', 'history', 5, 12],
+      ['running', 'history', 10, 12],
+      ['running', 'history', 12, 12],
     ]);
     const { current, last } = await asJob().recompute.status();
     expect(current).toBeNull();
@@ -359,6 +362,72 @@ describe('recompute as a job (a large tenant: the size threshold lowered to 0)',
     expect(last?.effect).toEqual(inline.effect);
     const tiersAfter = await tiers(other.tenant.id);
     expect(last?.effect.tierChanges).toBe([...tiersAfter].filter(([id, tier]) => tiersBefore.get(id) !== tier).length);
+    await expectReference(other.tenant.id);
+  });
+
+  it("first brings every account's current health (its newest two periods) to the new scores and tiers, then its older months", async () => {
+    // Two older months for both tenants: 4 periods an account, of which 2026-01 and 2026-02 are current.
+    const older = dataset(['2025-11', '2025-12']);
+    for (const tenant of [acme, other]) await uploadCsv(tenant.asAdmin, older.lines, {}, { header: ['product'], rows: older.products });
+    const byName = async (tenantId: string) => {
+      const rows = await handle.db
+        .selectFrom('account_health as h')
+        .innerJoin('accounts as a', (j) => j.onRef('a.tenant_id', '=', 'h.tenant_id').onRef('a.id', '=', 'h.account_id'))
+        .leftJoin('products as p', (j) => j.onRef('p.tenant_id', '=', 'h.tenant_id').onRef('p.id', '=', 'h.product_id'))
+        .select(['a.name', 'p.name as product', 'h.period', 'h.overall', 'h.tier', 'h.categories'])
+        .where('h.tenant_id', '=', tenantId)
+        .execute();
+      // Sums run in reading-id order, and an unweighted category is named after its first reading: reading ids differ
+      // between the two tenants, so numbers agree to 12 digits (not to the last bit) and names but for their case.
+      const rounded = (h: object) =>
+        JSON.parse(
+          JSON.stringify(h, (key, v: unknown) =>
+            typeof v === 'number' ? Number(v.toPrecision(12)) : key === 'category' && typeof v === 'string' ? v.toLowerCase() : v,
+          ),
+        ) as object;
+      return new Map(rows.map((r) => [`${r.name}|${r.product ?? ''}|${r.period}`, rounded({ overall: r.overall, tier: r.tier, categories: r.categories })]));
+    };
+    const before = await byName(other.tenant.id);
+    const inline = await acme.asAdmin.ranges.update(crr);
+    const reference = await byName(acme.tenant.id);
+    const changedOlder = [...reference].filter(([key, h]) => key.endsWith('2025-11') && JSON.stringify(h) !== JSON.stringify(before.get(key)));
+    expect(changedOlder.length).toBeGreaterThan(0);
+
+    await asJob().ranges.update(crr);
+    // The attempt stops after the first batch of the history phase (accounts 1-5 by id).
+    await expect(
+      runRecomputeJob(
+        handle.app,
+        { tenantId: other.tenant.id },
+        { last: false },
+        { batchAccounts: 5, afterBatch: (run) => (run.phase === 'history' ? failing() : Promise.resolve()) },
+      ),
+    ).rejects.toThrow('The database went away.');
+    const { current } = await asJob().recompute.status();
+    expect(current).toMatchObject({
+      status: 'running',
+      phase: 'history',
+      accountsDone: 5,
+      accountsTotal: 12,
+      effect: { tierChanges: inline.effect?.tierChanges },
+    });
+    expect(current?.currentDoneAt).toBeInstanceOf(Date);
+    const midway = await byName(other.tenant.id);
+    const ids = await handle.db.selectFrom('accounts').select(['name']).where('tenant_id', '=', other.tenant.id).orderBy('id').execute();
+    const historyDone = new Set(ids.slice(0, 5).map((a) => a.name));
+    for (const [key, health] of midway) {
+      const [name = '', , period = ''] = key.split('|');
+      const current = period >= '2026-01' || historyDone.has(name);
+      expect(health, key).toEqual(current ? reference.get(key) : before.get(key));
+    }
+    // Every account row already shows its newest health's new tier.
+    const accountRows = await handle.db.selectFrom('accounts').select(['name', 'health_tier']).where('tenant_id', '=', other.tenant.id).execute();
+    expect(accountRows).toHaveLength(12);
+    for (const a of accountRows) expect(a.health_tier, a.name).toBe((reference.get(`${a.name}||2026-02`) as { tier: string } | undefined)?.tier);
+
+    await runRecomputeJob(handle.app, { tenantId: other.tenant.id }, { last: true }, { batchAccounts: 5 });
+    expect((await asJob().recompute.status()).last).toMatchObject({ status: 'completed', phase: 'history', effect: inline.effect });
+    expect(await byName(other.tenant.id)).toEqual(reference);
     await expectReference(other.tenant.id);
   });
 

@@ -512,6 +512,8 @@ export interface EmailMessagesTable {
 }
 
 export type RecomputeRunStatus = 'queued' | 'running' | 'completed' | 'failed';
+/** A running recompute's phase: every account's current health (newest two periods) first, then its whole history. */
+export type RecomputePhase = 'current' | 'history';
 
 /** A recompute that runs as a job (migrations/2026-12-01T1000_recompute_runs.ts): what it does and how far it got. */
 export interface RecomputeRunsTable {
@@ -526,7 +528,9 @@ export interface RecomputeRunsTable {
   previous_category_keys: Generated<string[]>;
   accounts_total: Generated<number>;
   accounts_done: Generated<number>;
-  /** The last account of the last committed batch (accounts are worked in id order); a retry goes on after it. */
+  /** The phase running (migrations/2026-12-02T0500_recompute_phases.ts). */
+  phase: Generated<RecomputePhase>;
+  /** The last account of the phase's last committed batch (accounts are worked in id order); a retry goes on after it. */
   last_account_id: string | null;
   accounts_rescored: Generated<number>;
   tier_changes: Generated<number>;
@@ -535,6 +539,8 @@ export interface RecomputeRunsTable {
   requested_by: string | null;
   requested_at: Generated<Date>;
   started_at: TimestampNullable;
+  /** When every account's current health had been recomputed (the first phase ended). */
+  current_done_at: TimestampNullable;
   finished_at: TimestampNullable;
 }
 

@@ -22,8 +22,9 @@ const accounts = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'account'
 /**
  * What saving a range or the settings is doing (re-scoring), then what it did to the
  * accounts. On a large organisation the change is saved at once and re-scored by a job:
- * the notice shows its progress (accounts done of all), then its effect, and reloads the
- * screens, which show the previous scores until then.
+ * the notice shows its progress (accounts done of all), first of every account's current
+ * health, then of the older months, then its effect; the screens reload when the current
+ * scores are done and again at the end, and show the previous scores until then.
  */
 export function RecomputeNotice({ pending, saved }: { pending: boolean; saved: RecomputeSaved | null }) {
   if (pending) {
@@ -55,31 +56,41 @@ function RecomputeProgress() {
     refetchInterval: (query) => (query.state.data && query.state.data.current === null ? false : PROGRESS_POLL_MS),
   });
   const finished = status.data && status.data.current === null ? status.data.last : null;
-  const finishedId = finished?.id ?? null;
+  const current = status.data?.current ?? null;
+  // The screens reload when every account's current health is done, and again at the end.
+  const reloadAt = finished?.id ?? (current?.phase === 'history' ? `${current.id}:current` : null);
   useEffect(() => {
-    if (finishedId !== null) void utils.invalidate();
-  }, [finishedId, utils]);
+    if (reloadAt !== null) void utils.invalidate();
+  }, [reloadAt, utils]);
 
   if (finished?.status === 'completed') return <EffectNotice effect={finished.effect} />;
   if (finished?.status === 'failed') {
     return (
       <p className="notice notice-danger" role="alert">
-        Saved, but re-scoring stopped after {accounts(finished.accountsDone)}: {finished.error} Save again to re-score the rest.
+        Saved, but re-scoring stopped after {accounts(finished.accountsDone)}
+        {finished.phase === 'history' ? ' of the older months (current scores are up to date)' : ''}: {finished.error} Save again to re-score the rest.
       </p>
     );
   }
-  const current = status.data?.current ?? null;
+  const running = current?.status === 'running';
   const percent = current && current.accountsTotal > 0 ? (100 * current.accountsDone) / current.accountsTotal : null;
+  const progress = running ? ` (${current.accountsDone.toLocaleString('en')} of ${accounts(current.accountsTotal)})` : '';
   return (
     <div className="notice" role="status">
       <ProgressBar
-        label="Re-scoring"
-        percent={current?.status === 'running' ? percent : null}
+        label={current?.phase === 'history' ? 'Re-scoring older months' : 'Re-scoring'}
+        percent={running ? percent : null}
         {...(current ? { valueText: `${current.accountsDone.toLocaleString('en')} of ${current.accountsTotal.toLocaleString('en')} accounts` } : {})}
       />
-      Saved. Re-scoring your accounts in the background
-      {current?.status === 'running' ? ` (${current.accountsDone.toLocaleString('en')} of ${accounts(current.accountsTotal)})` : ''}; screens show the previous
-      scores until it is done.
+      {current?.phase === 'history' ? (
+        <>
+          Saved. Current scores and tiers are up to date
+          {current.effect.tierChanges === 0 ? '' : ` (${accounts(current.effect.tierChanges)} changed tier)`}; re-scoring the older months
+          {progress}, whose trends show the previous scores until it is done.
+        </>
+      ) : (
+        <>Saved. Re-scoring your accounts in the background{progress}; screens show the previous scores until it is done.</>
+      )}
     </div>
   );
 }

@@ -85,52 +85,71 @@ export interface RecomputeJobOptions {
 }
 
 /**
- * One attempt of a recompute job: claims the tenant's run and works it in batches of accounts
- * in id order, each batch in its own transaction with its progress and effect, using the
- * ranges and settings committed at that moment (so changes merged into a waiting run are all
- * applied). A failed attempt leaves its committed batches done; the retry goes on after them,
- * and the last failed attempt marks the run failed.
+ * One attempt of a recompute job: claims the tenant's run and works it in two phases, each in
+ * batches of accounts in id order, each batch in its own transaction with its progress, using
+ * the ranges and settings committed at that moment (so changes merged into a waiting run are
+ * all applied). First every account's current health (its newest two periods: the scores,
+ * tiers, drops and tier changes the screens show), then its whole history, which writes the
+ * re-scored readings and counts the accounts rescored exactly as the inline path does (the
+ * current healths it meets again are already right and are not rewritten). A failed attempt
+ * leaves its committed batches done; the retry goes on after them, and the last failed attempt
+ * marks the run failed.
  */
 export async function runRecomputeJob(db: Db, data: { tenantId: string }, attempt: { last: boolean }, options: RecomputeJobOptions = {}): Promise<void> {
   const { tenantId } = data;
-  const batchAccounts = options.batchAccounts ?? RECOMPUTE_BATCH_ACCOUNTS;
   const claimed = await withTenant(db, tenantId, async (tx) =>
     recomputeRuns.claimRun(tx, tenantId, await recomputeRuns.countAccounts(tx, tenantId), new Date()),
   );
   if (!claimed) return;
   let run = claimed;
   try {
-    for (;;) {
-      const next = await withTenant(db, tenantId, async (tx) => {
-        const batch = await recomputeRuns.nextAccounts(tx, tenantId, run.lastAccountId, batchAccounts);
-        if (!batch) return null;
-        const scoring = await loadScoringContext(tx, tenantId);
-        const change: RecomputeChange = {
-          ranges: run.kpiKeys.flatMap((key): ReferenceRange[] => {
-            const effective = scoring.ranges.get(key);
-            return effective ? [effective.range] : [];
-          }),
-          recombine: run.recombine ? { previousCategoryKeys: run.previousCategoryKeys } : null,
-        };
-        const effect = await recompute(tx, tenantId, change, scoring, { after: run.lastAccountId, upTo: batch.last });
-        await recomputeRuns.recordBatch(tx, tenantId, run.id, { accounts: batch.count, lastAccountId: batch.last, ...effect });
-        return {
-          ...run,
-          accountsDone: run.accountsDone + batch.count,
-          lastAccountId: batch.last,
-          accountsRescored: run.accountsRescored + effect.accountsRescored,
-          tierChanges: run.tierChanges + effect.tierChanges,
-        };
-      });
-      if (!next) break;
-      run = next;
-      await options.afterBatch?.(run);
+    if (run.phase === 'current') {
+      run = await workPhase(db, tenantId, run, options);
+      const currentDoneAt = new Date();
+      await withTenant(db, tenantId, (tx) => recomputeRuns.startHistory(tx, tenantId, run.id, currentDoneAt));
+      run = { ...run, phase: 'history', currentDoneAt, accountsDone: 0, lastAccountId: null };
     }
+    run = await workPhase(db, tenantId, run, options);
     await withTenant(db, tenantId, (tx) => recomputeRuns.endRun(tx, tenantId, run.id, { error: null, last: true }, new Date()));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await withTenant(db, tenantId, (tx) => recomputeRuns.endRun(tx, tenantId, run.id, { error: message, last: attempt.last }, new Date()));
     throw error;
+  }
+}
+
+/** Works the run's phase batch by batch from where it stands; returns the run after its last batch. */
+async function workPhase(db: Db, tenantId: string, start: RecomputeRun, options: RecomputeJobOptions): Promise<RecomputeRun> {
+  const batchAccounts = options.batchAccounts ?? RECOMPUTE_BATCH_ACCOUNTS;
+  const periods = start.phase === 'current' ? 'current' : 'all';
+  let run = start;
+  for (;;) {
+    const next = await withTenant(db, tenantId, async (tx) => {
+      const batch = await recomputeRuns.nextAccounts(tx, tenantId, run.lastAccountId, batchAccounts);
+      if (!batch) return null;
+      const scoring = await loadScoringContext(tx, tenantId);
+      const change: RecomputeChange = {
+        ranges: run.kpiKeys.flatMap((key): ReferenceRange[] => {
+          const effective = scoring.ranges.get(key);
+          return effective ? [effective.range] : [];
+        }),
+        recombine: run.recombine ? { previousCategoryKeys: run.previousCategoryKeys } : null,
+      };
+      const effect = await recompute(tx, tenantId, change, scoring, { after: run.lastAccountId, upTo: batch.last }, periods);
+      // The history phase meets every account the current one rescored: it alone counts them.
+      const counted = { accountsRescored: periods === 'all' ? effect.accountsRescored : 0, tierChanges: effect.tierChanges };
+      await recomputeRuns.recordBatch(tx, tenantId, run.id, { accounts: batch.count, lastAccountId: batch.last, ...counted });
+      return {
+        ...run,
+        accountsDone: run.accountsDone + batch.count,
+        lastAccountId: batch.last,
+        accountsRescored: run.accountsRescored + counted.accountsRescored,
+        tierChanges: run.tierChanges + counted.tierChanges,
+      };
+    });
+    if (!next) return run;
+    run = next;
+    await options.afterBatch?.(run);
   }
 }
 
@@ -144,12 +163,16 @@ export interface RecomputeStatus {
 export interface RecomputeRunView {
   id: string;
   status: RecomputeRun['status'];
+  /** 'current': every account's current health is being recomputed; 'history': that is done (currentDoneAt) and the older periods follow. */
+  phase: RecomputeRun['phase'];
   accountsTotal: number;
+  /** Accounts done in the phase. */
   accountsDone: number;
   effect: RecomputeEffect;
   error: string | null;
   requestedAt: Date;
   startedAt: Date | null;
+  currentDoneAt: Date | null;
   finishedAt: Date | null;
 }
 
@@ -157,12 +180,14 @@ function view(run: RecomputeRun): RecomputeRunView {
   return {
     id: run.id,
     status: run.status,
+    phase: run.phase,
     accountsTotal: run.accountsTotal,
     accountsDone: run.accountsDone,
     effect: { accountsRescored: run.accountsRescored, tierChanges: run.tierChanges },
     error: run.status === 'completed' ? null : run.error,
     requestedAt: run.requestedAt,
     startedAt: run.startedAt,
+    currentDoneAt: run.currentDoneAt,
     finishedAt: run.finishedAt,
   };
 }

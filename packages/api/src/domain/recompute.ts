@@ -31,10 +31,11 @@ function groupsOf(scoring: TenantSettings): { group: healthRecompute.SegmentGrou
 }
 
 /**
- * Applies a change to the stored readings and healths of the accounts in scope, then copies
- * each changed latest health onto its account row (announcing tier changes): a range change
- * first, so a weight change in the same run recombines the re-scored categories. Each segment's
- * accounts are scored with its settings (accounts.segment_id), the others with the organisation's.
+ * Applies a change to the stored readings and healths of the accounts in scope (all their
+ * periods, or only their current health: healthRecompute.Periods), then copies each changed
+ * latest health onto its account row (announcing tier changes): a range change first, so a
+ * weight change in the same run recombines the re-scored categories. Each segment's accounts
+ * are scored with its settings (accounts.segment_id), the others with the organisation's.
  */
 export async function recompute(
   db: Db,
@@ -42,14 +43,15 @@ export async function recompute(
   change: RecomputeChange,
   scoring: TenantSettings,
   scope: healthRecompute.AccountScope = null,
+  periods: healthRecompute.Periods = 'all',
 ): Promise<RecomputeEffect> {
   if (change.ranges.length === 0 && !change.recombine) return { accountsRescored: 0, tierChanges: 0 };
   await healthRecompute.switchOffJit(db);
   let accountsRescored = 0;
   for (const { group, settings } of groupsOf(scoring)) {
-    const rescored = change.ranges.length > 0 ? await healthRecompute.rescoreKpis(db, tenantId, change.ranges, settings, scope, group) : 0;
+    const rescored = change.ranges.length > 0 ? await healthRecompute.rescoreKpis(db, tenantId, change.ranges, settings, scope, group, periods) : 0;
     const recombined = change.recombine
-      ? await healthRecompute.recombineHealth(db, tenantId, change.recombine.previousCategoryKeys, settings, scope, group)
+      ? await healthRecompute.recombineHealth(db, tenantId, change.recombine.previousCategoryKeys, settings, scope, group, periods)
       : 0;
     // A recombination covers every health in scope, so it counts every account a re-scoring did.
     accountsRescored += Math.max(rescored, recombined);

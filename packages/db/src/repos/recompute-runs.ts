@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, RecomputeRunStatus } from '../schema.js';
+import type { Database, RecomputePhase, RecomputeRunStatus } from '../schema.js';
 
 /** What a queued recompute must do; changes that arrive while it waits are merged into it. */
 export interface RecomputeChange {
@@ -15,7 +15,9 @@ export interface RecomputeRun {
   kpiKeys: string[];
   recombine: boolean;
   previousCategoryKeys: string[];
+  phase: RecomputePhase;
   accountsTotal: number;
+  /** Accounts done in the phase running. */
   accountsDone: number;
   lastAccountId: string | null;
   accountsRescored: number;
@@ -24,6 +26,7 @@ export interface RecomputeRun {
   error: string | null;
   requestedAt: Date;
   startedAt: Date | null;
+  currentDoneAt: Date | null;
   finishedAt: Date | null;
 }
 
@@ -33,6 +36,7 @@ const columns = [
   'recompute_runs.kpi_keys',
   'recompute_runs.recombine',
   'recompute_runs.previous_category_keys',
+  'recompute_runs.phase',
   'recompute_runs.accounts_total',
   'recompute_runs.accounts_done',
   'recompute_runs.last_account_id',
@@ -42,6 +46,7 @@ const columns = [
   'recompute_runs.error',
   'recompute_runs.requested_at',
   'recompute_runs.started_at',
+  'recompute_runs.current_done_at',
   'recompute_runs.finished_at',
 ] as const;
 
@@ -51,6 +56,7 @@ type RunRow = {
   kpi_keys: string[];
   recombine: boolean;
   previous_category_keys: string[];
+  phase: RecomputePhase;
   accounts_total: number;
   accounts_done: number;
   last_account_id: string | null;
@@ -60,6 +66,7 @@ type RunRow = {
   error: string | null;
   requested_at: Date;
   started_at: Date | null;
+  current_done_at: Date | null;
   finished_at: Date | null;
 };
 
@@ -70,6 +77,7 @@ function toRun(r: RunRow): RecomputeRun {
     kpiKeys: r.kpi_keys,
     recombine: r.recombine,
     previousCategoryKeys: r.previous_category_keys,
+    phase: r.phase,
     accountsTotal: r.accounts_total,
     accountsDone: r.accounts_done,
     lastAccountId: r.last_account_id,
@@ -79,6 +87,7 @@ function toRun(r: RunRow): RecomputeRun {
     error: r.error,
     requestedAt: r.requested_at,
     startedAt: r.started_at,
+    currentDoneAt: r.current_done_at,
     finishedAt: r.finished_at,
   };
 }
@@ -153,6 +162,16 @@ export async function recordBatch(
       tier_changes: sql<number>`recompute_runs.tier_changes + ${batch.tierChanges}`,
       error: null,
     })
+    .where('recompute_runs.tenant_id', '=', tenantId)
+    .where('recompute_runs.id', '=', id)
+    .execute();
+}
+
+/** Ends a run's first phase (every account's current health done): its history comes next, from the first account. */
+export async function startHistory(db: Kysely<Database>, tenantId: string, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('recompute_runs')
+    .set({ phase: 'history', current_done_at: now, accounts_done: 0, last_account_id: null })
     .where('recompute_runs.tenant_id', '=', tenantId)
     .where('recompute_runs.id', '=', id)
     .execute();
