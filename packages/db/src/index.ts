@@ -15,6 +15,7 @@ export type { RecomputeRun } from './repos/recompute-runs.js';
 export * as uploads from './repos/uploads.js';
 export type { PublicUser } from './repos/users.js';
 export { passwordProblem, normaliseEmail } from './repos/users.js';
+export { HASHING_THREADS } from './password-hasher.js';
 export { MIN_PASSWORD_CHARACTERS, MAX_PASSWORD_BYTES } from './limits.js';
 export * as notes from './repos/notes.js';
 export * as sentiment from './repos/sentiment.js';

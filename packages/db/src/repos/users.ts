@@ -1,39 +1,9 @@
-import os from 'node:os';
-import bcryptNative from 'bcrypt';
 import { sql, type Kysely } from 'kysely';
 import { paginate, type Page, type PageRequest } from '../pagination.js';
+import { passwordHasher } from '../password-hasher.js';
 import { withTenant } from '../tenancy.js';
 import type { Database, UserRole } from '../schema.js';
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARACTERS, PASSWORD_RULE } from '../limits.js';
-
-/**
- * bcrypt runs on libuv's thread pool (4 threads), so four logins at once would take every
- * core from the requests being served. Hashes and compares run at most one fewer than the
- * cores at a time (at least one); the others wait their turn in order. Every bcrypt call of
- * this package goes through here.
- */
-export const BCRYPT_CONCURRENCY = Math.max(1, os.availableParallelism() - 1);
-
-let hashing = 0;
-const waiting: (() => void)[] = [];
-
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (hashing >= BCRYPT_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
-  else hashing += 1;
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else hashing -= 1;
-  }
-}
-
-const bcrypt = {
-  hash: (data: string, rounds: number) => limited(() => bcryptNative.hash(data, rounds)),
-  compare: (data: string, encrypted: string) => limited(() => bcryptNative.compare(data, encrypted)),
-  getRounds: (encrypted: string) => bcryptNative.getRounds(encrypted),
-};
 
 /** A user as it may leave this package: never with the password hash. */
 export interface PublicUser {
@@ -130,7 +100,7 @@ export function principalOf(row: PrincipalRow): { user: PublicUser; tenant: { id
 async function hashPassword(password: string, cost: number): Promise<string> {
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
-  return bcrypt.hash(password, cost);
+  return passwordHasher.hash(password, cost);
 }
 
 export async function createUser(
@@ -177,7 +147,7 @@ let dummyHash: { cost: number; hash: string } | null = null;
 
 /** A hash to compare against when the email is unknown, so that path costs one bcrypt too. */
 async function dummyHashFor(cost: number): Promise<string> {
-  if (dummyHash?.cost !== cost) dummyHash = { cost, hash: await bcrypt.hash('pulse-timing-equaliser', cost) };
+  if (dummyHash?.cost !== cost) dummyHash = { cost, hash: await passwordHasher.hash('pulse-timing-equaliser', cost) };
   return dummyHash.hash;
 }
 
@@ -188,14 +158,14 @@ async function dummyHashFor(cost: number): Promise<string> {
  */
 export async function verifyCredentials(db: Q, email: string, password: string, cost: number): Promise<PublicUser | null> {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    await bcrypt.compare('', await dummyHashFor(cost));
+    await passwordHasher.compare('', await dummyHashFor(cost));
     return null;
   }
   const row = await lookupByEmail(db, email);
-  const matches = await bcrypt.compare(password, row?.password_hash ?? (await dummyHashFor(cost)));
+  const matches = await passwordHasher.compare(password, row?.password_hash ?? (await dummyHashFor(cost)));
   if (!row || !matches || !row.active) return null;
-  if (bcrypt.getRounds(row.password_hash) < cost) {
-    const upgraded = await bcrypt.hash(password, cost);
+  if (passwordHasher.rounds(row.password_hash) < cost) {
+    const upgraded = await passwordHasher.hash(password, cost);
     await withTenant(db, row.tenant_id, (tx) =>
       tx.updateTable('users').set({ password_hash: upgraded }).where('users.tenant_id', '=', row.tenant_id).where('users.id', '=', row.id).execute(),
     );
@@ -210,7 +180,7 @@ export async function checkPassword(db: Q, tenantId: string, userId: string, pas
     .where('users.tenant_id', '=', tenantId)
     .where('users.id', '=', userId)
     .executeTakeFirst();
-  return row ? bcrypt.compare(password, row.password_hash) : false;
+  return row ? passwordHasher.compare(password, row.password_hash) : false;
 }
 
 export async function setPassword(db: Q, tenantId: string, userId: string, password: string, cost: number): Promise<void> {
