@@ -236,7 +236,7 @@ describe('segments screen', () => {
 
   it("on a large organisation, shows the background job's progress after a move, then its effect", async () => {
     const now = new Date().toISOString();
-    const run = { id: 'run-1', phase: 'current', currentDoneAt: null, accountsTotal: 50_000, error: null, requestedAt: now, startedAt: now };
+    const run = { id: 'run-1', phase: 'current' as const, currentDoneAt: null, accountsTotal: 50_000, error: null, requestedAt: now, startedAt: now };
     const running = {
       current: { ...run, status: 'running', accountsDone: 12_500, effect: { accountsRescored: 12_000, tierChanges: 40 }, finishedAt: null },
       last: null,

@@ -6,6 +6,8 @@ import { sqlThrough, type QueueJobs, type QueueName } from './send-jobs.js';
 /** A queue whose jobs are sent by the app (e.g. one per webhook delivery); the queue itself is created by a migration. */
 export interface QueueWorker<Q extends QueueName = QueueName> {
   name: Q;
+  /** How often this worker asks for work when it is more often than the queue's polling (a job someone watches). */
+  pollingIntervalSeconds?: number;
   /** One attempt; throwing fails it, and pg-boss retries it with the queue's backoff. */
   work(db: Db, data: QueueJobs[Q], attempt: { number: number; last: boolean }): Promise<void>;
 }
@@ -36,7 +38,8 @@ export interface JobQueue {
 
 /** Works one queue's jobs, one at a time, with their attempt number. */
 async function workQueue<Q extends QueueName>(boss: PgBoss, db: Db, worker: QueueWorker<Q>, pollingIntervalSeconds: number): Promise<void> {
-  await boss.work<QueueJobs[Q]>(worker.name, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async ([item]) => {
+  const polling = Math.min(pollingIntervalSeconds, worker.pollingIntervalSeconds ?? pollingIntervalSeconds);
+  await boss.work<QueueJobs[Q]>(worker.name, { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true }, async ([item]) => {
     if (item) await worker.work(db, item.data, { number: item.retryCount + 1, last: item.retryCount >= item.retryLimit });
   });
 }

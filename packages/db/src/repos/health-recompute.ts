@@ -64,25 +64,31 @@ function inGroup(column: RawBuilder<unknown>, tenantId: string, group: SegmentGr
  */
 function healthsIn(tenantId: string, scope: AccountScope, group: SegmentGroup, periods: Periods): RawBuilder<unknown> {
   const columns = sql`h.id, h.account_id, h.product_id, h.period, h.tenant_id, h.categories`;
-  const current = inPeriods(sql`h.period`, sql`h.account_id`, tenantId, periods);
-  if (!scope) return sql`SELECT ${columns} FROM account_health h WHERE h.tenant_id = ${tenantId} ${inGroup(sql`h.account_id`, tenantId, group)} ${current}`;
+  const current = inPeriods(sql`h.period`, sql`c`, periods);
+  const accountOf = (id: RawBuilder<unknown>) =>
+    periods === 'all' ? sql`` : sql`JOIN accounts c ON c.tenant_id = ${tenantId} AND c.id = ${id}`;
+  if (!scope) {
+    return sql`SELECT ${columns} FROM account_health h ${accountOf(sql`h.account_id`)}
+      WHERE h.tenant_id = ${tenantId} ${inGroup(sql`h.account_id`, tenantId, group)} ${current}`;
+  }
   return sql`
-    SELECT ${columns} FROM account_health h
+    SELECT ${columns} FROM account_health h ${accountOf(sql`h.account_id`)}
     WHERE h.tenant_id = ${tenantId} AND h.product_id IS NULL ${inRange(sql`h.account_id`, scope)} ${inGroup(sql`h.account_id`, tenantId, group)} ${current}
     UNION ALL
     SELECT ${columns} FROM products p
-    JOIN account_health h ON h.tenant_id = p.tenant_id AND h.product_id = p.id
+    JOIN account_health h ON h.tenant_id = p.tenant_id AND h.product_id = p.id ${accountOf(sql`p.account_id`)}
     WHERE p.tenant_id = ${tenantId} ${inRange(sql`p.account_id`, scope)} ${inGroup(sql`p.account_id`, tenantId, group)} ${current}`;
 }
 
 /**
- * `period` (of a health or reading of the account `accountId`) is one of the account's current
- * periods when `periods` is 'current': at or after the period before its newest account-level
- * health (accounts.health_previous_period, else health_period; every period when it has none).
+ * `period` (of a health or reading of the account row `account`) is one of the account's
+ * current periods when `periods` is 'current': at or after the period before its newest
+ * account-level health (accounts.health_previous_period, else health_period; every period
+ * when it has none). Compared with the joined account row, the period bounds the index scan.
  */
-function inPeriods(period: RawBuilder<unknown>, accountId: RawBuilder<unknown>, tenantId: string, periods: Periods): RawBuilder<unknown> {
+function inPeriods(period: RawBuilder<unknown>, account: RawBuilder<unknown>, periods: Periods): RawBuilder<unknown> {
   if (periods === 'all') return sql``;
-  return sql`AND ${period} >= (SELECT coalesce(c.health_previous_period, c.health_period, '') FROM accounts c WHERE c.tenant_id = ${tenantId} AND c.id = ${accountId})`;
+  return sql`AND ${period} >= coalesce(${account}.health_previous_period, ${account}.health_period, '')`;
 }
 
 /** Column references of a reference range inside a statement (each a float8 or boolean expression). */
@@ -202,7 +208,7 @@ export async function rescoreKpis(
   });
   const weight = impactWeightSql(sql`k.impact`);
   const changed = sql`a.tenant_id = ${tenantId} ${inRange(sql`a.id`, scope)} ${inGroup(sql`a.id`, tenantId, group)} AND k.tenant_id = ${tenantId} AND k.account_id = a.id AND k.kpi_key = r.kpi_key
-    AND k.status <> 'unknown' AND k.value IS NOT NULL AND (k.status, k.score) IS DISTINCT FROM (${band}, ${score}) ${inPeriods(sql`k.period`, sql`a.id`, tenantId, periods)}`;
+    AND k.status <> 'unknown' AND k.value IS NOT NULL AND (k.status, k.score) IS DISTINCT FROM (${band}, ${score}) ${inPeriods(sql`k.period`, sql`a`, periods)}`;
   const { rows } = await sql<{ accounts: number }>`
     WITH ranges AS (
       SELECT * FROM unnest(
