@@ -39,7 +39,7 @@ export async function recomputeAfterChange(
   jobThreshold = RECOMPUTE_JOB_THRESHOLD,
 ): Promise<RecomputeOutcome> {
   if (change.ranges.length === 0 && !change.recombine) return { effect: { accountsRescored: 0, tierChanges: 0 }, queued: false };
-  if ((await recomputeRuns.countHealths(db, actor.tenantId)) <= jobThreshold) {
+  if (!(await recomputeRuns.hasMoreHealthsThan(db, actor.tenantId, jobThreshold))) {
     return { effect: await recompute(db, actor.tenantId, change, scoring), queued: false };
   }
   return queueRecompute(db, actor, change);
@@ -72,7 +72,7 @@ export async function recomputeAccounts(
 ): Promise<RecomputeOutcome> {
   if (accountIds.length === 0) return { effect: { accountsRescored: 0, tierChanges: 0 }, queued: false };
   const change: RecomputeChange = { ranges: [], recombine: { previousCategoryKeys } };
-  if ((await recomputeRuns.countHealthsOfAccounts(db, actor.tenantId, accountIds)) <= jobThreshold) {
+  if (!(await recomputeRuns.accountsHaveMoreHealthsThan(db, actor.tenantId, accountIds, jobThreshold))) {
     return { effect: await recompute(db, actor.tenantId, change, await loadTenantSettings(db, actor.tenantId), accountIds), queued: false };
   }
   return queueRecompute(db, actor, change);
