@@ -22,7 +22,7 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   listen: Listen;
   close(): Promise<void>;
-  /** PGlite only: its data folder as a tar image, which `pgliteImage` starts another database from. */
+  /** PGlite only: its data folder as a tar image, which another connect starts from (ConnectOptions.pgliteImage). */
   dumpImage?: () => Promise<Blob>;
 }
 
