@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
+import type {} from './bundle-setup.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const entry = path.join(repoRoot, 'apps/cli/src/main.ts');
 
 export interface CliResult {
   code: number | null;
@@ -21,10 +22,10 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
-/** Runs `pulse ARGS` as a child process (TypeScript through tsx), with input on its stdin. */
+/** Runs `pulse ARGS` as a child process (the bundle bundle-setup.ts built), with input on its stdin. */
 export function runCli(args: string[], opts: { configDir: string; input?: string; env?: Record<string, string> }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    const child = spawn(process.execPath, [inject('cliBundle'), ...args], {
       cwd: repoRoot,
       env: cleanEnv({ PULSE_CONFIG_DIR: opts.configDir, ...opts.env }),
       stdio: ['pipe', 'pipe', 'pipe'],

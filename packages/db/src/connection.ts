@@ -22,6 +22,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   listen: Listen;
   close(): Promise<void>;
+  /** PGlite only: its data folder as a tar image, which another connect starts from (ConnectOptions.pgliteImage). */
+  dumpImage?: () => Promise<Blob>;
 }
 
 export interface ConnectOptions {
@@ -41,6 +43,8 @@ export interface ConnectOptions {
    * `-c role=…`): the running app uses pulse_app, which owns nothing and cannot bypass RLS.
    */
   role?: string | undefined;
+  /** A data folder saved with PGlite's dumpDataDir to start the embedded database from (tests start from a migrated one). */
+  pgliteImage?: Blob | undefined;
 }
 
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
@@ -90,13 +94,13 @@ export async function connect(options: ConnectOptions): Promise<DatabaseHandle> 
   }
   const dataDir = options.dataDir ?? 'memory';
   if (dataDir !== 'memory') fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, { parsers });
+  const pglite = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, { parsers, loadDataDir: options.pgliteImage });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   const listen: Listen = async (channel, subscriber) => {
     const stop = await pglite.listen(channel, (payload) => subscriber.onMessage(payload));
     return () => stop();
   };
-  return { db, kind: 'pglite', listen, close: () => db.destroy() };
+  return { db, kind: 'pglite', listen, close: () => db.destroy(), dumpImage: () => pglite.dumpDataDir('none') };
 }
 
 /**

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import fs from 'node:fs';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { connect, type DatabaseHandle } from './connection.js';
-import { migrateToLatest } from './migrate.js';
 import { APP_ROLE, type Db } from './tenancy.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated database every test database is copied from (testing-setup.ts): a PGlite image file, or a PostgreSQL template database. */
+    pulseTestTemplate: string;
+  }
+}
 
 export interface TestDatabase extends DatabaseHandle {
   /**
@@ -19,25 +26,26 @@ export interface TestDatabase extends DatabaseHandle {
 
 /**
  * A migrated database for one test file: in-memory PGlite by default, or a fresh
- * PostgreSQL database (created here, dropped by close) when DATABASE_URL is set.
+ * PostgreSQL database (created here, dropped by close) when DATABASE_URL is set. Either is
+ * a copy of the database testing-setup.ts migrated once for the whole test run.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
+  const template = inject('pulseTestTemplate');
+  if (!template) throw new Error('No migrated test database: add @pulse/db/testing-setup to globalSetup in vitest.config.ts.');
   if (!url) {
-    const handle = await connect({ dataDir: 'memory' });
-    await migrateToLatest(handle.db);
+    const handle = await connect({ dataDir: 'memory', pgliteImage: new Blob([fs.readFileSync(template)]) });
     return { ...handle, app: handle.db, url: undefined };
   }
   const name = `pulse_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await admin.end();
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
   const quiet = { url: dbUrl.toString(), poolSize: 4, onIdleConnectionError: () => undefined };
   const handle = await connect(quiet);
-  await migrateToLatest(handle.db);
   const app = await connect({ ...quiet, role: APP_ROLE });
   return {
     ...handle,
