@@ -65,8 +65,7 @@ function inGroup(column: RawBuilder<unknown>, tenantId: string, group: SegmentGr
 function healthsIn(tenantId: string, scope: AccountScope, group: SegmentGroup, periods: Periods): RawBuilder<unknown> {
   const columns = sql`h.id, h.account_id, h.product_id, h.period, h.tenant_id, h.categories`;
   const current = inPeriods(sql`h.period`, sql`c`, periods);
-  const accountOf = (id: RawBuilder<unknown>) =>
-    periods === 'all' ? sql`` : sql`JOIN accounts c ON c.tenant_id = ${tenantId} AND c.id = ${id}`;
+  const accountOf = (id: RawBuilder<unknown>) => (periods === 'all' ? sql`` : sql`JOIN accounts c ON c.tenant_id = ${tenantId} AND c.id = ${id}`);
   if (!scope) {
     return sql`SELECT ${columns} FROM account_health h ${accountOf(sql`h.account_id`)}
       WHERE h.tenant_id = ${tenantId} ${inGroup(sql`h.account_id`, tenantId, group)} ${current}`;
