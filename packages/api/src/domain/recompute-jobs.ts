@@ -16,16 +16,8 @@ export const RECOMPUTE_QUEUE = 'recompute.tenant';
  */
 export const RECOMPUTE_JOB_THRESHOLD = 20_000;
 
-/** Accounts per batch of a job's history phase: each batch is one transaction (short locks, WAL in small pieces) and one step of progress. */
+/** Accounts per batch of a job: each batch is one transaction (short locks, WAL in small pieces) and one step of progress. */
 export const RECOMPUTE_BATCH_ACCOUNTS = 500;
-
-/**
- * The current phase recomputes 2 of an account's periods where the history phase meets up to
- * 24 (two years of months): its batches take 12 times the accounts, about the same work per
- * transaction. On the benchmark's largest tenant, 20 batches of 500 took 13 s and 2 of 5,000
- * took 7.7 s for a weight change's current phase (per-batch statements and commits).
- */
-export const CURRENT_BATCH_FACTOR = 12;
 
 /** What saving a change did: its effect when it recomputed inline, or queued (effect null) when a job does it. */
 export interface RecomputeOutcome {
@@ -87,7 +79,6 @@ export async function recomputeAccounts(
 }
 
 export interface RecomputeJobOptions {
-  /** Accounts per batch of the history phase (the current phase takes CURRENT_BATCH_FACTOR times as many). */
   batchAccounts?: number;
   /** Called after each committed batch (tests fail an attempt there to see it resume). */
   afterBatch?: (run: RecomputeRun) => Promise<void>;
@@ -129,8 +120,8 @@ export async function runRecomputeJob(db: Db, data: { tenantId: string }, attemp
 
 /** Works the run's phase batch by batch from where it stands; returns the run after its last batch. */
 async function workPhase(db: Db, tenantId: string, start: RecomputeRun, options: RecomputeJobOptions): Promise<RecomputeRun> {
+  const batchAccounts = options.batchAccounts ?? RECOMPUTE_BATCH_ACCOUNTS;
   const periods = start.phase === 'current' ? 'current' : 'all';
-  const batchAccounts = (options.batchAccounts ?? RECOMPUTE_BATCH_ACCOUNTS) * (periods === 'current' ? CURRENT_BATCH_FACTOR : 1);
   let run = start;
   for (;;) {
     const next = await withTenant(db, tenantId, async (tx) => {
