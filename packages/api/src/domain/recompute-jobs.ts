@@ -72,7 +72,7 @@ export async function recomputeAccounts(
 ): Promise<RecomputeOutcome> {
   if (accountIds.length === 0) return { effect: { accountsRescored: 0, tierChanges: 0 }, queued: false };
   const change: RecomputeChange = { ranges: [], recombine: { previousCategoryKeys } };
-  if (!(await recomputeRuns.accountsHaveMoreHealthsThan(db, actor.tenantId, accountIds, jobThreshold))) {
+  if (!(await recomputeRuns.hasMoreHealthsThan(db, actor.tenantId, jobThreshold, accountIds))) {
     return { effect: await recompute(db, actor.tenantId, change, await loadTenantSettings(db, actor.tenantId), accountIds), queued: false };
   }
   return queueRecompute(db, actor, change);

@@ -207,37 +207,19 @@ export async function currentAndLast(db: Kysely<Database>, tenantId: string): Pr
 }
 
 /**
- * Whether the tenant has more than `limit` stored healths (account-periods, with product-level
- * ones): whether a whole-tenant recompute is too large for a request. Counts at most limit + 1
- * rows: a full count reads every health of a large tenant (4 s for 240,000 after a recompute
- * left them not all-visible), inside the request that saves the change.
+ * Whether the tenant (or these of its accounts) has more than `limit` stored healths
+ * (account-periods, with product-level ones): whether recomputing them is too large for a
+ * request. Reads at most limit + 1 rows: a full count reads every health of a large tenant
+ * (4 s for 240,000 after a recompute left them not all-visible), inside the request that
+ * saves the change.
  */
-export async function hasMoreHealthsThan(db: Kysely<Database>, tenantId: string, limit: number): Promise<boolean> {
-  const first = db
+export async function hasMoreHealthsThan(db: Kysely<Database>, tenantId: string, limit: number, accountIds: readonly string[] | null = null): Promise<boolean> {
+  let q = db
     .selectFrom('account_health')
     .select(sql<number>`1`.as('one'))
-    .where('account_health.tenant_id', '=', tenantId)
-    .limit(limit + 1);
-  const row = await db
-    .selectFrom(first.as('h'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n) > limit;
-}
-
-/** Whether these accounts have more than `limit` stored healths (with product-level ones): whether recomputing them is too large for a request. */
-export async function accountsHaveMoreHealthsThan(db: Kysely<Database>, tenantId: string, accountIds: readonly string[], limit: number): Promise<boolean> {
-  const first = db
-    .selectFrom('account_health')
-    .select(sql<number>`1`.as('one'))
-    .where('account_health.tenant_id', '=', tenantId)
-    .where(sql<boolean>`account_health.account_id = ANY(${[...accountIds]}::uuid[])`)
-    .limit(limit + 1);
-  const row = await db
-    .selectFrom(first.as('h'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n) > limit;
+    .where('account_health.tenant_id', '=', tenantId);
+  if (accountIds) q = q.where(sql<boolean>`account_health.account_id = ANY(${[...accountIds]}::uuid[])`);
+  return (await q.offset(limit).limit(1).executeTakeFirst()) !== undefined;
 }
 
 export async function countAccounts(db: Kysely<Database>, tenantId: string): Promise<number> {
