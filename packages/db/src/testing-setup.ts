@@ -44,7 +44,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-async function adminQuery(url: string, statement: string): Promise<void> {
+/** Runs one statement on its own connection to the server (CREATE and DROP DATABASE cannot run in a pool's transaction). */
+export async function adminQuery(url: string, statement: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { connect, type DatabaseHandle } from './connection.js';
+import { adminQuery } from './testing-setup.js';
 import { APP_ROLE, type Db } from './tenancy.js';
 
 declare module 'vitest' {
@@ -38,10 +38,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { ...handle, app: handle.db, url: undefined };
   }
   const name = `pulse_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  await admin.end();
+  await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
   const quiet = { url: dbUrl.toString(), poolSize: 4, onIdleConnectionError: () => undefined };
@@ -54,10 +51,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     close: async () => {
       await app.close();
       await handle.close();
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
