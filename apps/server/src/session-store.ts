@@ -22,7 +22,8 @@ declare module 'express-session' {
 /**
  * express-session store on the sessions table (through Kysely, so PGlite and pg alike).
  * Lifetimes are checked here on every load; an expired row is deleted and the request
- * is treated as signed out. touch() writes nothing: activity is recorded by the API at
+ * is treated as signed out. There is no touch() (without one, express-session sends a
+ * response whole instead of holding back its last byte for the store): activity is recorded by the API at
  * most once a minute, and never by session.status. With a SessionCache, a session found
  * there is used without a statement (see session-cache.ts for why that stays correct).
  */
@@ -52,10 +53,6 @@ export class KyselySessionStore extends session.Store {
       () => callback?.(),
       (err: unknown) => callback?.(err),
     );
-  }
-
-  override touch(_sid: string, _sess: session.SessionData, callback?: () => void): void {
-    callback?.();
   }
 
   /** From the cache, or one statement: the row with its user and tenant (pulse_session_context). */
