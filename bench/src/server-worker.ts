@@ -25,9 +25,10 @@ import { countStatements } from './database.js';
 export const SESSION_SECRET = 'pulse-bench-session-secret-at-least-32-bytes';
 export const POOL_SIZE = 10;
 
-/** The one-row query of the ladder: what accounts.byId runs (getAccount), written out. */
+/** The one-row query of the ladder: the statement accounts.byId sends (findAccount), written out. */
 export const ACCOUNT_BY_ID_SQL = `SELECT id, name, name_key, external_id, industry, region, status, tier, revenue, csm_owner,
-  renewal_date, lifecycle_stage, champions, archived_at, health_overall, health_tier, health_period, created_at, updated_at
+  renewal_date, lifecycle_stage, champions, archived_at, health_overall, health_tier, health_period, created_at, updated_at,
+  owner_user_id, (SELECT users.name FROM users WHERE users.tenant_id = accounts.tenant_id AND users.id = accounts.owner_user_id) AS owner_name
   FROM accounts WHERE tenant_id = $1 AND id = $2`;
 
 const counter = countStatements();
