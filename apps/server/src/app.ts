@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import helmet from 'helmet';
 import * as trpcExpress from '@trpc/server/adapters/express';
+import type { TRPCError } from '@trpc/server';
 import { appRouter, createContext, defaultSessionPolicy, forbidden, getUploadFile, notFound, type AuthSettings, type SessionPolicy } from '@pulse/api';
 import { isUuid, migrationsAreCurrent, pingDatabase, withTenant, type Db, type Listen } from '@pulse/db';
 import type { Config } from './config.js';
@@ -14,6 +15,7 @@ import { requireTenant, sendError, type ContextResolver } from './refusals.js';
 import { corsPolicy, csrfGuard, jsonDepthLimit, refuseDeepJsonBody, usesAuthorization } from './security.js';
 import { exportRouter } from './routes/export.js';
 import { uploadStreamRouter } from './routes/uploads.js';
+import { trpcQueryHandler } from './trpc-queries.js';
 import { createLogger, requestLogger, type RequestLogFields } from './logging.js';
 import type { Logger } from 'pino';
 import { MAX_BATCH_ITEMS, MAX_UPLOAD_BYTES } from '@pulse/api/limits';
@@ -42,6 +44,11 @@ export interface AppOptions {
   listen?: Listen;
   /** Receives the session cache, when there is one (tests and the benchmark read its hits). */
   onSessionCache?: (cache: SessionCache) => void;
+  /**
+   * GET queries are answered by trpc-queries.ts (true, the default) or, like every other call,
+   * by tRPC's own Express adapter (false: the tests that compare the two).
+   */
+  leanQueries?: boolean;
 }
 
 export function createApp({
@@ -51,6 +58,7 @@ export function createApp({
   logger = createLogger(config.logLevel),
   listen,
   onSessionCache,
+  leanQueries = true,
 }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -158,9 +166,13 @@ export function createApp({
     }
   });
 
+  const onError = ({ error, path: procedure }: { error: TRPCError; path?: string }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
+  };
   app.use(
     '/api/trpc',
     jsonDepthLimit.query,
+    ...(leanQueries ? [trpcQueryHandler({ router: appRouter, createContext: contextFor, maxBatchSize: MAX_BATCH_ITEMS, onError })] : []),
     express.json({ limit: JSON_LIMIT, verify: refuseDeepJsonBody }),
     jsonDepthLimit.answer,
     (req: Request, _res: Response, next: NextFunction) => {
@@ -185,9 +197,7 @@ export function createApp({
           throw forbidden(HTTPS_REQUIRED);
         return contextFor(req, res);
       },
-      onError: ({ error, path: procedure }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
-      },
+      onError,
     }),
   );
 

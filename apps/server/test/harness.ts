@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { createTestDatabase, truncateAll, useForTestFile } from '@pulse/db/testing';
 import type { TestDatabase } from '@pulse/db/testing';
 import { loadConfig, type Config } from '../src/config.js';
@@ -19,23 +20,33 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real Express app on a migrated test database, listening on a free port. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const handle = await createTestDatabase();
-  const config = testConfig(overrides);
-  const app = createApp({ db: handle.app, config });
+/** An app listening on a free port of 127.0.0.1. */
+export async function listen(app: Express): Promise<{ url: string; server: http.Server; stop(): Promise<void> }> {
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    handle,
     server,
-    reset: () => truncateAll(handle),
-    async close() {
+    async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The real Express app on a migrated test database, listening on a free port. */
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const handle = await createTestDatabase();
+  const listening = await listen(createApp({ db: handle.app, config: testConfig(overrides) }));
+  return {
+    url: listening.url,
+    handle,
+    server: listening.server,
+    reset: () => truncateAll(handle),
+    async close() {
+      await listening.stop();
       await handle.close();
     },
   };

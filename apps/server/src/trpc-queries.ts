@@ -1,0 +1,129 @@
+import type { NextFunction, Request, Response } from 'express';
+import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCError, type AnyTRPCProcedure } from '@trpc/server';
+import type { AppRouter, Context } from '@pulse/api';
+import { getHTTPStatusCode } from '@trpc/server/http';
+
+/** What tRPC's adapter hands its onError for a failed call (the subset Pulse reads). */
+export interface QueryErrorEvent {
+  error: TRPCError;
+  path: string;
+  input: unknown;
+  type: 'query';
+  ctx: Context | undefined;
+  req: Request;
+}
+
+export interface QueryHandlerOptions {
+  router: AppRouter;
+  createContext: (req: Request, res: Response) => Promise<Context>;
+  maxBatchSize: number;
+  onError: (event: QueryErrorEvent) => void;
+}
+
+interface PlannedCall {
+  path: string;
+  input: unknown;
+}
+
+interface Plan {
+  batch: boolean;
+  calls: PlannedCall[];
+}
+
+type CallOutcome = { result: { data: unknown } } | { error: ReturnType<typeof getErrorShape> };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const STREAM_REFUSED = 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink';
+
+/** A data value tRPC refuses outside a streaming link (promises or async iterables inside). */
+function isDataStream(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const streams = (v: unknown) => v instanceof Promise || (typeof v === 'object' && v !== null && Symbol.asyncIterator in v);
+  return streams(value) || Object.values(value).some(streams);
+}
+
+/**
+ * The calls of a well-formed GET of queries, read the way tRPC's JSON content handler reads
+ * them (path after the last slash, `batch=1`, `input` as JSON keyed by index in a batch), or
+ * null for anything else: that request goes on to tRPC's own adapter, which answers it.
+ */
+function planQueries(req: Request, router: AppRouter, maxBatchSize: number): Plan | null {
+  if (req.method !== 'GET') return null;
+  if (req.get('trpc-accept') !== undefined || req.get('accept')?.includes('application/jsonl')) return null;
+  const contentType = req.get('content-type');
+  if (contentType !== undefined && !contentType.startsWith('application/json')) return null;
+  const query = req.originalUrl.indexOf('?');
+  const search = new URLSearchParams(query < 0 ? '' : req.originalUrl.slice(query + 1));
+  let paths: string[];
+  let raw: unknown;
+  try {
+    const path = decodeURIComponent(req.path.slice(req.path.lastIndexOf('/') + 1));
+    const batch = search.get('batch') === '1';
+    paths = batch ? path.split(',') : [path];
+    if (batch && paths.length > maxBatchSize) return null;
+    const text = search.get('input');
+    raw = text ? JSON.parse(text) : undefined;
+    if (batch && raw !== undefined && !isPlainObject(raw)) return null;
+    const procedures = router._def.procedures as unknown as Record<string, AnyTRPCProcedure | undefined>;
+    if (!paths.every((p) => Object.hasOwn(procedures, p) && procedures[p]?._def.type === 'query')) return null;
+    return { batch, calls: paths.map((p, i) => ({ path: p, input: batch ? (raw as Record<string, unknown> | undefined)?.[i] : raw })) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * tRPC's GET queries (single or batched) served without its fetch adaptation: no Request,
+ * AbortController or web stream per call, and one write of a body with its length. Only the
+ * adaptation differs: the context, every procedure middleware, the error shapes
+ * (getErrorShape with the router's errorFormatter), the status codes (getHTTPStatusCode),
+ * the headers and onError are tRPC's own. Anything else (mutations, HEAD, streaming accepts,
+ * unknown paths, malformed input or batches) is passed on untouched to the standard adapter
+ * mounted after this one. apps/server/test/trpc-queries.test.ts compares the two.
+ */
+export function trpcQueryHandler({ router, createContext, maxBatchSize, onError }: QueryHandlerOptions) {
+  const config = router._def._config;
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const plan = planQueries(req, router, maxBatchSize);
+    if (!plan) return next();
+    void answer(req, res, plan).catch(next);
+  };
+
+  async function answer(req: Request, res: Response, { batch, calls }: Plan): Promise<void> {
+    let ctx: Context | undefined;
+    let contextError: TRPCError | undefined;
+    try {
+      ctx = await createContext(req, res);
+    } catch (cause) {
+      contextError = getTRPCErrorFromUnknown(cause);
+    }
+    const settled = await Promise.all(
+      calls.map(async ({ path, input }, batchIndex): Promise<{ data: unknown } | { error: TRPCError }> => {
+        try {
+          if (contextError) throw contextError;
+          return {
+            data: await callTRPCProcedure({ router, path, getRawInput: () => Promise.resolve(input), ctx, type: 'query', signal: undefined, batchIndex }),
+          };
+        } catch (cause) {
+          const error = getTRPCErrorFromUnknown(cause);
+          onError({ error, path, input, type: 'query', ctx, req });
+          return { error };
+        }
+      }),
+    );
+    const outcomes = settled.map((s, i): CallOutcome => {
+      const error = 'error' in s ? s.error : isDataStream(s.data) ? new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: STREAM_REFUSED }) : null;
+      const { path, input } = calls[i] as PlannedCall;
+      return error ? { error: getErrorShape({ config, error, type: 'query', path, input, ctx }) } : { result: { data: (s as { data: unknown }).data } };
+    });
+    const json = batch ? outcomes : (outcomes[0] as CallOutcome);
+    const body = JSON.stringify(transformTRPCResponse(config, json));
+    if (res.statusCode === 200) res.statusCode = getHTTPStatusCode(json);
+    res.setHeader('vary', 'trpc-accept, accept');
+    res.setHeader('content-type', 'application/json');
+    res.end(body);
+  }
+}
