@@ -166,7 +166,7 @@ export function createApp({
     }
   });
 
-  const onError = ({ error, path: procedure }: { error: TRPCError; path?: string }) => {
+  const onError = ({ error, path: procedure }: { error: TRPCError; path?: string | undefined }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
   };
   app.use(

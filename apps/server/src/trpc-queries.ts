@@ -1,23 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
-import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCError, type AnyTRPCProcedure } from '@trpc/server';
+import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, type AnyTRPCProcedure, type TRPCError } from '@trpc/server';
 import type { AppRouter, Context } from '@pulse/api';
 import { getHTTPStatusCode } from '@trpc/server/http';
-
-/** What tRPC's adapter hands its onError for a failed call (the subset Pulse reads). */
-export interface QueryErrorEvent {
-  error: TRPCError;
-  path: string;
-  input: unknown;
-  type: 'query';
-  ctx: Context | undefined;
-  req: Request;
-}
 
 export interface QueryHandlerOptions {
   router: AppRouter;
   createContext: (req: Request, res: Response) => Promise<Context>;
   maxBatchSize: number;
-  onError: (event: QueryErrorEvent) => void;
+  /** Told of every call that failed, with its procedure's path, as tRPC's adapter tells its onError. */
+  onError: (event: { error: TRPCError; path: string }) => void;
 }
 
 interface PlannedCall {
@@ -34,15 +25,6 @@ type CallOutcome = { result: { data: unknown } } | { error: ReturnType<typeof ge
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const STREAM_REFUSED = 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink';
-
-/** A data value tRPC refuses outside a streaming link (promises or async iterables inside). */
-function isDataStream(value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
-  const streams = (v: unknown) => v instanceof Promise || (typeof v === 'object' && v !== null && Symbol.asyncIterator in v);
-  return streams(value) || Object.values(value).some(streams);
 }
 
 /**
@@ -80,7 +62,8 @@ function planQueries(req: Request, router: AppRouter, maxBatchSize: number): Pla
  * AbortController or web stream per call, and one write of a body with its length. Only the
  * adaptation differs: the context, every procedure middleware, the error shapes
  * (getErrorShape with the router's errorFormatter), the status codes (getHTTPStatusCode),
- * the headers and onError are tRPC's own. Anything else (mutations, HEAD, streaming accepts,
+ * the headers and onError are tRPC's own. (Pulse's queries return plain JSON data, never the
+ * promises or iterables only tRPC's streaming link can carry.) Anything else (mutations, HEAD, streaming accepts,
  * unknown paths, malformed input or batches) is passed on untouched to the standard adapter
  * mounted after this one. apps/server/test/trpc-queries.test.ts compares the two.
  */
@@ -100,25 +83,27 @@ export function trpcQueryHandler({ router, createContext, maxBatchSize, onError 
     } catch (cause) {
       contextError = getTRPCErrorFromUnknown(cause);
     }
-    const settled = await Promise.all(
-      calls.map(async ({ path, input }, batchIndex): Promise<{ data: unknown } | { error: TRPCError }> => {
+    const outcomes = await Promise.all(
+      calls.map(async ({ path, input }, batchIndex): Promise<CallOutcome> => {
         try {
           if (contextError) throw contextError;
-          return {
-            data: await callTRPCProcedure({ router, path, getRawInput: () => Promise.resolve(input), ctx, type: 'query', signal: undefined, batchIndex }),
-          };
+          const data: unknown = await callTRPCProcedure({
+            router,
+            path,
+            getRawInput: () => Promise.resolve(input),
+            ctx,
+            type: 'query',
+            signal: undefined,
+            batchIndex,
+          });
+          return { result: { data } };
         } catch (cause) {
           const error = getTRPCErrorFromUnknown(cause);
-          onError({ error, path, input, type: 'query', ctx, req });
-          return { error };
+          onError({ error, path });
+          return { error: getErrorShape({ config, error, type: 'query', path, input, ctx }) };
         }
       }),
     );
-    const outcomes = settled.map((s, i): CallOutcome => {
-      const error = 'error' in s ? s.error : isDataStream(s.data) ? new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: STREAM_REFUSED }) : null;
-      const { path, input } = calls[i] as PlannedCall;
-      return error ? { error: getErrorShape({ config, error, type: 'query', path, input, ctx }) } : { result: { data: (s as { data: unknown }).data } };
-    });
     const json = batch ? outcomes : (outcomes[0] as CallOutcome);
     const body = JSON.stringify(transformTRPCResponse(config, json));
     if (res.statusCode === 200) res.statusCode = getHTTPStatusCode(json);
