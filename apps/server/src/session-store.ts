@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import session from 'express-session';
 import { sessions, type Db, type PublicUser } from '@pulse/db';
 import { absoluteExpiry, isSessionLive, type SessionPolicy, type Tenant } from '@pulse/api';
@@ -17,6 +18,11 @@ declare module 'express-session' {
     /** Set only by a login for its one save that creates the row; never persisted. */
     creating?: boolean;
   }
+}
+
+/** The session's user and tenant, attached out of sight of express-session's change-detection hash (never persisted either). */
+function withOwner<T extends session.SessionData>(target: T, owner: NonNullable<session.SessionData['owner']>): T {
+  return Object.defineProperty(target, 'owner', { value: owner, enumerable: false, writable: true, configurable: true });
 }
 
 /**
@@ -67,11 +73,17 @@ export class KyselySessionStore extends session.Store {
       return null;
     }
     if (!cached) this.cache?.set(sid, found, mark);
-    return {
-      ...(found.session.data as unknown as session.SessionData),
-      lastSeenAt: found.session.lastSeenAt.toISOString(),
-      owner: { user: found.user, tenant: found.tenant },
-    };
+    const loaded: session.SessionData = { ...(found.session.data as unknown as session.SessionData), lastSeenAt: found.session.lastSeenAt.toISOString() };
+    return withOwner(loaded, { user: found.user, tenant: found.tenant });
+  }
+
+  /**
+   * express-session's session object, with the owner carried over: express-session copies only
+   * enumerable fields, and hashes them (twice a request) to notice changes.
+   */
+  override createSession(req: Request, data: session.SessionData): session.Session & session.SessionData {
+    const created = super.createSession(req, data);
+    return data.owner ? withOwner(created, data.owner) : created;
   }
 
   /**
