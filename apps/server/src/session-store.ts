@@ -29,9 +29,10 @@ function withOwner<T extends session.SessionData>(target: T, owner: NonNullable<
  * express-session store on the sessions table (through Kysely, so PGlite and pg alike).
  * Lifetimes are checked here on every load; an expired row is deleted and the request
  * is treated as signed out. There is no touch() (without one, express-session sends a
- * response whole instead of holding back its last byte for the store): activity is recorded by the API at
- * most once a minute, and never by session.status. With a SessionCache, a session found
- * there is used without a statement (see session-cache.ts for why that stays correct).
+ * response whole instead of holding back its last byte for the store): activity is recorded
+ * by the API at most once a minute, and never by session.status. With a SessionCache, a
+ * session found there is used without a statement (see session-cache.ts for why that stays
+ * correct).
  */
 export class KyselySessionStore extends session.Store {
   constructor(

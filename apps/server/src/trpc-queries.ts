@@ -39,15 +39,13 @@ function planQueries(req: Request, router: AppRouter, maxBatchSize: number): Pla
   if (contentType !== undefined && !contentType.startsWith('application/json')) return null;
   const query = req.originalUrl.indexOf('?');
   const search = new URLSearchParams(query < 0 ? '' : req.originalUrl.slice(query + 1));
-  let paths: string[];
-  let raw: unknown;
   try {
     const path = decodeURIComponent(req.path.slice(req.path.lastIndexOf('/') + 1));
     const batch = search.get('batch') === '1';
-    paths = batch ? path.split(',') : [path];
+    const paths = batch ? path.split(',') : [path];
     if (batch && paths.length > maxBatchSize) return null;
     const text = search.get('input');
-    raw = text ? JSON.parse(text) : undefined;
+    const raw: unknown = text ? JSON.parse(text) : undefined;
     if (batch && raw !== undefined && !isPlainObject(raw)) return null;
     const procedures = router._def.procedures as unknown as Record<string, AnyTRPCProcedure | undefined>;
     if (!paths.every((p) => Object.hasOwn(procedures, p) && procedures[p]?._def.type === 'query')) return null;
@@ -63,9 +61,10 @@ function planQueries(req: Request, router: AppRouter, maxBatchSize: number): Pla
  * adaptation differs: the context, every procedure middleware, the error shapes
  * (getErrorShape with the router's errorFormatter), the status codes (getHTTPStatusCode),
  * the headers and onError are tRPC's own. (Pulse's queries return plain JSON data, never the
- * promises or iterables only tRPC's streaming link can carry.) Anything else (mutations, HEAD, streaming accepts,
- * unknown paths, malformed input or batches) is passed on untouched to the standard adapter
- * mounted after this one. apps/server/test/trpc-queries.test.ts compares the two.
+ * promises or iterables only tRPC's streaming link can carry.) Anything else (mutations,
+ * HEAD, streaming accepts, unknown paths, malformed input or batches) is passed on untouched
+ * to the standard adapter mounted after this one. apps/server/test/trpc-queries.test.ts
+ * compares the two.
  */
 export function trpcQueryHandler({ router, createContext, maxBatchSize, onError }: QueryHandlerOptions) {
   const config = router._def._config;
